@@ -1,0 +1,19 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+
+// WXT builds the extension from entrypoints/ (thin wiring) and src/ (all logic).
+// https://wxt.dev/api/config.html
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({ plugins: [preact()] }),
+  manifest: ({ browser }) => ({
+    name: 'Session Key Wallet',
+    description: 'EIP-7702 smart account with scoped, expiring session keys enforced on chain.',
+    permissions: ['storage', 'alarms'],
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'session-key-wallet@local', strict_min_version: '128.0' } } }
+      : {}),
+  }),
+  // Never try to start a browser from `wxt` dev mode: scripts/start.ts owns that.
+  webExt: { disabled: true },
+});
