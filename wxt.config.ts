@@ -4,6 +4,9 @@ import preact from '@preact/preset-vite';
 // WXT builds the extension from entrypoints/ (thin wiring) and src/ (all logic).
 // https://wxt.dev/api/config.html
 export default defineConfig({
+  // Tests build into their own folder so a test build (pointed at the test devnet) never replaces
+  // the one `npm start` loads.
+  outDir: process.env.WALLET_OUT_DIR ?? '.output',
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser }) => ({

@@ -1,1 +1,3 @@
-export default defineBackground({ type: 'module', main() {} });
+import { startBackground } from '@/src/background';
+
+export default defineBackground({ type: 'module', main: startBackground });

@@ -1,0 +1,12 @@
+// Isolated world: relays the page's provider requests to the background and events back.
+import { browser } from 'wxt/browser';
+import { startBridge } from '@/src/provider/bridge';
+import { uuidV4 } from '@/src/provider/uuid';
+
+export default defineContentScript({
+  matches: ['http://*/*', 'https://*/*'],
+  runAt: 'document_start',
+  main() {
+    startBridge(window, browser.runtime, () => uuidV4());
+  },
+});

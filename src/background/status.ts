@@ -1,0 +1,28 @@
+// The wallet's view of its chain for the popup: node reachable, block height, framework present.
+import type { ChainConfig } from '../chains/registry';
+import { frameworkFor } from '../chains/deployments';
+import type { ChainRpc } from '../rpc/chain-rpc';
+import type { WalletStatus } from './popup-api';
+
+export async function readWalletStatus(chain: ChainConfig, rpc: ChainRpc): Promise<WalletStatus> {
+  const framework = frameworkFor(chain.id);
+  const base = { chain: { id: chain.id, name: chain.name, rpcUrl: chain.rpcUrl, kind: chain.kind } };
+  try {
+    const [blockHex, clientVersion, code] = await Promise.all([
+      rpc.request('eth_blockNumber', []) as Promise<string>,
+      rpc.request('web3_clientVersion', []).catch(() => 'unknown') as Promise<string>,
+      framework ? (rpc.request('eth_getCode', [framework.DelegationManager, 'latest']) as Promise<string>) : Promise.resolve('0x'),
+    ]);
+    return {
+      ...base,
+      node: { reachable: true, blockNumber: Number(BigInt(blockHex)), clientVersion },
+      framework: framework ? { delegationManager: framework.DelegationManager, deployed: code !== '0x' && code.length > 2 } : null,
+    };
+  } catch (error) {
+    return {
+      ...base,
+      node: { reachable: false, message: error instanceof Error ? error.message : 'The node did not answer.' },
+      framework: framework ? { delegationManager: framework.DelegationManager, deployed: false } : null,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+// The provider router: validates the envelope, picks the method's definition, validates its params,
+// and runs its handler. Read-only chain methods go to the node; anything else is 4200.
+import { UnsupportedMethodError } from './errors';
+import type { MethodDefinition, RequestContext } from './method';
+import { isForwardedToChain } from './read-only';
+import { parseParams, parseProviderRequest, z } from './schema';
+
+// Forwarded methods take positional params; the node validates their contents.
+const forwardedParams = z.array(z.unknown());
+
+export interface Router {
+  handle(request: unknown, context: RequestContext): Promise<unknown>;
+  methods(): string[];
+}
+
+export function createRouter(definitions: readonly MethodDefinition<any, unknown>[]): Router {
+  const byMethod = new Map(definitions.map((d) => [d.method, d]));
+  return {
+    async handle(raw, context) {
+      const request = parseProviderRequest(raw);
+      const definition = byMethod.get(request.method);
+      if (definition) {
+        const params = parseParams(definition.params, request.params, request.method);
+        return await definition.handler(params, context);
+      }
+      if (isForwardedToChain(request.method)) {
+        const params = parseParams(forwardedParams, request.params, request.method);
+        return await context.chainRpc.request(request.method, params);
+      }
+      throw new UnsupportedMethodError(`The wallet does not support ${request.method}.`);
+    },
+    methods: () => [...byMethod.keys()],
+  };
+}

@@ -1,0 +1,43 @@
+import type { WalletStatus } from '../../background/popup-api';
+import { shortAddress } from '../format';
+
+export function NetworkCard({ status }: { status: WalletStatus }) {
+  const { chain, node, framework } = status;
+  return (
+    <section class="card" aria-labelledby="network-title" data-testid="network-card">
+      <div class="row">
+        <h2 id="network-title">Network</h2>
+        <span class="pill">Chain {chain.id}</span>
+      </div>
+      <dl class="facts">
+        <dt>Name</dt>
+        <dd>{chain.name}</dd>
+        <dt>RPC</dt>
+        <dd class="mono">{chain.rpcUrl}</dd>
+        <dt>Node</dt>
+        <dd data-testid="node-status">
+          {node.reachable ? (
+            <span class="pill ok">Block {node.blockNumber.toLocaleString('en-US')}</span>
+          ) : (
+            <span class="pill danger" title={node.message}>Unreachable</span>
+          )}
+        </dd>
+        {framework && (
+          <>
+            <dt>Delegation Framework</dt>
+            <dd data-testid="framework-status">
+              {framework.deployed ? (
+                <span class="pill ok" title={framework.delegationManager}>Deployed · {shortAddress(framework.delegationManager)}</span>
+              ) : (
+                <span class="pill warn">Not found</span>
+              )}
+            </dd>
+          </>
+        )}
+      </dl>
+      {!node.reachable && chain.kind === 'devnet' && (
+        <p class="muted small">Start the local devnet with <code>npm run devnet</code> (or <code>npm start</code>).</p>
+      )}
+    </section>
+  );
+}

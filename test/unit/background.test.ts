@@ -1,0 +1,84 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { Runtime } from 'webextension-polyfill';
+import { devnet } from '@/src/chains/registry';
+import { handleProviderMessage } from '@/src/background/provider-handler';
+import { originOfSender } from '@/src/background/sender';
+import { handlePopupMessage, isFromExtensionPage } from '@/src/background/popup-api';
+import type { BackgroundRequestMessage } from '@/src/provider/protocol';
+import { createRouter } from '@/src/rpc/router';
+import { defineMethod } from '@/src/rpc/method';
+import { noParams } from '@/src/rpc/schema';
+
+const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
+const tab = { id: 7, index: 0, highlighted: false, active: true, pinned: false, incognito: false } as Runtime.MessageSender['tab'];
+
+// A method that echoes the origin the background attributed to the request.
+const whoAmI = defineMethod({ method: 'test_origin', params: noParams, handler: (_p, ctx) => ctx.origin });
+const router = createRouter([whoAmI]);
+const deps = {
+  router,
+  extensionId: EXT_ID,
+  chainContext: async () => ({ chain: devnet, chainRpc: { request: async () => null } }),
+};
+const msg = (request: unknown): BackgroundRequestMessage => ({ type: 'provider/request', requestId: 'r1', request });
+
+describe('background: who is asking', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('behavior: the origin comes from sender, not from anything in the message', async () => {
+    const forged = msg({ method: 'test_origin', origin: 'https://bank.example', params: [] });
+    const sender = { id: EXT_ID, tab, url: 'http://127.0.0.1:5173/game?x=1', origin: 'http://127.0.0.1:5173' };
+    expect(await handleProviderMessage(forged, sender, deps)).toEqual({ result: 'http://127.0.0.1:5173' });
+  });
+
+  it('behavior: Firefox senders carry only url; its origin is used', () => {
+    expect(originOfSender({ id: EXT_ID, tab, url: 'https://app.example/path#h' }, EXT_ID)).toBe('https://app.example');
+  });
+
+  it.each([
+    ['another extension', { id: 'other', tab, url: 'https://a.example/' }],
+    ['no tab (not a content script)', { id: EXT_ID, url: 'https://a.example/' }],
+    ['a file: page', { id: EXT_ID, tab, url: 'file:///etc/passwd' }],
+    ['no url at all', { id: EXT_ID, tab }],
+  ])('error: %s is refused with 4100', async (_name, sender) => {
+    expect(await handleProviderMessage(msg({ method: 'test_origin' }), sender as Runtime.MessageSender, deps)).toMatchObject({
+      error: { code: 4100 },
+    });
+  });
+
+  it('error: internal failures are -32603 without details', async () => {
+    const boom = createRouter([defineMethod({ method: 'test_boom', params: noParams, handler: () => { throw new Error('secret path /home/x'); } })]);
+    const res = await handleProviderMessage(msg({ method: 'test_boom' }), { id: EXT_ID, tab, url: 'https://a.example/' }, { ...deps, router: boom });
+    expect(res).toEqual({ error: { code: -32603, message: 'Internal wallet error.' } });
+  });
+});
+
+describe('background: wallet API for extension pages only', () => {
+  const extOrigin = `chrome-extension://${EXT_ID}/`;
+  const status = async () => ({ chain: { id: 1, name: 'x', rpcUrl: 'y', kind: 'devnet' }, node: { reachable: false as const, message: 'm' }, framework: null });
+
+  it('behavior: the popup page may call it', async () => {
+    expect(isFromExtensionPage({ url: `${extOrigin}popup.html` }, extOrigin)).toBe(true);
+    expect(await handlePopupMessage({ type: 'popup/status' }, { url: `${extOrigin}popup.html` }, extOrigin, { status })).toMatchObject({ ok: true });
+  });
+
+  it('error: a web page (content script) may not', async () => {
+    expect(await handlePopupMessage({ type: 'popup/status' }, { url: 'https://evil.example/', tab }, extOrigin, { status })).toMatchObject({
+      ok: false,
+      error: { code: 4100 },
+    });
+  });
+});
+
+describe('background entrypoint', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('behavior: the real entrypoint answers eth_chainId for a content-script sender', async () => {
+    const { default: background } = await import('@/entrypoints/background');
+    background.main!();
+    const sender = { id: fakeBrowser.runtime.id, tab, url: 'http://localhost:3000/' };
+    const [answer] = await fakeBrowser.runtime.onMessage.trigger(msg({ method: 'eth_chainId' }), sender, () => {});
+    expect(answer).toEqual({ result: '0x7a69' });
+  });
+});
