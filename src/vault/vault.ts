@@ -1,0 +1,236 @@
+// The owner vault: create or import, lock and unlock, auto-lock, and the owner's signing account.
+//
+// At rest (storage.local): only the encrypted vault, the owner address and the attempt counter.
+// While unlocked, the derived AES key sits in storage.session, which the browser keeps in memory
+// only, never hands to content scripts, and clears when the browser closes. That is what lets a
+// restarted service worker (Chrome stops it after 30 s idle) keep serving an unlocked wallet until
+// its lock time without asking for the password again, and keeps a locked wallet locked.
+import { browser } from 'wxt/browser';
+import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import type { Address } from 'viem';
+import { RpcError, UnauthorizedError } from '../rpc/errors';
+import { decodeSecret, encodeSecret, ownerPrivateKey, passwordProblem, type OwnerSecret } from './owner-secret';
+import {
+  assertVaultShape,
+  decryptVault,
+  decryptWithKey,
+  encryptVault,
+  exportKey,
+  importKey,
+  WrongPasswordError,
+  type EncryptedVault,
+} from './vault-crypto';
+
+export const DEFAULT_AUTO_LOCK_MINUTES = 15;
+export const AUTO_LOCK_ALARM = 'vault-auto-lock';
+/** Wrong passwords beyond this many wait 2, 4, 8 … seconds (at most 5 minutes) before the next try. */
+const FREE_ATTEMPTS = 3;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+const KEYS = {
+  vault: 'vault',
+  meta: 'vault.meta',
+  attempts: 'vault.attempts',
+  settings: 'vault.settings',
+  unlocked: 'vault.unlocked', // storage.session only
+} as const;
+
+export interface VaultMeta {
+  address: Address;
+  kind: OwnerSecret['kind'];
+  createdAt: number;
+}
+
+export type VaultState =
+  | { status: 'uninitialized' }
+  | { status: 'locked'; address: Address; retryAt: number | null }
+  | { status: 'unlocked'; address: Address; lockAt: number; autoLockMinutes: number };
+
+interface Attempts {
+  failures: number;
+  retryAt: number;
+}
+
+interface UnlockedRecord {
+  key: string;
+  lockAt: number;
+}
+
+export class WalletLockedError extends UnauthorizedError {
+  constructor() {
+    super('The wallet is locked. Unlock it in the wallet popup.');
+  }
+}
+
+export class WrongPasswordRpcError extends RpcError {
+  constructor(retryAt: number | null) {
+    super(4100, 'Wrong password.', retryAt ? { retryAt } : undefined);
+  }
+}
+
+export class TooManyAttemptsError extends RpcError {
+  constructor(retryAt: number) {
+    const seconds = Math.max(1, Math.ceil((retryAt - Date.now()) / 1000));
+    super(-32005, `Too many wrong passwords. Try again in ${seconds} s.`, { retryAt });
+  }
+}
+
+export class VaultInputError extends RpcError {
+  constructor(message: string) {
+    super(-32602, message);
+  }
+}
+
+export interface VaultOptions {
+  now?: () => number;
+  /** Lower only in unit tests; production always uses the constant in vault-crypto. */
+  kdfIterations?: number;
+}
+
+export class Vault {
+  private account: PrivateKeyAccount | null = null;
+  private readonly now: () => number;
+  private readonly iterations: number | undefined;
+
+  constructor(options: VaultOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.iterations = options.kdfIterations;
+  }
+
+  async state(): Promise<VaultState> {
+    const meta = await this.meta();
+    if (!meta) return { status: 'uninitialized' };
+    const account = await this.restore();
+    if (account) {
+      const unlocked = (await browser.storage.session.get(KEYS.unlocked))[KEYS.unlocked] as UnlockedRecord;
+      return { status: 'unlocked', address: meta.address, lockAt: unlocked.lockAt, autoLockMinutes: await this.autoLockMinutes() };
+    }
+    const attempts = await this.attempts();
+    return { status: 'locked', address: meta.address, retryAt: attempts.retryAt > this.now() ? attempts.retryAt : null };
+  }
+
+  /** Creates the vault from a new or imported secret. Refuses to overwrite an existing one. */
+  async create(secret: OwnerSecret, password: string, confirmation: string): Promise<Address> {
+    if (await this.meta()) throw new VaultInputError('A wallet already exists. Reset it first to replace it.');
+    const problem = passwordProblem(password, confirmation);
+    if (problem) throw new VaultInputError(problem);
+    const account = privateKeyToAccount(ownerPrivateKey(secret));
+    const { vault, key } = await encryptVault(password, encodeSecret(secret), this.iterations);
+    const meta: VaultMeta = { address: account.address, kind: secret.kind, createdAt: this.now() };
+    await browser.storage.local.set({ [KEYS.vault]: vault, [KEYS.meta]: meta, [KEYS.attempts]: { failures: 0, retryAt: 0 } });
+    await this.keepUnlocked(key, account);
+    return account.address;
+  }
+
+  async unlock(password: string): Promise<Address> {
+    const meta = await this.meta();
+    if (!meta) throw new VaultInputError('There is no wallet to unlock yet.');
+    const attempts = await this.attempts();
+    if (attempts.retryAt > this.now()) throw new TooManyAttemptsError(attempts.retryAt);
+    const stored = (await browser.storage.local.get(KEYS.vault))[KEYS.vault] as EncryptedVault;
+    assertVaultShape(stored);
+    try {
+      const { plaintext, key } = await decryptVault(password, stored);
+      const account = privateKeyToAccount(ownerPrivateKey(decodeSecret(plaintext)));
+      plaintext.fill(0);
+      await browser.storage.local.set({ [KEYS.attempts]: { failures: 0, retryAt: 0 } });
+      await this.keepUnlocked(key, account);
+      return account.address;
+    } catch (error) {
+      if (!(error instanceof WrongPasswordError)) throw error;
+      const failures = attempts.failures + 1;
+      const backoff = failures > FREE_ATTEMPTS ? Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - FREE_ATTEMPTS)) : 0;
+      const retryAt = backoff ? this.now() + backoff : 0;
+      await browser.storage.local.set({ [KEYS.attempts]: { failures, retryAt } });
+      throw new WrongPasswordRpcError(retryAt || null);
+    }
+  }
+
+  async lock(): Promise<void> {
+    this.account = null;
+    await browser.storage.session.remove(KEYS.unlocked);
+    await browser.alarms.clear(AUTO_LOCK_ALARM);
+  }
+
+  /** Deletes the wallet from this browser. Only the recovery phrase or key brings it back. */
+  async reset(): Promise<void> {
+    await this.lock();
+    await browser.storage.local.remove([KEYS.vault, KEYS.meta, KEYS.attempts]);
+  }
+
+  /** The owner's signing account; throws 4100 when locked. Using it pushes the auto-lock back. */
+  async ownerAccount(): Promise<PrivateKeyAccount> {
+    const account = await this.restore();
+    if (!account) throw new WalletLockedError();
+    await this.touch();
+    return account;
+  }
+
+  async ownerAddress(): Promise<Address | null> {
+    return (await this.meta())?.address ?? null;
+  }
+
+  async setAutoLockMinutes(minutes: number): Promise<void> {
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 24 * 60) throw new VaultInputError('Auto-lock must be between 1 minute and 24 hours.');
+    await browser.storage.local.set({ [KEYS.settings]: { autoLockMinutes: minutes } });
+    if (await this.restore()) await this.touch();
+  }
+
+  async autoLockMinutes(): Promise<number> {
+    const settings = (await browser.storage.local.get(KEYS.settings))[KEYS.settings] as { autoLockMinutes?: number } | undefined;
+    return settings?.autoLockMinutes ?? DEFAULT_AUTO_LOCK_MINUTES;
+  }
+
+  /** Called by the alarm: locks if the lock time has passed (alarms may fire late, never early enough to matter). */
+  async onAlarm(name: string): Promise<void> {
+    if (name !== AUTO_LOCK_ALARM) return;
+    const record = (await browser.storage.session.get(KEYS.unlocked))[KEYS.unlocked] as UnlockedRecord | undefined;
+    if (!record || record.lockAt <= this.now()) await this.lock();
+  }
+
+  // ------------------------------------------------------------------------------------ internals
+
+  private async meta(): Promise<VaultMeta | null> {
+    return ((await browser.storage.local.get(KEYS.meta))[KEYS.meta] as VaultMeta | undefined) ?? null;
+  }
+
+  private async attempts(): Promise<Attempts> {
+    return ((await browser.storage.local.get(KEYS.attempts))[KEYS.attempts] as Attempts | undefined) ?? { failures: 0, retryAt: 0 };
+  }
+
+  private async keepUnlocked(key: CryptoKey, account: PrivateKeyAccount): Promise<void> {
+    this.account = account;
+    const lockAt = this.now() + (await this.autoLockMinutes()) * 60_000;
+    const record: UnlockedRecord = { key: await exportKey(key), lockAt };
+    await browser.storage.session.set({ [KEYS.unlocked]: record });
+    await browser.alarms.create(AUTO_LOCK_ALARM, { when: lockAt });
+  }
+
+  private async touch(): Promise<void> {
+    const record = (await browser.storage.session.get(KEYS.unlocked))[KEYS.unlocked] as UnlockedRecord | undefined;
+    if (!record) return;
+    const lockAt = this.now() + (await this.autoLockMinutes()) * 60_000;
+    await browser.storage.session.set({ [KEYS.unlocked]: { ...record, lockAt } });
+    await browser.alarms.create(AUTO_LOCK_ALARM, { when: lockAt });
+  }
+
+  /** The unlocked account, rebuilt from storage.session after a worker restart; null when locked or past the lock time. */
+  private async restore(): Promise<PrivateKeyAccount | null> {
+    const record = (await browser.storage.session.get(KEYS.unlocked))[KEYS.unlocked] as UnlockedRecord | undefined;
+    if (!record) {
+      this.account = null;
+      return null;
+    }
+    if (record.lockAt <= this.now()) {
+      await this.lock();
+      return null;
+    }
+    if (this.account) return this.account;
+    const stored = (await browser.storage.local.get(KEYS.vault))[KEYS.vault] as EncryptedVault | undefined;
+    if (!stored) return null;
+    const plaintext = await decryptWithKey(await importKey(record.key), stored);
+    this.account = privateKeyToAccount(ownerPrivateKey(decodeSecret(plaintext)));
+    plaintext.fill(0);
+    return this.account;
+  }
+}
