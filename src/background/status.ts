@@ -2,7 +2,12 @@
 import type { ChainConfig } from '../chains/registry';
 import { frameworkFor } from '../chains/deployments';
 import type { ChainRpc } from '../rpc/chain-rpc';
-import type { WalletStatus } from './popup-api';
+
+export interface WalletStatus {
+  chain: { id: number; name: string; rpcUrl: string; kind: string };
+  node: { reachable: true; blockNumber: number; clientVersion: string } | { reachable: false; message: string };
+  framework: { delegationManager: string; deployed: boolean } | null;
+}
 
 export async function readWalletStatus(chain: ChainConfig, rpc: ChainRpc): Promise<WalletStatus> {
   const framework = frameworkFor(chain.id);

@@ -1,8 +1,12 @@
-// Where the Delegation Framework and the demo contracts live, per chain. The devnet's addresses are
-// written by the devnet deploy script (devnet/deployment.json) and baked into the build.
+// Where the Delegation Framework lives, per chain. Public chains: @metamask/delegation-deployments
+// (version 1.3.0). The devnet: the addresses the devnet deploy script wrote (devnet/deployment.json),
+// baked into the build.
+import { DELEGATOR_CONTRACTS } from '@metamask/delegation-deployments';
 import { getAddress, type Address } from 'viem';
 import devnetDeployment from '../../devnet/deployment.json';
 import { DEVNET_CHAIN_ID } from './registry';
+
+export const FRAMEWORK_VERSION = '1.3.0';
 
 export interface FrameworkDeployment {
   DelegationManager: Address;
@@ -22,7 +26,16 @@ function checksummed<T>(value: T): T {
 
 export const devnetContracts: DevnetDeployment = checksummed(devnetDeployment.contracts as DevnetDeployment);
 
+const NON_ENFORCERS = new Set(['DelegationManager', 'EntryPoint', 'SimpleFactory', 'MultiSigDeleGatorImpl', 'HybridDeleGatorImpl', 'EIP7702StatelessDeleGatorImpl']);
+
 export function frameworkFor(chainId: number): FrameworkDeployment | null {
   if (chainId === DEVNET_CHAIN_ID) return devnetContracts;
-  return null; // Public testnets: issue 3 adds them from @metamask/delegation-deployments.
+  const published = DELEGATOR_CONTRACTS[FRAMEWORK_VERSION]?.[chainId];
+  if (!published?.DelegationManager || !published.EIP7702StatelessDeleGatorImpl) return null;
+  const caveatEnforcers = Object.fromEntries(Object.entries(published).filter(([name]) => !NON_ENFORCERS.has(name)));
+  return checksummed({
+    DelegationManager: published.DelegationManager,
+    EIP7702StatelessDeleGatorImpl: published.EIP7702StatelessDeleGatorImpl,
+    caveatEnforcers,
+  });
 }

@@ -4,7 +4,8 @@ import type { Runtime } from 'webextension-polyfill';
 import { devnet } from '@/src/chains/registry';
 import { handleProviderMessage } from '@/src/background/provider-handler';
 import { originOfSender } from '@/src/background/sender';
-import { handlePopupMessage, isFromExtensionPage } from '@/src/background/popup-api';
+import { handleWalletApiMessage, isFromExtensionPage } from '@/src/background/wallet-api';
+import { createServices } from '@/src/background/services';
 import type { BackgroundRequestMessage } from '@/src/provider/protocol';
 import { createRouter } from '@/src/rpc/router';
 import { defineMethod } from '@/src/rpc/method';
@@ -55,19 +56,29 @@ describe('background: who is asking', () => {
 });
 
 describe('background: wallet API for extension pages only', () => {
+  beforeEach(() => fakeBrowser.reset());
   const extOrigin = `chrome-extension://${EXT_ID}/`;
-  const status = async () => ({ chain: { id: 1, name: 'x', rpcUrl: 'y', kind: 'devnet' }, node: { reachable: false as const, message: 'm' }, framework: null });
+  const call = (method: string, params: unknown, sender: Runtime.MessageSender) =>
+    handleWalletApiMessage({ type: 'wallet-api', method, params }, sender, extOrigin, createServices());
 
   it('behavior: the popup page may call it', async () => {
     expect(isFromExtensionPage({ url: `${extOrigin}popup.html` }, extOrigin)).toBe(true);
-    expect(await handlePopupMessage({ type: 'popup/status' }, { url: `${extOrigin}popup.html` }, extOrigin, { status })).toMatchObject({ ok: true });
+    expect(await call('vault.state', undefined, { url: `${extOrigin}popup.html` })).toEqual({ ok: true, value: { status: 'uninitialized' } });
   });
 
   it('error: a web page (content script) may not', async () => {
-    expect(await handlePopupMessage({ type: 'popup/status' }, { url: 'https://evil.example/', tab }, extOrigin, { status })).toMatchObject({
+    expect(await call('vault.state', undefined, { url: 'https://evil.example/', tab })).toMatchObject({ ok: false, error: { code: 4100 } });
+  });
+
+  it('error: unknown calls and bad params are refused with codes', async () => {
+    const popup = { url: `${extOrigin}popup.html` };
+    expect(await call('toString', undefined, popup)).toMatchObject({ ok: false, error: { code: -32600 } });
+    expect(await call('vault.unlock', { password: 42 }, popup)).toMatchObject({ ok: false, error: { code: -32602 } });
+    expect(await call('vault.create', { secret: 'not a phrase', password: 'x', confirmation: 'x' }, popup)).toMatchObject({
       ok: false,
-      error: { code: 4100 },
+      error: { code: -32602, message: /12, 15, 18, 21 or 24 words/ },
     });
+    expect(await call('account.send', { to: '0x1234', value: '1', data: '0x' }, popup)).toMatchObject({ ok: false, error: { code: -32602 } });
   });
 });
 
@@ -78,7 +89,7 @@ describe('background entrypoint', () => {
     const { default: background } = await import('@/entrypoints/background');
     background.main!();
     const sender = { id: fakeBrowser.runtime.id, tab, url: 'http://localhost:3000/' };
-    const [answer] = await fakeBrowser.runtime.onMessage.trigger(msg({ method: 'eth_chainId' }), sender, () => {});
+    const [answer] = await fakeBrowser.runtime.onMessage.trigger(msg({ method: 'eth_chainId' }), sender as never, () => {});
     expect(answer).toEqual({ result: '0x7a69' });
   });
 });

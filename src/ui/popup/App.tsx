@@ -1,27 +1,47 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { WalletStatus } from '../../background/popup-api';
+// The toolbar popup: onboarding, unlock, and the owner's home (account, send, network, settings).
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { WALLET_ICON, WALLET_NAME } from '../../provider/wallet-info';
-import { walletApi } from '../wallet-api';
+import { Button, ErrorText } from '../components';
+import { callWallet } from '../wallet-api';
+import { AccountCard } from './AccountCard';
 import { NetworkCard } from './NetworkCard';
+import { Onboarding } from './Onboarding';
+import { SendCard } from './SendCard';
+import { Settings } from './Settings';
+import { Unlock } from './Unlock';
+
+type VaultState = Awaited<ReturnType<typeof callWallet<'vault.state'>>>;
+type Networks = Awaited<ReturnType<typeof callWallet<'network.list'>>>;
+type Status = Awaited<ReturnType<typeof callWallet<'status'>>>;
+type AccountView = Awaited<ReturnType<typeof callWallet<'account.view'>>>;
+type Tab = 'account' | 'settings';
 
 export function App() {
-  const [status, setStatus] = useState<WalletStatus | null>(null);
+  const [vault, setVault] = useState<VaultState | null>(null);
+  const [networks, setNetworks] = useState<Networks | null>(null);
+  const [status, setStatus] = useState<Status | null>(null);
+  const [account, setAccount] = useState<AccountView | null>(null);
+  const [tab, setTab] = useState<Tab>('account');
   const [error, setError] = useState<string | null>(null);
 
+  const refresh = useCallback(async () => {
+    try {
+      const [v, n, s] = await Promise.all([callWallet('vault.state'), callWallet('network.list'), callWallet('status')]);
+      setVault(v);
+      setNetworks(n);
+      setStatus(s);
+      setAccount(v.status === 'uninitialized' ? null : await callWallet('account.view').catch(() => null));
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, []);
+
   useEffect(() => {
-    let alive = true;
-    const refresh = () =>
-      walletApi.status().then(
-        (s) => alive && (setStatus(s), setError(null)),
-        (e: Error) => alive && setError(e.message),
-      );
     void refresh();
     const timer = setInterval(refresh, 4000);
-    return () => {
-      alive = false;
-      clearInterval(timer);
-    };
-  }, []);
+    return () => clearInterval(timer);
+  }, [refresh]);
 
   return (
     <div class="popup">
@@ -30,7 +50,29 @@ export function App() {
           <img src={WALLET_ICON} width={28} height={28} alt="" />
           <h1>{WALLET_NAME}</h1>
         </div>
-        {status && (
+        {networks && vault?.status === 'unlocked' && (
+          <select
+            aria-label="Network"
+            class="network-select"
+            data-testid="network-select"
+            value={String(networks.current)}
+            onChange={async (e) => {
+              try {
+                await callWallet('network.switch', { chainId: Number((e.target as HTMLSelectElement).value) });
+              } catch (err) {
+                setError((err as Error).message);
+              }
+              await refresh();
+            }}
+          >
+            {networks.chains.map((c) => (
+              <option key={c.id} value={String(c.id)}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        )}
+        {status && vault?.status !== 'unlocked' && (
           <span class={`pill ${status.node.reachable ? 'ok' : 'danger'}`} data-testid="network-pill">
             <span class="dot" />
             {status.chain.name}
@@ -38,9 +80,57 @@ export function App() {
         )}
       </header>
       <main class="popup-main stack">
-        {error && <p class="error-text" role="alert">{error}</p>}
-        {!status && !error && <p class="muted" aria-busy="true">Connecting to the wallet…</p>}
-        {status && <NetworkCard status={status} />}
+        <ErrorText error={error} />
+        {!vault && !error && (
+          <p class="muted" aria-busy="true">
+            Connecting to the wallet…
+          </p>
+        )}
+        {vault?.status === 'uninitialized' && <Onboarding onDone={refresh} />}
+        {vault?.status === 'locked' && <Unlock address={vault.address} retryAt={vault.retryAt} onUnlocked={refresh} />}
+        {vault?.status === 'unlocked' && (
+          <>
+            <nav class="tabs" role="tablist">
+              {(['account', 'settings'] as const).map((t) => (
+                <button key={t} role="tab" aria-selected={tab === t} class={tab === t ? 'tab active' : 'tab'} data-testid={`tab-${t}`} onClick={() => setTab(t)}>
+                  {t === 'account' ? 'Account' : 'Settings'}
+                </button>
+              ))}
+              <span class="spacer" />
+              <Button
+                variant="secondary"
+                testId="lock"
+                onClick={async () => {
+                  await callWallet('vault.lock');
+                  await refresh();
+                }}
+              >
+                Lock
+              </Button>
+            </nav>
+            {tab === 'account' && (
+              <>
+                {account ? <AccountCard view={account} onChanged={refresh} /> : <p class="muted">Reading the account…</p>}
+                {account && status?.chain.kind === 'devnet' && (
+                  <Button
+                    variant="secondary"
+                    testId="fund-devnet"
+                    onClick={async () => {
+                      await callWallet('account.fundOnDevnet').catch((e: Error) => setError(e.message));
+                      await refresh();
+                    }}
+                  >
+                    Get 100 test ETH (devnet)
+                  </Button>
+                )}
+                {account && <SendCard symbol={account.chain.nativeCurrency.symbol} onSent={refresh} />}
+                {status && <NetworkCard status={status} />}
+              </>
+            )}
+            {tab === 'settings' && <Settings onChanged={refresh} />}
+          </>
+        )}
+        {vault && vault.status !== 'unlocked' && status && <NetworkCard status={status} />}
       </main>
     </div>
   );

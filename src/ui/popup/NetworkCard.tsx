@@ -1,4 +1,4 @@
-import type { WalletStatus } from '../../background/popup-api';
+import type { WalletStatus } from '../../background/status';
 import { shortAddress } from '../format';
 
 export function NetworkCard({ status }: { status: WalletStatus }) {

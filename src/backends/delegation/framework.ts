@@ -1,0 +1,379 @@
+// The MetaMask Delegation Framework (v1.3.0 contracts) as plain, typed building blocks for the
+// delegation backend: ABIs, the Delegation struct and its EIP-712 typing, hashing, caveat terms,
+// and calldata for DelegationManager.redeemDelegations / DeleGator.disableDelegation.
+//
+// Browser-safe: only viem, @metamask/delegation-abis (ABIs, tree-shaken) and
+// @metamask/delegation-core (terms encoders). Deliberately not @metamask/smart-accounts-kit, which
+// posts analytics. Nothing here touches the network or holds keys: signing goes through a signer
+// the caller passes (a viem account).
+//
+// Model, in one paragraph: the owner's EOA is 7702-delegated to EIP7702StatelessDeleGator. A
+// session is a Delegation {delegator: owner, delegate: session key, authority: ROOT_AUTHORITY,
+// caveats} signed by the owner key over EIP-712 (domain "DelegationManager" v1, verifyingContract =
+// DelegationManager). The session key sends DelegationManager.redeemDelegations(contexts, modes,
+// executionCalldatas); the DelegationManager checks the signature (ERC-1271 on the owner's 7702
+// code), runs every caveat's enforcer, and makes the owner's account execute the call.
+import { DeleGatorCore, DelegationManager, EIP7702StatelessDeleGator } from '@metamask/delegation-abis';
+import {
+  createAllowedCalldataTerms,
+  createAllowedMethodsTerms,
+  createAllowedTargetsTerms,
+  createERC20TransferAmountTerms,
+  createExactCalldataTerms,
+  createLimitedCallsTerms,
+  createNativeTokenTransferAmountTerms,
+  createRedeemerTerms,
+  createTimestampTerms,
+  createValueLteTerms,
+} from '@metamask/delegation-core';
+import {
+  bytesToBigInt,
+  concat,
+  encodeAbiParameters,
+  encodeFunctionData,
+  encodePacked,
+  getAddress,
+  hashStruct,
+  hashTypedData,
+  isHex,
+  size,
+  slice,
+  type Address,
+  type Hex,
+  type TypedDataDefinition,
+} from 'viem';
+
+// ---------------------------------------------------------------- ABIs
+
+/** DelegationManager: redeemDelegations, disabledDelegations, getDelegationHash, getDomainHash, errors. */
+export const DelegationManagerAbi = DelegationManager;
+/** The 7702 implementation the owner's EOA delegates to (execute, isValidSignature, disableDelegation...). */
+export const EIP7702StatelessDeleGatorAbi = EIP7702StatelessDeleGator;
+/** The DeleGator base shared by every implementation (enough for disable/enableDelegation). */
+export const DeleGatorCoreAbi = DeleGatorCore;
+
+/**
+ * Custom errors the DelegationManager and the 7702 DeleGator revert with, for viem's
+ * decodeErrorResult / error decoding. Caveat enforcers revert with plain strings
+ * ("AllowedTargetsEnforcer:target-address-not-allowed"), which viem decodes without an ABI.
+ */
+export const delegationErrorsAbi = [
+  ...DelegationManager.filter((item) => item.type === 'error'),
+  ...EIP7702StatelessDeleGator.filter((item) => item.type === 'error'),
+];
+
+// ---------------------------------------------------------------- the Delegation struct
+
+/** `authority` of a root delegation (one signed by the account itself, not re-delegated). */
+export const ROOT_AUTHORITY: Hex = '0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff';
+
+/** `delegate` of an open delegation: anyone may redeem it (DelegationManager.ANY_DELEGATE). */
+export const ANY_DELEGATE: Address = '0x0000000000000000000000000000000000000a11';
+
+export interface Caveat {
+  /** The enforcer contract that checks this caveat. */
+  enforcer: Address;
+  /** Enforcer-specific encoding of the restriction; signed over. */
+  terms: Hex;
+  /** Redeemer-supplied data for the enforcer; NOT signed over (not in the EIP-712 struct). */
+  args: Hex;
+}
+
+export interface Delegation {
+  /** Who may redeem (the session key), or ANY_DELEGATE. */
+  delegate: Address;
+  /** The account that grants authority (the owner's 7702 account). */
+  delegator: Address;
+  /** ROOT_AUTHORITY, or the hash of the parent delegation for a re-delegation. */
+  authority: Hex;
+  caveats: readonly Caveat[];
+  /** Makes otherwise identical delegations distinct; stateful enforcers key their state by hash. */
+  salt: bigint;
+  /** The delegator's signature over the EIP-712 typed data ('0x' while unsigned). */
+  signature: Hex;
+}
+
+export type UnsignedDelegation = Omit<Delegation, 'signature'>;
+
+/**
+ * EIP-712 types, as in DelegationManager: `Delegation(address delegate,address delegator,bytes32
+ * authority,Caveat[] caveats,uint256 salt)Caveat(address enforcer,bytes terms)`, whose type hash is
+ * delegation-core's DELEGATION_TYPEHASH (0x88c1d2ec...). `args` and `signature` are not signed.
+ */
+export const DELEGATION_TYPES = {
+  Delegation: [
+    { name: 'delegate', type: 'address' },
+    { name: 'delegator', type: 'address' },
+    { name: 'authority', type: 'bytes32' },
+    { name: 'caveats', type: 'Caveat[]' },
+    { name: 'salt', type: 'uint256' },
+  ],
+  Caveat: [
+    { name: 'enforcer', type: 'address' },
+    { name: 'terms', type: 'bytes' },
+  ],
+} as const;
+
+export type DelegationTypedData = TypedDataDefinition<typeof DELEGATION_TYPES, 'Delegation'>;
+
+export interface DelegationContext {
+  chainId: number;
+  /** The DelegationManager the delegation is redeemed through (its EIP-712 verifying contract). */
+  delegationManager: Address;
+}
+
+/** A random 256-bit salt (Web Crypto, available in extension pages, workers and Node 20). */
+export function randomSalt(): bigint {
+  return bytesToBigInt(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** An unsigned root delegation from `delegator` to `delegate`. */
+export function createDelegation(params: {
+  delegator: Address;
+  delegate: Address;
+  caveats: readonly Caveat[];
+  authority?: Hex;
+  salt?: bigint;
+}): UnsignedDelegation {
+  return {
+    delegate: getAddress(params.delegate),
+    delegator: getAddress(params.delegator),
+    authority: params.authority ?? ROOT_AUTHORITY,
+    caveats: params.caveats,
+    salt: params.salt ?? randomSalt(),
+  };
+}
+
+function typedMessage(d: UnsignedDelegation): DelegationTypedData['message'] {
+  return {
+    delegate: d.delegate,
+    delegator: d.delegator,
+    authority: d.authority,
+    caveats: d.caveats.map((c) => ({ enforcer: c.enforcer, terms: c.terms })),
+    salt: d.salt,
+  };
+}
+
+/** What the delegator signs (`eth_signTypedData_v4` payload / viem `signTypedData` argument). */
+export function delegationTypedData(delegation: UnsignedDelegation, ctx: DelegationContext): DelegationTypedData {
+  return {
+    domain: { name: 'DelegationManager', version: '1', chainId: ctx.chainId, verifyingContract: ctx.delegationManager },
+    types: DELEGATION_TYPES,
+    primaryType: 'Delegation',
+    message: typedMessage(delegation),
+  };
+}
+
+/**
+ * The delegation's struct hash, equal to DelegationManager.getDelegationHash: the key of
+ * `disabledDelegations` and of every stateful enforcer's per-delegation state (spent amounts, call
+ * counts). Independent of chain and signature.
+ */
+export function hashDelegation(delegation: UnsignedDelegation): Hex {
+  return hashStruct({ types: DELEGATION_TYPES, primaryType: 'Delegation', data: typedMessage(delegation) });
+}
+
+/** The EIP-712 digest the delegator's key signs and the DeleGator's isValidSignature receives. */
+export function delegationSigningHash(delegation: UnsignedDelegation, ctx: DelegationContext): Hex {
+  return hashTypedData(delegationTypedData(delegation, ctx));
+}
+
+/** Anything that signs EIP-712 typed data, e.g. a viem LocalAccount. */
+export interface TypedDataSigner {
+  signTypedData(typedData: DelegationTypedData): Promise<Hex>;
+}
+
+/**
+ * Signs `delegation` with the delegator's key. For a 7702-upgraded EOA the plain ECDSA signature of
+ * the owner key is what EIP7702StatelessDeleGator.isValidSignature accepts.
+ */
+export async function signDelegation(signer: TypedDataSigner, delegation: UnsignedDelegation, ctx: DelegationContext): Promise<Delegation> {
+  const signature = await signer.signTypedData(delegationTypedData(delegation, ctx));
+  return { ...delegation, signature };
+}
+
+// ---------------------------------------------------------------- caveats
+
+/** Enforcer addresses the builders below need (a deployment's `caveatEnforcers` fits). */
+export interface CaveatEnforcerAddresses {
+  AllowedCalldataEnforcer?: Address;
+  AllowedMethodsEnforcer?: Address;
+  AllowedTargetsEnforcer?: Address;
+  ERC20TransferAmountEnforcer?: Address;
+  ExactCalldataEnforcer?: Address;
+  LimitedCallsEnforcer?: Address;
+  NativeTokenTransferAmountEnforcer?: Address;
+  RedeemerEnforcer?: Address;
+  TimestampEnforcer?: Address;
+  ValueLteEnforcer?: Address;
+}
+
+/**
+ * Caveat constructors bound to one deployment's enforcers. Terms are encoded by
+ * @metamask/delegation-core, so they match what the enforcers decode. Throws when the deployment
+ * lacks the enforcer, rather than producing a caveat that points nowhere.
+ */
+export function caveatBuilder(enforcers: CaveatEnforcerAddresses) {
+  const make = (name: keyof CaveatEnforcerAddresses, terms: Hex): Caveat => {
+    const enforcer = enforcers[name];
+    if (!enforcer) throw new Error(`no ${name} address in this deployment`);
+    return { enforcer, terms, args: '0x' };
+  };
+  return {
+    /**
+     * Valid only strictly after `afterThreshold` and strictly before `beforeThreshold` (unix
+     * seconds, block timestamp); 0 means no bound on that side. A session's expiry is `beforeThreshold`.
+     */
+    timestamp: (t: { afterThreshold?: number; beforeThreshold: number }) =>
+      make('TimestampEnforcer', createTimestampTerms({ afterThreshold: t.afterThreshold ?? 0, beforeThreshold: t.beforeThreshold })),
+    /** Each execution's target must be one of `targets`. */
+    allowedTargets: (targets: readonly Address[]) => make('AllowedTargetsEnforcer', createAllowedTargetsTerms({ targets: [...targets] })),
+    /** Each execution's calldata must start with one of these 4-byte selectors (viem toFunctionSelector). */
+    allowedMethods: (selectors: readonly Hex[]) => {
+      for (const s of selectors) if (!isHex(s) || size(s) !== 4) throw new Error(`not a 4-byte selector: ${s}`);
+      return make('AllowedMethodsEnforcer', createAllowedMethodsTerms({ selectors: [...selectors] }));
+    },
+    /** At most `limit` redemptions of this delegation, counted on chain per delegation hash. */
+    limitedCalls: (limit: number) => make('LimitedCallsEnforcer', createLimitedCallsTerms({ limit })),
+    /** At most `maxAmount` wei of native value in total across all redemptions. */
+    nativeTokenTransferAmount: (maxAmount: bigint) =>
+      make('NativeTokenTransferAmountEnforcer', createNativeTokenTransferAmountTerms({ maxAmount })),
+    /** At most `maxAmount` of `token` moved by `transfer` calls in total; only `token` may be called. */
+    erc20TransferAmount: (token: Address, maxAmount: bigint) =>
+      make('ERC20TransferAmountEnforcer', createERC20TransferAmountTerms({ tokenAddress: token, maxAmount })),
+    /** Each execution's value must be <= `maxValue` wei. */
+    valueLte: (maxValue: bigint) => make('ValueLteEnforcer', createValueLteTerms({ maxValue })),
+    /** Each execution's calldata must equal `calldata` exactly ('0x' = plain value transfers only). */
+    exactCalldata: (calldata: Hex) => make('ExactCalldataEnforcer', createExactCalldataTerms({ calldata })),
+    /** Calldata bytes from `startIndex` must equal `value` (e.g. pin one argument). */
+    allowedCalldata: (startIndex: number, value: Hex) => make('AllowedCalldataEnforcer', createAllowedCalldataTerms({ startIndex, value })),
+    /** Only these addresses may send the redeeming transaction. */
+    redeemer: (redeemers: readonly Address[]) => make('RedeemerEnforcer', createRedeemerTerms({ redeemers: [...redeemers] })),
+  };
+}
+
+export type CaveatBuilder = ReturnType<typeof caveatBuilder>;
+
+// ---------------------------------------------------------------- executions and redemption
+
+/** One call the delegator's account makes. */
+export interface Execution {
+  target: Address;
+  value: bigint;
+  callData: Hex;
+}
+
+/**
+ * ERC-7579 mode codes (bytes32: callType ‖ execType ‖ 30 zero bytes). Most v1.3.0 enforcers
+ * (AllowedTargets, AllowedMethods, LimitedCalls, ValueLte, NativeTokenTransferAmount, ...) accept
+ * only SingleDefault; to send several calls in one transaction, put several single-call
+ * redemptions into one redeemDelegations call rather than one batch redemption.
+ */
+export const EXECUTION_MODE = {
+  SingleDefault: '0x0000000000000000000000000000000000000000000000000000000000000000',
+  SingleTry: '0x0001000000000000000000000000000000000000000000000000000000000000',
+  BatchDefault: '0x0100000000000000000000000000000000000000000000000000000000000000',
+  BatchTry: '0x0101000000000000000000000000000000000000000000000000000000000000',
+} as const satisfies Record<string, Hex>;
+
+export type ExecutionMode = (typeof EXECUTION_MODE)[keyof typeof EXECUTION_MODE];
+
+const EXECUTION_TUPLE = {
+  type: 'tuple[]',
+  components: [
+    { name: 'target', type: 'address' },
+    { name: 'value', type: 'uint256' },
+    { name: 'callData', type: 'bytes' },
+  ],
+} as const;
+
+/** ERC-7579 ExecutionLib encoding: single = packed(target, value, callData); batch = abi.encode(Execution[]). */
+export function encodeExecutionCalldata(executions: readonly Execution[], mode: ExecutionMode): Hex {
+  const callType = slice(mode, 0, 1);
+  if (callType === '0x00') {
+    const [only, ...rest] = executions;
+    if (!only || rest.length > 0) throw new Error(`single-call mode needs exactly one execution, got ${executions.length}`);
+    return encodePacked(['address', 'uint256', 'bytes'], [only.target, only.value, only.callData]);
+  }
+  if (executions.length === 0) throw new Error('batch mode needs at least one execution');
+  return encodeAbiParameters([EXECUTION_TUPLE], [executions.map((e) => ({ ...e }))]);
+}
+
+const DELEGATION_ARRAY = {
+  type: 'tuple[]',
+  components: [
+    { name: 'delegate', type: 'address' },
+    { name: 'delegator', type: 'address' },
+    { name: 'authority', type: 'bytes32' },
+    {
+      name: 'caveats',
+      type: 'tuple[]',
+      components: [
+        { name: 'enforcer', type: 'address' },
+        { name: 'terms', type: 'bytes' },
+        { name: 'args', type: 'bytes' },
+      ],
+    },
+    { name: 'salt', type: 'uint256' },
+    { name: 'signature', type: 'bytes' },
+  ],
+} as const;
+
+/** A permission context: abi.encode(Delegation[]), leaf (the one naming the redeemer) first, root last. */
+export function encodePermissionContext(chain: readonly Delegation[]): Hex {
+  if (chain.length === 0) throw new Error('a permission context needs at least one delegation');
+  return encodeAbiParameters([DELEGATION_ARRAY], [chain.map((d) => ({ ...d, caveats: d.caveats.map((c) => ({ ...c })) }))]);
+}
+
+export interface Redemption {
+  /** Delegation chain, leaf first (a plain session is a chain of one). */
+  delegations: readonly Delegation[];
+  executions: readonly Execution[];
+  /** Default: SingleDefault for one execution, BatchDefault for several. */
+  mode?: ExecutionMode;
+}
+
+/** Calldata for DelegationManager.redeemDelegations; all redemptions run in one transaction, all or nothing. */
+export function encodeRedeemDelegations(redemptions: readonly Redemption[]): Hex {
+  if (redemptions.length === 0) throw new Error('nothing to redeem');
+  const modes = redemptions.map((r) => r.mode ?? (r.executions.length === 1 ? EXECUTION_MODE.SingleDefault : EXECUTION_MODE.BatchDefault));
+  return encodeFunctionData({
+    abi: DelegationManager,
+    functionName: 'redeemDelegations',
+    args: [
+      redemptions.map((r) => encodePermissionContext(r.delegations)),
+      modes,
+      redemptions.map((r, i) => encodeExecutionCalldata(r.executions, modes[i] as ExecutionMode)),
+    ],
+  });
+}
+
+function withSignature(d: UnsignedDelegation | Delegation) {
+  return { ...d, caveats: d.caveats.map((c) => ({ ...c })), signature: 'signature' in d ? d.signature : ('0x' as Hex) };
+}
+
+/**
+ * Calldata that revokes a delegation. Send it from the delegator to itself (the owner's 7702
+ * account calls its own DeleGator, which calls DelegationManager.disableDelegation); afterwards
+ * DelegationManager.disabledDelegations(hashDelegation(d)) is true and redemptions revert with
+ * CannotUseADisabledDelegation.
+ */
+export function encodeDisableDelegation(delegation: UnsignedDelegation | Delegation): Hex {
+  return encodeFunctionData({ abi: DeleGatorCore, functionName: 'disableDelegation', args: [withSignature(delegation)] });
+}
+
+// ---------------------------------------------------------------- EIP-7702 delegation state
+
+/** Prefix of an EIP-7702 delegation designator: an EOA's code is `0xef0100 ‖ implementation`. */
+export const EIP7702_DESIGNATOR_PREFIX: Hex = '0xef0100';
+
+/** The code an EOA has once it is 7702-delegated to `implementation`. */
+export function eip7702Designator(implementation: Address): Hex {
+  return concat([EIP7702_DESIGNATOR_PREFIX, getAddress(implementation)]).toLowerCase() as Hex;
+}
+
+/** The implementation an account's code delegates to, or undefined if it is not a 7702 designator. */
+export function delegatedImplementation(code: Hex | undefined): Address | undefined {
+  if (!code || size(code) !== 23 || slice(code, 0, 3).toLowerCase() !== EIP7702_DESIGNATOR_PREFIX) return undefined;
+  return getAddress(slice(code, 3));
+}

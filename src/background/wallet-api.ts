@@ -1,0 +1,145 @@
+// The wallet API: what the popup and approval windows (extension pages only) ask the background.
+// One handler per call, params validated once with its schema. Secrets go in (a new owner secret,
+// a password) but never come out: no call returns a key.
+import type { Runtime } from 'webextension-polyfill';
+import { getAddress, isAddress, type Address, type Hex } from 'viem';
+import { readAccount, sendOwnerCall, setDelegation, transactionStatus } from '../account/owner-actions';
+import { chainIdHex } from '../chains/registry';
+import { fundOnDevnet } from '../chains/devnet-faucet';
+import { httpChainRpc } from '../rpc/chain-rpc';
+import { toRpcErrorPayload, UnauthorizedError, InvalidParamsError, InvalidRequestError, type RpcErrorPayload } from '../rpc/errors';
+import { parseParams, z } from '../rpc/schema';
+import { parseOwnerSecret } from '../vault/owner-secret';
+import { broadcast } from './events';
+import type { Services } from './services';
+import { readWalletStatus } from './status';
+
+const addressParam = z.string().check(z.refine((v) => isAddress(v, { strict: false }), 'expected a 20-byte hex address'));
+const hexData = z.string().check(z.regex(/^0x([0-9a-fA-F]{2})*$/, 'expected 0x-prefixed hex bytes'));
+const weiString = z.string().check(z.regex(/^[0-9]{1,78}$/, 'expected an amount in wei (digits only)'));
+const none = z.optional(z.object({}));
+
+function define<S extends z.ZodMiniType, R>(params: S, run: (p: z.infer<S>, s: Services) => Promise<R>) {
+  return { params, run };
+}
+
+export const walletApiHandlers = {
+  status: define(none, async (_p, s) => {
+    const chain = await s.networks.current();
+    return readWalletStatus(chain, httpChainRpc(chain.rpcUrl));
+  }),
+
+  'vault.state': define(none, (_p, s) => s.vault.state()),
+  'vault.create': define(
+    z.object({ secret: z.string().check(z.maxLength(1000)), password: z.string().check(z.maxLength(1000)), confirmation: z.string().check(z.maxLength(1000)) }),
+    async (p, s) => {
+      let secret;
+      try {
+        secret = parseOwnerSecret(p.secret);
+      } catch (error) {
+        throw new InvalidParamsError((error as Error).message);
+      }
+      const address = await s.vault.create(secret, p.password, p.confirmation);
+      await broadcast('accountsChanged', []);
+      return { address };
+    },
+  ),
+  'vault.unlock': define(z.object({ password: z.string().check(z.maxLength(1000)) }), async (p, s) => ({ address: await s.vault.unlock(p.password) })),
+  'vault.lock': define(none, async (_p, s) => {
+    await s.vault.lock();
+    return null;
+  }),
+  'vault.reset': define(z.object({ confirm: z.literal('DELETE') }), async (_p, s) => {
+    await s.vault.reset();
+    return null;
+  }),
+  'vault.setAutoLock': define(z.object({ minutes: z.number() }), async (p, s) => {
+    await s.vault.setAutoLockMinutes(p.minutes);
+    return null;
+  }),
+
+  'account.view': define(none, async (_p, s) => {
+    const address = await s.vault.ownerAddress();
+    if (!address) throw new UnauthorizedError('There is no wallet yet.');
+    const chain = await s.networks.current();
+    return { chain, account: await readAccount(chain, address) };
+  }),
+  'account.upgrade': define(none, async (_p, s) => ({ hash: await setDelegation(await s.networks.current(), await s.vault.ownerAccount(), 'framework') })),
+  'account.undelegate': define(none, async (_p, s) => ({ hash: await setDelegation(await s.networks.current(), await s.vault.ownerAccount(), 'none') })),
+  'account.send': define(z.object({ to: addressParam, value: weiString, data: hexData }), async (p, s) => ({
+    hash: await sendOwnerCall(await s.networks.current(), await s.vault.ownerAccount(), {
+      to: getAddress(p.to),
+      value: BigInt(p.value),
+      data: p.data as Hex,
+    }),
+  })),
+  'account.fundOnDevnet': define(none, async (_p, s) => {
+    const address = await s.vault.ownerAddress();
+    if (!address) throw new UnauthorizedError('There is no wallet yet.');
+    await fundOnDevnet(await s.networks.current(), address as Address);
+    return null;
+  }),
+  'tx.status': define(z.object({ hash: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/, 'expected a transaction hash')) }), async (p, s) =>
+    transactionStatus(await s.networks.current(), p.hash as Hex),
+  ),
+
+  'network.list': define(none, async (_p, s) => ({ current: (await s.networks.current()).id, chains: await s.networks.list() })),
+  'network.switch': define(z.object({ chainId: z.number() }), async (p, s) => {
+    const { chain, changed } = await s.networks.switchTo(p.chainId);
+    if (changed) await broadcast('chainChanged', chainIdHex(chain.id));
+    return chain;
+  }),
+  'network.add': define(
+    z.object({ id: z.number(), name: z.string(), rpcUrl: z.string(), symbol: z.optional(z.string()), blockExplorerUrl: z.optional(z.string()) }),
+    async (p, s) => s.networks.addCustom(p),
+  ),
+  'network.setRpc': define(z.object({ chainId: z.number(), rpcUrl: z.string() }), async (p, s) => {
+    await s.networks.setRpcUrl(p.chainId, p.rpcUrl);
+    return null;
+  }),
+};
+
+export type WalletApiHandlers = typeof walletApiHandlers;
+export type WalletApiMethod = keyof WalletApiHandlers;
+export type WalletApiParams<M extends WalletApiMethod> = z.input<WalletApiHandlers[M]['params']>;
+export type WalletApiResult<M extends WalletApiMethod> = Awaited<ReturnType<WalletApiHandlers[M]['run']>>;
+
+export interface WalletApiMessage {
+  type: 'wallet-api';
+  method: string;
+  params?: unknown;
+}
+
+export type WalletApiResponse<T = unknown> = { ok: true; value: T } | { ok: false; error: RpcErrorPayload };
+
+export function isWalletApiMessage(value: unknown): value is WalletApiMessage {
+  return typeof value === 'object' && value !== null && (value as WalletApiMessage).type === 'wallet-api' && typeof (value as WalletApiMessage).method === 'string';
+}
+
+/** True when the message comes from a page of this extension (popup, approval window). */
+export function isFromExtensionPage(sender: Runtime.MessageSender, extensionOrigin: string): boolean {
+  if (!sender.url) return false;
+  try {
+    return new URL(sender.url).origin === new URL(extensionOrigin).origin;
+  } catch {
+    return false;
+  }
+}
+
+export async function handleWalletApiMessage(
+  message: WalletApiMessage,
+  sender: Runtime.MessageSender,
+  extensionOrigin: string,
+  services: Services,
+): Promise<WalletApiResponse> {
+  try {
+    if (!isFromExtensionPage(sender, extensionOrigin)) throw new UnauthorizedError('Only wallet pages may call the wallet API.');
+    const handler = (walletApiHandlers as Record<string, { params: z.ZodMiniType; run: (p: unknown, s: Services) => Promise<unknown> }>)[message.method];
+    if (!handler || !Object.hasOwn(walletApiHandlers, message.method)) throw new InvalidRequestError(`Unknown wallet API call ${message.method}.`);
+    const params = parseParams(handler.params, message.params ?? {}, message.method);
+    return { ok: true, value: await handler.run(params, services) };
+  } catch (error) {
+    if (!(error instanceof Error) || !('code' in error)) console.error('[wallet] wallet API call failed', error);
+    return { ok: false, error: toRpcErrorPayload(error) };
+  }
+}

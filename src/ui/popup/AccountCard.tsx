@@ -1,0 +1,105 @@
+// The owner's account: address, balance, chain, and what the chain says the account is (plain EOA,
+// upgraded to the Delegation Framework, or delegated to foreign code), with the 7702 upgrade and undo.
+import { useState } from 'preact/hooks';
+import { formatEther, type Hex } from 'viem';
+import { Button, CopyButton, ErrorText, TxProgress } from '../components';
+import { shortAddress } from '../format';
+import { callWallet } from '../wallet-api';
+
+type View = Awaited<ReturnType<typeof callWallet<'account.view'>>>;
+
+export function AccountCard({ view, onChanged }: { view: View; onChanged: () => void }) {
+  const { account, chain } = view;
+  const [tx, setTx] = useState<{ hash: Hex; label: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = (label: string, method: 'account.upgrade' | 'account.undelegate') => async () => {
+    setError(null);
+    try {
+      const { hash } = await callWallet(method);
+      setTx({ hash, label });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const d = account.delegation;
+  return (
+    <section class="card" aria-labelledby="account-title" data-testid="account-card">
+      <div class="row">
+        <h2 id="account-title">Account</h2>
+        <DelegationPill kind={d.kind} />
+      </div>
+      <div class="row">
+        <span class="mono address" data-testid="account-address" title={account.address}>
+          {account.address}
+        </span>
+        <CopyButton text={account.address} label="Copy address" />
+      </div>
+      <div class="balance" data-testid="account-balance">
+        {Number(formatEther(BigInt(account.balance))).toLocaleString('en-US', { maximumFractionDigits: 4 })} <span class="muted">{chain.nativeCurrency.symbol}</span>
+        <span class="muted small"> on {chain.name}</span>
+      </div>
+
+      {d.kind === 'none' && (
+        <div class="callout">
+          <p>
+            <strong>Upgrade to a smart account</strong> (EIP-7702) so apps can get session keys with on-chain limits. Your address stays the same; you can undo it.
+          </p>
+          {account.frameworkImplementation ? (
+            <Button testId="upgrade" disabled={tx !== null && !tx.label.startsWith('Undo')} onClick={run('Upgrade', 'account.upgrade')}>
+              Upgrade account
+            </Button>
+          ) : (
+            <p class="small muted">The Delegation Framework is not deployed on {chain.name}.</p>
+          )}
+        </div>
+      )}
+      {d.kind === 'framework' && (
+        <div class="callout ok">
+          <p>
+            Smart account: delegated to the Delegation Framework's EIP7702StatelessDeleGator <span class="mono">{shortAddress(d.implementation)}</span>.
+          </p>
+          <Button testId="undelegate" variant="secondary" onClick={run('Undo upgrade', 'account.undelegate')}>
+            Undo upgrade
+          </Button>
+        </div>
+      )}
+      {d.kind === 'foreign' && (
+        <div class="callout danger" role="alert" data-testid="foreign-delegation">
+          <p>
+            <strong>Warning:</strong> this account is delegated to unknown code at <span class="mono">{shortAddress(d.implementation)}</span>. That code can move
+            your funds. Replace it with the Delegation Framework or clear it now.
+          </p>
+          <div class="row">
+            {account.frameworkImplementation && (
+              <Button testId="replace-delegation" onClick={run('Replace delegation', 'account.upgrade')}>
+                Replace
+              </Button>
+            )}
+            <Button testId="clear-delegation" variant="danger" onClick={run('Clear delegation', 'account.undelegate')}>
+              Clear
+            </Button>
+          </div>
+        </div>
+      )}
+      {d.kind === 'contract' && <p class="callout danger">This address holds contract code that is not an EIP-7702 delegation.</p>}
+
+      {tx && <TxProgress hash={tx.hash} label={tx.label} onDone={onChanged} />}
+      <ErrorText error={error} testId="account-error" />
+    </section>
+  );
+}
+
+function DelegationPill({ kind }: { kind: string }) {
+  const map: Record<string, [string, string]> = {
+    none: ['', 'Not upgraded'],
+    framework: ['ok', 'Smart account'],
+    foreign: ['danger', 'Foreign delegation'],
+    contract: ['danger', 'Contract'],
+  };
+  const [cls, text] = map[kind] ?? ['', kind];
+  return (
+    <span class={`pill ${cls}`} data-testid="delegation-state" data-kind={kind}>
+      {text}
+    </span>
+  );
+}

@@ -1,0 +1,79 @@
+// Playwright fixtures: a fresh Chromium profile with the built extension loaded, its id, the demo
+// dApp's URLs, and helpers to open the popup and take named screenshots.
+import { test as base, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launchWithExtension } from '../../scripts/lib/chromium';
+import { E2E_DAPP_PORT, E2E_DAPP_PORT_2, E2E_DEVNET_PORT, E2E_EXTENSION_DIR, SCREENSHOT_DIR } from '../../scripts/lib/test-env';
+
+export interface WalletFixtures {
+  context: BrowserContext;
+  extensionId: string;
+  serviceWorker: Worker;
+  dappUrl: string;
+  dappUrl2: string;
+  rpcUrl: string;
+  openPopup: () => Promise<Page>;
+  shoot: (page: Page, name: string) => Promise<string>;
+}
+
+export const test = base.extend<WalletFixtures>({
+  // eslint-disable-next-line no-empty-pattern
+  context: async ({}, use) => {
+    const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skw-e2e-'));
+    const { context } = await launchWithExtension({ extensionDir: E2E_EXTENSION_DIR, userDataDir, headless: true });
+    await use(context);
+    await context.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  },
+  serviceWorker: async ({ context }, use) => {
+    let [worker] = context.serviceWorkers();
+    if (!worker) worker = await context.waitForEvent('serviceworker');
+    await use(worker);
+  },
+  extensionId: async ({ serviceWorker }, use) => {
+    await use(new URL(serviceWorker.url()).host);
+  },
+  // eslint-disable-next-line no-empty-pattern
+  dappUrl: async ({}, use) => use(`http://127.0.0.1:${E2E_DAPP_PORT}/`),
+  // eslint-disable-next-line no-empty-pattern
+  dappUrl2: async ({}, use) => use(`http://127.0.0.1:${E2E_DAPP_PORT_2}/`),
+  // eslint-disable-next-line no-empty-pattern
+  rpcUrl: async ({}, use) => use(`http://127.0.0.1:${E2E_DEVNET_PORT}`),
+  openPopup: async ({ context, extensionId }, use) => {
+    await use(async () => {
+      const page = await context.newPage();
+      await page.setViewportSize({ width: 360, height: 600 });
+      await page.goto(`chrome-extension://${extensionId}/popup.html`);
+      return page;
+    });
+  },
+  // eslint-disable-next-line no-empty-pattern
+  shoot: async ({}, use) => {
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await use(async (page, name) => {
+      const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
+    });
+  },
+});
+
+export const expect = test.expect;
+
+/** Calls the page's window.ethereum and returns { result } or { error: { code, message } }. */
+export async function providerRequest(page: Page, method: string, params?: unknown) {
+  return page.evaluate(
+    async ([m, p]) => {
+      try {
+        const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
+        return { result: await eth.request(p === undefined ? { method: m } : { method: m, params: p }) };
+      } catch (e) {
+        const err = e as { code?: number; message?: string };
+        return { error: { code: err.code, message: err.message } };
+      }
+    },
+    [method, params] as const,
+  );
+}

@@ -1,0 +1,61 @@
+import { expect, providerRequest, test } from './fixtures';
+
+test.describe('foundation', () => {
+  test('popup: shows the devnet, its block height and the Delegation Framework found on chain', async ({ openPopup, shoot }) => {
+    const popup = await openPopup();
+    await expect(popup.getByTestId('network-card')).toBeVisible();
+    await expect(popup.getByTestId('network-pill')).toHaveText(/Local devnet/);
+    await expect(popup.getByTestId('node-status')).toHaveText(/Block \d+/);
+    await expect(popup.getByTestId('framework-status')).toHaveText(/Deployed/);
+    await shoot(popup, 'foundation-popup');
+  });
+
+  test('provider: present before the first page script and announced through EIP-6963', async ({ context, dappUrl }) => {
+    const page = await context.newPage();
+    await page.goto(dappUrl);
+    expect(await page.evaluate(() => (window as unknown as { __hadEthereumAtParse: boolean }).__hadEthereumAtParse)).toBe(true);
+    const announced = await page.evaluate(() =>
+      (window as unknown as { __announced: { info: Record<string, string>; provider: unknown }[] }).__announced.map((d) => ({
+        uuid: d.info.uuid!,
+        name: d.info.name!,
+        icon: d.info.icon!,
+        rdns: d.info.rdns!,
+        isWindowEthereum: d.provider === (window as unknown as { ethereum: unknown }).ethereum,
+        frozen: Object.isFrozen(d) && Object.isFrozen(d.info),
+      })),
+    );
+    expect(announced.length).toBeGreaterThanOrEqual(1);
+    const ours = announced.find((a) => a.rdns === 'app.sessionkeywallet')!;
+    expect(ours).toMatchObject({ name: 'Session Key Wallet', isWindowEthereum: true, frozen: true });
+    expect(ours.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(ours.icon).toMatch(/^data:image\/svg\+xml;base64,/);
+
+    // Re-announces on request, with the same uuid for this page load.
+    const again = await page.evaluate(() => {
+      const seen: string[] = [];
+      window.addEventListener('eip6963:announceProvider', (e) => seen.push((e as CustomEvent).detail.info.uuid));
+      window.dispatchEvent(new Event('eip6963:requestProvider'));
+      return seen;
+    });
+    expect(again).toContain(ours.uuid);
+  });
+
+  test('provider: eth_chainId answers the devnet, reads reach the node, unknown methods are 4200', async ({ context, dappUrl, rpcUrl }) => {
+    const page = await context.newPage();
+    await page.goto(dappUrl);
+    expect(await providerRequest(page, 'eth_chainId')).toEqual({ result: '0x7a69' });
+    expect(await providerRequest(page, 'net_version')).toEqual({ result: '31337' });
+
+    const nodeBlock = await fetch(rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }),
+    }).then((r) => r.json() as Promise<{ result: string }>);
+    const viaWallet = await providerRequest(page, 'eth_blockNumber');
+    expect(BigInt((viaWallet as { result: string }).result)).toBeGreaterThanOrEqual(BigInt(nodeBlock.result));
+
+    expect(await providerRequest(page, 'wallet_fooBar')).toMatchObject({ error: { code: 4200 } });
+    expect(await providerRequest(page, 'anvil_setBalance', ['0x0000000000000000000000000000000000000001', '0x1'])).toMatchObject({ error: { code: 4200 } });
+    expect(await providerRequest(page, 'eth_chainId', [1])).toMatchObject({ error: { code: -32602 } });
+  });
+});
