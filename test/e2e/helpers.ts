@@ -1,0 +1,64 @@
+// Steps the e2e tests share: onboarding, unlocking, reading chain state, stopping the worker.
+import type { BrowserContext, Page } from '@playwright/test';
+import { createPublicClient, http, type Address, type Hex } from 'viem';
+import { expect } from './fixtures';
+
+export const PASSWORD = 'Correct-Horse-9';
+
+export async function importOwner(popup: Page, secret: string, password = PASSWORD): Promise<void> {
+  await popup.getByTestId('import-wallet').click();
+  await popup.getByTestId('import-secret').fill(secret);
+  await popup.getByTestId('import-next').click();
+  await popup.getByTestId('password').fill(password);
+  await popup.getByTestId('password-confirm').fill(password);
+  await popup.getByTestId('create-vault').click();
+  await expect(popup.getByTestId('account-card')).toBeVisible();
+}
+
+export async function unlock(popup: Page, password = PASSWORD): Promise<void> {
+  await popup.getByTestId('unlock-password').fill(password);
+  await popup.getByTestId('unlock-submit').click();
+  await expect(popup.getByTestId('account-card')).toBeVisible();
+}
+
+export function publicClient(rpcUrl: string) {
+  return createPublicClient({ transport: http(rpcUrl) });
+}
+
+export async function codeAt(rpcUrl: string, address: Address): Promise<Hex | undefined> {
+  return publicClient(rpcUrl).getCode({ address });
+}
+
+/**
+ * Watches the extension's service worker through the DevTools protocol of a page in the
+ * extension's own storage partition. `stop()` stops it the way Chrome does after 30 s idle and waits
+ * until it reports stopped; `started()` resolves when a new instance is running again.
+ */
+export async function watchServiceWorker(context: BrowserContext, extensionPage: Page) {
+  const cdp = await context.newCDPSession(extensionPage);
+  let status = 'unknown';
+  const waiters: { want: string; resolve: () => void }[] = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    const ours = (versions as { runningStatus: string; scriptURL: string }[]).find((v) => v.scriptURL.endsWith('/background.js'));
+    if (!ours) return;
+    status = ours.runningStatus;
+    for (const w of waiters.filter((w) => w.want === status)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  });
+  await cdp.send('ServiceWorker.enable');
+  const reach = (want: string) => new Promise<void>((resolve) => (status === want ? resolve() : waiters.push({ want, resolve })));
+  return {
+    status: () => status,
+    async stop() {
+      const stopped = reach('stopped');
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await stopped;
+    },
+    /** Resolves on the next transition to running (call before the action that wakes it). */
+    nextStart() {
+      return new Promise<void>((resolve) => waiters.push({ want: 'running', resolve }));
+    },
+  };
+}
