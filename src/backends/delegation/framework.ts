@@ -27,8 +27,10 @@ import {
   createValueLteTerms,
 } from '@metamask/delegation-core';
 import {
+  BaseError,
   bytesToBigInt,
   concat,
+  decodeErrorResult,
   encodeAbiParameters,
   encodeFunctionData,
   encodePacked,
@@ -61,6 +63,37 @@ export const delegationErrorsAbi = [
   ...DelegationManager.filter((item) => item.type === 'error'),
   ...EIP7702StatelessDeleGator.filter((item) => item.type === 'error'),
 ];
+
+/** The revert data inside a viem error from a call, gas estimate or simulation, if there is any. */
+export function revertDataOf(err: unknown): Hex | undefined {
+  if (!(err instanceof BaseError)) return undefined;
+  // The innermost cause carries the node's JSON-RPC error; its `data` is the revert payload
+  // (some nodes nest it one level deeper as `data.data`).
+  const inner = err.walk() as { data?: unknown };
+  const data = typeof inner.data === 'object' && inner.data !== null ? (inner.data as { data?: unknown }).data : inner.data;
+  return typeof data === 'string' && isHex(data) ? data : undefined;
+}
+
+/**
+ * Why a redemption (or any framework call) reverted, readably: the enforcer's message
+ * ("LimitedCallsEnforcer:limit-exceeded") or the custom error ("InvalidDelegate"). Accepts the raw
+ * revert data or a viem error. Undefined when there is nothing to decode.
+ */
+export function decodeRevertReason(errOrData: unknown): string | undefined {
+  const data = typeof errOrData === 'string' && isHex(errOrData) ? errOrData : revertDataOf(errOrData);
+  if (!data || data === '0x') return undefined;
+  try {
+    const { errorName, args } = decodeErrorResult({ abi: delegationErrorsAbi, data });
+    // viem also decodes Solidity's built-in Error(string) / Panic(uint256), which the typed
+    // errorName union (from the ABI) does not list.
+    const name: string = errorName;
+    const list: readonly unknown[] = args ?? [];
+    if (name === 'Error' && typeof list[0] === 'string') return list[0];
+    return list.length > 0 ? `${name}(${list.map(String).join(', ')})` : name;
+  } catch {
+    return undefined; // a selector none of the framework's ABIs knows
+  }
+}
 
 // ---------------------------------------------------------------- the Delegation struct
 
