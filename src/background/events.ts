@@ -1,27 +1,37 @@
 // Provider events from the background to the pages that use the wallet (chainChanged,
-// accountsChanged). The tabs are remembered in storage.session so a restarted worker still knows them.
+// accountsChanged). Tabs are remembered with their origin in storage.session, so a restarted worker
+// still knows them and account events go only to origins the owner connected.
 import { browser } from 'wxt/browser';
 import type { BackgroundEventMessage, ProviderEventName } from '../provider/protocol';
 
-const TABS_KEY = 'provider.tabs';
+const TABS_KEY = 'provider.tabs'; // tabId -> origin
 
-export async function rememberTab(tabId: number | undefined): Promise<void> {
-  if (tabId === undefined || tabId < 0) return;
-  const tabs = ((await browser.storage.session.get(TABS_KEY))[TABS_KEY] as number[] | undefined) ?? [];
-  if (!tabs.includes(tabId)) await browser.storage.session.set({ [TABS_KEY]: [...tabs, tabId] });
+async function tabs(): Promise<Record<string, string>> {
+  return ((await browser.storage.session.get(TABS_KEY))[TABS_KEY] as Record<string, string> | undefined) ?? {};
 }
 
-export async function broadcast(event: ProviderEventName, data: unknown): Promise<void> {
-  const tabs = ((await browser.storage.session.get(TABS_KEY))[TABS_KEY] as number[] | undefined) ?? [];
-  const message: BackgroundEventMessage = { type: 'provider/event', event, data };
-  const alive: number[] = [];
+export async function rememberTab(tabId: number | undefined, origin: string): Promise<void> {
+  if (tabId === undefined || tabId < 0) return;
+  const known = await tabs();
+  if (known[tabId] !== origin) await browser.storage.session.set({ [TABS_KEY]: { ...known, [tabId]: origin } });
+}
+
+/** Sends an event to every remembered tab whose origin passes `to` (all tabs by default). */
+export async function broadcast(event: ProviderEventName, data: unknown | ((origin: string) => unknown), to: (origin: string) => boolean | Promise<boolean> = () => true): Promise<void> {
+  const known = await tabs();
+  const alive: Record<string, string> = {};
   await Promise.all(
-    tabs.map(async (tabId) => {
+    Object.entries(known).map(async ([tabId, origin]) => {
+      if (!(await to(origin))) {
+        alive[tabId] = origin;
+        return;
+      }
+      const message: BackgroundEventMessage = { type: 'provider/event', event, data: typeof data === 'function' ? (data as (o: string) => unknown)(origin) : data };
       try {
-        await browser.tabs.sendMessage(tabId, message);
-        alive.push(tabId);
+        await browser.tabs.sendMessage(Number(tabId), message);
+        alive[tabId] = origin;
       } catch {
-        // The tab is gone or navigated away from any page with the bridge.
+        // The tab is gone or shows a page without the bridge.
       }
     }),
   );

@@ -11,15 +11,19 @@ export function isBackgroundRequestMessage(value: unknown): value is BackgroundR
     typeof value === 'object' &&
     value !== null &&
     (value as BackgroundRequestMessage).type === 'provider/request' &&
-    typeof (value as BackgroundRequestMessage).requestId === 'string'
+    typeof (value as BackgroundRequestMessage).requestId === 'string' &&
+    (value as BackgroundRequestMessage).requestId.length <= 100
   );
 }
 
 export interface ProviderHandlerDeps {
   router: Router;
   extensionId: string;
+  services: RequestContext['services'];
   /** The wallet's current chain and node client, read fresh per request (the owner may switch). */
-  chainContext(): Promise<Omit<RequestContext, 'origin'>>;
+  chainContext(): Promise<Pick<RequestContext, 'chain' | 'chainRpc'>>;
+  /** Told the verified origin of each request (to route events back to the tab). */
+  onOrigin?: (origin: string) => Promise<void>;
 }
 
 export async function handleProviderMessage(
@@ -29,7 +33,8 @@ export async function handleProviderMessage(
 ): Promise<BackgroundResponse> {
   try {
     const origin = originOfSender(sender, deps.extensionId);
-    const context: RequestContext = { origin, ...(await deps.chainContext()) };
+    await deps.onOrigin?.(origin);
+    const context: RequestContext = { origin, requestId: message.requestId, services: deps.services, ...(await deps.chainContext()) };
     const result = await deps.router.handle(message.request, context);
     return { result: result === undefined ? null : result };
   } catch (error) {

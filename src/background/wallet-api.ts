@@ -83,6 +83,12 @@ export const walletApiHandlers = {
     transactionStatus(await s.networks.current(), p.hash as Hex),
   ),
 
+  'approval.list': define(z.object({ origin: z.optional(z.string()) }), async (p, s) => s.approvals.list(p.origin)),
+  'approval.resolve': define(z.object({ id: z.string(), approved: z.boolean(), edits: z.optional(z.unknown()) }), async (p, s) => {
+    await s.approvals.resolve(p.id, p.approved ? { approved: true, edits: p.edits } : { approved: false });
+    return null;
+  }),
+
   'network.list': define(none, async (_p, s) => ({ current: (await s.networks.current()).id, chains: await s.networks.list() })),
   'network.switch': define(z.object({ chainId: z.number() }), async (p, s) => {
     const { chain, changed } = await s.networks.switchTo(p.chainId);

@@ -20,6 +20,7 @@ const router = createRouter([whoAmI]);
 const deps = {
   router,
   extensionId: EXT_ID,
+  services: createServices(),
   chainContext: async () => ({ chain: devnet, chainRpc: { request: async () => null } }),
 };
 const msg = (request: unknown): BackgroundRequestMessage => ({ type: 'provider/request', requestId: 'r1', request });

@@ -4,11 +4,12 @@ import type { ChainRpc } from '@/src/rpc/chain-rpc';
 import { eth_chainId, net_version } from '@/src/rpc/methods/chain';
 import { createRouter } from '@/src/rpc/router';
 import { isForwardedToChain } from '@/src/rpc/read-only';
+import { createServices } from '@/src/background/services';
 
 function setup() {
   const chainRpc: ChainRpc = { request: vi.fn(async (method: string) => (method === 'eth_blockNumber' ? '0x10' : null)) };
   const router = createRouter([eth_chainId, net_version]);
-  const ctx = { origin: 'http://127.0.0.1:5173', chain: devnet, chainRpc };
+  const ctx = { origin: 'http://127.0.0.1:5173', chain: devnet, chainRpc, requestId: 'r1', services: createServices() };
   return { router, ctx, chainRpc };
 }
 

@@ -1,0 +1,27 @@
+// What a dApp asks the owner to approve, in a form the approval window can show in plain words.
+// Amounts are decimal strings (JSON-safe).
+import type { Address, Hex } from 'viem';
+
+export interface CallView {
+  to: Address;
+  value: string;
+  data: Hex;
+}
+
+export type ApprovalRequest =
+  | { kind: 'connect'; origin: string }
+  | { kind: 'switchChain'; origin: string; chainId: number; chainName: string }
+  | { kind: 'addChain'; origin: string; chain: { id: number; name: string; rpcUrl: string; symbol: string; blockExplorerUrl?: string } }
+  | { kind: 'sendCalls'; origin: string; chainId: number; calls: CallView[]; atomic: boolean; whyNoSession: string }
+  | { kind: 'signMessage'; origin: string; message: Hex }
+  | { kind: 'signTypedData'; origin: string; typedData: string }
+  | { kind: 'grantPermissions'; origin: string; chainId: number; scope: unknown; optional: string[] };
+
+export interface PendingApproval {
+  id: string;
+  createdAt: number;
+  request: ApprovalRequest;
+}
+
+/** The owner's answer. `edits` carries what the owner narrowed (a grant's permissions and expiry). */
+export type ApprovalDecision = { approved: false } | { approved: true; edits?: unknown };

@@ -1,0 +1,56 @@
+// The permission vocabulary the owner sees: the seed's (Alchemy's flat types), plus a required expiry
+// and an optional call-count limit. Amounts are bigint in memory and decimal strings when stored or
+// sent to the popup (see serialize.ts); addresses are checksummed; functions are 4-byte selectors
+// with, where known, the signature they came from.
+import type { Address, Hex } from 'viem';
+
+export interface FunctionRef {
+  selector: Hex;
+  /** e.g. "move(uint8)", when the grant named the function by signature. */
+  signature?: string;
+}
+
+export type Permission =
+  | { type: 'root' }
+  | { type: 'native-token-transfer'; data: { allowance: bigint } }
+  | { type: 'erc20-token-transfer'; data: { address: Address; allowance: bigint } }
+  | { type: 'gas-limit'; data: { limit: bigint } }
+  | { type: 'contract-access'; data: { address: Address } }
+  | { type: 'account-functions'; data: { functions: FunctionRef[] } }
+  | { type: 'functions-on-all-contracts'; data: { functions: FunctionRef[] } }
+  | { type: 'functions-on-contract'; data: { address: Address; functions: FunctionRef[] } };
+
+export type PermissionType = Permission['type'];
+
+/** What a session may do: validated, normalized, never half-applied. */
+export interface SessionScope {
+  /** The owner's account (the 7702-upgraded EOA) the session acts for. */
+  account: Address;
+  chainId: number;
+  /** Unix seconds; required, and capped by the wallet's maximum session length. */
+  expiry: number;
+  permissions: Permission[];
+  /** At most this many calls (each call in a batch counts); undefined = no count limit. */
+  callLimit?: number;
+}
+
+/** One call a dApp asks the session to make. */
+export interface SessionCall {
+  to: Address;
+  value: bigint;
+  data: Hex;
+}
+
+/** What has been used of a session, as the chain records it (read from the enforcers). */
+export interface SessionUsage {
+  nativeSpent: bigint;
+  /** By checksummed token address. */
+  erc20Spent: Record<Address, bigint>;
+  callsUsed: number;
+  /** Unix seconds of the latest block. */
+  now: number;
+  /** DelegationManager.disabledDelegations(hash). */
+  disabled: boolean;
+}
+
+export type CoverVerdict = { covered: true } | { covered: false; reason: string; callIndex?: number };

@@ -1,0 +1,69 @@
+// Messages and typed data are always signed by the owner, after the owner approves in a popup. The
+// signature is the owner key's ECDSA signature; on the 7702-upgraded account the
+// EIP7702StatelessDeleGator validates exactly that through ERC-1271, so it verifies either way.
+import { isHex, type Hex, type TypedDataDefinition } from 'viem';
+import { InvalidParamsError } from '../errors';
+import { requireConnection, requireSameAccount } from '../guards';
+import { defineMethod } from '../method';
+import { address, hexString, z } from '../schema';
+
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export const personal_sign = defineMethod({
+  method: 'personal_sign',
+  params: z.tuple([hexString, address]),
+  handler: async ([message, account], ctx) => {
+    const connection = await requireConnection(ctx);
+    requireSameAccount(connection, account);
+    if ((message.length - 2) / 2 > MAX_MESSAGE_BYTES) throw new InvalidParamsError('The message is too long (at most 64 KiB).');
+    if (message.length % 2 !== 0) throw new InvalidParamsError('The message must be whole bytes of hex.');
+    await ctx.services.approvals.ask({ kind: 'signMessage', origin: ctx.origin, message: message as Hex });
+    const owner = await ctx.services.vault.ownerAccount();
+    return owner.signMessage({ message: { raw: message as Hex } });
+  },
+});
+
+interface TypedDataJson {
+  types: Record<string, { name: string; type: string }[]>;
+  primaryType: string;
+  domain?: { chainId?: number | string; [k: string]: unknown };
+  message: Record<string, unknown>;
+}
+
+function parseTypedData(json: string): TypedDataJson {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new InvalidParamsError('params[1] must be the typed data as a JSON string.');
+  }
+  const t = value as TypedDataJson;
+  if (typeof t !== 'object' || t === null || typeof t.types !== 'object' || typeof t.primaryType !== 'string' || typeof t.message !== 'object' || t.message === null) {
+    throw new InvalidParamsError('The typed data needs types, primaryType and message.');
+  }
+  if (!t.types[t.primaryType]) throw new InvalidParamsError(`The primary type ${t.primaryType} is not among the types.`);
+  return t;
+}
+
+export const eth_signTypedData_v4 = defineMethod({
+  method: 'eth_signTypedData_v4',
+  params: z.tuple([address, z.string().check(z.maxLength(MAX_MESSAGE_BYTES))]),
+  handler: async ([account, json], ctx) => {
+    const connection = await requireConnection(ctx);
+    requireSameAccount(connection, account);
+    const typed = parseTypedData(json);
+    const domainChain = typed.domain?.chainId;
+    if (domainChain !== undefined) {
+      const id = typeof domainChain === 'string' && isHex(domainChain) ? Number(BigInt(domainChain)) : Number(domainChain);
+      if (id !== ctx.chain.id) throw new InvalidParamsError(`The typed data is for chain ${id}, but the wallet is on chain ${ctx.chain.id}.`);
+    }
+    await ctx.services.approvals.ask({ kind: 'signTypedData', origin: ctx.origin, typedData: json });
+    const owner = await ctx.services.vault.ownerAccount();
+    const { EIP712Domain: _domainType, ...types } = typed.types;
+    try {
+      return await owner.signTypedData({ domain: typed.domain as TypedDataDefinition['domain'], types, primaryType: typed.primaryType, message: typed.message } as unknown as TypedDataDefinition);
+    } catch (error) {
+      throw new InvalidParamsError(`The typed data cannot be encoded: ${(error as { shortMessage?: string }).shortMessage ?? (error as Error).message}`);
+    }
+  },
+});

@@ -1,0 +1,97 @@
+// What a request asks, in plain words.
+import { hexToString } from 'viem';
+import type { ApprovalRequest } from '../../approvals/types';
+import { describeCall } from '../describe-call';
+
+function readableMessage(hex: `0x${string}`): { text: string; isText: boolean } {
+  try {
+    const text = hexToString(hex);
+    // Printable text (with newlines) is shown as text; anything else as hex.
+    if (/^[\x20-\x7E\n\r\t\u00A0-\uFFFF]*$/.test(text) && !text.includes('\uFFFD')) return { text, isText: true };
+  } catch {
+    // not UTF-8
+  }
+  return { text: hex, isText: false };
+}
+
+export function RequestDetails({ request }: { request: ApprovalRequest; onEdits: (e: unknown) => void }) {
+  switch (request.kind) {
+    case 'connect':
+      return (
+        <p class="muted">
+          The site will see your account address and may ask for transactions, signatures and sessions. Each of those still needs your approval or a
+          session you grant.
+        </p>
+      );
+    case 'switchChain':
+      return (
+        <p>
+          Switch the wallet to <strong>{request.chainName}</strong> (chain {request.chainId}).
+        </p>
+      );
+    case 'addChain':
+      return (
+        <dl class="facts">
+          <dt>Name</dt>
+          <dd>{request.chain.name}</dd>
+          <dt>Chain id</dt>
+          <dd>{request.chain.id}</dd>
+          <dt>RPC</dt>
+          <dd class="mono">{request.chain.rpcUrl}</dd>
+          <dt>Currency</dt>
+          <dd>{request.chain.symbol}</dd>
+        </dl>
+      );
+    case 'sendCalls': {
+      const total = request.calls.reduce((sum, c) => sum + BigInt(c.value), 0n);
+      return (
+        <div class="stack">
+          <p class="small muted" data-testid="approval-why">
+            {request.whyNoSession}
+          </p>
+          <ol class="call-list" data-testid="approval-calls">
+            {request.calls.map((c, i) => {
+              const d = describeCall(request.chainId, c);
+              return (
+                <li key={i}>
+                  <div class="row">
+                    <strong>{d.target}</strong>
+                    {d.value && <span class="pill warn">{d.value}</span>}
+                  </div>
+                  <span class="mono small">{d.action}</span>
+                </li>
+              );
+            })}
+          </ol>
+          {total > 0n && <p class="small">Total value: {describeCall(request.chainId, { to: request.calls[0]!.to, value: total, data: '0x' }).value}</p>}
+          <p class="small muted">{request.atomic ? 'All calls succeed or none does.' : 'Calls are sent one after another.'}</p>
+        </div>
+      );
+    }
+    case 'signMessage': {
+      const { text, isText } = readableMessage(request.message);
+      return (
+        <div class="stack">
+          <p class="small muted">{isText ? 'Message' : 'Binary message (hex)'}</p>
+          <pre class="message" data-testid="approval-message">
+            {text}
+          </pre>
+        </div>
+      );
+    }
+    case 'signTypedData': {
+      let pretty = request.typedData;
+      try {
+        const parsed = JSON.parse(request.typedData) as { domain?: unknown; primaryType?: string; message?: unknown };
+        pretty = JSON.stringify({ domain: parsed.domain, primaryType: parsed.primaryType, message: parsed.message }, null, 2);
+      } catch {
+        // shown as given
+      }
+      return <pre class="message">{pretty}</pre>;
+    }
+    case 'grantPermissions':
+      return <p class="muted">Session grant</p>;
+  }
+}
+
+
