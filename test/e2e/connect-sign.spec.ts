@@ -1,0 +1,75 @@
+import type { BrowserContext, Page } from '@playwright/test';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { expect, providerRequest, test } from './fixtures';
+import { importOwner } from './helpers';
+
+/** Runs `action` and returns the approval window it opens. */
+async function approvalWindow(context: BrowserContext, action: () => Promise<unknown>): Promise<Page> {
+  const [page] = await Promise.all([context.waitForEvent('page', (p) => p.url().includes('/approval.html')), action()]);
+  await page.waitForLoadState();
+  await page.setViewportSize({ width: 400, height: 660 }); // the window's size (approvals/service.ts)
+  await expect(page.getByTestId('approval-card')).toBeVisible();
+  return page;
+}
+
+test.describe('dApp connect and owner signatures', () => {
+  test('connect in an approval window; personal_sign verified by viem before and after the 7702 upgrade; reject and close are 4001', async ({
+    context,
+    openPopup,
+    dappUrl,
+    dappUrl2,
+    shoot,
+  }) => {
+    const key = generatePrivateKey();
+    const owner = privateKeyToAccount(key);
+    const popup = await openPopup();
+    await importOwner(popup, key);
+
+    const dapp = await context.newPage();
+    await dapp.goto(dappUrl);
+    expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [] });
+    expect(await providerRequest(dapp, 'personal_sign', ['0x68656c6c6f', owner.address])).toMatchObject({ error: { code: 4100 } });
+
+    // Connect: the window names the origin; approving answers the dApp with the owner's address.
+    const connectWindow = await approvalWindow(context, () => dapp.click('#connect'));
+    await expect(connectWindow.getByTestId('approval-origin')).toHaveText(new URL(dappUrl).origin);
+    await expect(connectWindow.getByTestId('approval-card')).toHaveAttribute('data-kind', 'connect');
+    await shoot(connectWindow, 'approval-connect');
+    await connectWindow.getByTestId('approval-approve').click();
+    await expect(dapp.locator('#account')).toContainText(owner.address);
+    expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [owner.address] });
+
+    // Sign: the message is shown as text; viem's verifyMessage accepts the signature (EOA).
+    const signWindow = await approvalWindow(context, () => dapp.click('#sign'));
+    await expect(signWindow.getByTestId('approval-message')).toHaveText('Hello from Session Game');
+    await shoot(signWindow, 'approval-sign-message');
+    await signWindow.getByTestId('approval-approve').click();
+    await expect(dapp.locator('#sign-result')).toHaveAttribute('data-tone', 'ok');
+    await expect(dapp.locator('#sign-result')).toContainText('Signature valid');
+
+    // Reject -> 4001.
+    const rejectWindow = await approvalWindow(context, () => dapp.click('#sign'));
+    await rejectWindow.getByTestId('approval-reject').click();
+    await expect(dapp.locator('#sign-result')).toHaveAttribute('data-code', '4001');
+
+    // Closing the window -> 4001 as well.
+    const closeWindow = await approvalWindow(context, () => dapp.click('#sign'));
+    await closeWindow.close();
+    await expect(dapp.locator('#sign-result')).toHaveAttribute('data-code', '4001');
+
+    // After the 7702 upgrade the same signature verifies through ERC-1271 on the account's code.
+    await popup.getByTestId('fund-devnet').click();
+    await popup.getByTestId('upgrade').click();
+    await expect(popup.getByTestId('delegation-state')).toHaveAttribute('data-kind', 'framework', { timeout: 15_000 });
+    const signAgain = await approvalWindow(context, () => dapp.click('#sign'));
+    await signAgain.getByTestId('approval-approve').click();
+    await expect(dapp.locator('#sign-result')).toContainText('Signature valid');
+    await shoot(dapp, 'dapp-connected-signed');
+
+    // Another origin is not connected and cannot sign.
+    const other = await context.newPage();
+    await other.goto(dappUrl2);
+    expect(await providerRequest(other, 'eth_accounts')).toEqual({ result: [] });
+    expect(await providerRequest(other, 'personal_sign', ['0x68656c6c6f', owner.address])).toMatchObject({ error: { code: 4100 } });
+  });
+});
