@@ -1,16 +1,6 @@
-import type { BrowserContext, Page } from '@playwright/test';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { expect, providerRequest, test } from './fixtures';
-import { importOwner } from './helpers';
-
-/** Runs `action` and returns the approval window it opens. */
-async function approvalWindow(context: BrowserContext, action: () => Promise<unknown>): Promise<Page> {
-  const [page] = await Promise.all([context.waitForEvent('page', (p) => p.url().includes('/approval.html')), action()]);
-  await page.waitForLoadState();
-  await page.setViewportSize({ width: 400, height: 660 }); // the window's size (approvals/service.ts)
-  await expect(page.getByTestId('approval-card')).toBeVisible();
-  return page;
-}
+import { approvalWindow, decide, importOwner } from './helpers';
 
 test.describe('dApp connect and owner signatures', () => {
   test('connect in an approval window; personal_sign verified by viem before and after the 7702 upgrade; reject and close are 4001', async ({
@@ -35,7 +25,7 @@ test.describe('dApp connect and owner signatures', () => {
     await expect(connectWindow.getByTestId('approval-origin')).toHaveText(new URL(dappUrl).origin);
     await expect(connectWindow.getByTestId('approval-card')).toHaveAttribute('data-kind', 'connect');
     await shoot(connectWindow, 'approval-connect');
-    await connectWindow.getByTestId('approval-approve').click();
+    await decide(connectWindow, 'approve');
     await expect(dapp.locator('#account')).toContainText(owner.address);
     expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [owner.address] });
 
@@ -43,13 +33,13 @@ test.describe('dApp connect and owner signatures', () => {
     const signWindow = await approvalWindow(context, () => dapp.click('#sign'));
     await expect(signWindow.getByTestId('approval-message')).toHaveText('Hello from Session Game');
     await shoot(signWindow, 'approval-sign-message');
-    await signWindow.getByTestId('approval-approve').click();
+    await decide(signWindow, 'approve');
     await expect(dapp.locator('#sign-result')).toHaveAttribute('data-tone', 'ok');
     await expect(dapp.locator('#sign-result')).toContainText('Signature valid');
 
     // Reject -> 4001.
     const rejectWindow = await approvalWindow(context, () => dapp.click('#sign'));
-    await rejectWindow.getByTestId('approval-reject').click();
+    await decide(rejectWindow, 'reject');
     await expect(dapp.locator('#sign-result')).toHaveAttribute('data-code', '4001');
 
     // Closing the window -> 4001 as well.
@@ -62,7 +52,7 @@ test.describe('dApp connect and owner signatures', () => {
     await popup.getByTestId('upgrade').click();
     await expect(popup.getByTestId('delegation-state')).toHaveAttribute('data-kind', 'framework', { timeout: 15_000 });
     const signAgain = await approvalWindow(context, () => dapp.click('#sign'));
-    await signAgain.getByTestId('approval-approve').click();
+    await decide(signAgain, 'approve');
     await expect(dapp.locator('#sign-result')).toContainText('Signature valid');
     await shoot(dapp, 'dapp-connected-signed');
 

@@ -62,3 +62,27 @@ export async function watchServiceWorker(context: BrowserContext, extensionPage:
     },
   };
 }
+
+/** Runs `action` and returns the approval window it opens, sized like the real one. */
+export async function approvalWindow(context: BrowserContext, action: () => Promise<unknown>): Promise<Page> {
+  const [page] = await Promise.all([context.waitForEvent('page', (p) => p.url().includes('/approval.html')), action()]);
+  await page.waitForLoadState();
+  await page.setViewportSize({ width: 400, height: 660 }); // the window's size (approvals/service.ts)
+  await expect(page.getByTestId('approval-card')).toBeVisible();
+  return page;
+}
+
+/**
+ * Clicks Approve or Reject. The window closes itself once nothing else waits, possibly while the
+ * click is still settling; that close is the expected outcome and is awaited.
+ */
+export async function decide(page: Page, choice: 'approve' | 'reject', { closes = true } = {}): Promise<void> {
+  const closed = closes ? page.waitForEvent('close') : Promise.resolve();
+  await page
+    .getByTestId(`approval-${choice}`)
+    .click()
+    .catch((error: Error) => {
+      if (!page.isClosed()) throw error;
+    });
+  await closed;
+}

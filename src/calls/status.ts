@@ -1,0 +1,50 @@
+// EIP-5792 wallet_getCallsStatus for a bundle: 100 pending, 200 confirmed, 400 refused before the
+// chain, 500 reverted on chain, 600 partly reverted (non-atomic bundles only).
+import { createPublicClient, http, numberToHex, type Hex, type TransactionReceipt } from 'viem';
+import type { ChainConfig } from '../chains/registry';
+import type { CallBundle } from './bundles';
+
+export interface CallsStatus {
+  version: '2.0.0';
+  id: Hex;
+  chainId: Hex;
+  status: 100 | 200 | 400 | 500 | 600;
+  atomic: boolean;
+  receipts?: {
+    logs: { address: Hex; data: Hex; topics: Hex[] }[];
+    status: '0x1' | '0x0';
+    blockHash: Hex;
+    blockNumber: Hex;
+    gasUsed: Hex;
+    transactionHash: Hex;
+  }[];
+}
+
+export async function bundleStatus(bundle: CallBundle, chain: ChainConfig): Promise<CallsStatus> {
+  const base = { version: '2.0.0' as const, id: bundle.id, chainId: numberToHex(bundle.chainId), atomic: bundle.atomic };
+  if (bundle.state === 'failed') return { ...base, status: 400 };
+  if (bundle.txHashes.length === 0) return { ...base, status: 100 };
+  const client = createPublicClient({ transport: http(chain.rpcUrl, { retryCount: 0 }) });
+  const receipts: TransactionReceipt[] = [];
+  for (const hash of bundle.txHashes) {
+    try {
+      receipts.push(await client.getTransactionReceipt({ hash }));
+    } catch {
+      return { ...base, status: 100 };
+    }
+  }
+  const reverted = receipts.filter((r) => r.status !== 'success').length;
+  const status = reverted === 0 ? 200 : reverted === receipts.length ? 500 : 600;
+  return {
+    ...base,
+    status,
+    receipts: receipts.map((r) => ({
+      logs: r.logs.map((l) => ({ address: l.address, data: l.data, topics: l.topics as Hex[] })),
+      status: r.status === 'success' ? '0x1' : '0x0',
+      blockHash: r.blockHash,
+      blockNumber: numberToHex(r.blockNumber),
+      gasUsed: numberToHex(r.gasUsed),
+      transactionHash: r.transactionHash,
+    })),
+  };
+}
