@@ -1,0 +1,414 @@
+// ERC-7715 <-> the wallet's permission vocabulary.
+//
+// In: a dApp's `wallet_grantPermissions` params[0] (viem's experimental/erc7715 shape)
+//   { expiry, permissions: [{ type, data, policies: [{ type, data }], required }], signer? }
+// or a `wallet_requestExecutionPermissions` params array (MetaMask's renamed method)
+//   [{ chainId, expiry? | rules: [{ type: 'expiry', data: { timestamp } }], permission: { type, data, isAdjustmentAllowed } }]
+// Out: a draft the popup shows item by item (required or optional, what each becomes); the owner
+// may leave optional items out; draftToScope then validates the chosen set into a SessionScope.
+// Back: scopeToGrantedPermissions renders a scope as the `grantedPermissions` of the response.
+//
+// Restrictions the wallet cannot enforce are never silently dropped, since that would grant more
+// than was asked: an unknown policy or rule makes its item unsupported (an error when required).
+import { getAddress, isAddress, numberToHex, type Address } from 'viem';
+import { PermissionError, UnsupportedPermissionError } from './errors';
+import { buildSessionScope, parseAddress, parseAmount, parsePermission, PERMISSION_TYPES, type ScopeContext } from './validate';
+import type { FunctionRef, Permission, SessionScope } from './types';
+
+export type Erc7715Method = 'wallet_grantPermissions' | 'wallet_requestExecutionPermissions';
+
+/** A policy as it travels in JSON (viem formats allowances as hex). */
+export interface Erc7715Policy {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** A permission in viem's ERC-7715 shape, JSON-safe. */
+export interface Erc7715Permission {
+  type: string;
+  data: Record<string, unknown>;
+  policies: Erc7715Policy[];
+  required?: boolean;
+}
+
+/** Who the dApp wants the permission granted to. */
+export type Erc7715Signer =
+  /** The wallet itself: it makes and keeps the session key (what this wallet does). */
+  | { type: 'wallet' }
+  /** A key the dApp holds; this wallet does not delegate to dApp keys, the caller refuses it. */
+  | { type: 'account'; address: Address }
+  | { type: 'unsupported'; raw: unknown };
+
+export interface Erc7715DraftItem {
+  /** Position in the request's list. */
+  index: number;
+  /** The type as the dApp named it. */
+  requestedType: string;
+  required: boolean;
+  /** Whether the owner may narrow or leave it out (MetaMask's isAdjustmentAllowed; optional items always). */
+  adjustable: boolean;
+  /** False when this wallet cannot honour it; only possible for optional items. */
+  supported: boolean;
+  /** What it becomes (empty when unsupported). */
+  permissions: Permission[];
+  /** Call count from its rate-limit / call-limit policy. */
+  callLimit?: number;
+  /** Why it is unsupported, or how it was read. */
+  note?: string;
+}
+
+export interface Erc7715Draft {
+  method: Erc7715Method;
+  /** As requested (unix seconds); draftToScope validates and caps it. */
+  expiry: number;
+  signer: Erc7715Signer;
+  items: Erc7715DraftItem[];
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function fail(where: string, problem: string): never {
+  throw new PermissionError(`${where}: ${problem}`);
+}
+
+function typeName(t: unknown): string | undefined {
+  // viem sends custom types as plain strings; the typed form is { custom: string }.
+  if (typeof t === 'string') return t;
+  if (isObject(t) && typeof t.custom === 'string') return t.custom;
+  return undefined;
+}
+
+/** A whole number sent as a JSON number or a decimal / 0x string (chain ids come as hex). */
+function wholeNumber(v: unknown, where: string, what: string): number {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+  if (typeof v === 'string' && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) return Number(BigInt(v));
+  fail(where, `${what} ${JSON.stringify(v)} is not a whole number`);
+}
+const expiryOf = (v: unknown, where: string) => wholeNumber(v, where, 'expiry (unix seconds)');
+
+function parseSigner(raw: unknown): Erc7715Signer {
+  if (raw === undefined || (isObject(raw) && raw.type === 'wallet')) return { type: 'wallet' };
+  if (isObject(raw) && (raw.type === 'account' || raw.type === 'key') && isObject(raw.data)) {
+    const id = raw.data.id ?? raw.data.address;
+    if (typeof id === 'string' && isAddress(id, { strict: false })) return { type: 'account', address: getAddress(id) };
+  }
+  return { type: 'unsupported', raw };
+}
+
+// ---------------------------------------------------------------- one requested item
+
+interface ItemInput {
+  index: number;
+  type: string;
+  data: Json;
+  policies: Erc7715Policy[];
+  required: boolean;
+  adjustable: boolean;
+}
+
+class Unsupported extends Error {}
+
+function calls(list: unknown, where: string): unknown[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) fail(where, 'data.calls must be a list of function signatures or selectors');
+  return list;
+}
+
+/** The permissions one item stands for, and the session-wide limits its policies carry. */
+function translateItem(item: ItemInput, account: Address | undefined): { permissions: Permission[]; callLimit?: number; note?: string } {
+  const where = `permission ${item.index + 1} (${item.type})`;
+  const out: Permission[] = [];
+  let allowance: bigint | undefined;
+  let callLimit: number | undefined;
+  const notes: string[] = [];
+
+  for (const policy of item.policies) {
+    const d = policy.data;
+    switch (policy.type) {
+      case 'token-allowance':
+        allowance = parseAmount(d.allowance, `${where} token-allowance`);
+        break;
+      case 'gas-limit':
+        out.push({ type: 'gas-limit', data: { limit: parseAmount(d.limit, `${where} gas-limit`) } });
+        break;
+      case 'rate-limit':
+      case 'call-limit': {
+        const count = d.count;
+        if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1) fail(where, `${policy.type} count must be a whole number >= 1`);
+        callLimit = Math.min(callLimit ?? count, count);
+        // The chain counts calls per session (LimitedCallsEnforcer), not per interval: the count
+        // becomes a total for the whole session, which is never more than was asked.
+        if (policy.type === 'rate-limit') notes.push(`rate limit of ${count} calls is applied as ${count} calls for the whole session`);
+        break;
+      }
+      default:
+        throw new Unsupported(`policy "${policy.type}" is not supported`);
+    }
+  }
+
+  const needAllowance = () => {
+    if (allowance === undefined) throw new Unsupported('needs a token-allowance policy: the wallet does not grant unlimited transfers');
+    return allowance;
+  };
+  const d = item.data;
+  switch (item.type) {
+    case 'native-token-transfer':
+      out.push({ type: 'native-token-transfer', data: { allowance: needAllowance() } });
+      break;
+    case 'erc20-token-transfer':
+      out.push({ type: 'erc20-token-transfer', data: { address: parseAddress(d.address, `${where} address`), allowance: needAllowance() } });
+      break;
+    case 'native-token-allowance':
+      // MetaMask's Advanced Permissions name; data.allowanceAmount there, data.allowance in some drafts.
+      out.push({ type: 'native-token-transfer', data: { allowance: parseAmount(d.allowance ?? d.allowanceAmount ?? allowance, `${where} allowance`) } });
+      break;
+    case 'erc20-token-allowance':
+      out.push({
+        type: 'erc20-token-transfer',
+        data: {
+          address: parseAddress(d.tokenAddress ?? d.address, `${where} token address`),
+          allowance: parseAmount(d.allowance ?? d.allowanceAmount ?? allowance, `${where} allowance`),
+        },
+      });
+      break;
+    case 'contract-call': {
+      const address = parseAddress(d.address, `${where} address`);
+      const list = calls(d.calls, where);
+      const functions = list.length === 0 ? undefined : list;
+      if (account && address === getAddress(account)) {
+        if (!functions) fail(where, 'asks for every function of your own account; name the functions (or ask for root)');
+        out.push(parsePermission({ type: 'account-functions', data: { functions } }, item.index));
+      } else if (!functions) out.push({ type: 'contract-access', data: { address } });
+      else out.push(parsePermission({ type: 'functions-on-contract', data: { address, functions } }, item.index));
+      break;
+    }
+    default:
+      // The wallet's own flat types (what scopeToGrantedPermissions sends back for root and
+      // functions-on-all-contracts) are accepted as custom ERC-7715 types.
+      if ((PERMISSION_TYPES as readonly string[]).includes(item.type)) {
+        const data = item.type === 'root' ? undefined : d;
+        out.push(parsePermission(data === undefined ? { type: item.type } : { type: item.type, data }, item.index));
+        break;
+      }
+      throw new Unsupported(`permission type "${item.type}" is not supported`);
+  }
+  const result: { permissions: Permission[]; callLimit?: number; note?: string } = { permissions: out };
+  if (callLimit !== undefined) result.callLimit = callLimit;
+  if (notes.length > 0) result.note = notes.join('; ');
+  return result;
+}
+
+function draftItem(input: ItemInput, account: Address | undefined): Erc7715DraftItem {
+  const base = { index: input.index, requestedType: input.type, required: input.required, adjustable: input.adjustable || !input.required };
+  try {
+    const t = translateItem(input, account);
+    const item: Erc7715DraftItem = { ...base, supported: true, permissions: t.permissions };
+    if (t.callLimit !== undefined) item.callLimit = t.callLimit;
+    if (t.note !== undefined) item.note = t.note;
+    return item;
+  } catch (err) {
+    if (!(err instanceof Unsupported)) throw err;
+    // A required item the wallet cannot honour fails the whole request; the message names the
+    // permission type so the dApp developer sees which one (the RPC layer answers -32602).
+    if (input.required) {
+      if (err.message.startsWith('permission type')) throw new UnsupportedPermissionError(input.type);
+      throw new PermissionError(`permission ${input.index + 1} (${input.type}): ${err.message}`);
+    }
+    return { ...base, supported: false, permissions: [], note: err.message };
+  }
+}
+
+function policiesOf(raw: unknown, where: string): Erc7715Policy[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) fail(where, 'policies must be a list');
+  return raw.map((p, i) => {
+    const type = isObject(p) ? typeName(p.type) : undefined;
+    if (!isObject(p) || type === undefined) fail(where, `policy ${i + 1} has no type`);
+    return { type, data: isObject(p.data) ? p.data : {} };
+  });
+}
+
+// ---------------------------------------------------------------- requests
+
+export interface TranslateContext {
+  /** The owner's account, so a contract-call on it becomes account-functions. */
+  account?: Address;
+  /** The wallet's current chain; MetaMask-shaped requests must name it. */
+  chainId: number;
+}
+
+function translateGrant(params: unknown, ctx: TranslateContext): Erc7715Draft {
+  const req = Array.isArray(params) ? params[0] : params;
+  if (!isObject(req)) fail('request', 'wallet_grantPermissions takes one object { expiry, permissions, signer? }');
+  if (req.chainId !== undefined && wholeNumber(req.chainId, 'request', 'chainId') !== ctx.chainId) {
+    fail('request', `chainId ${String(req.chainId)} is not the wallet's current chain (${ctx.chainId})`);
+  }
+  if (!Array.isArray(req.permissions) || req.permissions.length === 0) fail('request', 'permissions must be a non-empty list');
+  const items = req.permissions.map((raw, index) => {
+    const where = `permission ${index + 1}`;
+    if (!isObject(raw)) fail(where, 'is not an object');
+    const type = typeName(raw.type);
+    if (type === undefined) fail(where, 'has no type');
+    return draftItem(
+      {
+        index,
+        type,
+        data: isObject(raw.data) ? raw.data : {},
+        policies: policiesOf(raw.policies, `${where} (${type})`),
+        required: raw.required === true,
+        adjustable: true,
+      },
+      ctx.account,
+    );
+  });
+  return { method: 'wallet_grantPermissions', expiry: expiryOf(req.expiry, 'request'), signer: parseSigner(req.signer), items };
+}
+
+function translateExecutionPermissions(params: unknown, ctx: TranslateContext): Erc7715Draft {
+  if (!Array.isArray(params) || params.length === 0) fail('request', 'wallet_requestExecutionPermissions takes a non-empty list of permission requests');
+  let expiry: number | undefined;
+  let signer: Erc7715Signer | undefined;
+  const items = params.map((raw, index) => {
+    const where = `permission ${index + 1}`;
+    if (!isObject(raw) || !isObject(raw.permission)) fail(where, 'is not { chainId, permission: { type, data }, rules? }');
+    if (raw.chainId !== undefined && wholeNumber(raw.chainId, where, 'chainId') !== ctx.chainId) {
+      fail(where, `chainId ${String(raw.chainId)} is not the wallet's current chain (${ctx.chainId})`);
+    }
+    // Each entry carries its own expiry; the session ends at the earliest.
+    const rules = raw.rules === undefined ? [] : raw.rules;
+    if (!Array.isArray(rules)) fail(where, 'rules must be a list');
+    let own = raw.expiry === undefined ? undefined : expiryOf(raw.expiry, where);
+    for (const rule of rules) {
+      if (isObject(rule) && rule.type === 'expiry' && isObject(rule.data)) own = expiryOf(rule.data.timestamp, where);
+      // A rule the wallet cannot enforce (redeemer, payee, ...) would be dropped silently otherwise.
+      else throw new PermissionError(`${where}: rule ${JSON.stringify(isObject(rule) ? rule.type : rule)} is not supported`);
+    }
+    if (own !== undefined) expiry = Math.min(expiry ?? own, own);
+    const s = parseSigner(raw.signer ?? (raw.to === undefined ? undefined : { type: 'account', data: { address: raw.to } }));
+    signer ??= s;
+    const type = typeName(raw.permission.type);
+    if (type === undefined) fail(where, 'permission has no type');
+    return draftItem(
+      {
+        index,
+        type,
+        data: isObject(raw.permission.data) ? raw.permission.data : {},
+        policies: [],
+        required: true, // MetaMask's requests have no optional entries
+        adjustable: raw.permission.isAdjustmentAllowed === true,
+      },
+      ctx.account,
+    );
+  });
+  if (expiry === undefined) fail('request', 'no expiry: every session must end');
+  return { method: 'wallet_requestExecutionPermissions', expiry, signer: signer ?? { type: 'wallet' }, items };
+}
+
+/**
+ * Reads an ERC-7715 request into a draft. Throws PermissionError (UnsupportedPermissionError for
+ * an unknown required type) when it cannot be granted at all.
+ */
+export function translateErc7715Request(method: Erc7715Method, params: unknown, ctx: TranslateContext): Erc7715Draft {
+  return method === 'wallet_grantPermissions' ? translateGrant(params, ctx) : translateExecutionPermissions(params, ctx);
+}
+
+/** Functions-on-contract items for the same contract merge (a dApp may list one per function). */
+function mergePermissions(list: readonly Permission[]): Permission[] {
+  const out: Permission[] = [];
+  let gas: bigint | undefined;
+  for (const p of list) {
+    if (p.type === 'gas-limit') {
+      // One stipend for the whole session: what every item asked for, together.
+      gas = (gas ?? 0n) + p.data.limit;
+      continue;
+    }
+    if (p.type === 'functions-on-contract') {
+      const prev = out.find((o): o is Extract<Permission, { type: 'functions-on-contract' }> => o.type === 'functions-on-contract' && o.data.address === p.data.address);
+      if (prev) {
+        const functions: FunctionRef[] = [...prev.data.functions, ...p.data.functions.filter((f) => !prev.data.functions.some((g) => g.selector === f.selector))];
+        out[out.indexOf(prev)] = { type: 'functions-on-contract', data: { address: prev.data.address, functions } };
+        continue;
+      }
+    }
+    out.push(p);
+  }
+  if (gas !== undefined) out.push({ type: 'gas-limit', data: { limit: gas } });
+  return out;
+}
+
+/**
+ * The scope the owner approves: every supported item except the optional ones in `omit`
+ * (indices), validated with the same rules as any other grant. Leaving out a required item is an
+ * error: the dApp said it cannot work without it.
+ */
+export function draftToScope(draft: Erc7715Draft, ctx: ScopeContext, opts: { omit?: readonly number[] } = {}): SessionScope {
+  if (draft.signer.type !== 'wallet') {
+    throw new PermissionError('the request names its own signer; this wallet only grants sessions to keys it creates (signer { type: "wallet" })');
+  }
+  const omit = new Set(opts.omit ?? []);
+  const chosen = draft.items.filter((i) => i.supported && !omit.has(i.index));
+  for (const i of draft.items) if (omit.has(i.index) && i.required) throw new PermissionError(`permission ${i.index + 1} (${i.requestedType}) is required by the dApp and cannot be left out`);
+  if (chosen.length === 0) throw new PermissionError('no permission is left to grant');
+  const limits = chosen.flatMap((i) => (i.callLimit === undefined ? [] : [i.callLimit]));
+  return buildSessionScope(
+    { expiry: draft.expiry, permissions: mergePermissions(chosen.flatMap((i) => i.permissions)), callLimit: limits.length > 0 ? Math.min(...limits) : undefined },
+    ctx,
+  );
+}
+
+// ---------------------------------------------------------------- the response
+
+export interface GrantedOptions {
+  /** Ticker of the chain's native currency; default 'ETH'. */
+  nativeTicker?: string;
+  /** Tickers of ERC-20 tokens by address, when known. */
+  tokenTickers?: Record<string, string>;
+}
+
+const call = (f: FunctionRef): string => f.signature ?? f.selector;
+
+/**
+ * The scope as ERC-7715 `grantedPermissions` (viem's shape, amounts as hex). Session-wide limits
+ * (gas-limit, call count) are reported once, as policies of the first permission.
+ */
+export function scopeToGrantedPermissions(scope: SessionScope, opts: GrantedOptions = {}): Erc7715Permission[] {
+  const out: Erc7715Permission[] = [];
+  const session: Erc7715Policy[] = [];
+  const allowance = (a: bigint): Erc7715Policy => ({ type: 'token-allowance', data: { allowance: numberToHex(a) } });
+  for (const p of scope.permissions) {
+    switch (p.type) {
+      case 'root':
+        out.push({ type: 'root', data: {}, policies: [] });
+        break;
+      case 'native-token-transfer':
+        out.push({ type: p.type, data: { ticker: opts.nativeTicker ?? 'ETH' }, policies: [allowance(p.data.allowance)] });
+        break;
+      case 'erc20-token-transfer': {
+        const ticker = opts.tokenTickers?.[p.data.address] ?? opts.tokenTickers?.[p.data.address.toLowerCase()];
+        out.push({ type: p.type, data: ticker === undefined ? { address: p.data.address } : { address: p.data.address, ticker }, policies: [allowance(p.data.allowance)] });
+        break;
+      }
+      case 'gas-limit':
+        session.push({ type: 'gas-limit', data: { limit: numberToHex(p.data.limit) } });
+        break;
+      case 'contract-access':
+        out.push({ type: 'contract-call', data: { address: p.data.address, calls: [] }, policies: [] });
+        break;
+      case 'functions-on-contract':
+        out.push({ type: 'contract-call', data: { address: p.data.address, calls: p.data.functions.map(call) }, policies: [] });
+        break;
+      case 'account-functions':
+        out.push({ type: 'contract-call', data: { address: scope.account, calls: p.data.functions.map(call) }, policies: [] });
+        break;
+      case 'functions-on-all-contracts':
+        out.push({ type: p.type, data: { functions: p.data.functions.map(call) }, policies: [] });
+        break;
+    }
+  }
+  if (scope.callLimit !== undefined) session.push({ type: 'call-limit', data: { count: scope.callLimit } });
+  const first = out[0];
+  if (first) first.policies.push(...session);
+  return out.map((p) => ({ ...p, required: true }));
+}
+

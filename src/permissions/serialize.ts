@@ -1,0 +1,145 @@
+// SessionScope / SessionUsage <-> JSON-safe objects, for extension storage and for the popup
+// (bigint cannot cross JSON or structured-clone into every context, so amounts travel as decimal
+// strings). Reading back re-validates the shape and the permission rules (validate.ts): storage is
+// written by us, but a corrupted or hand-edited entry must fail loudly, not grant something.
+// The expiry is not compared with the clock here: a stored session may well have expired.
+import { getAddress, isAddress, type Address, type Hex } from 'viem';
+import { PermissionError } from './errors';
+import { checkPermissionSet, parseCallLimit, parsePermission } from './validate';
+import type { FunctionRef, Permission, SessionScope, SessionUsage } from './types';
+
+/** Bumped when the stored shape changes incompatibly. */
+export const SERIALIZED_SCOPE_VERSION = 1;
+
+export type SerializedFunctionRef = { selector: Hex; signature?: string };
+
+export type SerializedPermission =
+  | { type: 'root' }
+  | { type: 'native-token-transfer'; data: { allowance: string } }
+  | { type: 'erc20-token-transfer'; data: { address: Address; allowance: string } }
+  | { type: 'gas-limit'; data: { limit: string } }
+  | { type: 'contract-access'; data: { address: Address } }
+  | { type: 'account-functions'; data: { functions: SerializedFunctionRef[] } }
+  | { type: 'functions-on-all-contracts'; data: { functions: SerializedFunctionRef[] } }
+  | { type: 'functions-on-contract'; data: { address: Address; functions: SerializedFunctionRef[] } };
+
+export interface SerializedSessionScope {
+  version: typeof SERIALIZED_SCOPE_VERSION;
+  account: Address;
+  chainId: number;
+  expiry: number;
+  permissions: SerializedPermission[];
+  callLimit?: number;
+}
+
+export interface SerializedSessionUsage {
+  /** Decimal wei. */
+  nativeSpent: string;
+  /** Decimal base units by checksummed token address. */
+  erc20Spent: Record<Address, string>;
+  callsUsed: number;
+  now: number;
+  disabled: boolean;
+}
+
+const fns = (list: readonly FunctionRef[]): SerializedFunctionRef[] =>
+  list.map((f) => (f.signature === undefined ? { selector: f.selector } : { selector: f.selector, signature: f.signature }));
+
+export function serializePermission(p: Permission): SerializedPermission {
+  switch (p.type) {
+    case 'root':
+      return { type: 'root' };
+    case 'native-token-transfer':
+      return { type: p.type, data: { allowance: p.data.allowance.toString() } };
+    case 'erc20-token-transfer':
+      return { type: p.type, data: { address: p.data.address, allowance: p.data.allowance.toString() } };
+    case 'gas-limit':
+      return { type: p.type, data: { limit: p.data.limit.toString() } };
+    case 'contract-access':
+      return { type: p.type, data: { address: p.data.address } };
+    case 'account-functions':
+    case 'functions-on-all-contracts':
+      return { type: p.type, data: { functions: fns(p.data.functions) } };
+    case 'functions-on-contract':
+      return { type: p.type, data: { address: p.data.address, functions: fns(p.data.functions) } };
+  }
+}
+
+export function serializeScope(scope: SessionScope): SerializedSessionScope {
+  const out: SerializedSessionScope = {
+    version: SERIALIZED_SCOPE_VERSION,
+    account: scope.account,
+    chainId: scope.chainId,
+    expiry: scope.expiry,
+    permissions: scope.permissions.map(serializePermission),
+  };
+  if (scope.callLimit !== undefined) out.callLimit = scope.callLimit;
+  return out;
+}
+
+function bad(problem: string): never {
+  throw new PermissionError(`stored session: ${problem}`);
+}
+
+function record(v: unknown, what: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) bad(`${what} is not an object`);
+  return v as Record<string, unknown>;
+}
+
+function wholeNumber(v: unknown, what: string, min: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) bad(`${what} is not a whole number >= ${min}`);
+  return v;
+}
+
+function decimal(v: unknown, what: string): bigint {
+  if (typeof v !== 'string' || !/^[0-9]+$/.test(v)) bad(`${what} is not a decimal string`);
+  return BigInt(v);
+}
+
+function address(v: unknown, what: string): Address {
+  if (typeof v !== 'string' || !isAddress(v, { strict: false })) bad(`${what} is not an address`);
+  return getAddress(v);
+}
+
+/** The inverse of serializeScope; throws PermissionError on anything it would not have written. */
+export function deserializeScope(json: unknown): SessionScope {
+  const o = record(json, 'scope');
+  if (o.version !== SERIALIZED_SCOPE_VERSION) bad(`unknown version ${String(o.version)}`);
+  const account = address(o.account, 'account');
+  if (!Array.isArray(o.permissions)) bad('permissions is not a list');
+  // parsePermission accepts exactly the serialized form (amounts as decimal strings, functions as
+  // { selector, signature }), with the same checks as at grant time.
+  const permissions = o.permissions.map((p, i) => parsePermission(p, i));
+  checkPermissionSet(permissions, account);
+  const scope: SessionScope = {
+    account,
+    chainId: wholeNumber(o.chainId, 'chainId', 1),
+    expiry: wholeNumber(o.expiry, 'expiry', 1),
+    permissions,
+  };
+  const callLimit = parseCallLimit(o.callLimit);
+  if (callLimit !== undefined) scope.callLimit = callLimit;
+  return scope;
+}
+
+export function serializeUsage(usage: SessionUsage): SerializedSessionUsage {
+  const erc20Spent: Record<Address, string> = {};
+  for (const [token, spent] of Object.entries(usage.erc20Spent) as [Address, bigint][]) erc20Spent[token] = spent.toString();
+  return { nativeSpent: usage.nativeSpent.toString(), erc20Spent, callsUsed: usage.callsUsed, now: usage.now, disabled: usage.disabled };
+}
+
+export function deserializeUsage(json: unknown): SessionUsage {
+  const o = record(json, 'usage');
+  const erc20Spent: Record<Address, bigint> = {};
+  for (const [token, spent] of Object.entries(record(o.erc20Spent, 'erc20Spent'))) {
+    erc20Spent[address(token, 'erc20Spent token')] = decimal(spent, `erc20Spent[${token}]`);
+  }
+  if (typeof o.disabled !== 'boolean') bad('disabled is not a boolean');
+  return {
+    nativeSpent: decimal(o.nativeSpent, 'nativeSpent'),
+    erc20Spent,
+    callsUsed: wholeNumber(o.callsUsed, 'callsUsed', 0),
+    now: wholeNumber(o.now, 'now', 0),
+    disabled: o.disabled,
+  };
+}

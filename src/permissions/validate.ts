@@ -1,0 +1,417 @@
+// Untrusted permission requests (a dApp's JSON, the popup's form, a translated ERC-7715 request)
+// in, a validated SessionScope out, or a PermissionError whose message a person understands.
+// All or nothing: a request with one bad item is refused whole, never granted in part.
+//
+// Input vocabulary (the seed's flat types, amounts as decimal or 0x strings, addresses in any case):
+//   { expiry: 1735689600, callLimit?: 50, permissions: [
+//       { type: 'root' },
+//       { type: 'native-token-transfer', data: { allowance: '0x2386f26fc10000' } },
+//       { type: 'erc20-token-transfer', data: { address: '0x…', allowance: '1000000' } },
+//       { type: 'gas-limit', data: { limit: '0x…' } },
+//       { type: 'contract-access', data: { address: '0x…' } },
+//       { type: 'account-functions', data: { functions: ['0x12345678', …] } },
+//       { type: 'functions-on-all-contracts', data: { functions: ['move(uint8)', …] } },
+//       { type: 'functions-on-contract', data: { address: '0x…', functions: ['buyItem(uint256)'] } } ] }
+import { getAddress, isAddress, isHex, parseAbiItem, size, toFunctionSelector, toFunctionSignature, zeroAddress, type Address, type Hex } from 'viem';
+import { PermissionError } from './errors';
+import { ERC20_TRANSFER_SELECTOR } from './match';
+import type { FunctionRef, Permission, PermissionType, SessionScope } from './types';
+
+/** Longest session the wallet grants unless told otherwise: 7 days. */
+export const DEFAULT_MAX_SESSION_SECONDS = 7 * 24 * 60 * 60;
+/** Upper bound of `callLimit`; more is "unlimited" in all but name and only hides typos. */
+export const MAX_CALL_LIMIT = 1_000_000;
+export const MAX_UINT256 = 2n ** 256n - 1n;
+/** Bounds on untrusted input size, so a request cannot make the owner scroll through thousands of items. */
+export const MAX_PERMISSIONS = 32;
+export const MAX_FUNCTIONS = 64;
+
+export const PERMISSION_TYPES = [
+  'root',
+  'native-token-transfer',
+  'erc20-token-transfer',
+  'gas-limit',
+  'contract-access',
+  'account-functions',
+  'functions-on-all-contracts',
+  'functions-on-contract',
+] as const satisfies readonly PermissionType[];
+
+/**
+ * Functions of the account itself that would hand a session the whole account: run any call
+ * (execute…), redeem other delegations as the account, re-enable revoked sessions, withdraw the
+ * account's EntryPoint deposit. A session that may call one of these on the account is root in
+ * disguise, so no permission that can reach the account may name them. The first group is the
+ * MetaMask EIP7702StatelessDeleGator (the delegation backend); the second, Alchemy's Modular
+ * Account v2 privileged selectors (the Alchemy backend).
+ */
+export const ACCOUNT_CONTROL_SELECTORS: ReadonlyMap<Hex, string> = new Map<Hex, string>([
+  ...[
+    'execute((address,uint256,bytes))',
+    'execute(bytes32,bytes)',
+    'executeFromExecutor(bytes32,bytes)',
+    'redeemDelegations(bytes[],bytes32[],bytes[])',
+    'enableDelegation((address,address,bytes32,(address,bytes,bytes)[],uint256,bytes))',
+    'disableDelegation((address,address,bytes32,(address,bytes,bytes)[],uint256,bytes))',
+    'withdrawDeposit(address,uint256)',
+    'validateUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)',
+  ].map((sig) => [toFunctionSelector(sig), sig] as [Hex, string]),
+  ['0xb61d27f6', 'execute(address,uint256,bytes)'],
+  ['0x34fcd5be', 'executeBatch((address,uint256,bytes)[])'],
+  ['0x1bbf564c', 'installValidation'],
+  ['0xb6b1ccfe', 'uninstallValidation'],
+  ['0x1d37e7d6', 'installExecution'],
+  ['0x0b7cad71', 'uninstallExecution'],
+  ['0x4f1ef286', 'upgradeToAndCall(address,bytes)'],
+  ['0x5998db5c', 'performCreate'],
+  ['0xf2680c0f', 'executeWithRuntimeValidation'],
+]);
+
+export interface ScopeContext {
+  /** The owner's account the session acts for (from the wallet, never from the request). */
+  account: Address;
+  /** The chain the session is for (the wallet's current chain). */
+  chainId: number;
+  /** Unix seconds now; the expiry must be later. */
+  now: number;
+  /** Default DEFAULT_MAX_SESSION_SECONDS. */
+  maxSessionSeconds?: number;
+  /**
+   * An expiry later than now + maxSessionSeconds is capped to that (default, "the wallet caps
+   * what a dApp asks for") or refused ('refuse', e.g. for the owner's own form).
+   */
+  longExpiry?: 'cap' | 'refuse';
+}
+
+// ---------------------------------------------------------------- small parsers
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v);
+  if (typeof v === 'bigint') return v.toString();
+  if (v === undefined) return 'nothing';
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+function fail(where: string, problem: string): never {
+  throw new PermissionError(where ? `${where}: ${problem}` : problem);
+}
+
+function onlyKeys(obj: Json, allowed: readonly string[], where: string): void {
+  const extra = Object.keys(obj).filter((k) => !allowed.includes(k));
+  if (extra.length > 0) {
+    const expected = allowed.length > 0 ? `; expected only ${allowed.join(', ')}` : '';
+    fail(where, `unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')}${expected}`);
+  }
+}
+
+/**
+ * A positive amount in the token's smallest unit (wei for ETH): a bigint, a safe integer, or a
+ * decimal / 0x string. Zero and negative amounts are refused: an allowance of nothing is no
+ * permission at all, and usually a mistake.
+ */
+export function parseAmount(value: unknown, what: string): bigint {
+  let n: bigint;
+  if (typeof value === 'bigint') n = value;
+  else if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) {
+      fail(what, `${show(value)} is not a whole number that JSON can carry exactly; send it as a decimal or 0x string`);
+    }
+    n = BigInt(value);
+  } else if (typeof value === 'string') {
+    const s = value.trim();
+    if (/^0x[0-9a-fA-F]+$/.test(s) || /^[0-9]+$/.test(s)) n = BigInt(s);
+    else if (/^-/.test(s)) fail(what, `must be more than 0, got ${show(value)}`);
+    else if (/^[0-9]*\.[0-9]+$/.test(s)) fail(what, `${show(value)} has a fraction; amounts are whole numbers of the smallest unit (wei for ETH)`);
+    else fail(what, `${show(value)} is not an amount (a decimal or 0x number)`);
+  } else fail(what, `${show(value)} is not an amount (a decimal or 0x number)`);
+  if (n <= 0n) fail(what, `must be more than 0, got ${n}`);
+  if (n > MAX_UINT256) fail(what, `${n} is larger than the largest on-chain amount (2^256 - 1)`);
+  return n;
+}
+
+/** An address in any letter case, checksummed. The zero address is refused (nothing lives there). */
+export function parseAddress(value: unknown, what: string): Address {
+  if (typeof value !== 'string' || !isAddress(value.trim(), { strict: false })) {
+    fail(what, `${show(value)} is not an Ethereum address (0x followed by 40 hex digits)`);
+  }
+  const address = getAddress(value.trim());
+  if (address === zeroAddress) fail(what, 'the zero address is not a contract or token');
+  return address;
+}
+
+/**
+ * A function as a 4-byte selector ("0x70e87aaf") or a signature ("move(uint8)", "function
+ * move(uint8 direction)"); a signature is reduced to its canonical form and kept for display.
+ */
+export function parseFunctionRef(value: unknown, what: string): FunctionRef {
+  // The stored form (serialize.ts) is { selector, signature? }: accept it when the two agree.
+  if (isObject(value) && typeof value.selector === 'string') {
+    onlyKeys(value, ['selector', 'signature'], what);
+    const bySelector = parseFunctionRef(value.selector, what);
+    if (value.signature === undefined) return bySelector;
+    const bySignature = parseFunctionRef(value.signature, what);
+    if (bySignature.selector !== bySelector.selector) fail(what, `signature ${show(value.signature)} does not hash to selector ${bySelector.selector}`);
+    return bySignature;
+  }
+  if (typeof value !== 'string' || value.trim() === '') fail(what, `${show(value)} is not a function selector or signature`);
+  const s = value.trim();
+  if (isHex(s)) {
+    if (size(s) !== 4) fail(what, `${show(s)} is not a 4-byte function selector like "0x70e87aaf"`);
+    return { selector: s.toLowerCase() as Hex };
+  }
+  let item;
+  try {
+    item = parseAbiItem(s.startsWith('function ') ? s : `function ${s}`);
+  } catch {
+    fail(what, `${show(s)} is not a function signature like "move(uint8)" nor a selector like "0x70e87aaf"`);
+  }
+  if (item.type !== 'function') fail(what, `${show(s)} is not a function signature`);
+  return { selector: toFunctionSelector(item), signature: toFunctionSignature(item) };
+}
+
+function parseFunctions(value: unknown, where: string): FunctionRef[] {
+  if (!Array.isArray(value)) fail(where, `functions must be a list of selectors or signatures, got ${show(value)}`);
+  if (value.length === 0) fail(where, 'the list of functions is empty; name at least one function');
+  if (value.length > MAX_FUNCTIONS) fail(where, `lists ${value.length} functions; at most ${MAX_FUNCTIONS} are allowed`);
+  const out: FunctionRef[] = [];
+  for (const [i, f] of value.entries()) {
+    const ref = parseFunctionRef(f, `${where}, function ${i + 1}`);
+    // The same function twice (say, by selector and by signature) is harmless; keep the first.
+    if (!out.some((o) => o.selector === ref.selector)) out.push(ref);
+  }
+  return out;
+}
+
+function parseWholeNumber(value: unknown, what: string): number {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string' && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(value.trim())) return Number(BigInt(value.trim()));
+  fail(what, `${show(value)} is not a whole number`);
+}
+
+// ---------------------------------------------------------------- one permission
+
+const describeType = (i: number, type: string) => `permission ${i + 1} (${type})`;
+
+/** One permission from the flat vocabulary; `index` (0-based) only labels messages. */
+export function parsePermission(input: unknown, index = 0): Permission {
+  const at = `permission ${index + 1}`;
+  if (!isObject(input)) fail(at, `${show(input)} is not a permission object like { "type": "...", "data": { ... } }`);
+  const { type } = input;
+  if (typeof type !== 'string') fail(at, 'has no "type"');
+  if (!(PERMISSION_TYPES as readonly string[]).includes(type)) {
+    fail(at, `unknown permission type ${show(type)}; known types are ${PERMISSION_TYPES.join(', ')}`);
+  }
+  const where = describeType(index, type);
+  onlyKeys(input, ['type', 'data'], where);
+  const data = input.data;
+  if (type === 'root') {
+    // Alchemy's schema has no data for root; accept an empty object too, refuse anything in it.
+    if (data !== undefined && !(isObject(data) && Object.keys(data).length === 0)) fail(where, 'root takes no data');
+    return { type: 'root' };
+  }
+  if (!isObject(data)) fail(where, `needs a "data" object, got ${show(data)}`);
+  switch (type) {
+    case 'native-token-transfer':
+      onlyKeys(data, ['allowance'], where);
+      return { type, data: { allowance: parseAmount(data.allowance, `${where} allowance`) } };
+    case 'erc20-token-transfer':
+      onlyKeys(data, ['address', 'allowance'], where);
+      return {
+        type,
+        data: { address: parseAddress(data.address, `${where} token address`), allowance: parseAmount(data.allowance, `${where} allowance`) },
+      };
+    case 'gas-limit':
+      onlyKeys(data, ['limit'], where);
+      return { type, data: { limit: parseAmount(data.limit, `${where} limit`) } };
+    case 'contract-access':
+      onlyKeys(data, ['address'], where);
+      return { type, data: { address: parseAddress(data.address, `${where} address`) } };
+    case 'account-functions':
+    case 'functions-on-all-contracts':
+      onlyKeys(data, ['functions'], where);
+      return { type, data: { functions: parseFunctions(data.functions, where) } };
+    case 'functions-on-contract':
+      onlyKeys(data, ['address', 'functions'], where);
+      return { type, data: { address: parseAddress(data.address, `${where} address`), functions: parseFunctions(data.functions, where) } };
+  }
+  return fail(where, 'unknown permission type'); // unreachable: the type was checked above
+}
+
+// ---------------------------------------------------------------- the scope as a whole
+
+/** Unix seconds; in the future; capped (or refused) past now + maxSessionSeconds. */
+export function parseExpiry(value: unknown, ctx: ScopeContext): number {
+  const max = ctx.maxSessionSeconds ?? DEFAULT_MAX_SESSION_SECONDS;
+  if (value === undefined || value === null) fail('expiry', 'is required: a session must end (unix seconds)');
+  const expiry = parseWholeNumber(value, 'expiry');
+  if (expiry > 1e12) fail('expiry', `${expiry} looks like milliseconds; send unix seconds`);
+  if (expiry <= ctx.now) fail('expiry', `${expiry} is not in the future (now is ${ctx.now})`);
+  const latest = ctx.now + max;
+  if (expiry > latest) {
+    if (ctx.longExpiry === 'refuse') fail('expiry', `is ${formatDuration(expiry - ctx.now)} away; sessions last at most ${formatDuration(max)}`);
+    return latest;
+  }
+  return expiry;
+}
+
+/** Undefined (no limit) or a whole number from 1 to MAX_CALL_LIMIT. */
+export function parseCallLimit(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const n = parseWholeNumber(value, 'callLimit');
+  if (n < 1) fail('callLimit', `must be at least 1, got ${n}`);
+  if (n > MAX_CALL_LIMIT) fail('callLimit', `${n} is more than the maximum of ${MAX_CALL_LIMIT} calls`);
+  return n;
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds % 86400 === 0) return `${seconds / 86400} day${seconds === 86400 ? '' : 's'}`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} hour${seconds === 3600 ? '' : 's'}`;
+  return `${seconds} seconds`;
+}
+
+const short = (a: Address) => `${a.slice(0, 6)}…${a.slice(-4)}`;
+
+/**
+ * The rules that concern permissions together (each one already parsed). Throws the first
+ * problem found; see the comments for why each combination is refused.
+ */
+export function checkPermissionSet(permissions: readonly Permission[], account: Address): void {
+  if (permissions.length === 0) fail('', 'a session needs at least one permission');
+  if (permissions.length > MAX_PERMISSIONS) fail('', `${permissions.length} permissions is too many; at most ${MAX_PERMISSIONS} are allowed`);
+  const label = (p: Permission) => describeType(permissions.indexOf(p), p.type);
+  const ofType = <T extends PermissionType>(t: T) => permissions.filter((p): p is Extract<Permission, { type: T }> => p.type === t);
+
+  // Types that describe the whole session: two of them would leave the owner guessing which counts.
+  const once: Record<string, string> = {
+    root: 'root is listed twice',
+    'native-token-transfer': 'only one native-token-transfer permission is allowed; put the whole ETH allowance in one',
+    'gas-limit': 'only one gas-limit permission is allowed',
+    'account-functions': 'only one account-functions permission is allowed; list all the functions in it',
+    'functions-on-all-contracts': 'only one functions-on-all-contracts permission is allowed; list all the functions in it',
+  };
+  for (const [type, message] of Object.entries(once)) {
+    const list = permissions.filter((p) => p.type === type);
+    if (list.length > 1) fail(label(list[1] as Permission), message);
+  }
+
+  const root = ofType('root')[0];
+  if (root) {
+    // gas-limit only sizes the gas stipend; anything else is already inside root.
+    const others = permissions.filter((p) => p.type !== 'root' && p.type !== 'gas-limit');
+    if (others.length > 0) {
+      fail(
+        label(root),
+        `root already allows every call, so combining it with ${[...new Set(others.map((p) => p.type))].join(', ')} means nothing; ask for root alone, or for the narrower permissions without root`,
+      );
+    }
+    return;
+  }
+  if (!permissions.some((p) => p.type !== 'gas-limit')) {
+    fail('', 'the session would not be allowed to make any call; add a permission besides gas-limit');
+  }
+
+  // Targets: one permission per contract, never the account itself (see ACCOUNT_CONTROL_SELECTORS).
+  const seen = new Map<string, Permission>();
+  for (const p of permissions) {
+    if (p.type !== 'contract-access' && p.type !== 'functions-on-contract' && p.type !== 'erc20-token-transfer') continue;
+    const address = p.data.address;
+    if (address.toLowerCase() === account.toLowerCase()) {
+      fail(
+        label(p),
+        p.type === 'erc20-token-transfer'
+          ? 'the token address is your own account'
+          : 'targets your own account; use account-functions to name the functions of your account a session may call',
+      );
+    }
+    if (p.type === 'erc20-token-transfer') continue; // checked against the others below
+    const earlier = seen.get(address);
+    if (earlier) {
+      const message =
+        earlier.type === 'contract-access' || p.type === 'contract-access'
+          ? `contract-access to ${short(address)} already allows every function on it; drop one of the two`
+          : `${short(address)} has a functions-on-contract permission already; list all its functions in one`;
+      fail(label(p), message);
+    }
+    seen.set(address, p);
+  }
+
+  const tokens = new Map<string, Permission>();
+  for (const p of ofType('erc20-token-transfer')) {
+    const key = p.data.address;
+    if (tokens.has(key)) fail(label(p), `${short(key)} already has an erc20-token-transfer allowance; put the whole allowance in one`);
+    tokens.set(key, p);
+    // Another permission that allows transfer() on this token would make the allowance meaningless:
+    // on chain the session key may pick whichever permission it likes.
+    const unlimited =
+      seen.get(key)?.type === 'contract-access'
+        ? seen.get(key)
+        : permissions.find(
+            (o) =>
+              (o.type === 'functions-on-contract' && o.data.address === key && o.data.functions.some((f) => f.selector === ERC20_TRANSFER_SELECTOR)) ||
+              (o.type === 'functions-on-all-contracts' && o.data.functions.some((f) => f.selector === ERC20_TRANSFER_SELECTOR)),
+          );
+    if (unlimited) {
+      fail(
+        label(unlimited),
+        `allows unlimited transfer() calls on ${short(key)}, which makes the allowance of ${label(p)} meaningless; remove transfer from it or drop the allowance`,
+      );
+    }
+  }
+
+  // Functions that may reach the account itself must not take it over.
+  for (const p of permissions) {
+    if (p.type !== 'account-functions' && p.type !== 'functions-on-all-contracts') continue;
+    for (const f of p.data.functions) {
+      const control = ACCOUNT_CONTROL_SELECTORS.get(f.selector);
+      if (control) {
+        const why = p.type === 'account-functions' ? '' : ' (functions-on-all-contracts also reaches your own account)';
+        fail(label(p), `${f.signature ?? control} would let the session take over your account${why}; ask for root if that is really meant`);
+      }
+    }
+  }
+}
+
+/** A SessionScope from already-parsed permissions plus the raw expiry / call limit. */
+export function buildSessionScope(
+  parts: { expiry: unknown; permissions: readonly Permission[]; callLimit?: unknown },
+  ctx: ScopeContext,
+): SessionScope {
+  const account = getAddress(ctx.account);
+  if (!Number.isSafeInteger(ctx.chainId) || ctx.chainId <= 0) throw new TypeError(`invalid chainId ${ctx.chainId}`);
+  const expiry = parseExpiry(parts.expiry, ctx);
+  const callLimit = parseCallLimit(parts.callLimit);
+  checkPermissionSet(parts.permissions, account);
+  const scope: SessionScope = { account, chainId: ctx.chainId, expiry, permissions: [...parts.permissions] };
+  if (callLimit !== undefined) scope.callLimit = callLimit;
+  return scope;
+}
+
+/**
+ * Parses an untrusted session request in the flat vocabulary (see the top of this file). The
+ * request may repeat `account` and `chainId`; if it does they must be the wallet's.
+ */
+export function parseSessionScope(input: unknown, ctx: ScopeContext): SessionScope {
+  if (!isObject(input)) fail('', `a session request must be an object with expiry and permissions, got ${show(input)}`);
+  onlyKeys(input, ['expiry', 'permissions', 'callLimit', 'account', 'chainId'], 'session request');
+  if (input.account !== undefined && parseAddress(input.account, 'account') !== getAddress(ctx.account)) {
+    fail('account', `${show(input.account)} is not the account this wallet grants sessions for`);
+  }
+  if (input.chainId !== undefined && parseWholeNumber(input.chainId, 'chainId') !== ctx.chainId) {
+    fail('chainId', `${show(input.chainId)} is not the wallet's current chain (${ctx.chainId})`);
+  }
+  const raw = input.permissions;
+  if (!Array.isArray(raw)) fail('permissions', `must be a list, got ${show(raw)}`);
+  if (raw.length > MAX_PERMISSIONS) fail('permissions', `${raw.length} permissions is too many; at most ${MAX_PERMISSIONS} are allowed`);
+  const permissions = raw.map((p, i) => parsePermission(p, i));
+  return buildSessionScope({ expiry: input.expiry, permissions, callLimit: input.callLimit }, ctx);
+}
