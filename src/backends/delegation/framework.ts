@@ -21,6 +21,7 @@ import {
   createERC20TransferAmountTerms,
   createExactCalldataTerms,
   createLimitedCallsTerms,
+  createMultiTokenPeriodTerms,
   createNativeTokenTransferAmountTerms,
   createRedeemerTerms,
   createTimestampTerms,
@@ -235,6 +236,8 @@ export interface CaveatEnforcerAddresses {
   ERC20TransferAmountEnforcer?: Address;
   ExactCalldataEnforcer?: Address;
   LimitedCallsEnforcer?: Address;
+  LogicalOrWrapperEnforcer?: Address;
+  MultiTokenPeriodEnforcer?: Address;
   NativeTokenTransferAmountEnforcer?: Address;
   RedeemerEnforcer?: Address;
   TimestampEnforcer?: Address;
@@ -282,7 +285,58 @@ export function caveatBuilder(enforcers: CaveatEnforcerAddresses) {
     allowedCalldata: (startIndex: number, value: Hex) => make('AllowedCalldataEnforcer', createAllowedCalldataTerms({ startIndex, value })),
     /** Only these addresses may send the redeeming transaction. */
     redeemer: (redeemers: readonly Address[]) => make('RedeemerEnforcer', createRedeemerTerms({ redeemers: [...redeemers] })),
+    /**
+     * Passes when every caveat of ONE group passes; the redeemer names the group per redemption in
+     * the caveat's args (encodeLogicalOrWrapperArgs). The inner enforcers are called by the wrapper,
+     * so stateful ones keep their state under msg.sender = the wrapper, not the DelegationManager.
+     * The wrapper rejects every mode but default execType; inner enforcers add their own checks.
+     */
+    logicalOrWrapper: (groups: readonly (readonly Caveat[])[]) => {
+      if (groups.length === 0 || groups.some((g) => g.length === 0)) throw new Error('every LogicalOrWrapper group needs at least one caveat');
+      // abi.encode(CaveatGroup[]), CaveatGroup = (Caveat[] caveats), as the enforcer decodes it.
+      // Encoded with viem: delegation-core's createLogicalOrWrapperTerms refuses empty bytes ('0x'),
+      // which ExactCalldata('0x') terms and argument-less caveats are.
+      const terms = encodeAbiParameters(CAVEAT_GROUPS, [groups.map((g) => ({ caveats: g.map((c) => ({ ...c })) }))]);
+      return make('LogicalOrWrapperEnforcer', terms);
+    },
+    /**
+     * Per-token allowances that renew every `periodDuration` seconds from `startDate`; the args name
+     * the config index (abi.encode(uint256)). ERC-20 configs allow only 68-byte transfer() calls with
+     * no value; token 0x0 stands for plain native transfers. State is keyed by (msg.sender, token,
+     * delegation hash, index), so several tokens never share a counter.
+     */
+    multiTokenPeriod: (configs: readonly { token: Address; periodAmount: bigint; periodDuration: number; startDate: number }[]) =>
+      make('MultiTokenPeriodEnforcer', createMultiTokenPeriodTerms({ tokenConfigs: configs.map((c) => ({ ...c })) })),
   };
+}
+
+const CAVEAT_TUPLE = {
+  type: 'tuple[]',
+  name: 'caveats',
+  components: [
+    { name: 'enforcer', type: 'address' },
+    { name: 'terms', type: 'bytes' },
+    { name: 'args', type: 'bytes' },
+  ],
+} as const;
+
+/** LogicalOrWrapperEnforcer terms: `CaveatGroup[]` with `struct CaveatGroup { Caveat[] caveats; }`. */
+const CAVEAT_GROUPS = [{ type: 'tuple[]', components: [CAVEAT_TUPLE] }] as const;
+
+/** LogicalOrWrapperEnforcer args: `struct SelectedGroup { uint256 groupIndex; bytes[] caveatArgs; }`. */
+const SELECTED_GROUP = [
+  {
+    type: 'tuple',
+    components: [
+      { name: 'groupIndex', type: 'uint256' },
+      { name: 'caveatArgs', type: 'bytes[]' },
+    ],
+  },
+] as const;
+
+/** `args` of a LogicalOrWrapperEnforcer caveat: abi.encode(SelectedGroup{groupIndex, caveatArgs}), one arg per caveat of the group. */
+export function encodeLogicalOrWrapperArgs(groupIndex: number, caveatArgs: readonly Hex[]): Hex {
+  return encodeAbiParameters(SELECTED_GROUP, [{ groupIndex: BigInt(groupIndex), caveatArgs: [...caveatArgs] }]);
 }
 
 export type CaveatBuilder = ReturnType<typeof caveatBuilder>;

@@ -1,0 +1,134 @@
+// A SessionScope as Delegation Framework (v1.3.0) caveats, and the per-call `args` a redemption
+// passes to them. What the chain enforces here is exactly what sessions/policy.ts checks off chain;
+// both take the call shapes from permissions/match.ts.
+//
+// Caveats on the delegation, in this order (all single-call, default-mode enforcers: a batch is
+// several redemptions in one redeemDelegations call, see session-chain.ts):
+//
+//   scope part                   enforcer                              terms                         args
+//   expiry (always, root too)    TimestampEnforcer                     after 0, before = expiry      -
+//   callLimit                    LimitedCallsEnforcer                  limit                         -
+//   native-token-transfer        NativeTokenTransferAmountEnforcer     allowance (wei, cumulative)   -
+//   no native-token-transfer     ValueLteEnforcer                      0: no call moves ETH          -
+//   call permissions (not root)  LogicalOrWrapperEnforcer              one group per permission      SelectedGroup{index, args}
+//
+// One group per call permission, because AllowedTargets x AllowedMethods on one delegation is a
+// cross product: {game: move} + {token: mint} would also allow game.mint and token.move. With
+// the OR wrapper a call passes when ONE group passes as a whole, and the session key names that
+// group in the (unsigned) args. Any group it names must be safe on its own, and is:
+//
+//   permission                   group caveats                                               inner args
+//   native-token-transfer        ExactCalldataEnforcer('0x'): plain value transfers to anyone  -
+//   erc20-token-transfer (1st)   ERC20TransferAmountEnforcer(token, allowance)                  -
+//                                + ValueLteEnforcer(0)
+//   erc20-token-transfer (2nd+)  MultiTokenPeriodEnforcer(token, allowance, one period)         abi.encode(uint256 0)
+//   contract-access              AllowedTargetsEnforcer([address])                              -
+//   functions-on-contract        AllowedTargetsEnforcer([address]) + AllowedMethodsEnforcer     -
+//   functions-on-all-contracts   AllowedMethodsEnforcer(selectors)                              -
+//   account-functions            AllowedTargetsEnforcer([account]) + AllowedMethodsEnforcer     -
+//   root                         no wrapper: only the session-wide caveats above
+//   gas-limit                    nothing on chain: it is the session key's gas stipend
+//
+// Why the ERC-20 split: enforcers inside the wrapper are called by the wrapper, so their state is
+// keyed by (wrapper, delegation hash). ERC20TransferAmountEnforcer keys its spent amount by exactly
+// that, without the token, so two ERC-20 allowances in one session would share one counter.
+// MultiTokenPeriodEnforcer keys by (caller, token, delegation hash, index): each further token gets
+// its own counter. Its period starts at unix second 1 and lasts `expiry` seconds, so the whole
+// session is one period and the allowance is cumulative, like ERC20TransferAmountEnforcer's.
+// It also requires value 0 and exactly transfer(address,uint256) calldata, which is what the first
+// token's group gets from ERC20TransferAmount (68-byte transfer only) + ValueLte(0).
+//
+// Why ETH is session-wide: NativeTokenTransferAmountEnforcer outside the wrapper counts the value
+// of every call, whichever group it uses (DemoGame.buyItem as well as plain transfers), against
+// one allowance keyed by (DelegationManager, delegation hash).
+import { encodeAbiParameters, type Hex } from 'viem';
+import { callGroups, isRootScope, matchCallGroup, nativeAllowanceOf, type GroupPermission } from '../../permissions/match';
+import type { SessionCall, SessionScope } from '../../permissions/types';
+import { caveatBuilder, encodeLogicalOrWrapperArgs, type Caveat, type CaveatEnforcerAddresses } from './framework';
+
+/** Args of a MultiTokenPeriodEnforcer caveat with a single token config: its index, 0. */
+export const SINGLE_TOKEN_CONFIG_ARGS: Hex = encodeAbiParameters([{ type: 'uint256' }], [0n]);
+
+/** Start of the single MultiTokenPeriod period: any time before the session (0 is refused on chain). */
+const PERIOD_START = 1;
+
+/** How each group is built; its inner args follow from the kind. */
+type GroupKind = 'plain' | 'erc20-amount' | 'multi-token';
+
+function groupKinds(groups: readonly GroupPermission[]): GroupKind[] {
+  let erc20Seen = false;
+  return groups.map((g) => {
+    if (g.type !== 'erc20-token-transfer') return 'plain';
+    const kind = erc20Seen ? 'multi-token' : 'erc20-amount';
+    erc20Seen = true;
+    return kind;
+  });
+}
+
+function groupCaveats(scope: SessionScope, group: GroupPermission, kind: GroupKind, b: ReturnType<typeof caveatBuilder>): Caveat[] {
+  switch (group.type) {
+    case 'native-token-transfer':
+      return [b.exactCalldata('0x')];
+    case 'erc20-token-transfer':
+      return kind === 'multi-token'
+        ? [b.multiTokenPeriod([{ token: group.data.address, periodAmount: group.data.allowance, periodDuration: scope.expiry, startDate: PERIOD_START }])]
+        : [b.erc20TransferAmount(group.data.address, group.data.allowance), b.valueLte(0n)];
+    case 'contract-access':
+      return [b.allowedTargets([group.data.address])];
+    case 'functions-on-contract':
+      return [b.allowedTargets([group.data.address]), b.allowedMethods(group.data.functions.map((f) => f.selector))];
+    case 'functions-on-all-contracts':
+      return [b.allowedMethods(group.data.functions.map((f) => f.selector))];
+    case 'account-functions':
+      return [b.allowedTargets([scope.account]), b.allowedMethods(group.data.functions.map((f) => f.selector))];
+  }
+}
+
+/**
+ * The caveats of the session delegation for `scope` (see the table above). Throws when the
+ * deployment lacks an enforcer the scope needs. `scope` must be validated (validate.ts).
+ */
+export function scopeToCaveats(scope: SessionScope, enforcers: CaveatEnforcerAddresses): Caveat[] {
+  const b = caveatBuilder(enforcers);
+  const caveats: Caveat[] = [b.timestamp({ beforeThreshold: scope.expiry })];
+  if (scope.callLimit !== undefined) caveats.push(b.limitedCalls(scope.callLimit));
+  if (isRootScope(scope)) return caveats; // root: any call, any value, until expiry / the call limit
+  const native = nativeAllowanceOf(scope);
+  caveats.push(native === undefined ? b.valueLte(0n) : b.nativeTokenTransferAmount(native));
+  const groups = callGroups(scope);
+  const kinds = groupKinds(groups);
+  caveats.push(b.logicalOrWrapper(groups.map((g, i) => groupCaveats(scope, g, kinds[i] ?? 'plain', b))));
+  return caveats;
+}
+
+/** Args for each caveat of the group at `groupIndex`, as its enforcers expect them. */
+function innerArgs(scope: SessionScope, groupIndex: number): Hex[] {
+  const groups = callGroups(scope);
+  const group = groups[groupIndex];
+  if (!group) throw new RangeError(`the session has no call group ${groupIndex}`);
+  const kind = groupKinds(groups)[groupIndex];
+  if (kind === 'multi-token') return [SINGLE_TOKEN_CONFIG_ARGS];
+  if (kind === 'erc20-amount') return ['0x', '0x'];
+  return group.type === 'functions-on-contract' || group.type === 'account-functions' ? ['0x', '0x'] : ['0x'];
+}
+
+/**
+ * The `args` of every caveat of scopeToCaveats(scope) for a redemption that selects call group
+ * `groupIndex` (ignored for root). Exported for tests that force a group the off-chain check would
+ * not choose; the wallet uses caveatArgsForCall.
+ */
+export function caveatArgsForGroup(scope: SessionScope, groupIndex: number): Hex[] {
+  const count = 1 + (scope.callLimit !== undefined ? 1 : 0);
+  if (isRootScope(scope)) return Array<Hex>(count).fill('0x');
+  return [...Array<Hex>(count + 1).fill('0x'), encodeLogicalOrWrapperArgs(groupIndex, innerArgs(scope, groupIndex))];
+}
+
+/**
+ * The `args` every caveat of scopeToCaveats(scope) needs for redeeming `call`: the group it falls
+ * under, chosen as in the off-chain check. Undefined when no group of the session accepts the call.
+ */
+export function caveatArgsForCall(scope: SessionScope, call: SessionCall): Hex[] | undefined {
+  if (isRootScope(scope)) return caveatArgsForGroup(scope, 0);
+  const index = matchCallGroup(scope, call);
+  return index === undefined ? undefined : caveatArgsForGroup(scope, index);
+}

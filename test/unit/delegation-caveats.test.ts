@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createLogicalOrWrapperArgs,
+  createLogicalOrWrapperTerms,
+  decodeERC20TransferAmountTerms,
+  decodeLogicalOrWrapperArgs,
+  decodeLogicalOrWrapperTerms,
+  decodeMultiTokenPeriodTerms,
+  decodeTimestampTerms,
+} from '@metamask/delegation-core';
+import { encodeFunctionData, erc20Abi, type Address } from 'viem';
+import devnet from '@/devnet/deployment.json';
+import { caveatArgsForCall, scopeToCaveats, SINGLE_TOKEN_CONFIG_ARGS } from '@/src/backends/delegation/caveats';
+import { caveatBuilder, encodeLogicalOrWrapperArgs, type CaveatEnforcerAddresses } from '@/src/backends/delegation/framework';
+import { parseSessionScope } from '@/src/permissions/validate';
+
+const E = devnet.contracts.caveatEnforcers as Required<CaveatEnforcerAddresses>;
+const ACCOUNT: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const GAME: Address = '0x23DaD949f5f9aD0552E453A421EBa6ECF9331259';
+const TOKEN: Address = '0xAde078291A13b081F19A4a0636A91712Ac1A304C';
+const TOKEN2: Address = '0x1111111111111111111111111111111111111111';
+const NOW = 1_750_000_000;
+const scopeOf = (permissions: unknown[], callLimit?: number) =>
+  parseSessionScope({ expiry: NOW + 600, permissions, callLimit }, { account: ACCOUNT, chainId: 31337, now: NOW });
+const nameOf = (a: string) => Object.entries(E).find(([, v]) => v.toLowerCase() === a.toLowerCase())?.[0];
+const transfer = (token: Address, amount: bigint) => ({ to: token, value: 0n, data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [GAME, amount] }) });
+
+describe('LogicalOrWrapper encoding', () => {
+  it('behavior: terms and args equal delegation-core for non-empty bytes, and also encode empty bytes', () => {
+    const b = caveatBuilder(E);
+    const groups = [[{ enforcer: E.ValueLteEnforcer, terms: '0x12' as const, args: '0x34' as const }], [{ enforcer: GAME, terms: '0xabcd' as const, args: '0x01' as const }]];
+    expect(b.logicalOrWrapper(groups).terms).toBe(createLogicalOrWrapperTerms({ caveatGroups: groups }));
+    expect(encodeLogicalOrWrapperArgs(1, ['0x01', '0x0203'])).toBe(createLogicalOrWrapperArgs({ groupIndex: 1n, caveatArgs: ['0x01', '0x0203'] }));
+    const empty = b.logicalOrWrapper([[b.exactCalldata('0x')]]);
+    expect(decodeLogicalOrWrapperTerms(empty.terms).caveatGroups).toEqual([[{ enforcer: E.ExactCalldataEnforcer.toLowerCase(), terms: '0x', args: '0x' }]]);
+  });
+});
+
+describe('scopeToCaveats', () => {
+  it('behavior: root is expiry (+ call limit) only', () => {
+    const caveats = scopeToCaveats(scopeOf([{ type: 'root' }], 5), E);
+    expect(caveats.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'LimitedCallsEnforcer']);
+    expect(decodeTimestampTerms(caveats[0]!.terms)).toEqual({ afterThreshold: 0, beforeThreshold: NOW + 600 });
+  });
+
+  it('behavior: one OR group per call permission; ETH is session-wide; ERC-20 allowances get separate counters', () => {
+    const scope = scopeOf([
+      { type: 'functions-on-contract', data: { address: GAME, functions: ['move(uint8)'] } },
+      { type: 'erc20-token-transfer', data: { address: TOKEN, allowance: '100' } },
+      { type: 'native-token-transfer', data: { allowance: '7' } },
+      { type: 'erc20-token-transfer', data: { address: TOKEN2, allowance: '200' } },
+      { type: 'gas-limit', data: { limit: '1' } },
+      { type: 'contract-access', data: { address: TOKEN2.replace('1111', '2222') } },
+      { type: 'functions-on-all-contracts', data: { functions: ['mint(address,uint256)'] } },
+      { type: 'account-functions', data: { functions: ['addDeposit()'] } },
+    ]);
+    const caveats = scopeToCaveats(scope, E);
+    expect(caveats.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'NativeTokenTransferAmountEnforcer', 'LogicalOrWrapperEnforcer']);
+    const groups = decodeLogicalOrWrapperTerms(caveats[2]!.terms).caveatGroups;
+    expect(groups.map((g) => g.map((c) => nameOf(c.enforcer)))).toEqual([
+      ['AllowedTargetsEnforcer', 'AllowedMethodsEnforcer'],
+      ['ERC20TransferAmountEnforcer', 'ValueLteEnforcer'],
+      ['ExactCalldataEnforcer'],
+      ['MultiTokenPeriodEnforcer'],
+      ['AllowedTargetsEnforcer'],
+      ['AllowedMethodsEnforcer'],
+      ['AllowedTargetsEnforcer', 'AllowedMethodsEnforcer'],
+    ]);
+    expect(decodeERC20TransferAmountTerms(groups[1]![0]!.terms)).toEqual({ tokenAddress: TOKEN.toLowerCase(), maxAmount: 100n });
+    expect(decodeMultiTokenPeriodTerms(groups[3]![0]!.terms).tokenConfigs).toEqual([
+      { token: TOKEN2, periodAmount: 200n, periodDuration: NOW + 600, startDate: 1 },
+    ]);
+
+    // The redeemer's choice per call: group index + inner args.
+    const args = (call: Parameters<typeof caveatArgsForCall>[1]) => {
+      const a = caveatArgsForCall(scope, call);
+      return a && decodeLogicalOrWrapperArgs(a[2]!);
+    };
+    expect(args(transfer(TOKEN, 1n))).toEqual({ groupIndex: 1n, caveatArgs: ['0x', '0x'] });
+    expect(args(transfer(TOKEN2, 1n))).toEqual({ groupIndex: 3n, caveatArgs: [SINGLE_TOKEN_CONFIG_ARGS] });
+    expect(args({ to: GAME, value: 5n, data: '0x' })).toEqual({ groupIndex: 2n, caveatArgs: ['0x'] });
+    expect(args({ to: ACCOUNT, value: 0n, data: '0x4a58db19' })).toEqual({ groupIndex: 6n, caveatArgs: ['0x', '0x'] });
+    expect(args({ to: ACCOUNT, value: 0n, data: '0xd087d288' })).toBeUndefined();
+    expect(caveatArgsForCall(scope, transfer(TOKEN, 1n))?.slice(0, 2)).toEqual(['0x', '0x']);
+  });
+
+  it('behavior: without native-token-transfer every call is held to value 0; the call limit is counted once per call', () => {
+    const caveats = scopeToCaveats(scopeOf([{ type: 'contract-access', data: { address: GAME } }], 3), E);
+    expect(caveats.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'LimitedCallsEnforcer', 'ValueLteEnforcer', 'LogicalOrWrapperEnforcer']);
+    expect(caveats[2]!.terms).toBe(caveatBuilder(E).valueLte(0n).terms);
+  });
+
+  it('error: a deployment without the wrapper cannot express a scope', () => {
+    const { LogicalOrWrapperEnforcer: _omit, ...rest } = E;
+    expect(() => scopeToCaveats(scopeOf([{ type: 'contract-access', data: { address: GAME } }]), rest)).toThrow('no LogicalOrWrapperEnforcer address in this deployment');
+  });
+});
