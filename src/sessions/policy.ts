@@ -1,0 +1,198 @@
+// The off-chain scope check done before ANY session-key signature: does this session cover every
+// call of this batch, given what the chain says is already used? The chain's caveats are the
+// backstop; this check is what keeps the session key from signing (and paying gas for) a
+// transaction the chain would refuse, and what sends the request to the owner instead.
+//
+// It mirrors backends/delegation/caveats.ts exactly (same call shapes, from permissions/match.ts):
+//   - chain: the session's chain only;
+//   - revoked (DelegationManager.disabledDelegations) → nothing;
+//   - expiry: refused from `expiryMarginSeconds` before the expiry (see DEFAULT_EXPIRY_MARGIN_SECONDS);
+//   - call count: calls used + calls in this batch <= callLimit (each call is one redemption);
+//   - ETH: no value at all without native-token-transfer; with it, ETH spent + the batch's total
+//     value <= the allowance, whatever the calls are (the allowance is session-wide);
+//   - each call (unless root): some call group accepts its target / function / calldata form;
+//   - ERC-20: spent + the batch's transfers of that token <= the allowance, counting earlier calls
+//     of the same batch.
+import { formatEther, formatUnits, getAddress, isAddress, isHex, size, type Address, type Hex } from 'viem';
+import { callGroups, ERC20_TRANSFER_SELECTOR, erc20TransferAmount, isRootScope, matchCallGroup, nativeAllowanceOf, selectorOf } from '../permissions/match';
+import type { CoverVerdict, SessionCall, SessionScope, SessionUsage } from '../permissions/types';
+
+/**
+ * Seconds before the expiry from which no session call is signed. The chain compares the expiry
+ * with the timestamp of the block that includes the transaction (TimestampEnforcer: valid only
+ * while block.timestamp < expiry), which is later than `usage.now` (the latest block): at least one
+ * block, plus signing, propagation and a possibly full block. A call that lands after the expiry
+ * reverts and still costs the session key its gas; refused here, it goes to the owner instead.
+ * 30 s is two and a half 12-second mainnet slots, and nothing a person notices at the end of a
+ * session that lasts minutes to days.
+ */
+export const DEFAULT_EXPIRY_MARGIN_SECONDS = 30;
+
+export interface CoverLabels {
+  /** Display names by address, any case ("DemoToken"). */
+  addresses?: Record<string, string>;
+  /** Function names by selector, beyond those the scope's signatures give. */
+  functions?: Record<string, string>;
+  /** Symbol and decimals of tokens by address, any case, to show amounts in tokens. */
+  tokens?: Record<string, { symbol: string; decimals: number }>;
+  /** Default 'ETH'. */
+  nativeSymbol?: string;
+}
+
+export interface CoverContext {
+  /** The wallet's current chain. */
+  chainId: number;
+  /**
+   * The requesting site. Not compared here: the scope does not name its origin, the session store
+   * only offers a site its own sessions. Kept so callers pass it where the decision is made.
+   */
+  origin?: string;
+  /** Default DEFAULT_EXPIRY_MARGIN_SECONDS; tests that need the exact boundary pass 0 or more. */
+  expiryMarginSeconds?: number;
+  labels?: CoverLabels;
+}
+
+/** Well-known names for calls the scope does not name (so a refusal can say "mint", not "0x40c10f19"). */
+const KNOWN_FUNCTIONS: Record<string, string> = {
+  [ERC20_TRANSFER_SELECTOR]: 'transfer',
+  '0x095ea7b3': 'approve',
+  '0x23b872dd': 'transferFrom',
+  '0x40c10f19': 'mint',
+};
+
+const lower = (a: string) => a.toLowerCase();
+
+function lookup<T>(table: Record<string, T> | undefined, key: string): T | undefined {
+  if (!table) return undefined;
+  return table[key] ?? table[lower(key)] ?? Object.entries(table).find(([k]) => lower(k) === lower(key))?.[1];
+}
+
+function describer(scope: SessionScope, labels: CoverLabels = {}) {
+  const names = new Map<string, string>();
+  for (const p of scope.permissions) {
+    if (p.type !== 'account-functions' && p.type !== 'functions-on-all-contracts' && p.type !== 'functions-on-contract') continue;
+    for (const f of p.data.functions) if (f.signature) names.set(f.selector, f.signature.slice(0, f.signature.indexOf('(')));
+  }
+  const native = labels.nativeSymbol ?? 'ETH';
+  const address = (a: Address) =>
+    lookup(labels.addresses, a) ?? (lower(a) === lower(scope.account) ? 'your account' : `${a.slice(0, 6)}…${a.slice(-4)}`);
+  return {
+    address,
+    fn: (selector: Hex) => lookup(labels.functions, selector) ?? names.get(selector) ?? KNOWN_FUNCTIONS[selector] ?? selector,
+    eth: (wei: bigint) => `${formatEther(wei)} ${native}`,
+    token: (token: Address, amount: bigint) => {
+      const t = lookup(labels.tokens, token);
+      return t ? `${formatUnits(amount, t.decimals)} ${t.symbol}` : `${amount} units of ${address(token)}`;
+    },
+  };
+}
+
+function refuse(reason: string, callIndex?: number): CoverVerdict {
+  return callIndex === undefined ? { covered: false, reason } : { covered: false, reason, callIndex };
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Why no group accepts a call, in the words of what the owner granted. */
+function whyNotAllowed(scope: SessionScope, call: SessionCall, d: ReturnType<typeof describer>): string {
+  const target = d.address(call.to);
+  const n = size(call.data);
+  if (n === 0) return `a plain call to ${target} (no function) is not allowed by this session`;
+  if (n < 4) return `the calldata to ${target} is too short to name a function`;
+  const selector = selectorOf(call.data) as Hex;
+  const groups = callGroups(scope);
+  const token = groups.find((g) => g.type === 'erc20-token-transfer' && lower(g.data.address) === lower(call.to));
+  if (token && selector === ERC20_TRANSFER_SELECTOR) {
+    return call.value > 0n ? `${target}.transfer must not send ${d.eth(call.value)}` : `${target}.transfer must be a standard transfer(address,uint256) call`;
+  }
+  const knownTarget =
+    token !== undefined ||
+    groups.some(
+      (g) =>
+        g.type === 'functions-on-all-contracts' ||
+        ((g.type === 'contract-access' || g.type === 'functions-on-contract') && lower(g.data.address) === lower(call.to)) ||
+        (g.type === 'account-functions' && lower(call.to) === lower(scope.account)),
+    );
+  const what = `${target}.${d.fn(selector)}`;
+  return knownTarget ? `${what} is not in the session's functions` : `${what} is not allowed: ${target} is not one of the session's contracts`;
+}
+
+function normalize(call: SessionCall): SessionCall | string {
+  if (typeof call.to !== 'string' || !isAddress(call.to, { strict: false })) return 'the target is not an address';
+  if (typeof call.data !== 'string' || !isHex(call.data)) return 'the calldata is not hex';
+  if (typeof call.value !== 'bigint' || call.value < 0n) return 'the value is not a non-negative amount';
+  return { to: getAddress(call.to), value: call.value, data: call.data.toLowerCase() as Hex };
+}
+
+/**
+ * Whether the session covers every call of the batch. Refusals carry a readable reason and, when
+ * one call is to blame, its 0-based `callIndex` (reasons count calls from 1, as people do).
+ */
+export function covers(scope: SessionScope, calls: readonly SessionCall[], usage: SessionUsage, context: CoverContext): CoverVerdict {
+  const d = describer(scope, context.labels);
+  if (context.chainId !== scope.chainId) return refuse(`the session is for chain ${scope.chainId}, but the wallet is on chain ${context.chainId}`);
+  if (usage.disabled) return refuse('the session was revoked');
+  const margin = context.expiryMarginSeconds ?? DEFAULT_EXPIRY_MARGIN_SECONDS;
+  if (usage.now >= scope.expiry) return refuse('the session has expired');
+  if (usage.now + margin >= scope.expiry) {
+    return refuse(`the session expires in ${plural(scope.expiry - usage.now, 'second')}, too soon to send a call safely`);
+  }
+  if (calls.length === 0) return refuse('there is no call to make');
+  if (scope.callLimit !== undefined) {
+    const left = Math.max(0, scope.callLimit - usage.callsUsed);
+    if (calls.length > left) {
+      return refuse(
+        left === 0
+          ? `the session has used all of its ${plural(scope.callLimit, 'call')}`
+          : `the session has ${plural(left, 'call')} left; this batch makes ${calls.length}`,
+      );
+    }
+  }
+
+  const root = isRootScope(scope);
+  const nativeAllowance = nativeAllowanceOf(scope);
+  const groups = callGroups(scope);
+  const erc20Batch = new Map<Address, { amount: bigint; firstOver?: number }>();
+  let nativeBatch = 0n;
+  let nativeFirstOver: number | undefined;
+
+  for (const [i, raw] of calls.entries()) {
+    const call = normalize(raw);
+    const at = `call ${i + 1}`;
+    if (typeof call === 'string') return refuse(`${at}: ${call}`, i);
+    if (!root && nativeAllowance === undefined && call.value > 0n) {
+      return refuse(`${at} sends ${d.eth(call.value)}, but the session may not send ${context.labels?.nativeSymbol ?? 'ETH'}`, i);
+    }
+    nativeBatch += call.value;
+    if (nativeAllowance !== undefined && nativeFirstOver === undefined && usage.nativeSpent + nativeBatch > nativeAllowance) nativeFirstOver = i;
+    if (root) continue;
+
+    const index = matchCallGroup(scope, call);
+    const group = index === undefined ? undefined : groups[index];
+    if (!group) return refuse(`${at}: ${whyNotAllowed(scope, call, d)}`, i);
+    if (group.type === 'erc20-token-transfer') {
+      const token = group.data.address;
+      const entry = erc20Batch.get(token) ?? { amount: 0n };
+      entry.amount += erc20TransferAmount(call.data);
+      const spent = usage.erc20Spent[token] ?? 0n;
+      if (entry.firstOver === undefined && spent + entry.amount > group.data.allowance) entry.firstOver = i;
+      erc20Batch.set(token, entry);
+    }
+  }
+
+  for (const [token, { amount, firstOver }] of erc20Batch) {
+    if (firstOver === undefined) continue;
+    const group = groups.find((g) => g.type === 'erc20-token-transfer' && g.data.address === token);
+    const allowance = group?.type === 'erc20-token-transfer' ? group.data.allowance : 0n;
+    const left = allowance - (usage.erc20Spent[token] ?? 0n);
+    return refuse(
+      `the session's ${d.address(token)} allowance has ${d.token(token, left > 0n ? left : 0n)} left; this batch transfers ${d.token(token, amount)}`,
+      firstOver,
+    );
+  }
+  if (nativeAllowance !== undefined && nativeFirstOver !== undefined) {
+    const left = nativeAllowance - usage.nativeSpent;
+    return refuse(`the session's ${context.labels?.nativeSymbol ?? 'ETH'} allowance has ${d.eth(left > 0n ? left : 0n)} left; this batch sends ${d.eth(nativeBatch)}`, nativeFirstOver);
+  }
+  return { covered: true };
+}
