@@ -1,0 +1,369 @@
+// Sessions on the devnet, one permission kind at a time: a fresh 7702-upgraded owner grants a scope
+// (validate.ts → scopeToCaveats) to a fresh session key; an in-scope call passes covers() and
+// succeeds on chain (state changes); an out-of-scope call is refused by covers() AND, forced on
+// chain with a fixed gas limit under every call group the session key could name, reverts; after
+// expiry and after revocation both sides refuse. Plus: several contract groups do not widen each
+// other, two ERC-20 allowances keep separate counters, and a batch is all or nothing.
+import { encodeFunctionData, parseEther, toFunctionSelector, type Address } from 'viem';
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { caveatArgsForGroup, scopeToCaveats } from '../../src/backends/delegation/caveats';
+import { caveatBuilder, createDelegation, EIP7702StatelessDeleGatorAbi, encodeRedeemDelegations, signDelegation, type Delegation } from '../../src/backends/delegation/framework';
+import { encodeSessionBatch, sessionRedemptions, simulateSessionBatch } from '../../src/backends/delegation/session-chain';
+import { callGroups } from '../../src/permissions/match';
+import type { SessionCall, SessionScope } from '../../src/permissions/types';
+import { parseSessionScope } from '../../src/permissions/validate';
+import { covers } from '../../src/sessions/policy';
+import { sessionEnv } from './session-helpers';
+import { DemoGameAbi, DemoTokenAbi } from '../../devnet/contracts/abis';
+
+const env = sessionEnv(inject('rpcUrl'));
+const { contracts: c, publicClient, testClient } = env;
+const eoa = () => privateKeyToAccount(generatePrivateKey()).address;
+const DEMO = (n: number) => parseEther(String(n));
+
+let owner: PrivateKeyAccount;
+let token2: Address;
+
+beforeAll(async () => {
+  owner = await env.newOwner();
+  token2 = await env.deployToken();
+  await env.mintDemo(token2, owner.address, DEMO(1000));
+});
+
+async function scopeOf(input: { permissions: unknown[]; callLimit?: number; expiresIn?: number }): Promise<SessionScope> {
+  const now = await env.now();
+  return parseSessionScope(
+    { expiry: now + (input.expiresIn ?? 3600), permissions: input.permissions, callLimit: input.callLimit },
+    { account: owner.address, chainId: env.chain.id, now },
+  );
+}
+
+interface Session {
+  scope: SessionScope;
+  key: PrivateKeyAccount;
+  delegation: Delegation;
+}
+
+async function grant(input: Parameters<typeof scopeOf>[0]): Promise<Session> {
+  const scope = await scopeOf(input);
+  const key = await env.newSessionKey();
+  return { scope, key, delegation: await env.grant(owner, key.address, scope) };
+}
+
+/** Names for readable refusals, as the wallet would pass them. */
+const labels = () => ({
+  addresses: { [c.DemoGame]: 'DemoGame', [c.DemoToken]: 'DemoToken', [token2]: 'Token2' },
+  functions: Object.fromEntries(
+    [...DemoGameAbi, ...DemoTokenAbi, ...EIP7702StatelessDeleGatorAbi].flatMap((item) => (item.type === 'function' ? [[toFunctionSelector(item), item.name]] : [])),
+  ),
+  tokens: { [c.DemoToken]: { symbol: 'DEMO', decimals: 18 } },
+});
+
+async function verdict(s: Session, calls: SessionCall[]) {
+  return covers(s.scope, calls, await env.usage(s.delegation, s.scope), { chainId: env.chain.id, labels: labels() });
+}
+
+/** Sends the batch as the wallet would (after covers) and expects a successful receipt. */
+async function sendCovered(s: Session, calls: SessionCall[]) {
+  const v = await verdict(s, calls);
+  expect(v).toEqual({ covered: true });
+  const receipt = await env.sendBatch(s.key, s.delegation, s.scope, calls);
+  expect(receipt.status).toBe('success');
+  return receipt;
+}
+
+/**
+ * Forces a batch on chain (fixed gas, no estimate) under every call group the session key could
+ * name for the call covers() refused (or under none, for root), and expects every attempt to revert.
+ */
+async function expectRevertsUnderEveryGroup(s: Session, calls: SessionCall[]) {
+  const groups = Math.max(1, callGroups(s.scope).length);
+  for (let g = 0; g < groups; g++) {
+    const args = calls.map(() => caveatArgsForGroup(s.scope, g));
+    const data = encodeRedeemDelegations(sessionRedemptions(s.delegation, calls, args));
+    const receipt = await env.sendForced(s.key, data, calls.length);
+    expect(receipt.status, `group ${g} let the call through`).toBe('reverted');
+  }
+}
+
+async function expectRefusedBothSides(s: Session, calls: SessionCall[], reason: RegExp) {
+  const v = await verdict(s, calls);
+  expect(v.covered).toBe(false);
+  if (!v.covered) expect(v.reason).toMatch(reason);
+  await expectRevertsUnderEveryGroup(s, calls);
+}
+
+const ethOf = (a: Address) => publicClient.getBalance({ address: a });
+const depositOf = (a: Address) => publicClient.readContract({ address: a, abi: EIP7702StatelessDeleGatorAbi, functionName: 'getDeposit' });
+
+interface Kind {
+  name: string;
+  permissions: () => unknown[];
+  callLimit?: number;
+  /** In-scope batch and a check that it changed state. */
+  inScope: () => Promise<{ calls: SessionCall[]; check: () => Promise<void> }>;
+  /** Out-of-scope batches with the reason covers() must give. */
+  outOfScope: () => { calls: SessionCall[]; reason: RegExp }[];
+}
+
+const kinds: Kind[] = [
+  {
+    name: 'root',
+    permissions: () => [{ type: 'root' }],
+    inScope: async () => {
+      const to = eoa();
+      const before = await env.score(owner.address);
+      return {
+        calls: [env.calls.move(1), env.calls.transfer(c.DemoToken, to, DEMO(3)), env.calls.pay(to, parseEther('0.5'))],
+        check: async () => {
+          expect(await env.score(owner.address)).toBe(before + 1n);
+          expect(await env.balanceOf(c.DemoToken, to)).toBe(DEMO(3));
+          expect(await ethOf(to)).toBe(parseEther('0.5'));
+        },
+      };
+    },
+    outOfScope: () => [], // root covers every call; expiry and revocation still end it
+  },
+  {
+    name: 'native-token-transfer',
+    permissions: () => [{ type: 'native-token-transfer', data: { allowance: parseEther('0.01').toString() } }],
+    inScope: async () => {
+      const to = eoa();
+      return { calls: [env.calls.pay(to, parseEther('0.004'))], check: async () => expect(await ethOf(to)).toBe(parseEther('0.004')) };
+    },
+    outOfScope: () => [
+      { calls: [env.calls.pay(eoa(), parseEther('0.007'))], reason: /ETH allowance has 0\.006 ETH left; this batch sends 0\.007 ETH/ },
+      { calls: [env.calls.pay(eoa(), 1n, '0x12345678')], reason: /is not allowed: .* is not one of the session's contracts/ },
+      { calls: [env.calls.move(0)], reason: /DemoGame\.move is not allowed: DemoGame is not one of the session's contracts/ },
+    ],
+  },
+  {
+    name: 'erc20-token-transfer',
+    permissions: () => [{ type: 'erc20-token-transfer', data: { address: c.DemoToken.toLowerCase(), allowance: DEMO(10).toString() } }],
+    inScope: async () => {
+      const to = eoa();
+      return { calls: [env.calls.transfer(c.DemoToken, to, DEMO(4))], check: async () => expect(await env.balanceOf(c.DemoToken, to)).toBe(DEMO(4)) };
+    },
+    outOfScope: () => [
+      { calls: [env.calls.transfer(c.DemoToken, eoa(), DEMO(7))], reason: /the session's DemoToken allowance has 6 DEMO left; this batch transfers 7 DEMO/ },
+      { calls: [env.calls.mint(c.DemoToken, eoa(), 1n)], reason: /call 1: DemoToken\.mint is not in the session's functions/ },
+      { calls: [env.calls.transfer(token2, eoa(), 1n)], reason: /Token2\.transfer is not allowed: Token2 is not one of the session's contracts/ },
+      // transfer() with ETH attached: the token group allows no value (and there is no native permission at all).
+      { calls: [{ ...env.calls.transfer(c.DemoToken, eoa(), 1n), value: 1n }], reason: /may not send ETH/ },
+    ],
+  },
+  {
+    name: 'contract-access',
+    permissions: () => [{ type: 'contract-access', data: { address: c.DemoGame } }],
+    inScope: async () => {
+      const before = await env.score(owner.address);
+      return { calls: [env.calls.move(2)], check: async () => expect(await env.score(owner.address)).toBe(before + 1n) };
+    },
+    outOfScope: () => [
+      { calls: [env.calls.mint(c.DemoToken, eoa(), 1n)], reason: /DemoToken\.mint is not allowed: DemoToken is not one of the session's contracts/ },
+      { calls: [env.calls.buyItem(1n)], reason: /call 1 sends 0\.001 ETH, but the session may not send ETH/ },
+    ],
+  },
+  {
+    name: 'functions-on-contract',
+    permissions: () => [{ type: 'functions-on-contract', data: { address: c.DemoGame, functions: ['move(uint8)'] } }],
+    inScope: async () => {
+      const before = await env.score(owner.address);
+      return { calls: [env.calls.move(3)], check: async () => expect(await env.score(owner.address)).toBe(before + 1n) };
+    },
+    outOfScope: () => [
+      // The same function on another address (an EOA accepts any calldata, so only the caveats can refuse it).
+      { calls: [{ ...env.calls.move(3), to: eoa() }], reason: /move is not allowed: .* is not one of the session's contracts/ },
+      { calls: [env.calls.mint(c.DemoToken, eoa(), 1n)], reason: /mint is not allowed/ },
+    ],
+  },
+  {
+    name: 'functions-on-all-contracts',
+    permissions: () => [{ type: 'functions-on-all-contracts', data: { functions: ['mint(address,uint256)'] } }],
+    inScope: async () => {
+      const to = eoa();
+      return {
+        calls: [env.calls.mint(c.DemoToken, to, 5n), env.calls.mint(token2, to, 6n), { ...env.calls.mint(c.DemoToken, to, 1n), to: eoa() }],
+        check: async () => {
+          expect(await env.balanceOf(c.DemoToken, to)).toBe(5n);
+          expect(await env.balanceOf(token2, to)).toBe(6n);
+        },
+      };
+    },
+    outOfScope: () => [{ calls: [env.calls.approve(c.DemoToken, eoa(), 1n)], reason: /approve is not in the session's functions/ }],
+  },
+  {
+    name: 'account-functions (+ native allowance)',
+    permissions: () => [
+      { type: 'account-functions', data: { functions: ['addDeposit()'] } },
+      { type: 'native-token-transfer', data: { allowance: parseEther('0.01').toString() } },
+    ],
+    inScope: async () => {
+      const before = await depositOf(owner.address);
+      const addDeposit = encodeFunctionData({ abi: [{ type: 'function', name: 'addDeposit', inputs: [], outputs: [], stateMutability: 'payable' }] });
+      return {
+        calls: [env.calls.pay(owner.address, parseEther('0.002'), addDeposit)],
+        check: async () => expect(await depositOf(owner.address)).toBe(before + parseEther('0.002')),
+      };
+    },
+    outOfScope: () => [
+      { calls: [env.calls.pay(owner.address, 0n, toFunctionSelector('getNonce()'))], reason: /your account\.getNonce is not in the session's functions/ },
+      { calls: [env.calls.pay(eoa(), 0n, toFunctionSelector('addDeposit()'))], reason: /addDeposit is not allowed/ },
+    ],
+  },
+  {
+    name: 'callLimit (LimitedCallsEnforcer)',
+    permissions: () => [{ type: 'functions-on-contract', data: { address: c.DemoGame, functions: ['0x70e87aaf'] } }],
+    callLimit: 3,
+    inScope: async () => {
+      const before = await env.score(owner.address);
+      return { calls: [env.calls.move(0), env.calls.move(1), env.calls.move(2)], check: async () => expect(await env.score(owner.address)).toBe(before + 3n) };
+    },
+    outOfScope: () => [{ calls: [env.calls.move(0)], reason: /used all of its 3 calls/ }],
+  },
+];
+
+describe.each(kinds)('session with $name', (kind) => {
+  let s: Session;
+  beforeAll(async () => {
+    s = await grant({ permissions: kind.permissions(), callLimit: kind.callLimit });
+  });
+
+  it('behavior: an in-scope batch passes covers() and succeeds on chain', async () => {
+    const { calls, check } = await kind.inScope();
+    await sendCovered(s, calls);
+    await check();
+  });
+
+  it('behavior: out-of-scope calls are refused off chain and revert on chain under every group', async () => {
+    for (const { calls, reason } of kind.outOfScope()) await expectRefusedBothSides(s, calls, reason);
+  });
+
+  it('behavior: after expiry both sides refuse', async () => {
+    const { calls } = await kind.inScope();
+    const snapshot = await testClient.snapshot();
+    try {
+      await env.increaseTime(s.scope.expiry - (await env.now()));
+      await expectRefusedBothSides(s, calls.slice(0, 1), /expired/);
+    } finally {
+      await testClient.revert({ id: snapshot });
+    }
+  });
+
+  it('behavior: after revocation both sides refuse', async () => {
+    const fresh = await grant({ permissions: kind.permissions(), callLimit: kind.callLimit });
+    const { calls } = await kind.inScope();
+    await env.revoke(owner, fresh.delegation);
+    await expectRefusedBothSides(fresh, calls.slice(0, 1), /revoked/);
+  });
+});
+
+describe('several call groups in one session', () => {
+  it('behavior: group A target with group B function is refused on both sides (no cross-product widening)', async () => {
+    const s = await grant({
+      permissions: [
+        { type: 'functions-on-contract', data: { address: c.DemoToken, functions: ['mint(address,uint256)'] } },
+        { type: 'functions-on-contract', data: { address: token2, functions: ['approve(address,uint256)'] } },
+      ],
+    });
+    const to = eoa();
+    await sendCovered(s, [env.calls.mint(c.DemoToken, to, 7n), env.calls.approve(token2, to, 8n)]);
+    expect(await env.balanceOf(c.DemoToken, to)).toBe(7n);
+
+    const cross = [env.calls.approve(c.DemoToken, to, 9n)];
+    await expectRefusedBothSides(s, cross, /approve is not in the session's functions/);
+    const crossB = [env.calls.mint(token2, to, 9n)];
+    await expectRefusedBothSides(s, crossB, /mint is not in the session's functions/);
+
+    // Control: the flat AllowedTargets x AllowedMethods delegation WOULD let the cross call through.
+    const b = caveatBuilder(c.caveatEnforcers);
+    const key = await env.newSessionKey();
+    const flat = await signDelegation(
+      owner,
+      createDelegation({
+        delegator: owner.address,
+        delegate: key.address,
+        caveats: [b.allowedTargets([c.DemoToken, token2]), b.allowedMethods([toFunctionSelector('mint(address,uint256)'), toFunctionSelector('approve(address,uint256)')])],
+      }),
+      { chainId: env.chain.id, delegationManager: c.DelegationManager },
+    );
+    const data = encodeRedeemDelegations([{ delegations: [flat], executions: [{ target: c.DemoToken, value: 0n, callData: cross[0]!.data }] }]);
+    expect((await env.sendForced(key, data, 1)).status).toBe('success');
+  });
+
+  it('behavior: two ERC-20 allowances keep separate counters (ERC20TransferAmount + MultiTokenPeriod)', async () => {
+    const s = await grant({
+      permissions: [
+        { type: 'erc20-token-transfer', data: { address: c.DemoToken, allowance: DEMO(10).toString() } },
+        { type: 'erc20-token-transfer', data: { address: token2, allowance: `0x${DEMO(5).toString(16)}` } },
+      ],
+    });
+    const to = eoa();
+    await sendCovered(s, [env.calls.transfer(c.DemoToken, to, DEMO(8)), env.calls.transfer(token2, to, DEMO(4))]);
+    const usage = await env.usage(s.delegation, s.scope);
+    expect(usage.erc20Spent).toEqual({ [c.DemoToken]: DEMO(8), [token2]: DEMO(4) });
+    await expectRefusedBothSides(s, [env.calls.transfer(token2, to, DEMO(2))], /allowance has 1000000000000000000 units .* left; this batch transfers 2000000000000000000/);
+    await sendCovered(s, [env.calls.transfer(c.DemoToken, to, DEMO(2)), env.calls.transfer(token2, to, DEMO(1))]);
+    expect(await env.balanceOf(c.DemoToken, to)).toBe(DEMO(10));
+    expect(await env.balanceOf(token2, to)).toBe(DEMO(5));
+    // Earlier calls of the same batch count: 0 left of each now.
+    await expectRefusedBothSides(s, [env.calls.transfer(token2, to, 1n)], /allowance has 0 units/);
+  });
+
+  it('behavior: a batch is all or nothing (one refused call reverts the whole transaction)', async () => {
+    const s = await grant({
+      permissions: [
+        { type: 'functions-on-contract', data: { address: c.DemoGame, functions: ['move(uint8)'] } },
+        { type: 'native-token-transfer', data: { allowance: parseEther('0.01').toString() } },
+      ],
+    });
+    const before = await env.score(owner.address);
+    const to = eoa();
+    const batch = [env.calls.move(0), env.calls.pay(to, parseEther('0.001')), env.calls.pay(to, parseEther('0.02'))];
+    const v = await verdict(s, batch);
+    expect(v).toMatchObject({ covered: false, callIndex: 2 });
+    const receipt = await env.sendBatch(s.key, s.delegation, s.scope, batch);
+    expect(receipt.status).toBe('reverted');
+    expect(await env.score(owner.address)).toBe(before);
+    expect(await ethOf(to)).toBe(0n);
+    const usage = await env.usage(s.delegation, s.scope);
+    expect(usage.nativeSpent).toBe(0n);
+
+    const sim = await simulateSessionBatch(publicClient, { from: s.key.address, delegationManager: c.DelegationManager, data: encodeSessionBatch(s.delegation, s.scope, batch) });
+    expect(sim).toMatchObject({ ok: false, reason: 'NativeTokenTransferAmountEnforcer:allowance-exceeded' });
+  });
+
+  it('param: gas-limit adds no caveat; readSessionUsage reads calls, ETH and time', async () => {
+    const withGas = await scopeOf({ permissions: [{ type: 'contract-access', data: { address: c.DemoGame } }, { type: 'gas-limit', data: { limit: '1000000' } }] });
+    const without = { ...withGas, permissions: withGas.permissions.filter((p) => p.type !== 'gas-limit') };
+    expect(scopeToCaveats(withGas, c.caveatEnforcers)).toEqual(scopeToCaveats(without, c.caveatEnforcers));
+
+    const s = await grant({ permissions: [{ type: 'contract-access', data: { address: c.DemoGame } }, { type: 'native-token-transfer', data: { allowance: '1000000' } }], callLimit: 9 });
+    const u0 = await env.usage(s.delegation, s.scope);
+    expect(u0).toMatchObject({ nativeSpent: 0n, callsUsed: 0, disabled: false, erc20Spent: {} });
+    await sendCovered(s, [env.calls.move(1), env.calls.pay(eoa(), 1234n)]);
+    const u1 = await env.usage(s.delegation, s.scope);
+    expect(u1).toMatchObject({ nativeSpent: 1234n, callsUsed: 2, disabled: false });
+    expect(u1.now).toBeGreaterThanOrEqual(u0.now);
+  });
+});
+
+describe('gas', () => {
+  it('behavior: a session call costs more than the same call by the owner (printed)', async () => {
+    const s = await grant({ permissions: [{ type: 'functions-on-contract', data: { address: c.DemoGame, functions: ['move(uint8)'] } }], callLimit: 100 });
+    await sendCovered(s, [env.calls.move(1)]); // warm the enforcer storage
+    const session = await sendCovered(s, [env.calls.move(1)]);
+    const batch4 = await sendCovered(s, [env.calls.move(1), env.calls.move(2), env.calls.move(3), env.calls.move(0)]);
+    const direct = await publicClient.waitForTransactionReceipt({
+      hash: await env.walletFor(owner).sendTransaction({ to: c.DemoGame, data: env.calls.move(1).data }),
+    });
+    const transfer = await publicClient.waitForTransactionReceipt({ hash: await env.walletFor(owner).sendTransaction({ to: eoa(), value: 1n }) });
+    console.log(
+      `[gas] plain ETH transfer ${transfer.gasUsed}; DemoGame.move by the owner ${direct.gasUsed}; ` +
+        `move through the session ${session.gasUsed}; 4 moves in one session batch ${batch4.gasUsed} (${batch4.gasUsed / 4n}/call)`,
+    );
+    expect(session.gasUsed).toBeGreaterThan(direct.gasUsed);
+  });
+});
+
