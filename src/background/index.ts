@@ -6,6 +6,9 @@ import { httpChainRpc } from '../rpc/chain-rpc';
 import { eth_accounts, eth_requestAccounts, wallet_getPermissions, wallet_requestPermissions } from '../rpc/methods/accounts';
 import { eth_chainId, net_version, wallet_addEthereumChain, wallet_switchEthereumChain } from '../rpc/methods/chain';
 import { eth_signTypedData_v4, personal_sign } from '../rpc/methods/sign';
+import { eth_sendTransaction, wallet_getCallsStatus, wallet_getCapabilities, wallet_sendCalls, wallet_showCallsStatus } from '../rpc/methods/calls';
+import { wallet_getGrantedExecutionPermissions, wallet_grantPermissions, wallet_requestExecutionPermissions, wallet_revokePermissions } from '../rpc/methods/permissions';
+import { SESSION_SWEEP_ALARM } from '../sessions/service';
 import { createRouter } from '../rpc/router';
 import { rememberTab } from './events';
 import { handleProviderMessage, isBackgroundRequestMessage } from './provider-handler';
@@ -23,6 +26,15 @@ export const providerRouter = createRouter([
   wallet_addEthereumChain,
   personal_sign,
   eth_signTypedData_v4,
+  wallet_getCapabilities,
+  wallet_sendCalls,
+  wallet_getCallsStatus,
+  wallet_showCallsStatus,
+  eth_sendTransaction,
+  wallet_grantPermissions,
+  wallet_requestExecutionPermissions,
+  wallet_revokePermissions,
+  wallet_getGrantedExecutionPermissions,
 ]);
 
 export function startBackground(): void {
@@ -43,6 +55,9 @@ export function startBackground(): void {
     return undefined;
   });
 
-  browser.alarms.onAlarm.addListener((alarm) => void services.vault.onAlarm(alarm.name));
+  browser.alarms.onAlarm.addListener((alarm) => {
+    void services.vault.onAlarm(alarm.name);
+    if (alarm.name === SESSION_SWEEP_ALARM) void services.sessions.sweepExpired((id) => services.networks.byId(id));
+  });
   browser.windows.onRemoved.addListener((windowId) => void services.approvals.onWindowRemoved(windowId));
 }

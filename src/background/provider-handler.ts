@@ -38,7 +38,7 @@ export async function handleProviderMessage(
     const result = await deps.router.handle(message.request, context);
     return { result: result === undefined ? null : result };
   } catch (error) {
-    if (!(error instanceof Error) || !('code' in error)) console.error('[wallet] provider request failed', error);
+    if (!(error instanceof Error) || !('code' in error)) console.error('[wallet] provider request failed', error instanceof Error ? error.stack : error);
     return { error: toRpcErrorPayload(error) };
   }
 }

@@ -4,14 +4,20 @@ import { Approvals } from '../approvals/service';
 import { Networks } from '../chains/network';
 import { Connections } from '../connections/connections';
 import { Vault } from '../vault/vault';
+import { Bundles } from '../calls/bundles';
+import { Sessions } from '../sessions/service';
 
 export interface Services {
   vault: Vault;
   networks: Networks;
   approvals: Approvals;
   connections: Connections;
+  bundles: Bundles;
+  sessions: Sessions;
 }
 
 export function createServices(): Services {
-  return { vault: new Vault(), networks: new Networks(), approvals: new Approvals(), connections: new Connections() };
+  const vault = new Vault();
+  const bundles = new Bundles();
+  return { vault, networks: new Networks(), approvals: new Approvals(), connections: new Connections(), bundles, sessions: new Sessions({ vault, bundles }) };
 }

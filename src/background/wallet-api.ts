@@ -10,6 +10,8 @@ import { httpChainRpc } from '../rpc/chain-rpc';
 import { toRpcErrorPayload, UnauthorizedError, InvalidParamsError, InvalidRequestError, type RpcErrorPayload } from '../rpc/errors';
 import { parseParams, z } from '../rpc/schema';
 import { parseOwnerSecret } from '../vault/owner-secret';
+import { parseSessionScope } from '../permissions/validate';
+import { PermissionError } from '../permissions/errors';
 import { broadcast } from './events';
 import type { Services } from './services';
 import { readWalletStatus } from './status';
@@ -18,6 +20,16 @@ const addressParam = z.string().check(z.refine((v) => isAddress(v, { strict: fal
 const hexData = z.string().check(z.regex(/^0x([0-9a-fA-F]{2})*$/, 'expected 0x-prefixed hex bytes'));
 const weiString = z.string().check(z.regex(/^[0-9]{1,78}$/, 'expected an amount in wei (digits only)'));
 const none = z.optional(z.object({}));
+
+/** Permission validation speaks PermissionError; at this boundary it is -32602 with the same reason. */
+function toInvalidParams<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof PermissionError) throw new InvalidParamsError(error.message);
+    throw error;
+  }
+}
 
 function define<S extends z.ZodMiniType, R>(params: S, run: (p: z.infer<S>, s: Services) => Promise<R>) {
   return { params, run };
@@ -82,6 +94,37 @@ export const walletApiHandlers = {
   'tx.status': define(z.object({ hash: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/, 'expected a transaction hash')) }), async (p, s) =>
     transactionStatus(await s.networks.current(), p.hash as Hex),
   ),
+
+  'sessions.list': define(none, async (_p, s) => s.sessions.views(await s.networks.current())),
+  'sessions.grant': define(
+    z.object({ origin: z.string().check(z.maxLength(300)), expiry: z.number(), permissions: z.array(z.unknown()), callLimit: z.optional(z.number()) }),
+    async (p, s) => {
+      const chain = await s.networks.current();
+      const account = await s.vault.ownerAddress();
+      if (!account) throw new UnauthorizedError('There is no wallet yet.');
+      let origin: string;
+      try {
+        origin = new URL(p.origin).origin;
+      } catch {
+        throw new InvalidParamsError('The site must be a URL such as https://game.example.');
+      }
+      if (!/^https?:\/\//.test(origin)) throw new InvalidParamsError('The site must be an http(s) origin.');
+      const scope = toInvalidParams(() =>
+        parseSessionScope({ expiry: p.expiry, permissions: p.permissions, ...(p.callLimit !== undefined ? { callLimit: p.callLimit } : {}) }, { account, chainId: chain.id, now: Math.floor(Date.now() / 1000), longExpiry: 'refuse' }),
+      );
+      const record = await s.sessions.grant(chain, origin, scope);
+      return { id: record.id };
+    },
+  ),
+  'sessions.revoke': define(z.object({ id: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/)) }), async (p, s) => s.sessions.revoke(await s.networks.current(), p.id)),
+  'sessions.revokeAll': define(z.object({ origin: z.optional(z.string()) }), async (p, s) => s.sessions.revokeAll(await s.networks.current(), p.origin)),
+  'connections.list': define(none, async (_p, s) => Object.values(await s.connections.all())),
+  'connections.disconnect': define(z.object({ origin: z.string() }), async (p, s) => {
+    await s.connections.disconnect(p.origin);
+    await broadcast('accountsChanged', [], (o) => o === p.origin);
+    return null;
+  }),
+  'activity.list': define(none, async (_p, s) => s.bundles.list()),
 
   'approval.list': define(z.object({ origin: z.optional(z.string()) }), async (p, s) => s.approvals.list(p.origin)),
   'approval.resolve': define(z.object({ id: z.string(), approved: z.boolean(), edits: z.optional(z.unknown()) }), async (p, s) => {

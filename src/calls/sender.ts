@@ -28,6 +28,23 @@ function chainError(error: unknown, what: string): RpcError {
 }
 
 /**
+ * Finishes a bundle whose transactions were signed (and maybe broadcast) by a worker that then
+ * stopped: broadcasts the recorded raw transactions again. Nothing is signed, so nothing can run twice.
+ */
+export async function rebroadcastBundle(chain: ChainConfig, bundle: CallBundle, bundles: Bundles): Promise<void> {
+  const publicClient = createPublicClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0 }) });
+  for (const raw of bundle.rawTransactions) {
+    try {
+      await publicClient.sendRawTransaction({ serializedTransaction: raw });
+    } catch (error) {
+      const text = (error as Error).message ?? '';
+      if (!/already known|nonce too low|already imported|AlreadyKnown/i.test(text)) throw chainError(error, 'Resending the transaction');
+    }
+  }
+  await bundles.update(bundle.id, { state: 'submitted' });
+}
+
+/**
  * Sends `txs` from `account` for `bundle`: transactions the bundle already signed (a retried
  * request) are broadcast again as they are; the rest are estimated (a revert refuses the bundle
  * before anything is signed), signed, recorded, then broadcast.

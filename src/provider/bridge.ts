@@ -30,7 +30,7 @@ const originGetter = Object.getOwnPropertyDescriptor(MessageEvent.prototype, 'or
 /** Errors the extension runtime gives while the service worker is (re)starting. */
 function isWorkerGone(error: unknown): boolean {
   const text = error instanceof Error ? error.message : String(error);
-  return /Receiving end does not exist|message port closed|Could not establish connection/i.test(text);
+  return /Receiving end does not exist|message (port|channel) closed|before a response was received|Could not establish connection/i.test(text);
 }
 
 const RETRY_DELAYS_MS = [50, 200, 500, 1000];

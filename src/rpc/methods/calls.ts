@@ -1,0 +1,220 @@
+// Sending: EIP-5792 wallet_sendCalls / getCallsStatus / showCallsStatus / getCapabilities, and
+// eth_sendTransaction as a one-call bundle. A session of this origin and chain that covers every
+// call signs at once, with no popup; anything else goes to the owner in the approval window.
+import { encodeFunctionData, getAddress, hexToBigInt, hexToNumber, numberToHex, type Address, type Hex } from 'viem';
+import { browser } from 'wxt/browser';
+import { EIP7702StatelessDeleGatorAbi, encodeExecutionCalldata, EXECUTION_MODE } from '../../backends/delegation/framework';
+import { frameworkFor } from '../../chains/deployments';
+import { readAccount } from '../../account/owner-actions';
+import { Bundles, type BundleCall, type CallBundle } from '../../calls/bundles';
+import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from '../../calls/sender';
+import { bundleStatus } from '../../calls/status';
+import {
+  AtomicityNotSupportedError,
+  BundleTooLargeError,
+  DuplicateBundleIdError,
+  InvalidParamsError,
+  UnknownBundleIdError,
+  UnsupportedCapabilityError,
+  UnsupportedChainIdError,
+} from '../errors';
+import { requireConnection, requireSameAccount } from '../guards';
+import { defineMethod, type RequestContext } from '../method';
+import { address, hexString, quantity, z } from '../schema';
+
+export const MAX_CALLS_PER_BUNDLE = 20;
+/** Capabilities the wallet understands; any other one marked non-optional is refused with 5700. */
+const KNOWN_CAPABILITIES = new Set(['permissions', 'atomic']);
+
+const capabilities = z.optional(z.record(z.string(), z.unknown()));
+const callSchema = z.object({ to: address, data: z.optional(hexString), value: z.optional(quantity), capabilities });
+
+const sendCallsParams = z.tuple([
+  z.object({
+    version: z.optional(z.string()),
+    id: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+    from: z.optional(address),
+    chainId: quantity,
+    atomicRequired: z.optional(z.boolean()),
+    calls: z.array(callSchema),
+    capabilities,
+  }),
+]);
+
+function checkCapabilities(caps: Record<string, unknown> | undefined): { permissionsContext?: Hex } {
+  const out: { permissionsContext?: Hex } = {};
+  for (const [name, value] of Object.entries(caps ?? {})) {
+    const optional = typeof value === 'object' && value !== null && (value as { optional?: unknown }).optional === true;
+    if (!KNOWN_CAPABILITIES.has(name)) {
+      if (optional) continue;
+      throw new UnsupportedCapabilityError(`The wallet does not support the ${name} capability.`);
+    }
+    if (name === 'permissions') {
+      const context = (value as { context?: unknown } | null)?.context;
+      if (context !== undefined && (typeof context !== 'string' || !/^0x[0-9a-fA-F]*$/.test(context))) {
+        throw new InvalidParamsError('capabilities.permissions.context must be a hex string.');
+      }
+      if (context) out.permissionsContext = context as Hex;
+    }
+  }
+  return out;
+}
+
+export interface SendRequest {
+  calls: BundleCall[];
+  atomicRequired: boolean;
+  permissionsContext?: Hex;
+  /** A dApp-chosen bundle id (EIP-5792 allows it); else the wallet makes one. */
+  id?: string;
+}
+
+/** Routes a send to a covering session, or to the owner after approval. Returns the bundle. */
+export async function routeSend(ctx: RequestContext, request: SendRequest): Promise<CallBundle> {
+  const connection = await requireConnection(ctx);
+  const bundles = ctx.services.bundles;
+
+  // A retried request (worker restart) finds its bundle and finishes it; it is never signed twice.
+  const existing = await bundles.byRequest(ctx.origin, ctx.requestId);
+  if (existing && existing.state !== 'preparing') return existing;
+  if (existing && existing.rawTransactions.length > 0) {
+    // Signed before the last worker stopped: its scope was checked then, and its spend may already be
+    // on chain, so checking again would wrongly refuse it. Broadcast the same bytes again.
+    await rebroadcastBundle(ctx.chain, existing, bundles);
+    return (await bundles.get(existing.id))!;
+  }
+
+  if (request.calls.length === 0) throw new InvalidParamsError('calls must hold at least one call.');
+  if (request.calls.length > MAX_CALLS_PER_BUNDLE) throw new BundleTooLargeError(`At most ${MAX_CALLS_PER_BUNDLE} calls per bundle.`);
+  if (request.id && !existing && (await bundles.get(request.id))) throw new DuplicateBundleIdError();
+
+  const session = await ctx.services.sessions.findCovering(ctx, connection.account, request.calls, request.permissionsContext);
+  if (session.covered) {
+    const bundle = existing ?? (await bundles.create({ id: (request.id as Hex | undefined) ?? Bundles.newId(ctx.origin, ctx.requestId), requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: connection.account, signer: 'session', sessionId: session.sessionId, calls: request.calls, atomic: true }));
+    await ctx.services.sessions.send(ctx, session.sessionId, bundle);
+    return (await bundles.get(bundle.id))!;
+  }
+
+  // The owner's path: approval, then the owner key signs.
+  const view = await readAccount(ctx.chain, connection.account);
+  const upgraded = view.delegation.kind === 'framework';
+  const atomic = upgraded || request.calls.length === 1;
+  if (request.atomicRequired && !atomic) {
+    throw new AtomicityNotSupportedError('Upgrade the account (EIP-7702) in the wallet to send these calls atomically.');
+  }
+  await ctx.services.approvals.ask({
+    kind: 'sendCalls',
+    origin: ctx.origin,
+    chainId: ctx.chain.id,
+    calls: request.calls,
+    atomic,
+    whyNoSession: session.reason,
+  });
+  const owner = await ctx.services.vault.ownerAccount();
+  requireSameAccount(connection, owner.address, 'The wallet account');
+  const bundle =
+    existing ??
+    (await bundles.create({ id: (request.id as Hex | undefined) ?? Bundles.newId(ctx.origin, ctx.requestId), requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: owner.address, signer: 'owner', calls: request.calls, atomic }));
+  const txs: TxRequest[] =
+    request.calls.length === 1
+      ? [{ to: request.calls[0]!.to, value: BigInt(request.calls[0]!.value), data: request.calls[0]!.data }]
+      : upgraded
+        ? [
+            {
+              // The upgraded account executes the batch itself: one transaction, all or nothing.
+              to: owner.address,
+              value: 0n,
+              data: encodeFunctionData({
+                abi: EIP7702StatelessDeleGatorAbi,
+                functionName: 'execute',
+                args: [EXECUTION_MODE.BatchDefault, encodeExecutionCalldata(request.calls.map((c) => ({ target: c.to, value: BigInt(c.value), callData: c.data })), EXECUTION_MODE.BatchDefault)],
+              }),
+            },
+          ]
+        : request.calls.map((c) => ({ to: c.to, value: BigInt(c.value), data: c.data }));
+  await sendBundleTransactions(ctx.chain, owner, bundle, bundles, txs, 'The transaction');
+  return (await bundles.get(bundle.id))!;
+}
+
+function toBundleCalls(calls: { to: string; data?: string; value?: string }[]): BundleCall[] {
+  return calls.map((c) => ({ to: getAddress(c.to) as Address, data: (c.data ?? '0x') as Hex, value: hexToBigInt((c.value ?? '0x0') as Hex).toString() }));
+}
+
+export const wallet_sendCalls = defineMethod({
+  method: 'wallet_sendCalls',
+  params: sendCallsParams,
+  handler: async ([p], ctx) => {
+    if (hexToNumber(p.chainId as Hex) !== ctx.chain.id) {
+      throw new UnsupportedChainIdError(`The wallet is on chain ${ctx.chain.id}; switch it before sending calls for chain ${hexToNumber(p.chainId as Hex)}.`);
+    }
+    const connection = await requireConnection(ctx);
+    requireSameAccount(connection, p.from, 'from');
+    const { permissionsContext } = checkCapabilities(p.capabilities);
+    for (const call of p.calls) checkCapabilities(call.capabilities);
+    const bundle = await routeSend(ctx, {
+      calls: toBundleCalls(p.calls),
+      atomicRequired: p.atomicRequired ?? false,
+      ...(permissionsContext ? { permissionsContext } : {}),
+      ...(p.id ? { id: p.id } : {}),
+    });
+    return { id: bundle.id };
+  },
+});
+
+export const eth_sendTransaction = defineMethod({
+  method: 'eth_sendTransaction',
+  params: z.tuple([z.looseObject({ from: z.optional(address), to: address, data: z.optional(hexString), value: z.optional(quantity), chainId: z.optional(quantity) })]),
+  handler: async ([tx], ctx) => {
+    if (tx.chainId !== undefined && hexToNumber(tx.chainId as Hex) !== ctx.chain.id) throw new UnsupportedChainIdError();
+    const connection = await requireConnection(ctx);
+    requireSameAccount(connection, tx.from, 'from');
+    const bundle = await routeSend(ctx, { calls: toBundleCalls([tx]), atomicRequired: false });
+    return bundle.txHashes[bundle.txHashes.length - 1];
+  },
+});
+
+export const wallet_getCallsStatus = defineMethod({
+  method: 'wallet_getCallsStatus',
+  params: z.tuple([z.string().check(z.maxLength(256))]),
+  handler: async ([id], ctx) => {
+    const bundle = await ctx.services.bundles.get(id);
+    // Another origin's bundle is as unknown as a missing one.
+    if (!bundle || bundle.origin !== ctx.origin) throw new UnknownBundleIdError();
+    const chain = (await ctx.services.networks.byId(bundle.chainId)) ?? ctx.chain;
+    return bundleStatus(bundle, chain);
+  },
+});
+
+export const wallet_showCallsStatus = defineMethod({
+  method: 'wallet_showCallsStatus',
+  params: z.tuple([z.string().check(z.maxLength(256))]),
+  handler: async ([id], ctx) => {
+    const bundle = await ctx.services.bundles.get(id);
+    if (!bundle || bundle.origin !== ctx.origin) throw new UnknownBundleIdError();
+    await browser.windows.create({ url: browser.runtime.getURL('/popup.html'), type: 'popup', width: 380, height: 640 });
+    return null;
+  },
+});
+
+export const wallet_getCapabilities = defineMethod({
+  method: 'wallet_getCapabilities',
+  params: z.union([z.tuple([]), z.tuple([address]), z.tuple([address, z.array(quantity)])]),
+  handler: async (params, ctx) => {
+    const connection = await requireConnection(ctx);
+    requireSameAccount(connection, params[0], 'The address');
+    const chains = await ctx.services.networks.list();
+    const wanted = params[1] ? params[1].map((h) => hexToNumber(h as Hex)) : chains.map((c) => c.id);
+    const result: Record<Hex, unknown> = {};
+    for (const id of wanted) {
+      const chain = chains.find((c) => c.id === id);
+      if (!chain) continue;
+      const framework = frameworkFor(id) !== null;
+      let upgraded = false;
+      if (id === ctx.chain.id && framework) upgraded = (await readAccount(chain, connection.account).catch(() => null))?.delegation.kind === 'framework';
+      result[numberToHex(id)] = {
+        atomic: { status: !framework ? 'unsupported' : upgraded ? 'supported' : 'ready' },
+        ...(framework ? { permissions: ctx.services.sessions.capability() } : {}),
+      };
+    }
+    return result;
+  },
+});

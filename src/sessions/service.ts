@@ -1,0 +1,325 @@
+// Sessions: grant, use, revoke, expire. A session is a fresh secp256k1 key held (encrypted) by the
+// background, bound to one origin, chain and owner account, plus a delegation from the owner to that
+// key whose caveats the chain enforces (scopeToCaveats). Before any session signature the scope is
+// checked off chain against the chain's own record of what was used (covers + readSessionUsage);
+// the chain's check is the backstop, never the only check.
+import { browser } from 'wxt/browser';
+import { createPublicClient, createWalletClient, http, isAddressEqual, parseEther, type Address, type Hex, type PublicClient } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { readAccount, setDelegation } from '../account/owner-actions';
+import { scopeToCaveats } from '../backends/delegation/caveats';
+import { createDelegation, encodeDisableDelegation, hashDelegation, signDelegation, type Delegation } from '../backends/delegation/framework';
+import { encodeSessionBatch, readSessionUsage } from '../backends/delegation/session-chain';
+import type { BundleCall, Bundles, CallBundle } from '../calls/bundles';
+import { KeyedMutex } from '../calls/mutex';
+import { sendBundleTransactions } from '../calls/sender';
+import { frameworkFor, type FrameworkDeployment } from '../chains/deployments';
+import { toViemChain, type ChainConfig } from '../chains/registry';
+import { deserializeScope, serializeScope, type SerializedSessionScope } from '../permissions/serialize';
+import type { SessionCall, SessionScope, SessionUsage } from '../permissions/types';
+import { ResourceUnavailableError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
+import type { RequestContext } from '../rpc/method';
+import type { Vault } from '../vault/vault';
+import { SessionKeyVault, type SealedKey } from './key-store';
+import { covers } from './policy';
+
+const KEY = 'sessions';
+export const SESSION_SWEEP_ALARM = 'sessions-sweep';
+/** Gas stipend the owner funds the session key with when the grant names no gas-limit. */
+export const DEFAULT_GAS_STIPEND = parseEther('0.01');
+/** Below this, sweeping the stipend back would cost more than it returns. */
+const SWEEP_DUST = 21_000n * 2n;
+
+export type SessionStatus = 'active' | 'revoked' | 'expired';
+
+export interface SessionRecord {
+  id: Hex; // the delegation hash; also the ERC-7715 permissionsContext given to the dApp
+  origin: string;
+  chainId: number;
+  account: Address;
+  sessionAddress: Address;
+  sealedKey: SealedKey | null; // null once revoked or expired: the key is deleted
+  scope: SerializedSessionScope;
+  delegation: Omit<Delegation, 'salt'> & { salt: string };
+  stipend: string;
+  createdAt: number;
+  status: SessionStatus;
+  /** On-chain results of the revoke: disableDelegation and the stipend sweep. */
+  revokeTx?: Hex;
+  sweepTx?: Hex;
+  endedAt?: number;
+  note?: string;
+}
+
+export interface SessionView extends SessionRecord {
+  usage: { nativeSpent: string; erc20Spent: Record<string, string>; callsUsed: number } | null;
+  stipendLeft: string | null;
+}
+
+const toDelegation = (d: SessionRecord['delegation']): Delegation => ({ ...d, salt: BigInt(d.salt) });
+
+export type CoverResult = { covered: true; sessionId: Hex } | { covered: false; reason: string };
+
+export class Sessions {
+  private readonly lock = new KeyedMutex();
+  readonly keys: SessionKeyVault;
+
+  constructor(private readonly deps: { vault: Vault; bundles: Bundles; keys?: SessionKeyVault }) {
+    this.keys = deps.keys ?? new SessionKeyVault();
+  }
+
+  // ------------------------------------------------------------------------------------- store
+
+  async all(): Promise<SessionRecord[]> {
+    return ((await browser.storage.local.get(KEY))[KEY] as SessionRecord[] | undefined) ?? [];
+  }
+
+  async get(id: string): Promise<SessionRecord | undefined> {
+    return (await this.all()).find((s) => s.id.toLowerCase() === id.toLowerCase());
+  }
+
+  private async save(record: SessionRecord): Promise<void> {
+    await this.lock.run(KEY, async () => {
+      const all = await this.all();
+      const i = all.findIndex((s) => s.id === record.id);
+      if (i >= 0) all[i] = record;
+      else all.push(record);
+      await browser.storage.local.set({ [KEY]: all });
+    });
+  }
+
+  // ------------------------------------------------------------------------------------- grant
+
+  /**
+   * Grants a session: upgrades the account first if it is not (EIP-7702), makes the key, signs the
+   * delegation with the owner key, and funds the key's gas stipend from the owner.
+   */
+  async grant(chain: ChainConfig, origin: string, scope: SessionScope): Promise<SessionRecord> {
+    const framework = this.framework(chain);
+    const owner = await this.deps.vault.ownerAccount();
+    if (!isAddressEqual(owner.address, scope.account)) throw new UnauthorizedError('The session is not for the wallet account.');
+    const client = this.client(chain);
+
+    const view = await readAccount(chain, owner.address);
+    if (view.delegation.kind !== 'framework') {
+      const hash = await setDelegation(chain, owner, 'framework');
+      const receipt = await client.waitForTransactionReceipt({ hash });
+      if (receipt.status !== 'success') throw new TransactionRejectedError('The account upgrade (EIP-7702) reverted.');
+    }
+
+    const privateKey = generatePrivateKey();
+    const sessionAccount = privateKeyToAccount(privateKey);
+    const unsigned = createDelegation({ delegator: owner.address, delegate: sessionAccount.address, caveats: scopeToCaveats(scope, framework.caveatEnforcers) });
+    const delegation = await signDelegation(owner, unsigned, { chainId: chain.id, delegationManager: framework.DelegationManager });
+
+    const gasLimit = scope.permissions.find((p) => p.type === 'gas-limit');
+    const stipend = gasLimit?.type === 'gas-limit' ? gasLimit.data.limit : DEFAULT_GAS_STIPEND;
+    const record: SessionRecord = {
+      id: hashDelegation(unsigned),
+      origin,
+      chainId: chain.id,
+      account: owner.address,
+      sessionAddress: sessionAccount.address,
+      sealedKey: await this.keys.seal(privateKey),
+      scope: serializeScope(scope),
+      delegation: { ...delegation, salt: delegation.salt.toString() },
+      stipend: stipend.toString(),
+      createdAt: Date.now(),
+      status: 'active',
+    };
+    const wallet = createWalletClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0 }), account: owner });
+    const fund = await wallet.sendTransaction({ to: sessionAccount.address, value: stipend });
+    const funded = await client.waitForTransactionReceipt({ hash: fund });
+    if (funded.status !== 'success') throw new TransactionRejectedError('Funding the session key failed.');
+    await this.save(record);
+    await this.scheduleSweep();
+    return record;
+  }
+
+  // ------------------------------------------------------------------------------------- use
+
+  /** The active session of this origin and chain that covers every call (the dApp may name one by its context). */
+  async findCovering(ctx: RequestContext, account: Address, calls: BundleCall[], context?: Hex): Promise<CoverResult> {
+    const candidates = (await this.all()).filter(
+      (s) => s.status === 'active' && s.origin === ctx.origin && s.chainId === ctx.chain.id && isAddressEqual(s.account, account) && (!context || s.id.toLowerCase() === context.toLowerCase()),
+    );
+    if (context && candidates.length === 0) {
+      const named = await this.get(context);
+      if (named && named.origin !== ctx.origin) return { covered: false, reason: 'The session named in the request belongs to another site.' };
+      if (named && named.status !== 'active') return { covered: false, reason: `The session named in the request is ${named.status}.` };
+      return { covered: false, reason: context ? 'No active session of this site matches the given permissions context.' : 'No active session.' };
+    }
+    if (candidates.length === 0) return { covered: false, reason: 'This site has no active session on this chain.' };
+    let reason = '';
+    for (const s of candidates) {
+      const verdict = await this.check(ctx.chain, s, calls);
+      if (verdict.covered) return { covered: true, sessionId: s.id };
+      reason = verdict.reason;
+    }
+    return { covered: false, reason: `No session covers this request: ${reason}` };
+  }
+
+  private async check(chain: ChainConfig, s: SessionRecord, calls: BundleCall[]): Promise<{ covered: true } | { covered: false; reason: string }> {
+    if (!s.sealedKey) return { covered: false, reason: 'the session key was deleted' };
+    const scope = deserializeScope(s.scope);
+    const usage = await this.usage(chain, s, scope);
+    return covers(scope, toSessionCalls(calls), usage, { chainId: chain.id, origin: s.origin });
+  }
+
+  private usage(chain: ChainConfig, s: SessionRecord, scope: SessionScope): Promise<SessionUsage> {
+    return readSessionUsage(this.client(chain), toDelegation(s.delegation), scope, this.framework(chain));
+  }
+
+  /**
+   * Signs and sends a bundle with the session key. The scope is checked again under the session's
+   * lock, against usage read after the previous send, so concurrent requests cannot overspend.
+   */
+  async send(ctx: RequestContext, sessionId: Hex, bundle: CallBundle): Promise<void> {
+    await this.lock.run(sessionId, async () => {
+      const s = await this.get(sessionId);
+      if (!s || s.status !== 'active' || !s.sealedKey) throw new UnauthorizedError('The session is no longer active.');
+      const current = await this.deps.bundles.get(bundle.id);
+      if (!current || current.rawTransactions.length === 0) {
+        const verdict = await this.check(ctx.chain, s, bundle.calls);
+        if (!verdict.covered) {
+          await this.deps.bundles.update(bundle.id, { state: 'failed', error: verdict.reason });
+          throw new UnauthorizedError(`The session does not cover this request: ${verdict.reason}`);
+        }
+      }
+      const key = privateKeyToAccount(await this.keys.open(s.sealedKey));
+      const framework = this.framework(ctx.chain);
+      const data = encodeSessionBatch(toDelegation(s.delegation), deserializeScope(s.scope), toSessionCalls(bundle.calls));
+      await sendBundleTransactions(ctx.chain, key, bundle, this.deps.bundles, [{ to: framework.DelegationManager, value: 0n, data }], 'The session call');
+    });
+  }
+
+  // ------------------------------------------------------------------------------------- end
+
+  /**
+   * Revokes: deletes the key first (from then on nobody can sign for the session), disables the
+   * delegation on chain with the owner key when the wallet is unlocked, and sweeps what is left of
+   * the stipend back to the owner.
+   */
+  async revoke(chain: ChainConfig, id: string): Promise<SessionRecord> {
+    return this.end(chain, id, 'revoked');
+  }
+
+  async revokeAll(chain: ChainConfig, origin?: string): Promise<SessionRecord[]> {
+    const active = (await this.all()).filter((s) => s.status === 'active' && s.chainId === chain.id && (!origin || s.origin === origin));
+    const out: SessionRecord[] = [];
+    for (const s of active) out.push(await this.end(chain, s.id, 'revoked'));
+    return out;
+  }
+
+  /** Alarm: expired sessions are marked expired (kept in the list), their keys deleted, stipends swept. */
+  async sweepExpired(chainsById: (id: number) => Promise<ChainConfig | undefined>): Promise<number> {
+    const now = Math.floor(Date.now() / 1000);
+    let n = 0;
+    for (const s of await this.all()) {
+      if (s.status !== 'active' || deserializeScope(s.scope).expiry > now) continue;
+      const chain = await chainsById(s.chainId);
+      if (!chain) continue;
+      await this.end(chain, s.id, 'expired').catch((e) => console.warn('[wallet] expiring a session failed', e));
+      n++;
+    }
+    return n;
+  }
+
+  private async end(chain: ChainConfig, id: string, status: 'revoked' | 'expired'): Promise<SessionRecord> {
+    return this.lock.run(id.toLowerCase(), async () => {
+      const s = await this.get(id);
+      if (!s) throw new ResourceUnavailableError('No such session.');
+      if (s.status !== 'active') return s;
+      const sealed = s.sealedKey;
+      const ended: SessionRecord = { ...s, status, sealedKey: null, endedAt: Date.now() };
+      await this.save(ended);
+      const client = this.client(chain);
+      const notes: string[] = [];
+
+      if (status === 'revoked') {
+        try {
+          const owner = await this.deps.vault.ownerAccount();
+          const wallet = createWalletClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0 }), account: owner });
+          ended.revokeTx = await wallet.sendTransaction({ to: s.account, data: encodeDisableDelegation(toDelegation(s.delegation)) });
+          await client.waitForTransactionReceipt({ hash: ended.revokeTx });
+        } catch (error) {
+          notes.push(error instanceof UnauthorizedError ? 'Key deleted; unlock the wallet to also disable the delegation on chain.' : `Disabling on chain failed: ${(error as Error).message.split('\n')[0]}`);
+        }
+      }
+      if (sealed) {
+        try {
+          ended.sweepTx = await this.sweep(chain, sealed, s.account);
+        } catch (error) {
+          notes.push(`Sweeping the stipend failed: ${(error as Error).message.split('\n')[0]}`);
+        }
+      }
+      if (notes.length) ended.note = notes.join(' ');
+      await this.save(ended);
+      return ended;
+    });
+  }
+
+  /** Sends the session key's remaining ETH back to the owner, minus the transfer's own gas. */
+  private async sweep(chain: ChainConfig, sealed: SealedKey, to: Address): Promise<Hex | undefined> {
+    const key = privateKeyToAccount(await this.keys.open(sealed));
+    const client = this.client(chain);
+    const [balance, gasPrice] = await Promise.all([client.getBalance({ address: key.address }), client.getGasPrice()]);
+    const fee = 21_000n * gasPrice * 2n; // headroom for a base-fee rise between estimate and inclusion
+    if (balance <= fee + SWEEP_DUST * gasPrice) return undefined;
+    const wallet = createWalletClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0 }), account: key });
+    const hash = await wallet.sendTransaction({ to, value: balance - fee, gas: 21_000n, maxFeePerGas: gasPrice * 2n, maxPriorityFeePerGas: gasPrice > 1n ? 1n : gasPrice });
+    await client.waitForTransactionReceipt({ hash });
+    return hash;
+  }
+
+  // ------------------------------------------------------------------------------------- views
+
+  async views(chain: ChainConfig): Promise<SessionView[]> {
+    const client = this.client(chain);
+    const out: SessionView[] = [];
+    for (const s of (await this.all()).slice().reverse()) {
+      let usage: SessionView['usage'] = null;
+      let stipendLeft: string | null = null;
+      if (s.chainId === chain.id && s.status === 'active') {
+        try {
+          const u = await this.usage(chain, s, deserializeScope(s.scope));
+          usage = { nativeSpent: u.nativeSpent.toString(), erc20Spent: Object.fromEntries(Object.entries(u.erc20Spent).map(([k, v]) => [k, v.toString()])), callsUsed: u.callsUsed };
+          stipendLeft = (await client.getBalance({ address: s.sessionAddress })).toString();
+        } catch {
+          // node unreachable: show the session without live figures
+        }
+      }
+      out.push({ ...s, usage, stipendLeft });
+    }
+    return out;
+  }
+
+  capability() {
+    return {
+      supported: true,
+      signerTypes: ['wallet'],
+      permissionTypes: ['native-token-transfer', 'erc20-token-transfer', 'contract-call', 'native-token-allowance', 'erc20-token-allowance'],
+      policyTypes: ['token-allowance', 'gas-limit', 'call-limit', 'rate-limit'],
+    };
+  }
+
+  private async scheduleSweep(): Promise<void> {
+    await browser.alarms.create(SESSION_SWEEP_ALARM, { periodInMinutes: 1 });
+  }
+
+  private framework(chain: ChainConfig): FrameworkDeployment {
+    const f = frameworkFor(chain.id);
+    if (!f) throw new UnsupportedChainIdError(`Sessions need the Delegation Framework, which is not deployed on ${chain.name}.`);
+    return f;
+  }
+
+  private client(chain: ChainConfig): PublicClient {
+    return createPublicClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0 }), pollingInterval: 250 });
+  }
+}
+
+function toSessionCalls(calls: BundleCall[]): SessionCall[] {
+  return calls.map((c) => ({ to: c.to, value: BigInt(c.value), data: c.data }));
+}
+
+
