@@ -9,6 +9,8 @@ export function Button(props: {
   onClick: () => unknown | Promise<unknown>;
   children: ComponentChildren;
   variant?: 'primary' | 'secondary' | 'danger';
+  /** Extra classes (layout only). */
+  class?: string;
   disabled?: boolean;
   testId?: string;
   type?: 'button' | 'submit';
@@ -17,7 +19,7 @@ export function Button(props: {
   return (
     <button
       type={props.type ?? 'button'}
-      class={props.variant && props.variant !== 'primary' ? props.variant : ''}
+      class={[props.variant && props.variant !== 'primary' ? props.variant : '', props.class ?? ''].join(' ').trim()}
       disabled={props.disabled || busy}
       aria-busy={busy}
       data-testid={props.testId}

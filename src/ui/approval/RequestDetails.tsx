@@ -2,6 +2,7 @@
 import { hexToString } from 'viem';
 import type { ApprovalRequest } from '../../approvals/types';
 import { describeCall } from '../describe-call';
+import { GrantDetails, type GrantScopeView } from './GrantDetails';
 
 function readableMessage(hex: `0x${string}`): { text: string; isText: boolean } {
   try {
@@ -14,7 +15,7 @@ function readableMessage(hex: `0x${string}`): { text: string; isText: boolean } 
   return { text: hex, isText: false };
 }
 
-export function RequestDetails({ request }: { request: ApprovalRequest; onEdits: (e: unknown) => void }) {
+export function RequestDetails({ request, onEdits }: { request: ApprovalRequest; onEdits: (e: unknown) => void }) {
   switch (request.kind) {
     case 'connect':
       return (
@@ -90,7 +91,7 @@ export function RequestDetails({ request }: { request: ApprovalRequest; onEdits:
       return <pre class="message">{pretty}</pre>;
     }
     case 'grantPermissions':
-      return <p class="muted">Session grant</p>;
+      return <GrantDetails scope={request.scope as GrantScopeView} chainId={request.chainId} onEdits={onEdits} />;
   }
 }
 

@@ -7,6 +7,8 @@ import { AccountCard } from './AccountCard';
 import { NetworkCard } from './NetworkCard';
 import { Onboarding } from './Onboarding';
 import { SendCard } from './SendCard';
+import { SessionsTab } from './SessionsTab';
+import { ActivityTab } from './ActivityTab';
 import { Settings } from './Settings';
 import { Unlock } from './Unlock';
 
@@ -14,7 +16,8 @@ type VaultState = Awaited<ReturnType<typeof callWallet<'vault.state'>>>;
 type Networks = Awaited<ReturnType<typeof callWallet<'network.list'>>>;
 type Status = Awaited<ReturnType<typeof callWallet<'status'>>>;
 type AccountView = Awaited<ReturnType<typeof callWallet<'account.view'>>>;
-type Tab = 'account' | 'settings';
+type Tab = 'account' | 'sessions' | 'activity' | 'settings';
+const TAB_LABELS: Record<Tab, string> = { account: 'Account', sessions: 'Sessions', activity: 'Activity', settings: 'Settings' };
 
 export function App() {
   const [vault, setVault] = useState<VaultState | null>(null);
@@ -91,14 +94,15 @@ export function App() {
         {vault?.status === 'unlocked' && (
           <>
             <nav class="tabs" role="tablist">
-              {(['account', 'settings'] as const).map((t) => (
+              {(Object.keys(TAB_LABELS) as Tab[]).map((t) => (
                 <button key={t} role="tab" aria-selected={tab === t} class={tab === t ? 'tab active' : 'tab'} data-testid={`tab-${t}`} onClick={() => setTab(t)}>
-                  {t === 'account' ? 'Account' : 'Settings'}
+                  {TAB_LABELS[t]}
                 </button>
               ))}
               <span class="spacer" />
               <Button
                 variant="secondary"
+                class="lock-button"
                 testId="lock"
                 onClick={async () => {
                   await callWallet('vault.lock');
@@ -127,6 +131,8 @@ export function App() {
                 {status && <NetworkCard status={status} />}
               </>
             )}
+            {tab === 'sessions' && account && <SessionsTab chainId={account.chain.id} symbol={account.chain.nativeCurrency.symbol} />}
+            {tab === 'activity' && <ActivityTab />}
             {tab === 'settings' && <Settings onChanged={refresh} />}
           </>
         )}

@@ -1,0 +1,46 @@
+// Activity: every call bundle a site sent, who signed it (a session or the owner), and its status.
+import { useEffect, useState } from 'preact/hooks';
+import { describeCall } from '../describe-call';
+import { shortAddress } from '../format';
+import { callWallet } from '../wallet-api';
+
+type Bundle = Awaited<ReturnType<typeof callWallet<'activity.list'>>>[number];
+
+export function ActivityTab() {
+  const [bundles, setBundles] = useState<Bundle[] | null>(null);
+  useEffect(() => {
+    const load = () => void callWallet('activity.list').then(setBundles, () => setBundles([]));
+    load();
+    const t = setInterval(load, 3000);
+    return () => clearInterval(t);
+  }, []);
+  if (!bundles) return <p class="muted">Loading…</p>;
+  if (bundles.length === 0) return <p class="muted">Nothing sent yet.</p>;
+  return (
+    <ul class="activity-list" data-testid="activity-list">
+      {bundles.map((b) => (
+        <li key={b.id} class="card activity" data-testid="activity-item" data-signer={b.signer} data-state={b.state}>
+          <div class="row">
+            <strong>{b.origin.replace(/^https?:\/\//, '')}</strong>
+            <span class={`pill ${b.signer === 'session' ? 'ok' : ''}`}>{b.signer === 'session' ? 'Session' : 'Owner'}</span>
+          </div>
+          <ul class="small">
+            {b.calls.slice(0, 3).map((c, i) => {
+              const d = describeCall(b.chainId, c);
+              return (
+                <li key={i}>
+                  {d.target} · <span class="mono">{d.action}</span>
+                  {d.value ? ` · ${d.value}` : ''}
+                </li>
+              );
+            })}
+            {b.calls.length > 3 && <li class="muted">+{b.calls.length - 3} more</li>}
+          </ul>
+          <p class="small muted mono">
+            {b.state === 'failed' ? `Refused: ${b.error ?? ''}` : b.txHashes.length ? `Tx ${b.txHashes.map(shortAddress).join(', ')}` : 'Preparing…'} · {new Date(b.createdAt).toLocaleTimeString()}
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,325 @@
+// Sessions: the list (time left, allowance left, calls left at a glance; revoke one or all) and the
+// grant form (site, expiry preset, permissions with readable names for known contracts).
+import { useEffect, useState } from 'preact/hooks';
+import { formatEther, parseEther, toFunctionSelector, type Abi, type AbiFunction } from 'viem';
+import { DemoGameAbi, DemoTokenAbi } from '../../../devnet/contracts/abis';
+import { devnetContracts } from '../../chains/deployments';
+import { DEVNET_CHAIN_ID } from '../../chains/registry';
+import { Button, ErrorText } from '../components';
+import { shortAddress } from '../format';
+import { callWallet } from '../wallet-api';
+
+type SessionView = Awaited<ReturnType<typeof callWallet<'sessions.list'>>>[number];
+type SerializedPermission = SessionView['scope']['permissions'][number];
+
+export function SessionsTab({ chainId, symbol }: { chainId: number; symbol: string }) {
+  const [sessions, setSessions] = useState<SessionView[] | null>(null);
+  const [granting, setGranting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [now, setNow] = useState(Math.floor(Date.now() / 1000));
+
+  const refresh = async () => {
+    try {
+      setSessions(await callWallet('sessions.list'));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  useEffect(() => {
+    void refresh();
+    const t = setInterval(() => {
+      setNow(Math.floor(Date.now() / 1000));
+    }, 1000);
+    const r = setInterval(refresh, 5000);
+    return () => {
+      clearInterval(t);
+      clearInterval(r);
+    };
+  }, []);
+
+  const active = (sessions ?? []).filter((s) => s.status === 'active' && s.chainId === chainId);
+  return (
+    <div class="stack">
+      <ErrorText error={error} />
+      {!granting && (
+        <div class="row">
+          <Button testId="grant-open" onClick={() => setGranting(true)}>
+            Grant a session
+          </Button>
+          {active.length > 1 && (
+            <Button
+              variant="danger"
+              testId="revoke-all"
+              onClick={async () => {
+                await callWallet('sessions.revokeAll', {}).catch((e: Error) => setError(e.message));
+                await refresh();
+              }}
+            >
+              Revoke all
+            </Button>
+          )}
+        </div>
+      )}
+      {granting && (
+        <GrantForm
+          chainId={chainId}
+          onCancel={() => setGranting(false)}
+          onGranted={async () => {
+            setGranting(false);
+            await refresh();
+          }}
+        />
+      )}
+      {sessions && sessions.length === 0 && !granting && <p class="muted">No sessions yet. A site you connect can ask for one, or grant one here.</p>}
+      <ul class="session-list" data-testid="session-list">
+        {(sessions ?? []).map((s) => (
+          <SessionItem key={s.id} s={s} now={now} symbol={symbol} onChanged={refresh} />
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function timeLeft(seconds: number): string {
+  if (seconds <= 0) return 'expired';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s} s` : `${s} s`;
+}
+
+function describePermission(p: SerializedPermission, chainId: number, symbol: string): string {
+  const name = (a: string) => knownName(chainId, a) ?? shortAddress(a);
+  const fns = (f: { selector: string; signature?: string }[]) => f.map((x) => x.signature?.split('(')[0] ?? x.selector).join(', ');
+  switch (p.type) {
+    case 'root':
+      return 'Full access (root)';
+    case 'native-token-transfer':
+      return `Spend up to ${formatEther(BigInt(p.data.allowance))} ${symbol}`;
+    case 'erc20-token-transfer':
+      return `Transfer up to ${formatEther(BigInt(p.data.allowance))} of ${name(p.data.address)}`;
+    case 'gas-limit':
+      return `Gas stipend ${formatEther(BigInt(p.data.limit))} ${symbol}`;
+    case 'contract-access':
+      return `Any function of ${name(p.data.address)}`;
+    case 'account-functions':
+      return `Account functions: ${fns(p.data.functions)}`;
+    case 'functions-on-all-contracts':
+      return `On any contract: ${fns(p.data.functions)}`;
+    case 'functions-on-contract':
+      return `${name(p.data.address)}: ${fns(p.data.functions)}`;
+  }
+}
+
+function SessionItem({ s, now, symbol, onChanged }: { s: SessionView; now: number; symbol: string; onChanged: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const left = s.scope.expiry - now;
+  const status = s.status === 'active' && left <= 0 ? 'expired' : s.status;
+  const native = s.scope.permissions.find((p) => p.type === 'native-token-transfer');
+  const nativeLeft = native && s.usage ? BigInt(native.data.allowance) - BigInt(s.usage.nativeSpent) : null;
+  const callsLeft = s.scope.callLimit !== undefined && s.usage ? s.scope.callLimit - s.usage.callsUsed : null;
+  return (
+    <li class="card session" data-testid="session-item" data-status={status} data-session-id={s.id}>
+      <div class="row">
+        <strong class="origin-name">{s.origin.replace(/^https?:\/\//, '')}</strong>
+        <span class={`pill ${status === 'active' ? 'ok' : status === 'revoked' ? 'danger' : ''}`} data-testid="session-status">
+          {status === 'active' ? timeLeft(left) : status}
+        </span>
+      </div>
+      <ul class="perm-list small">
+        {s.scope.permissions.map((p, i) => (
+          <li key={i}>{describePermission(p, s.chainId, symbol)}</li>
+        ))}
+      </ul>
+      {status === 'active' && (
+        <div class="gauges small" data-testid="session-gauges">
+          {nativeLeft !== null && <span class="pill">{formatEther(nativeLeft)} {symbol} left</span>}
+          {callsLeft !== null && <span class="pill">{callsLeft} calls left</span>}
+          {s.stipendLeft && <span class="pill">gas {Number(formatEther(BigInt(s.stipendLeft))).toFixed(4)} {symbol}</span>}
+        </div>
+      )}
+      {s.revokeTx && (
+        <p class="small muted mono" data-testid="session-revoke-tx">
+          disableDelegation tx {shortAddress(s.revokeTx)}
+        </p>
+      )}
+      {s.note && <p class="small muted">{s.note}</p>}
+      <ErrorText error={error} />
+      {s.status === 'active' && (
+        <Button
+          variant="secondary"
+          testId="session-revoke"
+          onClick={async () => {
+            setError(null);
+            try {
+              await callWallet('sessions.revoke', { id: s.id });
+            } catch (e) {
+              setError((e as Error).message);
+            }
+            onChanged();
+          }}
+        >
+          {status === 'expired' ? 'Clean up' : 'Revoke'}
+        </Button>
+      )}
+    </li>
+  );
+}
+
+// ------------------------------------------------------------------------------------ grant form
+
+interface KnownContract {
+  name: string;
+  address: string;
+  functions: { signature: string; label: string }[];
+}
+
+function knownContracts(chainId: number): KnownContract[] {
+  if (chainId !== DEVNET_CHAIN_ID) return [];
+  const fns = (abi: Abi) =>
+    (abi.filter((x) => x.type === 'function' && x.stateMutability !== 'view' && x.stateMutability !== 'pure') as AbiFunction[]).map((f) => {
+      const signature = `${f.name}(${f.inputs.map((i) => i.type).join(',')})`;
+      return { signature, label: `${f.name}(${f.inputs.map((i) => `${i.type} ${i.name ?? ''}`.trim()).join(', ')})` };
+    });
+  return [
+    { name: 'DemoGame', address: devnetContracts.DemoGame, functions: fns(DemoGameAbi as Abi) },
+    { name: 'DemoToken (DEMO)', address: devnetContracts.DemoToken, functions: fns(DemoTokenAbi as Abi) },
+  ];
+}
+
+function knownName(chainId: number, address: string): string | undefined {
+  return knownContracts(chainId).find((k) => k.address.toLowerCase() === address.toLowerCase())?.name;
+}
+
+const PRESETS = [
+  { label: '15 min', seconds: 15 * 60 },
+  { label: '1 hour', seconds: 3600 },
+  { label: '1 day', seconds: 86400 },
+];
+
+function GrantForm({ chainId, onCancel, onGranted }: { chainId: number; onCancel: () => void; onGranted: () => void }) {
+  const contracts = knownContracts(chainId);
+  const [origin, setOrigin] = useState('');
+  const [sites, setSites] = useState<string[]>([]);
+  const [expiry, setExpiry] = useState<number | 'custom'>(3600);
+  const [customMinutes, setCustomMinutes] = useState('30');
+  const [contract, setContract] = useState(contracts[0]?.address ?? '');
+  const [functions, setFunctions] = useState<string[]>(contracts[0]?.functions.slice(0, 1).map((f) => f.signature) ?? []);
+  const [ethAllowance, setEthAllowance] = useState('');
+  const [callLimit, setCallLimit] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    void callWallet('connections.list').then((c) => {
+      setSites(c.map((x) => x.origin));
+      if (c[0]) setOrigin(c[0].origin);
+    });
+  }, []);
+
+  const selected = contracts.find((c) => c.address === contract);
+  const submit = async () => {
+    setError(null);
+    const seconds = expiry === 'custom' ? Math.round(Number(customMinutes) * 60) : expiry;
+    if (!Number.isFinite(seconds) || seconds <= 0) return setError('Choose how long the session lasts.');
+    const permissions: unknown[] = [];
+    if (contract && functions.length) permissions.push({ type: 'functions-on-contract', data: { address: contract, functions } });
+    if (ethAllowance.trim()) {
+      let wei: bigint;
+      try {
+        wei = parseEther(ethAllowance.trim());
+      } catch {
+        return setError('The ETH allowance is not a number.');
+      }
+      permissions.push({ type: 'native-token-transfer', data: { allowance: wei.toString() } });
+    }
+    if (permissions.length === 0) return setError('Pick at least one function or an ETH allowance.');
+    try {
+      await callWallet('sessions.grant', {
+        origin,
+        expiry: Math.floor(Date.now() / 1000) + seconds,
+        permissions,
+        ...(callLimit.trim() ? { callLimit: Number(callLimit) } : {}),
+      });
+      onGranted();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  return (
+    <form class="card" data-testid="grant-form" onSubmit={(e) => e.preventDefault()}>
+      <h2>Grant a session</h2>
+      <label>
+        Site
+        <input list="connected-sites" data-testid="grant-origin" placeholder="https://game.example" value={origin} onInput={(e) => setOrigin((e.target as HTMLInputElement).value)} />
+        <datalist id="connected-sites">
+          {sites.map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+      </label>
+      <fieldset class="presets">
+        <legend class="small muted">Expires in</legend>
+        {PRESETS.map((p) => (
+          <button type="button" key={p.label} class={expiry === p.seconds ? 'tab active' : 'tab'} aria-pressed={expiry === p.seconds} onClick={() => setExpiry(p.seconds)}>
+            {p.label}
+          </button>
+        ))}
+        <button type="button" class={expiry === 'custom' ? 'tab active' : 'tab'} aria-pressed={expiry === 'custom'} onClick={() => setExpiry('custom')}>
+          Custom
+        </button>
+        {expiry === 'custom' && (
+          <label class="inline">
+            <input data-testid="grant-minutes" inputMode="numeric" value={customMinutes} onInput={(e) => setCustomMinutes((e.target as HTMLInputElement).value)} /> minutes
+          </label>
+        )}
+      </fieldset>
+      {contracts.length > 0 && (
+        <>
+          <label>
+            Contract
+            <select data-testid="grant-contract" value={contract} onChange={(e) => setContract((e.target as HTMLSelectElement).value)}>
+              {contracts.map((c) => (
+                <option key={c.address} value={c.address}>
+                  {c.name} · {shortAddress(c.address)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <fieldset class="functions">
+            <legend class="small muted">Functions it may call</legend>
+            {selected?.functions.map((f) => (
+              <label class="check" key={f.signature}>
+                <input
+                  type="checkbox"
+                  data-testid={`grant-fn-${f.signature.split('(')[0]}`}
+                  checked={functions.includes(f.signature)}
+                  onChange={(e) => setFunctions((e.target as HTMLInputElement).checked ? [...functions, f.signature] : functions.filter((x) => x !== f.signature))}
+                />
+                <span class="mono small">{f.label}</span>
+                <span class="muted small">{toFunctionSelector(f.signature)}</span>
+              </label>
+            ))}
+          </fieldset>
+        </>
+      )}
+      <label>
+        ETH it may spend (optional)
+        <input data-testid="grant-eth" inputMode="decimal" placeholder="0.01" value={ethAllowance} onInput={(e) => setEthAllowance((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        Call limit (optional)
+        <input data-testid="grant-calls" inputMode="numeric" placeholder="e.g. 100" value={callLimit} onInput={(e) => setCallLimit((e.target as HTMLInputElement).value)} />
+      </label>
+      <ErrorText error={error} testId="grant-error" />
+      <div class="row">
+        <Button variant="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" testId="grant-submit" onClick={submit}>
+          Grant
+        </Button>
+      </div>
+    </form>
+  );
+}
