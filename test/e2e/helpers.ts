@@ -86,3 +86,23 @@ export async function decide(page: Page, choice: 'approve' | 'reject', { closes 
     });
   await closed;
 }
+
+/**
+ * An owner with test ETH, a dApp page connected to it, and a session granted through the dApp's
+ * ERC-7715 request. Returns the session's permissions context.
+ */
+export async function ownerWithSession(context: BrowserContext, popup: Page, dapp: Page, key: Hex): Promise<Hex> {
+  await importOwner(popup, key);
+  await popup.getByTestId('fund-devnet').click();
+  await expect(popup.getByTestId('account-balance')).toHaveText(/^100 ETH/);
+  await decide(await approvalWindow(context, () => dapp.click('#connect')), 'approve');
+  await decide(await approvalWindow(context, () => dapp.click('#grant')), 'approve');
+  await expect(dapp.locator('#session-result')).toHaveAttribute('data-tone', 'ok', { timeout: 30_000 });
+  return (await dapp.locator('#session-context').textContent())!.trim() as Hex;
+}
+
+const SCORE_ABI = [{ type: 'function', name: 'score', stateMutability: 'view', inputs: [{ type: 'address' }], outputs: [{ type: 'uint256' }] }] as const;
+
+export async function gameScore(rpcUrl: string, game: Address, player: Address): Promise<bigint> {
+  return publicClient(rpcUrl).readContract({ address: game, abi: SCORE_ABI, functionName: 'score', args: [player] });
+}

@@ -1,0 +1,118 @@
+import { expect, providerRequest, test } from './fixtures';
+
+// Codes a wallet may answer a malformed request with (EIP-1193, EIP-1474, EIP-5792). -32603
+// (internal error) is deliberately absent: a malformed request reaching it means a missing check.
+const SPEC_CODES = new Set([-32700, -32600, -32601, -32602, -32000, -32002, -32005, 4001, 4100, 4200, 4900, 4901, 4902, 5700, 5710, 5720, 5730, 5740, 5760]);
+
+test('bad input: 1,000+ malformed requests each get a spec error code, and the wallet still answers afterwards', async ({ context, dappUrl }) => {
+  test.setTimeout(180_000);
+  const page = await context.newPage();
+  await page.goto(dappUrl);
+  const results = await page.evaluate(async () => {
+    // A seeded PRNG so a failure can be replayed.
+    let seed = 0x5eed;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const pick = <T,>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    // Methods the wallet answers itself, and read-only ones it forwards to the node. Forwarded
+    // methods get only params the wallet itself must refuse (not an array): what a node accepts
+    // in an array is the node's business.
+    const walletMethods = [
+      'eth_requestAccounts', 'eth_accounts', 'eth_chainId', 'net_version', 'wallet_switchEthereumChain', 'wallet_addEthereumChain',
+      'wallet_getCapabilities', 'wallet_sendCalls', 'wallet_getCallsStatus', 'wallet_showCallsStatus', 'eth_sendTransaction',
+      'wallet_grantPermissions', 'wallet_requestExecutionPermissions', 'wallet_revokePermissions', 'personal_sign', 'eth_signTypedData_v4',
+      'wallet_requestPermissions', 'wallet_getPermissions',
+    ];
+    const forwarded = ['eth_getBalance', 'eth_call', 'eth_getCode', 'eth_getTransactionReceipt', 'eth_blockNumber'];
+    const refused = ['wallet_unknownThing', 'eth_sign', 'eth_signTransaction', 'anvil_mine', 'evm_snapshot', 'debug_traceCall', 'foo', 'personal_unlockAccount'];
+    const badNames = ['x'.repeat(200), 'eth chainId', '', 'eth_chainId\n', '../eth_call', 'ETH_CHAINID!'];
+    // Not an array or object: refused as params by every method.
+    const notParams: unknown[] = ['hello', 12345, true, 'x'.repeat(5000), -1, 1e308];
+    // Invalid for every method that takes params, and non-empty for those that take none.
+    const badArrays: unknown[] = [
+      [1, 2, 3], [null, null], ['0x123', 'not-an-address'], ['0x' + 'a'.repeat(70001), '0x1'], [{ chainId: 'x' }, 7],
+      [{ chainId: '0x' + 'f'.repeat(100) }], [{ chainId: '0x01' }], [true, false], [[[]], 'x'], ['0xzz', '0xzz'],
+    ];
+    const specific: Record<string, unknown[]> = {
+      wallet_sendCalls: [
+        [{ version: '2.0.0', chainId: '0x7a69', calls: 'nope' }],
+        [{ version: '2.0.0', chainId: '0x7a69', calls: [{ to: 'x' }] }],
+        [{ version: '2.0.0', chainId: '0x7a69', calls: [{ to: '0x' + '1'.repeat(40), value: '0x' + 'f'.repeat(80) }] }],
+        [{ version: '2.0.0', chainId: '0x' + 'f'.repeat(100), calls: [] }],
+        [{ version: '2.0.0', chainId: '0x7a69', calls: [{ to: '0x' + '1'.repeat(40), data: '0xabc' + 'g' }] }],
+      ],
+      wallet_grantPermissions: [[{ expiry: 'soon', permissions: 5 }], [{ expiry: 1, permissions: [] }], [{ permissions: [{ type: 'root' }] }]],
+      wallet_revokePermissions: [[{ permissionsContext: 'zz' }], [{}], [{ permissionsContext: 42 }]],
+      personal_sign: [['0x123', 'not-an-address'], ['hello', '0x' + '1'.repeat(40)], ['0x' + 'aa'.repeat(70000), '0x' + '1'.repeat(40)]],
+      eth_signTypedData_v4: [['0x' + '1'.repeat(40), '{not json'], ['0x' + '1'.repeat(40), '{"types":{}}'], ['0x12', '{}']],
+      wallet_getCallsStatus: [['0x' + '0'.repeat(64)], [42], ['x'.repeat(300)]],
+      eth_sendTransaction: [[{ to: 'nope' }], [{ to: '0x' + '1'.repeat(40), value: '-1' }], [{ to: '0x' + '1'.repeat(40), value: '0x' + 'f'.repeat(70) }]],
+      wallet_addEthereumChain: [[{ chainId: '0x1', chainName: '', rpcUrls: [] }], [{ chainId: '0xzz', chainName: 'x', rpcUrls: ['ftp://x'] }]],
+    };
+    const requests: unknown[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const shape = Math.floor(rnd() * 7);
+      if (shape === 0) requests.push({ method: pick(walletMethods), params: pick(notParams) });
+      else if (shape === 1) {
+        const m = pick(walletMethods);
+        requests.push({ method: m, params: specific[m] ? pick(specific[m]!) : pick(badArrays) });
+      } else if (shape === 2) requests.push({ method: pick(forwarded), params: pick(notParams) });
+      else if (shape === 3) requests.push({ method: pick(refused), params: pick([...badArrays, ...notParams, []]) });
+      else if (shape === 4) requests.push({ method: pick(badNames), params: [] });
+      else if (shape === 5) requests.push({ method: pick([42, null, {}, [], true, undefined]), params: pick(badArrays) });
+      else requests.push(pick([null, 'eth_chainId', 42, [], true, undefined]));
+    }
+    const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
+    const out: { i: number; code?: number; resolved?: boolean; timedOut?: boolean; message?: string; method?: string }[] = [];
+    const timeout = (ms: number) => new Promise((r) => setTimeout(() => r('timeout'), ms));
+    // In waves of 25 so the worker sees concurrent load too.
+    for (let i = 0; i < requests.length; i += 25) {
+      const wave = requests.slice(i, i + 25).map(async (req, j) => {
+        const method = typeof (req as { method?: unknown })?.method === 'string' ? ((req as { method: string }).method).slice(0, 40) : String(req).slice(0, 40);
+        const r = await Promise.race([
+          eth.request(req as never).then(
+            () => ({ i: i + j, resolved: true, method }),
+            (e: { code?: number; message?: string }) => ({ i: i + j, code: e.code, message: e.message, method }),
+          ),
+          timeout(15000).then(() => ({ i: i + j, timedOut: true, method })),
+        ]);
+        out.push(r as (typeof out)[number]);
+      });
+      await Promise.all(wave);
+    }
+    // Non-JSON straight to the bridge (bypassing the provider's own check): a BigInt param.
+    const bridgeAnswers = await new Promise<number[]>((resolve) => {
+      const codes: number[] = [];
+      const onMessage = (e: MessageEvent) => {
+        if (e.data?.channel === 'session-key-wallet' && e.data.kind === 'response' && String(e.data.id).startsWith('raw-')) {
+          codes.push(e.data.error?.code);
+          if (codes.length === 20) resolve(codes);
+        }
+      };
+      window.addEventListener('message', onMessage);
+      for (let k = 0; k < 20; k++) {
+        window.postMessage({ channel: 'session-key-wallet', kind: 'request', id: `raw-${k}`, request: { method: 'eth_chainId', params: [BigInt(k)] } }, location.origin);
+      }
+      setTimeout(() => resolve(codes), 10000);
+    });
+    return { out, bridgeAnswers };
+  });
+
+  const { out, bridgeAnswers } = results;
+  expect(out).toHaveLength(1000);
+  const timedOut = out.filter((r) => r.timedOut);
+  expect(timedOut, JSON.stringify(timedOut.slice(0, 5))).toHaveLength(0);
+  // Every one is refused: none of them is a valid request.
+  const resolved = out.filter((r) => r.resolved);
+  expect(resolved, JSON.stringify(resolved.slice(0, 5))).toHaveLength(0);
+  const offSpec = out.filter((r) => r.code === undefined || !SPEC_CODES.has(r.code));
+  expect(offSpec, JSON.stringify(offSpec.slice(0, 5))).toHaveLength(0);
+  expect(bridgeAnswers).toEqual(Array(20).fill(-32700));
+
+  const histogram: Record<string, number> = {};
+  for (const r of out) histogram[String(r.code)] = (histogram[String(r.code)] ?? 0) + 1;
+  console.log(`malformed requests: ${out.length + bridgeAnswers.length}, codes ${JSON.stringify(histogram)}, bridge -32700 x${bridgeAnswers.length}`);
+
+  // Still answering, and no approval window was opened by any of it.
+  expect(await providerRequest(page, 'eth_chainId')).toEqual({ result: '0x7a69' });
+  expect(context.pages().filter((p) => p.url().includes('/approval.html'))).toHaveLength(0);
+});
