@@ -5,6 +5,7 @@ import type { Runtime } from 'webextension-polyfill';
 import { getAddress, isAddress, type Address, type Hex } from 'viem';
 import { readAccount, sendOwnerCall, setDelegation, transactionStatus } from '../account/owner-actions';
 import { chainIdHex } from '../chains/registry';
+import { chainNow } from '../chains/clock';
 import { fundOnDevnet } from '../chains/devnet-faucet';
 import { httpChainRpc } from '../rpc/chain-rpc';
 import { toRpcErrorPayload, UnauthorizedError, InvalidParamsError, InvalidRequestError, type RpcErrorPayload } from '../rpc/errors';
@@ -97,7 +98,7 @@ export const walletApiHandlers = {
 
   'sessions.list': define(none, async (_p, s) => s.sessions.views(await s.networks.current())),
   'sessions.grant': define(
-    z.object({ origin: z.string().check(z.maxLength(300)), expiry: z.number(), permissions: z.array(z.unknown()), callLimit: z.optional(z.number()) }),
+    z.object({ origin: z.string().check(z.maxLength(300)), durationSeconds: z.number(), permissions: z.array(z.unknown()), callLimit: z.optional(z.number()) }),
     async (p, s) => {
       const chain = await s.networks.current();
       const account = await s.vault.ownerAddress();
@@ -109,8 +110,14 @@ export const walletApiHandlers = {
         throw new InvalidParamsError('The site must be a URL such as https://game.example.');
       }
       if (!/^https?:\/\//.test(origin)) throw new InvalidParamsError('The site must be an http(s) origin.');
+      if (!Number.isSafeInteger(p.durationSeconds) || p.durationSeconds <= 0) throw new InvalidParamsError('The session needs a positive duration.');
+      // Expiry is counted on the chain's clock, the one its TimestampEnforcer reads.
+      const now = await chainNow(chain);
       const scope = toInvalidParams(() =>
-        parseSessionScope({ expiry: p.expiry, permissions: p.permissions, ...(p.callLimit !== undefined ? { callLimit: p.callLimit } : {}) }, { account, chainId: chain.id, now: Math.floor(Date.now() / 1000), longExpiry: 'refuse' }),
+        parseSessionScope(
+          { expiry: now + p.durationSeconds, permissions: p.permissions, ...(p.callLimit !== undefined ? { callLimit: p.callLimit } : {}) },
+          { account, chainId: chain.id, now, longExpiry: 'refuse' },
+        ),
       );
       const record = await s.sessions.grant(chain, origin, scope);
       return { id: record.id };

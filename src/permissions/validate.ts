@@ -67,6 +67,13 @@ export const ACCOUNT_CONTROL_SELECTORS: ReadonlyMap<Hex, string> = new Map<Hex, 
   ['0xf2680c0f', 'executeWithRuntimeValidation'],
 ]);
 
+/** ERC-20 functions that move the account's tokens or let someone else move them. */
+const TOKEN_MOVING_SELECTORS: ReadonlyMap<Hex, string> = new Map<Hex, string>([
+  [ERC20_TRANSFER_SELECTOR, 'transfer'],
+  [toFunctionSelector('approve(address,uint256)'), 'approve'],
+  [toFunctionSelector('increaseAllowance(address,uint256)'), 'increaseAllowance'],
+]);
+
 export interface ScopeContext {
   /** The owner's account the session acts for (from the wallet, never from the request). */
   account: Address;
@@ -350,20 +357,24 @@ export function checkPermissionSet(permissions: readonly Permission[], account: 
     const key = p.data.address;
     if (tokens.has(key)) fail(label(p), `${short(key)} already has an erc20-token-transfer allowance; put the whole allowance in one`);
     tokens.set(key, p);
-    // Another permission that allows transfer() on this token would make the allowance meaningless:
-    // on chain the session key may pick whichever permission it likes.
-    const unlimited =
-      seen.get(key)?.type === 'contract-access'
-        ? seen.get(key)
-        : permissions.find(
-            (o) =>
-              (o.type === 'functions-on-contract' && o.data.address === key && o.data.functions.some((f) => f.selector === ERC20_TRANSFER_SELECTOR)) ||
-              (o.type === 'functions-on-all-contracts' && o.data.functions.some((f) => f.selector === ERC20_TRANSFER_SELECTOR)),
-          );
+    // Another permission that lets the session move this token without the allowance makes the
+    // allowance meaningless: transfer() directly, or approve() / increaseAllowance() for a spender
+    // the session controls (its own key), which then pulls with transferFrom outside the session.
+    // On chain the session key may pick whichever permission it likes.
+    const moves = (fns: readonly FunctionRef[]) => fns.find((f) => TOKEN_MOVING_SELECTORS.has(f.selector));
+    let unlimited: { permission: Permission; fn: string } | undefined;
+    const access = seen.get(key);
+    if (access?.type === 'contract-access') unlimited = { permission: access, fn: 'transfer' };
+    for (const o of permissions) {
+      if (unlimited) break;
+      const f =
+        (o.type === 'functions-on-contract' && o.data.address === key) || o.type === 'functions-on-all-contracts' ? moves(o.data.functions) : undefined;
+      if (f) unlimited = { permission: o, fn: TOKEN_MOVING_SELECTORS.get(f.selector) ?? f.selector };
+    }
     if (unlimited) {
       fail(
-        label(unlimited),
-        `allows unlimited transfer() calls on ${short(key)}, which makes the allowance of ${label(p)} meaningless; remove transfer from it or drop the allowance`,
+        label(unlimited.permission),
+        `allows unlimited ${unlimited.fn}() calls on ${short(key)}, which makes the allowance of ${label(p)} meaningless; remove ${unlimited.fn} from it or drop the allowance`,
       );
     }
   }

@@ -54,6 +54,8 @@ export interface SessionRecord {
 export interface SessionView extends SessionRecord {
   usage: { nativeSpent: string; erc20Spent: Record<string, string>; callsUsed: number } | null;
   stipendLeft: string | null;
+  /** The chain's clock (latest block), which decides expiry; null when the node is unreachable. */
+  chainNow: number | null;
 }
 
 const toDelegation = (d: SessionRecord['delegation']): Delegation => ({ ...d, salt: BigInt(d.salt) });
@@ -211,14 +213,23 @@ export class Sessions {
     return out;
   }
 
-  /** Alarm: expired sessions are marked expired (kept in the list), their keys deleted, stipends swept. */
+  /**
+   * Expired sessions are marked expired (kept in the list), their keys deleted and stipends swept.
+   * Expiry is judged by the chain's clock (the latest block), as the TimestampEnforcer judges it.
+   * Runs from an alarm every minute and whenever the popup lists sessions.
+   */
   async sweepExpired(chainsById: (id: number) => Promise<ChainConfig | undefined>): Promise<number> {
-    const now = Math.floor(Date.now() / 1000);
+    const active = (await this.all()).filter((s) => s.status === 'active');
+    const chainNow = new Map<number, number>();
     let n = 0;
-    for (const s of await this.all()) {
-      if (s.status !== 'active' || deserializeScope(s.scope).expiry > now) continue;
+    for (const s of active) {
       const chain = await chainsById(s.chainId);
       if (!chain) continue;
+      if (!chainNow.has(s.chainId)) {
+        const block = await this.client(chain).getBlock().catch(() => null);
+        chainNow.set(s.chainId, block ? Number(block.timestamp) : Math.floor(Date.now() / 1000));
+      }
+      if (deserializeScope(s.scope).expiry > chainNow.get(s.chainId)!) continue;
       await this.end(chain, s.id, 'expired').catch((e) => console.warn('[wallet] expiring a session failed', e));
       n++;
     }
@@ -275,7 +286,9 @@ export class Sessions {
   // ------------------------------------------------------------------------------------- views
 
   async views(chain: ChainConfig): Promise<SessionView[]> {
+    await this.sweepExpired(async (id) => (id === chain.id ? chain : undefined)).catch(() => 0);
     const client = this.client(chain);
+    const chainNow = await client.getBlock().then((b) => Number(b.timestamp), () => null);
     const out: SessionView[] = [];
     for (const s of (await this.all()).slice().reverse()) {
       let usage: SessionView['usage'] = null;
@@ -289,7 +302,7 @@ export class Sessions {
           // node unreachable: show the session without live figures
         }
       }
-      out.push({ ...s, usage, stipendLeft });
+      out.push({ ...s, usage, stipendLeft, chainNow });
     }
     return out;
   }

@@ -3,6 +3,7 @@
 // optional parts and shorten the expiry, and the wallet grants it to a key it creates. The answer's
 // permissionsContext names the session in later wallet_sendCalls.
 import { numberToHex } from 'viem';
+import { chainNow } from '../../chains/clock';
 import { devnetContracts } from '../../chains/deployments';
 import { DEVNET_CHAIN_ID } from '../../chains/registry';
 import { PermissionError } from '../../permissions/errors';
@@ -33,7 +34,7 @@ const asInvalidParams = <T>(run: () => T): T => {
 async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext) {
   const connection = await requireConnection(ctx);
   const draft = asInvalidParams(() => translateErc7715Request(method, params, { account: connection.account, chainId: ctx.chain.id }));
-  const now = Math.floor(Date.now() / 1000);
+  const now = await chainNow(ctx.chain);
   const scopeContext = { account: connection.account, chainId: ctx.chain.id, now, maxSessionSeconds: DEFAULT_MAX_SESSION_SECONDS };
   // Validate before bothering the owner: a request that cannot be granted is -32602 at once.
   const requested = asInvalidParams(() => draftToScope(draft, scopeContext));
@@ -50,7 +51,8 @@ async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext
   });
   const edits = (decision.edits ?? {}) as GrantEdits;
   const expiry = typeof edits.expiry === 'number' && edits.expiry < requested.expiry ? edits.expiry : requested.expiry;
-  const scope = asInvalidParams(() => draftToScope({ ...draft, expiry }, { ...scopeContext, now: Math.floor(Date.now() / 1000) }, { omit: Array.isArray(edits.omit) ? edits.omit : [] }));
+  const nowAfterApproval = await chainNow(ctx.chain);
+  const scope = asInvalidParams(() => draftToScope({ ...draft, expiry }, { ...scopeContext, now: nowAfterApproval }, { omit: Array.isArray(edits.omit) ? edits.omit : [] }));
   const record = await ctx.services.sessions.grant(ctx.chain, ctx.origin, scope);
   const tokenTickers = ctx.chain.id === DEVNET_CHAIN_ID ? { [devnetContracts.DemoToken]: 'DEMO' } : {};
   const grantedPermissions = scopeToGrantedPermissions(scope, { nativeTicker: ctx.chain.nativeCurrency.symbol, tokenTickers });

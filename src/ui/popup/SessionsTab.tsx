@@ -9,7 +9,8 @@ import { Button, ErrorText } from '../components';
 import { shortAddress } from '../format';
 import { callWallet } from '../wallet-api';
 
-type SessionView = Awaited<ReturnType<typeof callWallet<'sessions.list'>>>[number];
+/** A session as listed, with the chain clock's offset from this machine's clock when it was read. */
+type SessionView = Awaited<ReturnType<typeof callWallet<'sessions.list'>>>[number] & { skew: number };
 type SerializedPermission = SessionView['scope']['permissions'][number];
 
 export function SessionsTab({ chainId, symbol }: { chainId: number; symbol: string }) {
@@ -20,7 +21,9 @@ export function SessionsTab({ chainId, symbol }: { chainId: number; symbol: stri
 
   const refresh = async () => {
     try {
-      setSessions(await callWallet('sessions.list'));
+      const list = await callWallet('sessions.list');
+      const wall = Math.floor(Date.now() / 1000);
+      setSessions(list.map((v) => ({ ...v, skew: v.chainNow !== null ? v.chainNow - wall : 0 })));
     } catch (e) {
       setError((e as Error).message);
     }
@@ -113,7 +116,8 @@ function describePermission(p: SerializedPermission, chainId: number, symbol: st
 
 function SessionItem({ s, now, symbol, onChanged }: { s: SessionView; now: number; symbol: string; onChanged: () => void }) {
   const [error, setError] = useState<string | null>(null);
-  const left = s.scope.expiry - now;
+  // Expiry is the chain's clock; count down from it (a devnet can jump ahead of the wall clock).
+  const left = s.scope.expiry - (now + s.skew);
   const status = s.status === 'active' && left <= 0 ? 'expired' : s.status;
   const native = s.scope.permissions.find((p) => p.type === 'native-token-transfer');
   const nativeLeft = native && s.usage ? BigInt(native.data.allowance) - BigInt(s.usage.nativeSpent) : null;
@@ -236,7 +240,7 @@ function GrantForm({ chainId, onCancel, onGranted }: { chainId: number; onCancel
     try {
       await callWallet('sessions.grant', {
         origin,
-        expiry: Math.floor(Date.now() / 1000) + seconds,
+        durationSeconds: seconds,
         permissions,
         ...(callLimit.trim() ? { callLimit: Number(callLimit) } : {}),
       });
