@@ -141,6 +141,8 @@ describe('parseSessionScope', () => {
     ['allowance + contract-access on the token', [{ type: 'erc20-token-transfer', data: { address: TOKEN, allowance: '1' } }, { type: 'contract-access', data: { address: TOKEN } }], 'permission 2 (contract-access): allows unlimited transfer() calls on 0xAde0…304C, which makes the allowance of permission 1 (erc20-token-transfer) meaningless; remove transfer from it or drop the allowance'],
     ['allowance + transfer on all contracts', [{ type: 'functions-on-all-contracts', data: fns('transfer(address,uint256)') }, { type: 'erc20-token-transfer', data: { address: TOKEN, allowance: '1' } }], 'permission 1 (functions-on-all-contracts): allows unlimited transfer() calls on 0xAde0…304C, which makes the allowance of permission 2 (erc20-token-transfer) meaningless; remove transfer from it or drop the allowance'],
     ['allowance + transfer on the token', [{ type: 'erc20-token-transfer', data: { address: TOKEN, allowance: '1' } }, { type: 'functions-on-contract', data: { address: TOKEN, ...fns('0xa9059cbb') } }], 'permission 2 (functions-on-contract): allows unlimited transfer() calls on 0xAde0…304C, which makes the allowance of permission 1 (erc20-token-transfer) meaningless; remove transfer from it or drop the allowance'],
+    ['allowance + approve on the token', [{ type: 'erc20-token-transfer', data: { address: TOKEN, allowance: '1' } }, { type: 'functions-on-contract', data: { address: TOKEN, ...fns('mint(address,uint256)', 'approve(address,uint256)') } }], 'permission 2 (functions-on-contract): allows unlimited approve() calls on 0xAde0…304C, which makes the allowance of permission 1 (erc20-token-transfer) meaningless; remove approve from it or drop the allowance'],
+    ['allowance + increaseAllowance on all contracts', [{ type: 'erc20-token-transfer', data: { address: TOKEN, allowance: '1' } }, { type: 'functions-on-all-contracts', data: fns('increaseAllowance(address,uint256)') }], 'permission 2 (functions-on-all-contracts): allows unlimited increaseAllowance() calls on 0xAde0…304C, which makes the allowance of permission 1 (erc20-token-transfer) meaningless; remove increaseAllowance from it or drop the allowance'],
   ])('error: combination, %s', (_name, permissions, message) => {
     expect(messageOf(() => parse(request(permissions)))).toBe(message);
   });
@@ -149,7 +151,7 @@ describe('parseSessionScope', () => {
     const scope = parse(
       request([
         { type: 'erc20-token-transfer', data: { address: TOKEN, allowance: '1' } },
-        { type: 'functions-on-contract', data: { address: TOKEN, functions: ['approve(address,uint256)'] } },
+        { type: 'functions-on-contract', data: { address: TOKEN, functions: ['mint(address,uint256)'] } },
       ]),
     );
     expect(scope.permissions).toHaveLength(2);
