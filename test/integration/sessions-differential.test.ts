@@ -202,27 +202,31 @@ function inScopeCall(scope: SessionScope): SessionCall {
     case 'erc20-token-transfer':
       return tokenCall(g.data.address, 'transfer(address,uint256)', g.data.allowance);
     case 'contract-access':
-      if (g.data.address === c.DemoGame) return rnd.chance(0.7) ? game.move() : game.buy();
+      if (g.data.address === c.DemoGame) return rnd.chance(nativeAllowanceOf(scope) === undefined ? 0.9 : 0.6) ? game.move() : game.buy();
       if (g.data.address === c.DemoToken || g.data.address === token2) return tokenCall(g.data.address, rnd.pick(TOKEN_FNS));
-      return eoaCall(g.data.address);
+      return { ...eoaCall(g.data.address), ...(nativeAllowanceOf(scope) === undefined && rnd.chance(0.8) ? { value: 0n } : {}) };
     case 'functions-on-contract':
     case 'functions-on-all-contracts': {
       const f = rnd.pick(g.data.functions);
       const target = g.type === 'functions-on-contract' ? g.data.address : rnd.pick([c.DemoGame, c.DemoToken, token2, ...eoas]);
-      if (target === c.DemoGame) return f.signature === 'buyItem(uint256)' ? game.buy() : game.move();
+      if (target === c.DemoGame) return f.signature === 'buyItem(uint256)' ? game.buy() : f.signature === 'move(uint8)' ? game.move() : rnd.pick([game.move, game.buy])();
       if (target === c.DemoToken || target === token2) {
         const fn = TOKEN_FNS.find((t) => t === f.signature);
         return tokenCall(target, fn ?? rnd.pick(TOKEN_FNS));
       }
-      return { to: target, value: rnd.chance(0.7) ? 0n : rnd.pick(ETH_VALUES), data: `${f.selector}${rnd.bytes(rnd.int(0, 36)).slice(2)}` as Hex };
+      // ETH mostly only where the session may send it, so that both verdicts stay common.
+      const value = rnd.chance(nativeAllowanceOf(scope) === undefined ? 0.9 : 0.6) ? 0n : rnd.pick(ETH_VALUES);
+      return { to: target, value, data: `${f.selector}${rnd.bytes(rnd.int(0, 36)).slice(2)}` as Hex };
     }
     case 'account-functions':
       return accountCall();
   }
 }
 
+/** Half the batches aim every call at the session's permissions, the rest mix in random calls. */
 function randomBatch(scope: SessionScope): SessionCall[] {
-  return Array.from({ length: rnd.int(1, 4) }, () => (rnd.chance(0.6) ? inScopeCall(scope) : randomCall()));
+  const aimed = rnd.chance(0.5);
+  return Array.from({ length: rnd.int(1, 4) }, () => (aimed || rnd.chance(0.5) ? inScopeCall(scope) : randomCall()));
 }
 
 /** What a successful batch must add to the enforcers' records (only what the delegation tracks). */
