@@ -1,6 +1,6 @@
 // Playwright fixtures: a fresh Chromium profile with the built extension loaded, its id, the demo
 // dApp's URLs, and helpers to open the popup and take named screenshots.
-import { test as base, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { test as base, expect as baseExpect, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,6 +53,11 @@ export const test = base.extend<WalletFixtures>({
   shoot: async ({}, use) => {
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await use(async (page, name) => {
+      // The wallet's own pages must fit their window: no sideways scrolling.
+      if (page.url().startsWith('chrome-extension://')) {
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+        baseExpect(scrollWidth, `${name}: content is wider than the window`).toBeLessThanOrEqual(innerWidth);
+      }
       const file = path.join(SCREENSHOT_DIR, `${name}.png`);
       await page.screenshot({ path: file, fullPage: true });
       return file;
@@ -60,7 +65,7 @@ export const test = base.extend<WalletFixtures>({
   },
 });
 
-export const expect = test.expect;
+
 
 /** Calls the page's window.ethereum and returns { result } or { error: { code, message } }. */
 export async function providerRequest(page: Page, method: string, params?: unknown) {
@@ -77,3 +82,5 @@ export async function providerRequest(page: Page, method: string, params?: unkno
     [method, params] as const,
   );
 }
+
+export const expect = test.expect;

@@ -50,8 +50,9 @@ export function App() {
     <div class="popup">
       <header class="popup-header">
         <div class="brand">
-          <img src={WALLET_ICON} width={28} height={28} alt="" />
-          <h1>{WALLET_NAME}</h1>
+          <img src={WALLET_ICON} width={28} height={28} alt={WALLET_NAME} />
+          {/* When unlocked the header holds the network and Lock; the name makes room for them. */}
+          {vault?.status !== 'unlocked' && <h1>{WALLET_NAME}</h1>}
         </div>
         {networks && vault?.status === 'unlocked' && (
           <select
@@ -74,6 +75,19 @@ export function App() {
               </option>
             ))}
           </select>
+        )}
+        {vault?.status === 'unlocked' && (
+          <Button
+            variant="secondary"
+            class="lock-button"
+            testId="lock"
+            onClick={async () => {
+              await callWallet('vault.lock');
+              await refresh();
+            }}
+          >
+            Lock
+          </Button>
         )}
         {status && vault?.status !== 'unlocked' && (
           <span class={`pill ${status.node.reachable ? 'ok' : 'danger'}`} data-testid="network-pill">
@@ -99,18 +113,6 @@ export function App() {
                   {TAB_LABELS[t]}
                 </button>
               ))}
-              <span class="spacer" />
-              <Button
-                variant="secondary"
-                class="lock-button"
-                testId="lock"
-                onClick={async () => {
-                  await callWallet('vault.lock');
-                  await refresh();
-                }}
-              >
-                Lock
-              </Button>
             </nav>
             {tab === 'account' && (
               <>
