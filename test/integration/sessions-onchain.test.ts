@@ -359,9 +359,27 @@ describe('gas', () => {
       hash: await env.walletFor(owner).sendTransaction({ to: c.DemoGame, data: env.calls.move(1).data }),
     });
     const transfer = await publicClient.waitForTransactionReceipt({ hash: await env.walletFor(owner).sendTransaction({ to: eoa(), value: 1n }) });
+
+    // The same restriction without the OR wrapper (flat caveats, fine for a single group), for the wrapper's cost.
+    const b = caveatBuilder(c.caveatEnforcers);
+    const key = await env.newSessionKey();
+    const flat = await signDelegation(
+      owner,
+      createDelegation({
+        delegator: owner.address,
+        delegate: key.address,
+        caveats: [b.timestamp({ beforeThreshold: s.scope.expiry }), b.limitedCalls(100), b.valueLte(0n), b.allowedTargets([c.DemoGame]), b.allowedMethods([toFunctionSelector('move(uint8)')])],
+      }),
+      { chainId: env.chain.id, delegationManager: c.DelegationManager },
+    );
+    const flatData = encodeRedeemDelegations([{ delegations: [flat], executions: [{ target: c.DemoGame, value: 0n, callData: env.calls.move(1).data }] }]);
+    await env.sendForced(key, flatData, 1); // warm
+    const flatReceipt = await env.sendForced(key, flatData, 1);
+    expect(flatReceipt.status).toBe('success');
     console.log(
       `[gas] plain ETH transfer ${transfer.gasUsed}; DemoGame.move by the owner ${direct.gasUsed}; ` +
-        `move through the session ${session.gasUsed}; 4 moves in one session batch ${batch4.gasUsed} (${batch4.gasUsed / 4n}/call)`,
+        `move through the session ${session.gasUsed} (flat caveats without the OR wrapper: ${flatReceipt.gasUsed}); ` +
+        `4 moves in one session batch ${batch4.gasUsed} (${batch4.gasUsed / 4n}/call)`,
     );
     expect(session.gasUsed).toBeGreaterThan(direct.gasUsed);
   });
