@@ -87,15 +87,31 @@ export async function decide(page: Page, choice: 'approve' | 'reject', { closes 
   await closed;
 }
 
+/** An owner imported into the popup, with 100 test ETH, and the dApp page connected to it. */
+export async function connectedOwner(context: BrowserContext, popup: Page, dapp: Page, key: Hex): Promise<void> {
+  await importOwner(popup, key);
+  await popup.getByTestId('fund-devnet').click();
+  await expect(popup.getByTestId('account-balance')).toHaveText(/^100 ETH/);
+  await decide(await approvalWindow(context, () => dapp.click('#connect')), 'approve');
+}
+
+/** Grants `origin` a 15-minute session for DemoGame.move from the popup's Sessions tab. */
+export async function grantMoveFromPopup(popup: Page, origin: string, opts: { callLimit?: number } = {}): Promise<void> {
+  await popup.getByTestId('tab-sessions').click();
+  await popup.getByTestId('grant-open').click();
+  await popup.getByTestId('grant-origin').fill(origin);
+  await popup.getByRole('button', { name: '15 min' }).click();
+  await popup.getByTestId('grant-fn-move').check();
+  await popup.getByTestId('grant-fn-buyItem').uncheck();
+  if (opts.callLimit !== undefined) await popup.getByTestId('grant-calls').fill(String(opts.callLimit));
+}
+
 /**
  * An owner with test ETH, a dApp page connected to it, and a session granted through the dApp's
  * ERC-7715 request. Returns the session's permissions context.
  */
 export async function ownerWithSession(context: BrowserContext, popup: Page, dapp: Page, key: Hex): Promise<Hex> {
-  await importOwner(popup, key);
-  await popup.getByTestId('fund-devnet').click();
-  await expect(popup.getByTestId('account-balance')).toHaveText(/^100 ETH/);
-  await decide(await approvalWindow(context, () => dapp.click('#connect')), 'approve');
+  await connectedOwner(context, popup, dapp, key);
   await decide(await approvalWindow(context, () => dapp.click('#grant')), 'approve');
   await expect(dapp.locator('#session-result')).toHaveAttribute('data-tone', 'ok', { timeout: 30_000 });
   return (await dapp.locator('#session-context').textContent())!.trim() as Hex;

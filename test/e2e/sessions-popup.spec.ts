@@ -2,7 +2,7 @@ import { encodeFunctionData, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import deployment from '../../devnet/deployment.json' with { type: 'json' };
 import { expect, providerRequest, test } from './fixtures';
-import { approvalWindow, decide, gameScore, importOwner, publicClient } from './helpers';
+import { approvalWindow, connectedOwner, decide, gameScore, grantMoveFromPopup, publicClient } from './helpers';
 
 const GAME = deployment.contracts.DemoGame as Hex;
 const move = { to: GAME, data: encodeFunctionData({ abi: [{ type: 'function', name: 'move', stateMutability: 'nonpayable', inputs: [{ type: 'uint8' }], outputs: [] }], functionName: 'move', args: [3] }) };
@@ -20,20 +20,10 @@ test.describe('sessions from the popup', () => {
     const key = generatePrivateKey();
     const owner = privateKeyToAccount(key);
     const popup = await openPopup();
-    await importOwner(popup, key);
-    await popup.getByTestId('fund-devnet').click();
-    await expect(popup.getByTestId('account-balance')).toHaveText(/^100 ETH/);
     const dapp = await context.newPage();
     await dapp.goto(dappUrl);
-    await decide(await approvalWindow(context, () => dapp.click('#connect')), 'approve');
-
-    await popup.getByTestId('tab-sessions').click();
-    await popup.getByTestId('grant-open').click();
-    await popup.getByTestId('grant-origin').fill(new URL(dappUrl).origin);
-    await popup.getByRole('button', { name: '15 min' }).click();
-    await popup.getByTestId('grant-fn-move').check();
-    await popup.getByTestId('grant-fn-buyItem').uncheck();
-    await popup.getByTestId('grant-calls').fill('10');
+    await connectedOwner(context, popup, dapp, key);
+    await grantMoveFromPopup(popup, new URL(dappUrl).origin, { callLimit: 10 });
     await shoot(popup, 'sessions-grant-form');
     await popup.getByTestId('grant-submit').click();
     const item = popup.getByTestId('session-item').first();
@@ -66,17 +56,10 @@ test.describe('sessions from the popup', () => {
     const key = generatePrivateKey();
     const owner = privateKeyToAccount(key);
     const popup = await openPopup();
-    await importOwner(popup, key);
-    await popup.getByTestId('fund-devnet').click();
-    await expect(popup.getByTestId('account-balance')).toHaveText(/^100 ETH/);
     const dapp = await context.newPage();
     await dapp.goto(dappUrl);
-    await decide(await approvalWindow(context, () => dapp.click('#connect')), 'approve');
-    await popup.getByTestId('tab-sessions').click();
-    await popup.getByTestId('grant-open').click();
-    await popup.getByTestId('grant-origin').fill(new URL(dappUrl).origin);
-    await popup.getByRole('button', { name: '15 min' }).click();
-    await popup.getByTestId('grant-fn-move').check();
+    await connectedOwner(context, popup, dapp, key);
+    await grantMoveFromPopup(popup, new URL(dappUrl).origin);
     await popup.getByTestId('grant-submit').click();
     await expect(popup.getByTestId('session-item').first()).toHaveAttribute('data-status', 'active', { timeout: 30_000 });
 

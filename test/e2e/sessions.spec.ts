@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import deployment from '../../devnet/deployment.json' with { type: 'json' };
 import { expect, providerRequest, test } from './fixtures';
-import { approvalWindow, decide, importOwner, publicClient } from './helpers';
+import { approvalWindow, connectedOwner, decide, gameScore, publicClient } from './helpers';
 
 const DISABLED_ABI = [{ type: 'function', name: 'disabledDelegations', stateMutability: 'view', inputs: [{ type: 'bytes32' }], outputs: [{ type: 'bool' }] }] as const;
 
@@ -22,13 +22,9 @@ test.describe('sessions through the demo dApp', () => {
     const key = generatePrivateKey();
     const owner = privateKeyToAccount(key);
     const popup = await openPopup();
-    await importOwner(popup, key);
-    await popup.getByTestId('fund-devnet').click();
-    await expect(popup.getByTestId('account-balance')).toHaveText(/^100 ETH/);
-
     const dapp = await context.newPage();
     await dapp.goto(dappUrl);
-    await decide(await approvalWindow(context, () => dapp.click('#connect')), 'approve');
+    await connectedOwner(context, popup, dapp, key);
     await expect(dapp.locator('#account')).toContainText(owner.address);
 
     // Grant: the approval window shows the permissions; the optional DEMO allowance is left out.
@@ -50,21 +46,11 @@ test.describe('sessions through the demo dApp', () => {
 
     // Five moves in one batch: signed by the session key, no popup at all.
     const windows = countApprovalWindows(dapp);
-    const scoreBefore = await publicClient(rpcUrl).readContract({
-      address: deployment.contracts.DemoGame as `0x${string}`,
-      abi: [{ type: 'function', name: 'score', stateMutability: 'view', inputs: [{ type: 'address' }], outputs: [{ type: 'uint256' }] }] as const,
-      functionName: 'score',
-      args: [owner.address],
-    });
+    const scoreBefore = await gameScore(rpcUrl, deployment.contracts.DemoGame as `0x${string}`, owner.address);
     await dapp.click('#batch');
     await expect(dapp.locator('#batch-result')).toHaveAttribute('data-tone', 'ok', { timeout: 30_000 });
     expect(windows()).toBe(0);
-    const scoreAfter = await publicClient(rpcUrl).readContract({
-      address: deployment.contracts.DemoGame as `0x${string}`,
-      abi: [{ type: 'function', name: 'score', stateMutability: 'view', inputs: [{ type: 'address' }], outputs: [{ type: 'uint256' }] }] as const,
-      functionName: 'score',
-      args: [owner.address],
-    });
+    const scoreAfter = await gameScore(rpcUrl, deployment.contracts.DemoGame as `0x${string}`, owner.address);
     expect(scoreAfter - scoreBefore).toBe(5n);
     await shoot(dapp, 'dapp-session-batch');
 
