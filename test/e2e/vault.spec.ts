@@ -1,6 +1,6 @@
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { expect, test } from './fixtures';
-import { codeAt, importOwner, PASSWORD, unlock, watchServiceWorker } from './helpers';
+import { codeAt, importOwner, PASSWORD, publicClient, unlock, watchServiceWorker } from './helpers';
 
 /** Everything the extension stores, in every area it could use, as one string. */
 async function everythingStored(popup: import('@playwright/test').Page): Promise<string> {
@@ -155,4 +155,26 @@ test.describe('owner vault and account', () => {
     await expect(popup.getByTestId('unlock')).toBeVisible();
     await expect(popup.getByTestId('account-card')).toHaveCount(0);
   });
+});
+
+test('the owner sends a plain call from the popup after reviewing it', async ({ openPopup, rpcUrl, shoot }) => {
+  const popup = await openPopup();
+  await importOwner(popup, generatePrivateKey());
+  await popup.getByTestId('fund-devnet').click();
+  await expect(popup.getByTestId('account-balance')).toHaveText(/^100 ETH/);
+  const recipient = privateKeyToAccount(generatePrivateKey()).address;
+
+  await popup.getByTestId('send-to').fill('0x1234');
+  await popup.getByTestId('send-review').click();
+  await expect(popup.getByTestId('send-error')).toHaveText(/not a valid address/);
+  await popup.getByTestId('send-to').fill(recipient);
+  await popup.getByTestId('send-amount').fill('1.5');
+  await popup.getByTestId('send-data').fill('0xdeadbeef');
+  await popup.getByTestId('send-review').click();
+  await expect(popup.getByTestId('send-review-panel')).toContainText('1.5 ETH');
+  await expect(popup.getByTestId('send-review-panel')).toContainText('4 bytes');
+  await shoot(popup, 'vault-10-send-review');
+  await popup.getByTestId('send-confirm').click();
+  await expect(popup.getByTestId('send-card').getByTestId('tx-progress')).toHaveAttribute('data-state', 'success', { timeout: 15_000 });
+  expect(await publicClient(rpcUrl).getBalance({ address: recipient })).toBe(1_500_000_000_000_000_000n);
 });
