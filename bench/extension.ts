@@ -1,0 +1,157 @@
+// The real extension in Chromium for benchmarks: build it (and the demo dApp) into .output/bench,
+// launch it headless with scripts/lib/chromium.ts, onboard an owner through the popup, approve
+// what a page asks in the approval window, and stop / watch the service worker through CDP.
+// Same steps as test/e2e/helpers.ts, without @playwright/test's expect (no test runner here).
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, Page } from '@playwright/test';
+import { DAPP_SRC_DIR } from '../scripts/dapp';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BENCH_OUT_DIR = path.join(ROOT, '.output', 'bench');
+export const PASSWORD = 'Correct-Horse-9';
+const UI_TIMEOUT_MS = 30_000;
+
+/** Runs a command from the repository root; its output is shown only when it fails. */
+function run(cmd: string, args: string[], env: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+    child.stderr.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+    child.on('error', reject);
+    child.on('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${out}`))));
+  });
+}
+
+/** `WALLET_OUT_DIR=.output/bench WXT_DEVNET_RPC_URL=<rpcUrl> npx wxt build`; returns the Chromium build's folder. */
+export async function buildExtension(rpcUrl: string): Promise<string> {
+  await run(path.join(ROOT, 'node_modules', '.bin', 'wxt'), ['build'], { WALLET_OUT_DIR: BENCH_OUT_DIR, WXT_DEVNET_RPC_URL: rpcUrl });
+  return path.join(BENCH_OUT_DIR, 'chrome-mv3');
+}
+
+/**
+ * The demo dApp built as scripts/dapp.ts buildDapp() builds it, but into .output/bench/dapp, so a
+ * benchmark never rewrites the .output/dapp that an e2e run may be serving at the same time.
+ */
+export async function buildBenchDapp(): Promise<string> {
+  const outDir = path.join(BENCH_OUT_DIR, 'dapp');
+  const { build } = await import('vite');
+  await build({
+    root: DAPP_SRC_DIR,
+    base: './',
+    configFile: false,
+    envDir: false,
+    publicDir: false,
+    logLevel: 'error',
+    clearScreen: false,
+    build: { outDir, emptyOutDir: true, target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 2000, reportCompressedSize: false },
+  });
+  return outDir;
+}
+
+/** Imports `secret` as the owner through the popup's onboarding, then closes the popup (it polls the worker). */
+export async function importOwner(context: BrowserContext, extensionId: string, secret: string): Promise<void> {
+  const popup = await context.newPage();
+  try {
+    await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+    await popup.getByTestId('import-wallet').click({ timeout: UI_TIMEOUT_MS });
+    await popup.getByTestId('import-secret').fill(secret);
+    await popup.getByTestId('import-next').click();
+    await popup.getByTestId('password').fill(PASSWORD);
+    await popup.getByTestId('password-confirm').fill(PASSWORD);
+    await popup.getByTestId('create-vault').click();
+    await popup.getByTestId('account-card').waitFor({ timeout: UI_TIMEOUT_MS });
+  } finally {
+    await popup.close();
+  }
+}
+
+export type PageAnswer<T = unknown> = { result: T; error?: undefined } | { result?: undefined; error: { code?: number; message?: string } };
+
+/** window.ethereum.request from the page; { result } or { error: { code, message } }. */
+export function providerRequest<T = unknown>(page: Page, method: string, params?: unknown): Promise<PageAnswer<T>> {
+  return page.evaluate(
+    async ([m, p]) => {
+      try {
+        const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
+        return { result: await eth.request(p === undefined ? { method: m } : { method: m, params: p }) };
+      } catch (e) {
+        const err = e as { code?: number; message?: string };
+        return { error: { code: err.code, message: err.message } };
+      }
+    },
+    [method, params] as const,
+  ) as Promise<PageAnswer<T>>;
+}
+
+export function resultOf<T>(answer: PageAnswer<T>, what: string): T {
+  if (answer.error) throw new Error(`${what}: ${answer.error.code} ${answer.error.message}`);
+  return answer.result as T;
+}
+
+/** Fires `request` (a page request that opens an approval window), approves it, and returns its answer. */
+export async function approve<T>(context: BrowserContext, request: () => Promise<T>): Promise<T> {
+  const opened = context.waitForEvent('page', { predicate: (p) => p.url().includes('/approval.html'), timeout: UI_TIMEOUT_MS });
+  const answer = request();
+  const win = await opened;
+  await win.waitForLoadState();
+  await win.getByTestId('approval-card').waitFor({ timeout: UI_TIMEOUT_MS });
+  const closed = win.waitForEvent('close', { timeout: UI_TIMEOUT_MS });
+  // The window closes itself once nothing else waits, possibly while the click is still settling.
+  await win
+    .getByTestId('approval-approve')
+    .click()
+    .catch((error: Error) => {
+      if (!win.isClosed()) throw error;
+    });
+  await closed;
+  return answer;
+}
+
+/**
+ * The extension's service worker through the DevTools protocol of an extension page (as
+ * test/e2e/helpers.ts watchServiceWorker). The page shows the extension's manifest.json: unlike
+ * the popup, it never talks to the worker, so it does not wake it up.
+ */
+export async function watchServiceWorker(context: BrowserContext, extensionId: string) {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/manifest.json`);
+  const cdp = await context.newCDPSession(page);
+  let status = 'unknown';
+  let starts = 0;
+  const waiters: { want: string; resolve: () => void }[] = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    const ours = (versions as { runningStatus: string; scriptURL: string }[]).find((v) => v.scriptURL.startsWith(`chrome-extension://${extensionId}/`));
+    if (!ours) return;
+    if (ours.runningStatus === 'running' && status !== 'running') starts++;
+    status = ours.runningStatus;
+    for (const w of waiters.filter((w) => w.want === status)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  });
+  await cdp.send('ServiceWorker.enable');
+  const reach = (want: string, timeoutMs = 10_000) =>
+    new Promise<void>((resolve, reject) => {
+      if (status === want) return resolve();
+      const timer = setTimeout(() => reject(new Error(`the service worker did not reach "${want}" within ${timeoutMs} ms (it is ${status})`)), timeoutMs);
+      waiters.push({ want, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  return {
+    status: () => status,
+    /** How many times the worker was seen starting. */
+    starts: () => starts,
+    /** Stops the worker the way Chrome does after 30 s idle, and waits until it reports stopped. */
+    async stop(): Promise<void> {
+      const stopped = reach('stopped');
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await stopped;
+    },
+    async close(): Promise<void> {
+      await cdp.detach().catch(() => undefined);
+      await page.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,179 @@
+// Sessions driven from Node with the wallet's own code, the way src/sessions/service.ts does it
+// (that file needs the extension's storage, so its steps are repeated here, not imported):
+//   grant  = scopeToCaveats -> createDelegation -> signDelegation (owner key) -> fund the stipend
+//   use    = encodeSessionBatch -> the session key sends DelegationManager.redeemDelegations
+//   revoke = the owner's self-call DeleGator.disableDelegation -> sweep the stipend back
+// The scope comes from the same ERC-7715 request the provider benchmark sends from the page,
+// translated by src/permissions/erc7715.ts as the extension translates it.
+import {
+  createPublicClient,
+  createWalletClient,
+  encodeFunctionData,
+  getAddress,
+  http,
+  parseEther,
+  toHex,
+  type Address,
+  type Hex,
+  type LocalAccount,
+  type TransactionReceipt,
+} from 'viem';
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { DemoGameAbi } from '../devnet/contracts/abis';
+import type { Devnet } from '../devnet/index';
+import { setDelegation } from '../src/account/owner-actions';
+import { scopeToCaveats } from '../src/backends/delegation/caveats';
+import { createDelegation, encodeDisableDelegation, hashDelegation, signDelegation, type Delegation } from '../src/backends/delegation/framework';
+import { encodeSessionBatch } from '../src/backends/delegation/session-chain';
+import { frameworkFor, type FrameworkDeployment } from '../src/chains/deployments';
+import { devnet as devnetChain, toViemChain, type ChainConfig } from '../src/chains/registry';
+import { draftToScope, translateErc7715Request } from '../src/permissions/erc7715';
+import type { SessionCall, SessionScope } from '../src/permissions/types';
+import { DEFAULT_MAX_SESSION_SECONDS } from '../src/permissions/validate';
+
+/** Generous enough for every call the benchmarks make (LimitedCallsEnforcer counts each call). */
+export const BENCH_CALL_LIMIT = 100_000;
+/** The session key's gas stipend (the gas-limit policy): hundreds of redemptions. */
+export const BENCH_GAS_STIPEND = parseEther('5');
+export const BENCH_NATIVE_ALLOWANCE = parseEther('0.01');
+
+/** The ERC-7715 wallet_grantPermissions request (params[0]) both benchmarks use. */
+export function grantRequest(game: Address, expiry: number) {
+  return {
+    expiry,
+    signer: { type: 'wallet' },
+    permissions: [
+      {
+        type: 'contract-call',
+        data: { address: game, calls: ['move(uint8)', 'buyItem(uint256)'] },
+        policies: [
+          { type: 'call-limit', data: { count: BENCH_CALL_LIMIT } },
+          { type: 'gas-limit', data: { limit: toHex(BENCH_GAS_STIPEND) } },
+        ],
+        required: true,
+      },
+      {
+        type: 'native-token-transfer',
+        data: { ticker: 'ETH' },
+        policies: [{ type: 'token-allowance', data: { allowance: toHex(BENCH_NATIVE_ALLOWANCE) } }],
+        required: true,
+      },
+    ],
+  };
+}
+
+/** The SessionScope the extension makes of grantRequest() (approved as asked, nothing left out). */
+export function scopeOf(request: ReturnType<typeof grantRequest>, account: Address, chainId: number, now: number): SessionScope {
+  const draft = translateErc7715Request('wallet_grantPermissions', [request], { account, chainId });
+  return draftToScope(draft, { account, chainId, now, maxSessionSeconds: DEFAULT_MAX_SESSION_SECONDS });
+}
+
+export function moveCall(game: Address, direction: number): SessionCall {
+  return { to: game, value: 0n, data: encodeFunctionData({ abi: DemoGameAbi, functionName: 'move', args: [direction % 4] }) };
+}
+
+export interface NodeSession {
+  owner: LocalAccount;
+  key: PrivateKeyAccount;
+  scope: SessionScope;
+  delegation: Delegation;
+  id: Hex;
+}
+
+export type BenchEnv = ReturnType<typeof benchEnv>;
+
+/**
+ * Clients on the benchmark's devnet, with the wallet's framework addresses checked against it.
+ * `pollingInterval` is how often a receipt is polled when it is not there at the first look (viem
+ * looks at once, then polls): 250 ms as the wallet's own clients (sessions/service.ts), or what a
+ * comparison needs (the provider benchmark's page polls every 20 ms).
+ */
+export function benchEnv(net: Pick<Devnet, 'rpcUrl' | 'deployment'>, opts: { pollingInterval?: number } = {}) {
+  const chain: ChainConfig = { ...devnetChain, rpcUrl: net.rpcUrl };
+  const viemChain = toViemChain(chain);
+  const transport = http(net.rpcUrl, { retryCount: 0 });
+  // As the wallet's own clients (sessions/service.ts): no retries.
+  const publicClient = createPublicClient({ chain: viemChain, transport, pollingInterval: opts.pollingInterval ?? 250 });
+  const walletFor = (account: LocalAccount) => createWalletClient({ chain: viemChain, transport, account });
+  const framework: FrameworkDeployment = frameworkFor(chain.id)!;
+  if (getAddress(framework.DelegationManager) !== getAddress(net.deployment.contracts.DelegationManager)) {
+    throw new Error('devnet/deployment.json (what src/ uses) does not match the devnet the benchmark started');
+  }
+  const game = getAddress(net.deployment.contracts.DemoGame);
+
+  async function mined(hash: Hex | Promise<Hex>, what: string): Promise<TransactionReceipt> {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
+    if (receipt.status !== 'success') throw new Error(`${what} reverted (${receipt.transactionHash})`);
+    return receipt;
+  }
+
+  async function setBalance(address: Address, value: bigint): Promise<void> {
+    await publicClient.request({ method: 'anvil_setBalance' as never, params: [address, toHex(value)] as never });
+  }
+
+  /** A fresh funded EOA (no code). */
+  async function fundedAccount(eth = parseEther('1000')): Promise<PrivateKeyAccount> {
+    const account = privateKeyToAccount(generatePrivateKey());
+    await setBalance(account.address, eth);
+    return account;
+  }
+
+  /** A fresh owner: funded with anvil_setBalance, then 7702-upgraded with the wallet's setDelegation. */
+  async function upgradedOwner(): Promise<PrivateKeyAccount> {
+    const owner = await fundedAccount();
+    await mined(setDelegation(chain, owner, 'framework'), 'the 7702 upgrade');
+    return owner;
+  }
+
+  /** One plain 1-wei transfer to a fresh address, sent and mined (the latency baseline). */
+  function transfer(from: LocalAccount): Promise<TransactionReceipt> {
+    return mined(walletFor(from).sendTransaction({ to: privateKeyToAccount(generatePrivateKey()).address, value: 1n }), 'a plain transfer');
+  }
+
+  /** Sessions.grant after the upgrade: a new key, the signed delegation, the stipend funded and mined. */
+  async function grant(owner: LocalAccount, scope: SessionScope): Promise<NodeSession> {
+    const key = privateKeyToAccount(generatePrivateKey());
+    const unsigned = createDelegation({ delegator: owner.address, delegate: key.address, caveats: scopeToCaveats(scope, framework.caveatEnforcers) });
+    const delegation = await signDelegation(owner, unsigned, { chainId: chain.id, delegationManager: framework.DelegationManager });
+    const gasLimit = scope.permissions.find((p) => p.type === 'gas-limit');
+    const stipend = gasLimit?.type === 'gas-limit' ? gasLimit.data.limit : parseEther('0.01');
+    await mined(walletFor(owner).sendTransaction({ to: key.address, value: stipend }), 'funding the session key');
+    return { owner, key, scope, delegation, id: hashDelegation(unsigned) };
+  }
+
+  /** The session key redeems `calls` in one redeemDelegations transaction (estimated, signed, sent, mined). */
+  function redeem(session: NodeSession, calls: readonly SessionCall[]): Promise<TransactionReceipt> {
+    const data = encodeSessionBatch(session.delegation, session.scope, calls);
+    return mined(walletFor(session.key).sendTransaction({ to: framework.DelegationManager, value: 0n, data }), 'a session redemption');
+  }
+
+  /**
+   * Sessions.revoke's chain part: disableDelegation from the owner, mined; then the stipend sweep
+   * exactly as Sessions.sweep sends it (fixed 21,000 gas), mined. The sweep's receipt is returned
+   * whatever its status, as the wallet does not check it either.
+   */
+  async function revoke(session: NodeSession): Promise<{ disable: TransactionReceipt; sweep: TransactionReceipt | undefined }> {
+    const disable = await mined(walletFor(session.owner).sendTransaction({ to: session.owner.address, data: encodeDisableDelegation(session.delegation) }), 'disableDelegation');
+    const [balance, gasPrice] = await Promise.all([publicClient.getBalance({ address: session.key.address }), publicClient.getGasPrice()]);
+    const fee = 21_000n * gasPrice * 2n;
+    if (balance <= fee + 42_000n * gasPrice) return { disable, sweep: undefined };
+    const hash = await walletFor(session.key).sendTransaction({
+      to: session.owner.address,
+      value: balance - fee,
+      gas: 21_000n,
+      maxFeePerGas: gasPrice * 2n,
+      maxPriorityFeePerGas: gasPrice > 1n ? 1n : gasPrice,
+    });
+    return { disable, sweep: await publicClient.waitForTransactionReceipt({ hash }) };
+  }
+
+  async function score(player: Address): Promise<bigint> {
+    return publicClient.readContract({ address: game, abi: DemoGameAbi, functionName: 'score', args: [player] });
+  }
+
+  async function now(): Promise<number> {
+    return Number((await publicClient.getBlock()).timestamp);
+  }
+
+  return { chain, publicClient, walletFor, framework, game, mined, setBalance, fundedAccount, upgradedOwner, transfer, grant, redeem, revoke, score, now };
+}
