@@ -68,8 +68,9 @@ export const SELECTORS = {
 /**
  * Selectors a session may never be given on the account itself: MAv2's execute/executeBatch and its
  * privileged functions (§6), and the entry points of the devnet's 7702 implementation
- * (EIP7702StatelessDeleGator execute(tuple), execute(bytes32,bytes), executeFromExecutor) — calling
- * those through the account would be arbitrary execution.
+ * (EIP7702StatelessDeleGator execute(tuple), execute(bytes32,bytes), executeFromExecutor,
+ * redeemDelegations, withdrawDeposit) — calling those through the account would be arbitrary
+ * execution or would move the account's funds.
  */
 export const FORBIDDEN_ACCOUNT_SELECTORS: readonly Hex[] = [
   '0xb61d27f6', // MAv2 execute(address,uint256,bytes)
@@ -84,6 +85,8 @@ export const FORBIDDEN_ACCOUNT_SELECTORS: readonly Hex[] = [
   '0x5c1c6dcd', // DeleGator execute((address,uint256,bytes))
   '0xe9ae5c53', // DeleGator execute(bytes32,bytes)
   '0xd691c964', // DeleGator executeFromExecutor(bytes32,bytes)
+  '0xcef6d209', // DeleGator redeemDelegations(bytes[],bytes32[],bytes[])
+  '0x7f07bfdc', // DeleGator withdrawDeposit(address,uint256)
 ];
 
 const ACCESS_TYPES = new Set(['contract-access', 'functions-on-contract', 'functions-on-all-contracts', 'account-functions', 'erc20-token-transfer']);

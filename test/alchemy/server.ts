@@ -406,6 +406,9 @@ export async function startWalletApiServer(opts: WalletApiServerOptions): Promis
       throw invalid(`account ${from} is not delegated yet; send a call as the owner first (it carries the 7702 authorization)`);
     }
 
+    // Scope and expiry before anything else: a call the session may not make is refused as such.
+    if (session) judge(session, cs, 0n);
+
     // Simulate the batch as the account would run it; refuse what would revert, like the service.
     let callGasLimit = UNSIMULATED_CALL_GAS;
     if (delegated) {
@@ -437,7 +440,7 @@ export async function startWalletApiServer(opts: WalletApiServerOptions): Promis
         throw new RpcError(ERROR_CODES.rejected, `AA21 didn't pay prefund: ${from} holds ${balance} wei, needs up to ${maxAmount + value} (gas and value)`);
       }
     }
-    if (session) judge(session, cs, maxGasCost); // refuse early; re-judged at send
+    if (session) judge(session, cs, maxGasCost); // now with the gas-limit; judged again at send
 
     const hash = userOpHash(userOp);
     const needsAuth = !session && !delegated;
