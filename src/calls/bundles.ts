@@ -4,13 +4,19 @@
 // signed raw transactions are recorded before they are broadcast. A request retried after a worker
 // restart finds its bundle: signed transactions are broadcast again (same hash; the node already
 // has them), never signed anew.
+//
+// Storage: one key per bundle plus an index of ids, so a send touches its own record only (a single
+// store of every bundle made each write cost grow with the history: 30-50 ms at 200 bundles).
+// Only finished bundles are evicted when the history is full; one still being sent never is.
 import { browser } from 'wxt/browser';
 import type { Address, Hex } from 'viem';
 import { keccak256, toHex } from 'viem';
 import { KeyedMutex } from './mutex';
 
-const KEY = 'bundles';
-const MAX_KEPT = 200;
+const INDEX = 'bundles.index';
+const MAX_KEPT = 500;
+const bundleKey = (id: string) => `bundle:${id.toLowerCase()}`;
+const requestKey = (origin: string, requestId: string) => `bundle.request:${origin}|${requestId}`;
 
 export interface BundleCall {
   to: Address;
@@ -38,23 +44,23 @@ export interface CallBundle {
 }
 
 export class Bundles {
-  // Concurrent requests (a burst of session calls) would otherwise lose each other's writes.
   private readonly lock = new KeyedMutex();
 
-  private async all(): Promise<CallBundle[]> {
-    return ((await browser.storage.local.get(KEY))[KEY] as CallBundle[] | undefined) ?? [];
-  }
-
-  async list(): Promise<CallBundle[]> {
-    return (await this.all()).slice().reverse();
-  }
-
   async get(id: string): Promise<CallBundle | undefined> {
-    return (await this.all()).find((b) => b.id === id);
+    return (await browser.storage.local.get(bundleKey(id)))[bundleKey(id)] as CallBundle | undefined;
   }
 
   async byRequest(origin: string, requestId: string): Promise<CallBundle | undefined> {
-    return (await this.all()).find((b) => b.origin === origin && b.requestId === requestId);
+    const id = (await browser.storage.local.get(requestKey(origin, requestId)))[requestKey(origin, requestId)] as string | undefined;
+    return id ? this.get(id) : undefined;
+  }
+
+  /** Newest first, at most `limit`. */
+  async list(limit = 50): Promise<CallBundle[]> {
+    const ids = (((await browser.storage.local.get(INDEX))[INDEX] as string[] | undefined) ?? []).slice(-limit).reverse();
+    if (ids.length === 0) return [];
+    const got = await browser.storage.local.get(ids.map(bundleKey));
+    return ids.map((id) => got[bundleKey(id)] as CallBundle | undefined).filter((b): b is CallBundle => b !== undefined);
   }
 
   /** A new bundle id: unguessable, and unique per request. */
@@ -64,21 +70,43 @@ export class Bundles {
 
   async create(bundle: Omit<CallBundle, 'rawTransactions' | 'txHashes' | 'state' | 'createdAt'>): Promise<CallBundle> {
     const record: CallBundle = { ...bundle, rawTransactions: [], txHashes: [], state: 'preparing', createdAt: Date.now() };
-    return this.lock.run(KEY, async () => {
-      const all = await this.all();
-      await browser.storage.local.set({ [KEY]: [...all, record].slice(-MAX_KEPT) });
-      return record;
+    await browser.storage.local.set({ [bundleKey(record.id)]: record, [requestKey(record.origin, record.requestId)]: record.id });
+    await this.lock.run(INDEX, async () => {
+      const index = ((await browser.storage.local.get(INDEX))[INDEX] as string[] | undefined) ?? [];
+      index.push(record.id);
+      await browser.storage.local.set({ [INDEX]: await this.evict(index) });
     });
+    return record;
   }
 
   async update(id: Hex, patch: Partial<CallBundle>): Promise<CallBundle> {
-    return this.lock.run(KEY, async () => {
-      const all = await this.all();
-      const i = all.findIndex((b) => b.id === id);
-      if (i < 0) throw new Error(`bundle ${id} vanished`);
-      all[i] = { ...all[i]!, ...patch };
-      await browser.storage.local.set({ [KEY]: all });
-      return all[i]!;
+    return this.lock.run(id.toLowerCase(), async () => {
+      const current = await this.get(id);
+      if (!current) throw new Error(`bundle ${id} vanished`);
+      const next = { ...current, ...patch };
+      await browser.storage.local.set({ [bundleKey(id)]: next });
+      return next;
     });
+  }
+
+  /** Drops the oldest finished bundles beyond MAX_KEPT; returns the index that remains. */
+  private async evict(index: string[]): Promise<string[]> {
+    if (index.length <= MAX_KEPT) return index;
+    const excess = index.length - MAX_KEPT;
+    const candidates = index.slice(0, excess + 20);
+    const got = await browser.storage.local.get(candidates.map(bundleKey));
+    const drop: string[] = [];
+    for (const id of candidates) {
+      const b = got[bundleKey(id)] as CallBundle | undefined;
+      if (!b || b.state !== 'preparing') drop.push(id);
+      if (drop.length === excess) break;
+    }
+    const keys = drop.flatMap((id) => {
+      const b = got[bundleKey(id)] as CallBundle | undefined;
+      return b ? [bundleKey(id), requestKey(b.origin, b.requestId)] : [bundleKey(id)];
+    });
+    if (keys.length) await browser.storage.local.remove(keys);
+    const dropped = new Set(drop);
+    return index.filter((id) => !dropped.has(id));
   }
 }
