@@ -57,7 +57,10 @@ export function startBackground(): void {
 
   browser.alarms.onAlarm.addListener((alarm) => {
     void services.vault.onAlarm(alarm.name);
-    if (alarm.name === SESSION_SWEEP_ALARM) void services.sessions.sweepExpired((id) => services.networks.byId(id));
+    if (alarm.name === SESSION_SWEEP_ALARM) {
+      const byId = (id: number) => services.networks.byId(id);
+      void services.sessions.sweepExpired(byId).then(() => services.sessions.retrySweeps(byId));
+    }
   });
   browser.windows.onRemoved.addListener((windowId) => void services.approvals.onWindowRemoved(windowId));
 }

@@ -4,8 +4,9 @@
 // checked off chain against the chain's own record of what was used (covers + readSessionUsage);
 // the chain's check is the backstop, never the only check.
 import { browser } from 'wxt/browser';
-import { createPublicClient, createWalletClient, http, isAddressEqual, parseEther, type Address, type Hex, type PublicClient } from 'viem';
+import { createPublicClient, createWalletClient, http, isAddressEqual, parseEther, parseTransaction, type Address, type Hex, type PublicClient } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { erc20TransferAmount, isErc20Transfer } from '../permissions/match';
 import { readAccount, setDelegation } from '../account/owner-actions';
 import { scopeToCaveats } from '../backends/delegation/caveats';
 import { createDelegation, encodeDisableDelegation, hashDelegation, signDelegation, type Delegation } from '../backends/delegation/framework';
@@ -27,8 +28,6 @@ const KEY = 'sessions';
 export const SESSION_SWEEP_ALARM = 'sessions-sweep';
 /** Gas stipend the owner funds the session key with when the grant names no gas-limit. */
 export const DEFAULT_GAS_STIPEND = parseEther('0.01');
-/** Below this, sweeping the stipend back would cost more than it returns. */
-const SWEEP_DUST = 21_000n * 2n;
 
 export type SessionStatus = 'active' | 'revoked' | 'expired';
 
@@ -38,7 +37,8 @@ export interface SessionRecord {
   chainId: number;
   account: Address;
   sessionAddress: Address;
-  sealedKey: SealedKey | null; // null once revoked or expired: the key is deleted
+  /** null once the session ended and its stipend went back: the key is deleted. */
+  sealedKey: SealedKey | null;
   scope: SerializedSessionScope;
   delegation: Omit<Delegation, 'salt'> & { salt: string };
   stipend: string;
@@ -60,10 +60,11 @@ export interface SessionView extends SessionRecord {
 
 const toDelegation = (d: SessionRecord['delegation']): Delegation => ({ ...d, salt: BigInt(d.salt) });
 
-export type CoverResult = { covered: true; sessionId: Hex } | { covered: false; reason: string };
 
 export class Sessions {
   private readonly lock = new KeyedMutex();
+  /** Session transactions this worker broadcast, by session, until the chain mines them. */
+  private readonly inFlight = new Map<string, { nonce: number; calls: SessionCall[] }[]>();
   readonly keys: SessionKeyVault;
 
   constructor(private readonly deps: { vault: Vault; bundles: Bundles; keys?: SessionKeyVault }) {
@@ -140,8 +141,20 @@ export class Sessions {
 
   // ------------------------------------------------------------------------------------- use
 
-  /** The active session of this origin and chain that covers every call (the dApp may name one by its context). */
-  async findCovering(ctx: RequestContext, account: Address, calls: BundleCall[], context?: Hex): Promise<CoverResult> {
+  /**
+   * Sends the calls through an active session of this origin and chain that covers every one (the
+   * dApp may name the session by its permissions context). The scope is checked under the session's
+   * lock, against what the chain recorded plus what this worker has sent and the chain has not mined
+   * yet, so concurrent requests cannot overspend. `makeBundle` records the bundle once a session
+   * covers it. Returns the bundle, or why no session covers the calls.
+   */
+  async trySend(
+    ctx: RequestContext,
+    account: Address,
+    calls: BundleCall[],
+    context: Hex | undefined,
+    makeBundle: (sessionId: Hex) => Promise<CallBundle>,
+  ): Promise<{ sent: CallBundle } | { covered: false; reason: string }> {
     const candidates = (await this.all()).filter(
       (s) => s.status === 'active' && s.origin === ctx.origin && s.chainId === ctx.chain.id && isAddressEqual(s.account, account) && (!context || s.id.toLowerCase() === context.toLowerCase()),
     );
@@ -149,23 +162,48 @@ export class Sessions {
       const named = await this.get(context);
       if (named && named.origin !== ctx.origin) return { covered: false, reason: 'The session named in the request belongs to another site.' };
       if (named && named.status !== 'active') return { covered: false, reason: `The session named in the request is ${named.status}.` };
-      return { covered: false, reason: context ? 'No active session of this site matches the given permissions context.' : 'No active session.' };
+      return { covered: false, reason: 'No active session of this site matches the given permissions context.' };
     }
     if (candidates.length === 0) return { covered: false, reason: 'This site has no active session on this chain.' };
     let reason = '';
-    for (const s of candidates) {
-      const verdict = await this.check(ctx.chain, s, calls);
-      if (verdict.covered) return { covered: true, sessionId: s.id };
-      reason = verdict.reason;
+    for (const candidate of candidates) {
+      const outcome = await this.lock.run(candidate.id.toLowerCase(), async () => {
+        const s = await this.get(candidate.id);
+        if (!s || s.status !== 'active' || !s.sealedKey) return { covered: false as const, reason: 'the session ended' };
+        const verdict = await this.check(ctx.chain, s, calls);
+        if (!verdict.covered) return verdict;
+        const bundle = await makeBundle(s.id);
+        await this.sign(ctx.chain, s, bundle);
+        return { sent: (await this.deps.bundles.get(bundle.id)) ?? bundle };
+      });
+      if ('sent' in outcome) return outcome;
+      reason = outcome.reason;
     }
     return { covered: false, reason: `No session covers this request: ${reason}` };
+  }
+
+  /**
+   * Finishes a bundle a previous worker recorded for a session but had not signed yet (a retried
+   * request): checks it again and signs it, or marks it failed.
+   */
+  async resume(ctx: RequestContext, bundle: CallBundle): Promise<CallBundle> {
+    return this.lock.run((bundle.sessionId ?? '').toLowerCase(), async () => {
+      const s = bundle.sessionId ? await this.get(bundle.sessionId) : undefined;
+      const verdict = s && s.status === 'active' && s.sealedKey ? await this.check(ctx.chain, s, bundle.calls) : { covered: false as const, reason: 'the session ended' };
+      if (!verdict.covered) {
+        await this.deps.bundles.update(bundle.id, { state: 'failed', error: verdict.reason });
+        throw new UnauthorizedError(`The session does not cover this request: ${verdict.reason}`);
+      }
+      await this.sign(ctx.chain, s!, bundle);
+      return (await this.deps.bundles.get(bundle.id)) ?? bundle;
+    });
   }
 
   private async check(chain: ChainConfig, s: SessionRecord, calls: BundleCall[]): Promise<{ covered: true } | { covered: false; reason: string }> {
     if (!s.sealedKey) return { covered: false, reason: 'the session key was deleted' };
     const scope = deserializeScope(s.scope);
     const usage = await this.usage(chain, s, scope);
-    return covers(scope, toSessionCalls(calls), usage, { chainId: chain.id, origin: s.origin });
+    return covers(scope, toSessionCalls(calls), await this.withInFlight(chain, s, scope, usage), { chainId: chain.id, origin: s.origin });
   }
 
   private usage(chain: ChainConfig, s: SessionRecord, scope: SessionScope): Promise<SessionUsage> {
@@ -173,26 +211,41 @@ export class Sessions {
   }
 
   /**
-   * Signs and sends a bundle with the session key. The scope is checked again under the session's
-   * lock, against usage read after the previous send, so concurrent requests cannot overspend.
+   * Adds what this worker sent through the session and the chain has not mined yet: the usage read
+   * from the latest block does not include it, and counting it is what keeps concurrent requests
+   * within the allowances on a chain that does not mine at once.
    */
-  async send(ctx: RequestContext, sessionId: Hex, bundle: CallBundle): Promise<void> {
-    await this.lock.run(sessionId, async () => {
-      const s = await this.get(sessionId);
-      if (!s || s.status !== 'active' || !s.sealedKey) throw new UnauthorizedError('The session is no longer active.');
-      const current = await this.deps.bundles.get(bundle.id);
-      if (!current || current.rawTransactions.length === 0) {
-        const verdict = await this.check(ctx.chain, s, bundle.calls);
-        if (!verdict.covered) {
-          await this.deps.bundles.update(bundle.id, { state: 'failed', error: verdict.reason });
-          throw new UnauthorizedError(`The session does not cover this request: ${verdict.reason}`);
-        }
+  private async withInFlight(chain: ChainConfig, s: SessionRecord, scope: SessionScope, usage: SessionUsage): Promise<SessionUsage> {
+    const pending = this.inFlight.get(s.id);
+    if (!pending?.length) return usage;
+    const mined = await this.client(chain).getTransactionCount({ address: s.sessionAddress, blockTag: 'latest' });
+    const still = pending.filter((p) => p.nonce >= mined);
+    this.inFlight.set(s.id, still);
+    const out: SessionUsage = { ...usage, erc20Spent: { ...usage.erc20Spent } };
+    const tokens = scope.permissions.flatMap((p) => (p.type === 'erc20-token-transfer' ? [p.data.address] : []));
+    for (const call of still.flatMap((p) => p.calls)) {
+      out.callsUsed += 1;
+      out.nativeSpent += call.value;
+      for (const token of tokens) {
+        if (isErc20Transfer(call, token)) out.erc20Spent[token] = (out.erc20Spent[token] ?? 0n) + erc20TransferAmount(call.data);
       }
-      const key = privateKeyToAccount(await this.keys.open(s.sealedKey));
-      const framework = this.framework(ctx.chain);
-      const data = encodeSessionBatch(toDelegation(s.delegation), deserializeScope(s.scope), toSessionCalls(bundle.calls));
-      await sendBundleTransactions(ctx.chain, key, bundle, this.deps.bundles, [{ to: framework.DelegationManager, value: 0n, data }], 'The session call');
-    });
+    }
+    return out;
+  }
+
+  /** Signs and broadcasts the bundle with the session key, and books it as in flight. */
+  private async sign(chain: ChainConfig, s: SessionRecord, bundle: CallBundle): Promise<void> {
+    const key = privateKeyToAccount(await this.keys.open(s.sealedKey!));
+    const framework = this.framework(chain);
+    const calls = toSessionCalls(bundle.calls);
+    const data = encodeSessionBatch(toDelegation(s.delegation), deserializeScope(s.scope), calls);
+    await sendBundleTransactions(chain, key, bundle, this.deps.bundles, [{ to: framework.DelegationManager, value: 0n, data }], 'The session call');
+    const sent = await this.deps.bundles.get(bundle.id);
+    const raw = sent?.rawTransactions[0];
+    if (raw) {
+      const { nonce } = parseTransaction(raw);
+      this.inFlight.set(s.id, [...(this.inFlight.get(s.id) ?? []), { nonce: nonce ?? 0, calls }]);
+    }
   }
 
   // ------------------------------------------------------------------------------------- end
@@ -241,45 +294,76 @@ export class Sessions {
       const s = await this.get(id);
       if (!s) throw new ResourceUnavailableError('No such session.');
       if (s.status !== 'active') return s;
-      const sealed = s.sealedKey;
-      const ended: SessionRecord = { ...s, status, sealedKey: null, endedAt: Date.now() };
+      // From here on the session signs nothing: every use checks the status first.
+      const ended: SessionRecord = { ...s, status, endedAt: Date.now() };
       await this.save(ended);
-      const client = this.client(chain);
       const notes: string[] = [];
-
       if (status === 'revoked') {
         try {
           const owner = await this.deps.vault.ownerAccount();
           const wallet = createWalletClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0 }), account: owner });
           ended.revokeTx = await wallet.sendTransaction({ to: s.account, data: encodeDisableDelegation(toDelegation(s.delegation)) });
-          await client.waitForTransactionReceipt({ hash: ended.revokeTx });
+          const receipt = await this.client(chain).waitForTransactionReceipt({ hash: ended.revokeTx });
+          if (receipt.status !== 'success') notes.push('Disabling the delegation on chain reverted.');
         } catch (error) {
-          notes.push(error instanceof UnauthorizedError ? 'Key deleted; unlock the wallet to also disable the delegation on chain.' : `Disabling on chain failed: ${(error as Error).message.split('\n')[0]}`);
+          notes.push(error instanceof UnauthorizedError ? 'Unlock the wallet to also disable the delegation on chain; the session can no longer sign.' : `Disabling on chain failed: ${(error as Error).message.split('\n')[0]}`);
         }
       }
-      if (sealed) {
-        try {
-          ended.sweepTx = await this.sweep(chain, sealed, s.account);
-        } catch (error) {
-          notes.push(`Sweeping the stipend failed: ${(error as Error).message.split('\n')[0]}`);
-        }
-      }
-      if (notes.length) ended.note = notes.join(' ');
-      await this.save(ended);
-      return ended;
+      const swept = await this.returnStipend(chain, ended);
+      if (swept.note) notes.push(swept.note);
+      const final: SessionRecord = { ...ended, ...(swept.hash ? { sweepTx: swept.hash } : {}), sealedKey: swept.done ? null : ended.sealedKey, ...(notes.length ? { note: notes.join(' ') } : {}) };
+      await this.save(final);
+      return final;
     });
   }
 
-  /** Sends the session key's remaining ETH back to the owner, minus the transfer's own gas. */
+  /**
+   * Sends what is left of the gas stipend back to the owner. The key is deleted only once that
+   * worked (or there was nothing worth returning); otherwise it is kept, unable to sign for the
+   * session, and the sweep is tried again by the next alarm.
+   */
+  private async returnStipend(chain: ChainConfig, s: SessionRecord): Promise<{ done: boolean; hash?: Hex; note?: string }> {
+    if (!s.sealedKey) return { done: true };
+    try {
+      const hash = await this.sweep(chain, s.sealedKey, s.account);
+      return hash ? { done: true, hash } : { done: true };
+    } catch (error) {
+      return { done: false, note: `Returning the gas stipend failed (${(error as Error).message.split('\n')[0]}); it will be retried.` };
+    }
+  }
+
+  /** Retries stipend returns that failed (node down, fees spiking). */
+  async retrySweeps(chainsById: (id: number) => Promise<ChainConfig | undefined>): Promise<void> {
+    for (const s of await this.all()) {
+      if (s.status === 'active' || !s.sealedKey) continue;
+      const chain = await chainsById(s.chainId);
+      if (!chain) continue;
+      await this.lock.run(s.id.toLowerCase(), async () => {
+        const current = await this.get(s.id);
+        if (!current?.sealedKey) return;
+        const swept = await this.returnStipend(chain, current);
+        if (swept.done) await this.save({ ...current, sealedKey: null, ...(swept.hash ? { sweepTx: swept.hash } : {}), note: current.note?.replace(/Returning the gas stipend failed[^;]*; it will be retried\./, '').trim() || undefined });
+      });
+    }
+  }
+
+  /**
+   * Sends the session key's remaining ETH to the owner, minus the transfer's own fee. The owner's
+   * upgraded account has code that runs on receipt, so the gas is estimated, not assumed 21,000.
+   * Returns undefined when there is nothing worth sending back.
+   */
   private async sweep(chain: ChainConfig, sealed: SealedKey, to: Address): Promise<Hex | undefined> {
     const key = privateKeyToAccount(await this.keys.open(sealed));
     const client = this.client(chain);
-    const [balance, gasPrice] = await Promise.all([client.getBalance({ address: key.address }), client.getGasPrice()]);
-    const fee = 21_000n * gasPrice * 2n; // headroom for a base-fee rise between estimate and inclusion
-    if (balance <= fee + SWEEP_DUST * gasPrice) return undefined;
+    const [balance, fees] = await Promise.all([client.getBalance({ address: key.address }), client.estimateFeesPerGas()]);
+    if (balance === 0n) return undefined;
+    const gas = ((await client.estimateGas({ account: key, to, value: 1n })) * 12n) / 10n;
+    const cost = gas * fees.maxFeePerGas;
+    if (balance <= cost * 2n) return undefined; // dust: returning it would cost about as much as it is worth
     const wallet = createWalletClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0 }), account: key });
-    const hash = await wallet.sendTransaction({ to, value: balance - fee, gas: 21_000n, maxFeePerGas: gasPrice * 2n, maxPriorityFeePerGas: gasPrice > 1n ? 1n : gasPrice });
-    await client.waitForTransactionReceipt({ hash });
+    const hash = await wallet.sendTransaction({ to, value: balance - cost, gas, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas });
+    const receipt = await client.waitForTransactionReceipt({ hash });
+    if (receipt.status !== 'success') throw new Error(`the transfer ${hash} reverted`);
     return hash;
   }
 

@@ -87,12 +87,13 @@ export async function routeSend(ctx: RequestContext, request: SendRequest): Prom
   if (request.calls.length > MAX_CALLS_PER_BUNDLE) throw new BundleTooLargeError(`At most ${MAX_CALLS_PER_BUNDLE} calls per bundle.`);
   if (request.id && !existing && (await bundles.get(request.id))) throw new DuplicateBundleIdError();
 
-  const session = await ctx.services.sessions.findCovering(ctx, connection.account, request.calls, request.permissionsContext);
-  if (session.covered) {
-    const bundle = existing ?? (await bundles.create({ id: (request.id as Hex | undefined) ?? Bundles.newId(ctx.origin, ctx.requestId), requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: connection.account, signer: 'session', sessionId: session.sessionId, calls: request.calls, atomic: true }));
-    await ctx.services.sessions.send(ctx, session.sessionId, bundle);
-    return (await bundles.get(bundle.id))!;
-  }
+  const newId = () => (request.id as Hex | undefined) ?? Bundles.newId(ctx.origin, ctx.requestId);
+  if (existing?.signer === 'session') return ctx.services.sessions.resume(ctx, existing);
+  const viaSession = await ctx.services.sessions.trySend(ctx, connection.account, request.calls, request.permissionsContext, (sessionId) =>
+    bundles.create({ id: newId(), requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: connection.account, signer: 'session', sessionId, calls: request.calls, atomic: true }),
+  );
+  if ('sent' in viaSession) return viaSession.sent;
+  const session = viaSession;
 
   // The owner's path: approval, then the owner key signs.
   const view = await readAccount(ctx.chain, connection.account);
@@ -113,7 +114,7 @@ export async function routeSend(ctx: RequestContext, request: SendRequest): Prom
   requireSameAccount(connection, owner.address, 'The wallet account');
   const bundle =
     existing ??
-    (await bundles.create({ id: (request.id as Hex | undefined) ?? Bundles.newId(ctx.origin, ctx.requestId), requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: owner.address, signer: 'owner', calls: request.calls, atomic }));
+    (await bundles.create({ id: newId(), requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: owner.address, signer: 'owner', calls: request.calls, atomic }));
   const txs: TxRequest[] =
     request.calls.length === 1
       ? [{ to: request.calls[0]!.to, value: BigInt(request.calls[0]!.value), data: request.calls[0]!.data }]
