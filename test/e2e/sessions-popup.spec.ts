@@ -47,6 +47,10 @@ test.describe('sessions from the popup', () => {
     await item.getByTestId('session-revoke').click();
     await expect(item).toHaveAttribute('data-status', 'revoked', { timeout: 30_000 });
     await expect(item.getByTestId('session-revoke-tx')).toContainText('disableDelegation tx');
+    // The unspent gas stipend went back to the owner (the session key keeps less than a transfer's fee).
+    await expect(item.getByTestId('session-sweep-tx')).toContainText('gas stipend returned');
+    const sessionKey = (await item.getAttribute('data-session-key')) as Hex;
+    expect(await publicClient(rpcUrl).getBalance({ address: sessionKey })).toBeLessThan(10n ** 15n);
     expect(await publicClient(rpcUrl).readContract({ address: deployment.contracts.DelegationManager as Hex, abi: DISABLED_ABI, functionName: 'disabledDelegations', args: [sessionId] })).toBe(true);
     await shoot(popup, 'sessions-popup-revoked');
   });

@@ -123,7 +123,7 @@ function SessionItem({ s, now, symbol, onChanged }: { s: SessionView; now: numbe
   const nativeLeft = native && s.usage ? BigInt(native.data.allowance) - BigInt(s.usage.nativeSpent) : null;
   const callsLeft = s.scope.callLimit !== undefined && s.usage ? s.scope.callLimit - s.usage.callsUsed : null;
   return (
-    <li class="card session" data-testid="session-item" data-status={status} data-session-id={s.id}>
+    <li class="card session" data-testid="session-item" data-status={status} data-session-id={s.id} data-session-key={s.sessionAddress}>
       <div class="row">
         <strong class="origin-name">{s.origin.replace(/^https?:\/\//, '')}</strong>
         <span class={`pill ${status === 'active' ? 'ok' : status === 'revoked' ? 'danger' : ''}`} data-testid="session-status">
@@ -145,6 +145,11 @@ function SessionItem({ s, now, symbol, onChanged }: { s: SessionView; now: numbe
       {s.revokeTx && (
         <p class="small muted mono" data-testid="session-revoke-tx">
           disableDelegation tx {shortAddress(s.revokeTx)}
+        </p>
+      )}
+      {s.sweepTx && (
+        <p class="small muted mono" data-testid="session-sweep-tx">
+          gas stipend returned · tx {shortAddress(s.sweepTx)}
         </p>
       )}
       {s.note && <p class="small muted">{s.note}</p>}
