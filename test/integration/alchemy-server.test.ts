@@ -241,6 +241,20 @@ describe('permission kinds on the devnet (through the v5 client)', () => {
   });
 });
 
+describe('the permissions capability', () => {
+  it('also takes the object form {sessionId, signature} (decodePermissionsContext treats it as context version 0x00)', async () => {
+    const { owner, client } = await delegatedOwner();
+    const key = privateKeyToAccount(generatePrivateKey());
+    const { context } = await client.grantPermissions({ expirySec: Math.floor(Date.now() / 1000) + 600, key: { publicKey: key.address, type: 'secp256k1' }, permissions: [{ type: 'root' }] });
+    const session = createSmartWalletClient({ transport: transport(), chain, signer: key, account: owner.address });
+    const permissions = { sessionId: `0x${context.slice(4, 36)}` as Hex, signature: `0x${context.slice(36)}` as Hex };
+    const { id } = await session.sendCalls({ calls: [move(3)], capabilities: { permissions } });
+    expect((await session.waitForCallsStatus({ id })).status).toBe('success');
+    const unknown = await session.sendCalls({ calls: [move(3)], capabilities: { permissions: { ...permissions, sessionId: `0x${'00'.repeat(16)}` } } }).catch((e: unknown) => e);
+    expect(errorOf(unknown)).toMatchObject({ code: ERROR_CODES.invalidParams, message: expect.stringMatching(/unknown session/) });
+  });
+});
+
 describe('call status', () => {
   it('a bundle that reverts on chain is 500 with its reverted receipt; an unknown id is 5730', async () => {
     const { owner, client } = await delegatedOwner();
