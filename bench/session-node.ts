@@ -149,20 +149,21 @@ export function benchEnv(net: Pick<Devnet, 'rpcUrl' | 'deployment'>, opts: { pol
 
   /**
    * Sessions.revoke's chain part: disableDelegation from the owner, mined; then the stipend sweep
-   * exactly as Sessions.sweep sends it (fixed 21,000 gas), mined. The sweep's receipt is returned
-   * whatever its status, as the wallet does not check it either.
+   * as Sessions.sweep sends it (gas estimated, +20%, because the owner's upgraded account runs code
+   * on receipt), mined. The sweep's receipt is returned whatever its status; the bench checks it.
    */
   async function revoke(session: NodeSession): Promise<{ disable: TransactionReceipt; sweep: TransactionReceipt | undefined }> {
     const disable = await mined(walletFor(session.owner).sendTransaction({ to: session.owner.address, data: encodeDisableDelegation(session.delegation) }), 'disableDelegation');
-    const [balance, gasPrice] = await Promise.all([publicClient.getBalance({ address: session.key.address }), publicClient.getGasPrice()]);
-    const fee = 21_000n * gasPrice * 2n;
-    if (balance <= fee + 42_000n * gasPrice) return { disable, sweep: undefined };
+    const [balance, fees] = await Promise.all([publicClient.getBalance({ address: session.key.address }), publicClient.estimateFeesPerGas()]);
+    const gas = ((await publicClient.estimateGas({ account: session.key, to: session.owner.address, value: 1n })) * 12n) / 10n;
+    const cost = gas * fees.maxFeePerGas;
+    if (balance <= cost * 2n) return { disable, sweep: undefined };
     const hash = await walletFor(session.key).sendTransaction({
       to: session.owner.address,
-      value: balance - fee,
-      gas: 21_000n,
-      maxFeePerGas: gasPrice * 2n,
-      maxPriorityFeePerGas: gasPrice > 1n ? 1n : gasPrice,
+      value: balance - cost,
+      gas,
+      maxFeePerGas: fees.maxFeePerGas,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     });
     return { disable, sweep: await publicClient.waitForTransactionReceipt({ hash }) };
   }
