@@ -411,7 +411,8 @@ export class Sessions {
   }
 
   private client(chain: ChainConfig): PublicClient {
-    return createPublicClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0 }), pollingInterval: 250 });
+    // JSON-RPC batching: the usage read's parallel eth_calls travel in one HTTP request.
+    return createPublicClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0, batch: { wait: 0 } }), pollingInterval: 250 });
   }
 }
 
