@@ -130,12 +130,18 @@ export class Sessions {
       createdAt: Date.now(),
       status: 'active',
     };
-    const wallet = createWalletClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0 }), account: owner });
-    const fund = await wallet.sendTransaction({ to: sessionAccount.address, value: stipend });
-    const funded = await client.waitForTransactionReceipt({ hash: fund });
-    if (funded.status !== 'success') throw new TransactionRejectedError('Funding the session key failed.');
+    // Recorded before the stipend moves: whatever happens next, the key that holds it is kept, so the
+    // stipend can always be swept back.
     await this.save(record);
     await this.scheduleSweep();
+    try {
+      const wallet = createWalletClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0 }), account: owner });
+      const funded = await client.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ to: sessionAccount.address, value: stipend }) });
+      if (funded.status !== 'success') throw new TransactionRejectedError('Funding the session key reverted.');
+    } catch (error) {
+      await this.end(chain, record.id, 'revoked');
+      throw error instanceof RpcError ? error : new TransactionRejectedError(`Funding the session key failed: ${(error as Error).message.split('\n')[0]}`);
+    }
     return record;
   }
 
