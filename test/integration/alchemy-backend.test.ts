@@ -1,0 +1,255 @@
+// src/backends/alchemy/backend.ts against the local Wallet API stand-in (test/alchemy/server.ts),
+// executing on the devnet: delegate, grants, session and owner sends, statuses, error mapping,
+// message signing, and the checks made before anything the server returns is signed.
+import { alchemyWalletTransport, createSmartWalletClient } from '@alchemy/wallet-apis';
+import { ModularAccountAbi_V2_0_0 } from '@alchemy/wallet-api-types/abi';
+import { encodeFunctionData, getAddress, parseEther, type Address, type Hex } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DemoGameAbi } from '../../devnet/contracts/abis';
+import { devnetChain } from '../../devnet/constants';
+import deployment from '../../devnet/deployment.json';
+import { AlchemyBackend, ALCHEMY_MAV2_7702_ADDRESS } from '../../src/backends/alchemy/backend';
+import { devnet, type ChainConfig } from '../../src/chains/registry';
+import type { SessionCall, SessionScope } from '../../src/permissions/types';
+import { RpcError } from '../../src/rpc/errors';
+import { startWalletApiServer, type WalletApiServer } from '../alchemy/server';
+import { devnetClients, freePort } from './helpers';
+
+const rpcUrl = inject('rpcUrl');
+const { publicClient, testClient } = devnetClients(rpcUrl);
+const API_KEY = 'alchemy-backend-test-key-7c41d9e2';
+const game = deployment.contracts.DemoGame as Address;
+const chain: ChainConfig = { ...devnet, rpcUrl };
+
+let server: WalletApiServer;
+let backend: AlchemyBackend;
+// Every fetch in this file: where it went, and whether the key was anywhere but an Authorization header.
+const fetched: { url: string; keyOutsideAuth: boolean }[] = [];
+const realFetch = globalThis.fetch;
+
+beforeAll(async () => {
+  globalThis.fetch = (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const keyOutsideAuth = url.includes(API_KEY) || String(init?.body ?? '').includes(API_KEY) || [...new Headers(init?.headers)].some(([k, v]) => k !== 'authorization' && v.includes(API_KEY));
+    fetched.push({ url, keyOutsideAuth });
+    return realFetch(input, init);
+  };
+  server = await startWalletApiServer({ rpcUrl, apiKey: API_KEY });
+  backend = new AlchemyBackend({ apiKey: API_KEY, url: server.url, chain, pollIntervalMs: 250 });
+});
+afterAll(async () => {
+  globalThis.fetch = realFetch;
+  await server?.close();
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+const score = (who: Address) => publicClient.readContract({ address: game, abi: DemoGameAbi, functionName: 'score', args: [who] });
+const move = (direction: number): SessionCall => ({ to: game, value: 0n, data: encodeFunctionData({ abi: DemoGameAbi, functionName: 'move', args: [direction] }) });
+
+async function freshOwner() {
+  const owner = privateKeyToAccount(generatePrivateKey());
+  await testClient.setBalance({ address: owner.address, value: parseEther('10') });
+  return owner;
+}
+async function delegatedOwner() {
+  const owner = await freshOwner();
+  await backend.delegate(owner);
+  return owner;
+}
+const scope = (account: Address, permissions: SessionScope['permissions'], extra: Partial<SessionScope> = {}): SessionScope => ({
+  account,
+  chainId: chain.id,
+  expiry: now() + 3600,
+  permissions,
+  ...extra,
+});
+async function rejection(p: Promise<unknown>): Promise<RpcError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(RpcError);
+  return err as RpcError;
+}
+
+describe('AlchemyBackend on the stand-in', () => {
+  it('delegates an owner once (empty batch as the owner, waits for 200)', async () => {
+    const owner = await freshOwner();
+    expect(await backend.isDelegated(owner.address)).toBe(false);
+    const done = await backend.delegate(owner);
+    expect(done?.status.status).toBe(200);
+    expect(done?.status.receipts).toHaveLength(1);
+    expect(await backend.isDelegated(owner.address)).toBe(true);
+    expect(await publicClient.getCode({ address: owner.address })).toBe(`0xef0100${deployment.contracts.EIP7702StatelessDeleGatorImpl.slice(2).toLowerCase()}`);
+    expect(backend.delegationAddress).toBe(getAddress(deployment.contracts.EIP7702StatelessDeleGatorImpl));
+    expect(await backend.delegate(owner)).toBeNull();
+  });
+
+  it('grants root; the session key moves on DemoGame; status goes 100 then 200 with receipts', async () => {
+    const owner = await delegatedOwner();
+    const key = privateKeyToAccount(generatePrivateKey());
+    const permissions = await backend.grant(owner, scope(owner.address, [{ type: 'root' }]), key.address);
+    expect(permissions.context).toMatch(/^0x00[0-9a-f]{32}[0-9a-f]{130}$/);
+    const before = await score(owner.address);
+    const id = await backend.sendAsSession(key, owner.address, permissions, [move(1), move(2)]);
+    const first = await backend.status(id);
+    expect(first).toMatchObject({ version: '2.0.0', id, chainId: '0x7a69', status: 100 });
+    expect(first.receipts).toBeUndefined();
+    const final = await backend.waitForStatus(id);
+    expect(final).toMatchObject({ version: '2.0.0', id, chainId: '0x7a69', status: 200, atomic: true });
+    expect(final.receipts).toHaveLength(1);
+    const r = final.receipts![0]!;
+    expect(r.status).toBe('0x1');
+    expect(r.blockNumber).toMatch(/^0x[0-9a-f]+$/);
+    expect(r.gasUsed).toMatch(/^0x[0-9a-f]+$/);
+    const receipt = await publicClient.getTransactionReceipt({ hash: r.transactionHash });
+    expect(getAddress(receipt.from)).toBe(owner.address);
+    expect(await score(owner.address)).toBe(before + 2n);
+  });
+
+  it('a scoped grant (allowance + one contract) sends within it and refuses the overrun with -32003', async () => {
+    const owner = await delegatedOwner();
+    const price = await publicClient.readContract({ address: game, abi: DemoGameAbi, functionName: 'ITEM_PRICE' });
+    const key = privateKeyToAccount(generatePrivateKey());
+    const permissions = await backend.grant(
+      owner,
+      scope(owner.address, [
+        { type: 'native-token-transfer', data: { allowance: (price * 3n) / 2n } },
+        { type: 'contract-access', data: { address: game } },
+      ]),
+      key.address,
+    );
+    const buy = (itemId: bigint): SessionCall => ({ to: game, value: price, data: encodeFunctionData({ abi: DemoGameAbi, functionName: 'buyItem', args: [itemId] }) });
+    const ok = await backend.sendAsSession(key, owner.address, permissions, [buy(1n), move(1)]);
+    expect((await backend.waitForStatus(ok)).status).toBe(200);
+
+    const over = await rejection(backend.sendAsSession(key, owner.address, permissions, [buy(2n)]));
+    expect(over.code).toBe(-32003);
+    expect(over.message).toMatch(/^Alchemy refused to send the calls: .*native-token-transfer allowance/);
+    expect(await publicClient.readContract({ address: game, abi: DemoGameAbi, functionName: 'itemsOwned', args: [owner.address, 2n] })).toBe(0n);
+  });
+
+  it('refuses a scope with a call limit before contacting Alchemy', async () => {
+    const owner = await delegatedOwner();
+    const logged = server.requests.length;
+    const err = await rejection(backend.grant(owner, scope(owner.address, [{ type: 'contract-access', data: { address: game } }], { callLimit: 3 }), owner.address));
+    expect(err.code).toBe(-32602);
+    expect(err.message).toMatch(/cannot limit the number of calls/);
+    expect(server.requests.length).toBe(logged);
+  });
+
+  it('sends as the owner (delegating first when needed: authorization + user operation)', async () => {
+    const owner = await freshOwner();
+    const before = await score(owner.address);
+    const id = await backend.sendAsOwner(owner, [move(3)]);
+    const status = await backend.waitForStatus(id);
+    expect(status.status).toBe(200);
+    expect(await backend.isDelegated(owner.address)).toBe(true);
+    expect(await score(owner.address)).toBe(before + 1n);
+    const again = await backend.sendAsOwner(owner, [move(0)]);
+    expect((await backend.waitForStatus(again)).status).toBe(200);
+    expect(await score(owner.address)).toBe(before + 2n);
+  });
+
+  it('signs messages as the owner (ERC-1271 on the devnet); a session key cannot', async () => {
+    const owner = await delegatedOwner();
+    const signature = await backend.signMessage(owner, 'hello from the alchemy backend');
+    expect(await publicClient.verifyMessage({ address: owner.address, message: 'hello from the alchemy backend', signature })).toBe(true);
+    expect(await publicClient.verifyMessage({ address: owner.address, message: 'something else', signature })).toBe(false);
+
+    const key = privateKeyToAccount(generatePrivateKey());
+    const logged = server.requests.length;
+    const err = await rejection(backend.signMessage(key, 'hello', owner.address));
+    expect(err.code).toBe(4200);
+    expect(err.message).toMatch(/session keys cannot sign messages/);
+    expect(server.requests.length).toBe(logged);
+  });
+});
+
+describe('errors a user understands', () => {
+  it('a bad API key is 4100', async () => {
+    const bad = new AlchemyBackend({ apiKey: 'wrong-key', url: server.url, chain });
+    const err = await rejection(bad.sendAsOwner(await freshOwner(), []));
+    expect(err.code).toBe(4100);
+    expect(err.message).toMatch(/Alchemy refused the API key \(HTTP 401\)/);
+  });
+
+  it('an unsupported chain is 5710: refused locally on the public endpoint, and when the server says so', async () => {
+    const publicEndpoint = new AlchemyBackend({ apiKey: API_KEY, chain });
+    const local = await rejection(publicEndpoint.sendAsOwner(await freshOwner(), []));
+    expect(local.code).toBe(5710);
+    expect(local.message).toMatch(/does not support Local devnet \(chain 31337\)/);
+
+    const other: ChainConfig = { ...chain, id: 999, name: 'Chain 999', kind: 'custom' };
+    const remote = await rejection(new AlchemyBackend({ apiKey: API_KEY, url: server.url, chain: other }).sendAsOwner(await freshOwner(), []));
+    expect(remote.code).toBe(5710);
+    expect(remote.message).toMatch(/Alchemy does not serve Chain 999/);
+  });
+
+  it('an unreachable service is 4901', async () => {
+    const port = await freePort();
+    const down = new AlchemyBackend({ apiKey: API_KEY, url: `http://127.0.0.1:${port}/v2`, chain });
+    const err = await rejection(down.status('0x01'));
+    expect(err.code).toBe(4901);
+    expect(err.message).toMatch(/Cannot reach the Alchemy Wallet API/);
+  });
+
+  it('an unknown call id is 5730', async () => {
+    const err = await rejection(backend.status(`0x${'ab'.repeat(32)}` as Hex));
+    expect(err.code).toBe(5730);
+  });
+});
+
+describe('what the server returns is checked before signing', () => {
+  // A real prepared answer from the stand-in, then altered as a hostile server would.
+  async function prepared(owner: ReturnType<typeof privateKeyToAccount>, calls: SessionCall[]) {
+    const sdk = createSmartWalletClient({ transport: alchemyWalletTransport({ url: server.url, apiKey: API_KEY }), chain: devnetChain(rpcUrl), signer: owner });
+    return sdk.prepareCalls({ calls });
+  }
+
+  it('accepts the honest answer; refuses other calls, another digest, another delegation contract or chain', async () => {
+    const owner = await freshOwner();
+    const calls = [move(1)];
+    const honest = await prepared(owner, calls);
+    if (honest.type !== 'array') throw new Error(`expected authorization + user operation, got ${honest.type}`);
+    const policy = await backend.verifyPrepared(honest, owner.address, calls);
+    expect(policy.authorization?.address).toBe(getAddress(deployment.contracts.EIP7702StatelessDeleGatorImpl));
+    expect(policy.messages).toHaveLength(1);
+
+    const [auth, op] = honest.data as [Extract<(typeof honest.data)[number], { type: 'authorization' }>, Extract<(typeof honest.data)[number], { type: 'user-operation-v070' }>];
+    const refused = async (p: typeof honest, what: RegExp) => {
+      const err = await rejection(backend.verifyPrepared(p, owner.address, calls));
+      expect(err.code).toBe(-32003);
+      expect(err.message).toMatch(what);
+    };
+    const otherCallData = encodeFunctionData({ abi: ModularAccountAbi_V2_0_0, functionName: 'executeBatch', args: [[{ target: game, value: 1n, data: calls[0]!.data }]] });
+    await refused({ ...honest, data: [auth, { ...op, data: { ...op.data, callData: otherCallData } }] }, /calls differ from the requested ones/);
+    await refused({ ...honest, data: [auth, { ...op, signatureRequest: { ...op.signatureRequest!, data: { raw: `0x${'11'.repeat(32)}` } } as typeof op.signatureRequest }] }, /not the operation's hash/);
+    await refused({ ...honest, data: [{ ...auth, data: { ...auth.data, address: ALCHEMY_MAV2_7702_ADDRESS } }, op] }, /7702 authorization to 0x69007702/);
+    await refused({ ...honest, data: [{ ...auth, chainId: 0 }, op] }, /7702 authorization for chain 0/);
+    await refused({ ...honest, data: [auth, { ...op, data: { ...op.data, sender: privateKeyToAccount(generatePrivateKey()).address } }] }, /user operation for account/);
+  });
+});
+
+describe('the API key', () => {
+  it('appears only in the Authorization header of requests to the configured URL', () => {
+    expect(server.requests.length).toBeGreaterThan(10);
+    for (const r of server.requests) {
+      expect(r.path).toBe('/v2');
+      expect(r.body).not.toContain(API_KEY);
+      for (const [name, value] of Object.entries(r.headers)) if (name !== 'authorization') expect(String(value)).not.toContain(API_KEY);
+      expect([`Bearer ${API_KEY}`, 'Bearer wrong-key']).toContain(r.headers.authorization);
+    }
+    expect(server.internalErrors).toEqual([]);
+    // Client side: nothing but the stand-in (the configured URL), the devnet RPC and the closed port
+    // of the 4901 test was contacted, and the key never left the Authorization header.
+    expect(fetched.filter((f) => f.keyOutsideAuth)).toEqual([]);
+    const origins = new Set(fetched.map((f) => new URL(f.url).origin));
+    origins.delete(new URL(server.url).origin);
+    origins.delete(new URL(rpcUrl).origin);
+    expect([...origins].every((o) => /^http:\/\/127\.0\.0\.1:\d+$/.test(o))).toBe(true);
+    expect(origins.size).toBeLessThanOrEqual(1);
+    expect(fetched.some((f) => f.url.includes('alchemy.com'))).toBe(false);
+  });
+});
