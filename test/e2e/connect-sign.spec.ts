@@ -1,6 +1,10 @@
+import { getTypesForEIP712Domain, serializeTypedData, type Hex, type TypedDataDefinition } from 'viem';
+
+/** What viem's signTypedData action puts on the wire. */
+const asSent = (t: TypedDataDefinition) => serializeTypedData({ ...t, types: { EIP712Domain: getTypesForEIP712Domain({ domain: t.domain }), ...t.types } } as unknown as TypedDataDefinition);
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { expect, providerRequest, test } from './fixtures';
-import { approvalWindow, decide, importOwner } from './helpers';
+import { approvalWindow, decide, importOwner, publicClient } from './helpers';
 
 test.describe('dApp connect and owner signatures', () => {
   test('connect in an approval window; personal_sign verified by viem before and after the 7702 upgrade; reject and close are 4001', async ({
@@ -8,6 +12,7 @@ test.describe('dApp connect and owner signatures', () => {
     openPopup,
     dappUrl,
     dappUrl2,
+    rpcUrl,
     shoot,
   }) => {
     const key = generatePrivateKey();
@@ -55,6 +60,25 @@ test.describe('dApp connect and owner signatures', () => {
     await decide(signAgain, 'approve');
     await expect(dapp.locator('#sign-result')).toContainText('Signature valid');
     await shoot(dapp, 'dapp-connected-signed');
+
+    // Typed data as viem's signTypedData action sends it (EIP712Domain added to the types, then
+    // serialized): the owner approves; the signature verifies on the upgraded account (ERC-1271).
+    const typedData = {
+      domain: { name: 'Session Game', version: '1', chainId: 31337, verifyingContract: '0x0000000000000000000000000000000000000001' as const },
+      types: { Move: [{ name: 'player', type: 'address' }, { name: 'direction', type: 'uint8' }, { name: 'nonce', type: 'uint256' }] },
+      primaryType: 'Move' as const,
+      message: { player: owner.address, direction: 2, nonce: 7n },
+    };
+    let typedAnswer: Promise<unknown> = Promise.resolve();
+    const typedWindow = await approvalWindow(context, async () => {
+      typedAnswer = providerRequest(dapp, 'eth_signTypedData_v4', [owner.address, asSent(typedData)]);
+    });
+    await expect(typedWindow.getByTestId('approval-card')).toHaveAttribute('data-kind', 'signTypedData');
+    await decide(typedWindow, 'approve');
+    const { result: typedSignature } = (await typedAnswer) as { result: Hex };
+    expect(await publicClient(rpcUrl).verifyTypedData({ address: owner.address, signature: typedSignature, ...typedData })).toBe(true);
+    // Typed data for another chain is refused before the owner is bothered.
+    expect(await providerRequest(dapp, 'eth_signTypedData_v4', [owner.address, asSent({ ...typedData, domain: { ...typedData.domain, chainId: 1 } })])).toMatchObject({ error: { code: -32602 } });
 
     // Another origin is not connected and cannot sign.
     const other = await context.newPage();
