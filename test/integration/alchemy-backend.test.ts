@@ -3,7 +3,9 @@
 // message signing, and the checks made before anything the server returns is signed.
 import { alchemyWalletTransport, createSmartWalletClient } from '@alchemy/wallet-apis';
 import { ModularAccountAbi_V2_0_0 } from '@alchemy/wallet-api-types/abi';
-import { encodeFunctionData, getAddress, parseEther, type Address, type Hex } from 'viem';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeFunctionData, encodeFunctionData, encodePacked, getAddress, parseEther, type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DemoGameAbi } from '../../devnet/contracts/abis';
@@ -27,6 +29,8 @@ let backend: AlchemyBackend;
 // Every fetch in this file: where it went, and whether the key was anywhere but an Authorization header.
 const fetched: { url: string; keyOutsideAuth: boolean }[] = [];
 const realFetch = globalThis.fetch;
+/** The URLs backends in this file were configured with, besides the stand-in's. */
+const configuredOrigins = new Set<string>();
 
 beforeAll(async () => {
   globalThis.fetch = (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
@@ -189,6 +193,7 @@ describe('errors a user understands', () => {
 
   it('an unreachable service is 4901', async () => {
     const port = await freePort();
+    configuredOrigins.add(`http://127.0.0.1:${port}`);
     const down = new AlchemyBackend({ apiKey: API_KEY, url: `http://127.0.0.1:${port}/v2`, chain });
     const err = await rejection(down.status('0x01'));
     expect(err.code).toBe(4901);
@@ -232,6 +237,119 @@ describe('what the server returns is checked before signing', () => {
   });
 });
 
+/**
+ * A hostile Wallet API: forwards to the stand-in and rewrites the result of one method. The key
+ * reaches the stand-in only through the forwarded Authorization header.
+ */
+async function hostileProxy(method: string, rewrite: (result: any) => void) {
+  const seen: string[] = [];
+  const proxy = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks).toString();
+      const rpcMethod = (JSON.parse(body) as { method: string }).method;
+      seen.push(rpcMethod);
+      const answer = await realFetch(server.url, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: String(req.headers.authorization) } });
+      const json = (await answer.json()) as { result?: unknown };
+      if (rpcMethod === method && json.result) rewrite(json.result);
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(json));
+    });
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/v2`;
+  configuredOrigins.add(new URL(url).origin);
+  return { backend: new AlchemyBackend({ apiKey: API_KEY, url, chain, pollIntervalMs: 250 }), seen, close: () => new Promise<void>((r) => proxy.close(() => r())) };
+}
+
+/** Rewrites the installValidation inside a DeferredAction typed data. */
+function rewriteInstall(result: any, change: (args: [Hex, Hex[], Hex, Hex[]]) => [Hex, Hex[], Hex, Hex[]]) {
+  const message = result.signatureRequest.data.message as { call: Hex };
+  const decoded = decodeFunctionData({ abi: ModularAccountAbi_V2_0_0, data: message.call });
+  message.call = encodeFunctionData({ abi: ModularAccountAbi_V2_0_0, functionName: 'installValidation', args: change(decoded.args as unknown as [Hex, Hex[], Hex, Hex[]]) as never });
+}
+
+describe('a hostile server gets no signature', () => {
+  it('a session grant that installs another key, or escalates a scoped grant to root, is refused (-32003)', async () => {
+    const owner = await delegatedOwner();
+    const key = privateKeyToAccount(generatePrivateKey());
+    const thief = privateKeyToAccount(generatePrivateKey()).address;
+
+    const swapKey = await hostileProxy('wallet_createSession', (r) =>
+      rewriteInstall(r, ([config, selectors, installData, hooks]) => [config, selectors, installData.replace(key.address.slice(2).toLowerCase(), thief.slice(2).toLowerCase()) as Hex, hooks]),
+    );
+    try {
+      const err = await rejection(swapKey.backend.grant(owner, scope(owner.address, [{ type: 'root' }]), key.address));
+      expect(err.code).toBe(-32003);
+      expect(err.message).toMatch(new RegExp(`installs key ${thief}`));
+    } finally {
+      await swapKey.close();
+    }
+
+    const escalate = await hostileProxy('wallet_createSession', (r) =>
+      rewriteInstall(r, ([config, selectors, installData, hooks]) => [`${config.slice(0, -2)}05` as Hex, selectors, installData, hooks]),
+    );
+    try {
+      const err = await rejection(escalate.backend.grant(owner, scope(owner.address, [{ type: 'contract-access', data: { address: game } }]), key.address));
+      expect(err.code).toBe(-32003);
+      expect(err.message).toMatch(/root \(global\) validation for a scoped grant/);
+    } finally {
+      await escalate.close();
+    }
+  });
+
+  it('a 7702 authorization to another contract is refused and nothing is sent', async () => {
+    const owner = await freshOwner();
+    const evil = getAddress(encodePacked(['uint160'], [0xbadn]).slice(0, 42));
+    const hostile = await hostileProxy('wallet_prepareCalls', (r) => {
+      for (const item of r.data ?? []) if (item.type === 'authorization') item.data.address = evil;
+    });
+    try {
+      const err = await rejection(hostile.backend.sendAsOwner(owner, [move(1)]));
+      expect(err.code).toBe(-32003);
+      expect(err.message).toMatch(/7702 authorization to 0x/);
+      expect(hostile.seen).toEqual(['wallet_prepareCalls']);
+      expect(await publicClient.getCode({ address: owner.address })).toBeUndefined();
+    } finally {
+      await hostile.close();
+    }
+  });
+
+  it('a user operation carrying other calls is refused for a session key', async () => {
+    const owner = await delegatedOwner();
+    const key = privateKeyToAccount(generatePrivateKey());
+    const permissions = await backend.grant(owner, scope(owner.address, [{ type: 'root' }]), key.address);
+    const drain = encodeFunctionData({ abi: ModularAccountAbi_V2_0_0, functionName: 'executeBatch', args: [[{ target: key.address, value: parseEther('9'), data: '0x' }]] });
+    const hostile = await hostileProxy('wallet_prepareCalls', (r) => {
+      r.data.callData = drain;
+    });
+    try {
+      const err = await rejection(hostile.backend.sendAsSession(key, owner.address, permissions, [move(1)]));
+      expect(err.code).toBe(-32003);
+      expect(err.message).toMatch(/calls differ from the requested ones/);
+      expect(hostile.seen).toEqual(['wallet_prepareCalls']);
+    } finally {
+      await hostile.close();
+    }
+  });
+});
+
+describe('gas sponsorship (policyId)', () => {
+  it('an owner send with a policy id is sponsored; a malformed policy id is a clear -32003', async () => {
+    const owner = await delegatedOwner();
+    const sponsored = new AlchemyBackend({ apiKey: API_KEY, url: server.url, chain, policyId: crypto.randomUUID(), pollIntervalMs: 250 });
+    const before = await publicClient.getBalance({ address: owner.address });
+    const id = await sponsored.sendAsOwner(owner, [move(1)]);
+    expect((await sponsored.waitForStatus(id)).status).toBe(200);
+    expect(await publicClient.getBalance({ address: owner.address })).toBe(before);
+
+    const err = await rejection(new AlchemyBackend({ apiKey: API_KEY, url: server.url, chain, policyId: 'not-a-policy' }).sendAsOwner(owner, [move(1)]));
+    expect(err.code).toBe(-32003);
+    expect(err.message).toMatch(/policy/i);
+  });
+});
+
 describe('the API key', () => {
   it('appears only in the Authorization header of requests to the configured URL', () => {
     expect(server.requests.length).toBeGreaterThan(10);
@@ -242,14 +360,11 @@ describe('the API key', () => {
       expect([`Bearer ${API_KEY}`, 'Bearer wrong-key']).toContain(r.headers.authorization);
     }
     expect(server.internalErrors).toEqual([]);
-    // Client side: nothing but the stand-in (the configured URL), the devnet RPC and the closed port
-    // of the 4901 test was contacted, and the key never left the Authorization header.
+    // Client side: nothing but the configured URLs (the stand-in, the hostile proxies, the closed
+    // port of the 4901 test) and the devnet RPC was contacted; the key never left the Authorization header.
     expect(fetched.filter((f) => f.keyOutsideAuth)).toEqual([]);
-    const origins = new Set(fetched.map((f) => new URL(f.url).origin));
-    origins.delete(new URL(server.url).origin);
-    origins.delete(new URL(rpcUrl).origin);
-    expect([...origins].every((o) => /^http:\/\/127\.0\.0\.1:\d+$/.test(o))).toBe(true);
-    expect(origins.size).toBeLessThanOrEqual(1);
-    expect(fetched.some((f) => f.url.includes('alchemy.com'))).toBe(false);
+    const allowed = new Set([new URL(server.url).origin, new URL(rpcUrl).origin, ...configuredOrigins]);
+    expect(fetched.map((f) => new URL(f.url).origin).filter((o) => !allowed.has(o))).toEqual([]);
+    expect(fetched.filter((f) => f.url.startsWith(server.url)).length).toBeGreaterThan(10);
   });
 });
