@@ -54,6 +54,17 @@ test.describe('sessions through the demo dApp', () => {
     expect(scoreAfter - scoreBefore).toBe(5n);
     await shoot(dapp, 'dapp-session-batch');
 
+    // wallet_showCallsStatus opens the wallet on its Activity tab with the bundle marked: signed by the session.
+    const batchId = await dapp.evaluate(() => (window as unknown as { __dapp: { state: { lastBatch: { id: string } } } }).__dapp.state.lastBatch.id);
+    const [activity] = await Promise.all([
+      context.waitForEvent('page', (p) => p.url().includes('popup.html?tab=activity')),
+      providerRequest(dapp, 'wallet_showCallsStatus', [batchId]),
+    ]);
+    await activity.setViewportSize({ width: 360, height: 600 });
+    await expect(activity.locator('.activity.highlight')).toHaveAttribute('data-signer', 'session');
+    await shoot(activity, 'activity-session-batch');
+    await activity.close();
+
     // Out of scope (DemoToken.mint): the owner is asked. Reject -> 4001; approve -> mined.
     const reject = await approvalWindow(context, () => dapp.click('#out-of-scope'));
     await expect(reject.getByTestId('approval-why')).toContainText(/not|session/i);

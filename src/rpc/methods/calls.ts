@@ -191,7 +191,8 @@ export const wallet_showCallsStatus = defineMethod({
   handler: async ([id], ctx) => {
     const bundle = await ctx.services.bundles.get(id);
     if (!bundle || bundle.origin !== ctx.origin) throw new UnknownBundleIdError();
-    await browser.windows.create({ url: browser.runtime.getURL('/popup.html'), type: 'popup', width: 380, height: 640 });
+    const url = (browser.runtime.getURL as (path: string) => string)(`/popup.html?tab=activity&bundle=${encodeURIComponent(bundle.id)}`);
+    await browser.windows.create({ url, type: 'popup', width: 380, height: 640 });
     return null;
   },
 });

@@ -6,7 +6,7 @@ import { callWallet } from '../wallet-api';
 
 type Bundle = Awaited<ReturnType<typeof callWallet<'activity.list'>>>[number];
 
-export function ActivityTab() {
+export function ActivityTab({ highlight }: { highlight?: string | null }) {
   const [bundles, setBundles] = useState<Bundle[] | null>(null);
   useEffect(() => {
     const load = () => void callWallet('activity.list').then(setBundles, () => setBundles([]));
@@ -19,7 +19,7 @@ export function ActivityTab() {
   return (
     <ul class="activity-list" data-testid="activity-list">
       {bundles.map((b) => (
-        <li key={b.id} class="card activity" data-testid="activity-item" data-signer={b.signer} data-state={b.state}>
+        <li key={b.id} class={`card activity${highlight && b.id.toLowerCase() === highlight.toLowerCase() ? ' highlight' : ''}`} data-testid="activity-item" data-signer={b.signer} data-state={b.state}>
           <div class="row">
             <strong>{b.origin.replace(/^https?:\/\//, '')}</strong>
             <span class={`pill ${b.signer === 'session' ? 'ok' : ''}`}>{b.signer === 'session' ? 'Session' : 'Owner'}</span>

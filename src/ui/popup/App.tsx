@@ -24,7 +24,9 @@ export function App() {
   const [networks, setNetworks] = useState<Networks | null>(null);
   const [status, setStatus] = useState<Status | null>(null);
   const [account, setAccount] = useState<AccountView | null>(null);
-  const [tab, setTab] = useState<Tab>('account');
+  // wallet_showCallsStatus opens this page on the Activity tab (?tab=activity&bundle=0x…).
+  const params = new URLSearchParams(location.search);
+  const [tab, setTab] = useState<Tab>(params.get('tab') === 'activity' ? 'activity' : 'account');
   const [error, setError] = useState<string | null>(null);
 
   const refresh = useCallback(async () => {
@@ -134,7 +136,7 @@ export function App() {
               </>
             )}
             {tab === 'sessions' && account && <SessionsTab chainId={account.chain.id} symbol={account.chain.nativeCurrency.symbol} />}
-            {tab === 'activity' && <ActivityTab />}
+            {tab === 'activity' && <ActivityTab highlight={params.get('bundle')} />}
             {tab === 'settings' && <Settings onChanged={refresh} />}
           </>
         )}
