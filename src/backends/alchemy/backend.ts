@@ -70,7 +70,7 @@ import {
   UnsupportedChainIdError,
   UnsupportedMethodError,
 } from '../../rpc/errors';
-import { guardedSigner, UnexpectedSignatureRequestError, type GuardedSigner, type SigningPolicy } from './guarded-signer';
+import { guardedSigner, UnexpectedSignatureRequestError, type SigningPolicy } from './guarded-signer';
 import { isRootGrant, toAlchemyGrant } from './permissions';
 
 /** Alchemy's chain-agnostic Wallet API endpoint (what alchemyWalletTransport uses without `url`). */
@@ -99,7 +99,7 @@ export interface AlchemyBackendOptions {
   waitTimeoutMs?: number;
 }
 
-/** What grant returns: the SDK's permissions capability, plus what it was granted for. */
+/** What grant returns: the SDK's permissions capability (`0x00 ‖ sessionId ‖ owner signature`), passed back to sendAsSession. */
 export interface AlchemyPermissions {
   context: Hex;
 }
@@ -267,7 +267,7 @@ export class AlchemyBackend {
     });
   }
 
-  /** Checks a wallet_prepareCalls answer; returns what may be signed for it. Exported for tests via the class. */
+  /** Checks a wallet_prepareCalls answer for `account` and `calls`; returns what may then be signed. Throws -32003 otherwise. */
   async verifyPrepared(prepared: PreparedCalls, account: Address, calls: SessionCall[]): Promise<SigningPolicy> {
     const items = prepared.type === 'array' ? prepared.data : [prepared];
     const policy: SigningPolicy = { messages: [] };
