@@ -10,10 +10,14 @@ async function tabs(): Promise<Record<string, string>> {
   return ((await browser.storage.session.get(TABS_KEY))[TABS_KEY] as Record<string, string> | undefined) ?? {};
 }
 
+// What this worker already recorded, so a busy page does not cost a storage read per request.
+const recorded = new Map<number, string>();
+
 export async function rememberTab(tabId: number | undefined, origin: string): Promise<void> {
-  if (tabId === undefined || tabId < 0) return;
+  if (tabId === undefined || tabId < 0 || recorded.get(tabId) === origin) return;
   const known = await tabs();
   if (known[tabId] !== origin) await browser.storage.session.set({ [TABS_KEY]: { ...known, [tabId]: origin } });
+  recorded.set(tabId, origin);
 }
 
 /** Sends an event to every remembered tab whose origin passes `to` (all tabs by default). */
@@ -36,4 +40,5 @@ export async function broadcast(event: ProviderEventName, data: unknown | ((orig
     }),
   );
   await browser.storage.session.set({ [TABS_KEY]: alive });
+  for (const tabId of [...recorded.keys()]) if (!(String(tabId) in alive)) recorded.delete(tabId);
 }

@@ -44,12 +44,28 @@ export function validateCustomChain(input: CustomChainInput): ChainConfig {
 }
 
 export class Networks {
-  async list(): Promise<ChainConfig[]> {
-    const got = await browser.storage.local.get([KEYS.custom, KEYS.rpcOverrides]);
+  // Read on every dApp request: kept in memory, dropped whenever the stored networks change (from
+  // this worker or any other extension page).
+  private cached: { list: ChainConfig[]; currentId: number | undefined } | null = null;
+
+  constructor() {
+    browser.storage.onChanged.addListener((changes, area) => {
+      if (area === 'local' && Object.keys(changes).some((k) => k.startsWith('network.'))) this.cached = null;
+    });
+  }
+
+  private async snapshot(): Promise<{ list: ChainConfig[]; currentId: number | undefined }> {
+    if (this.cached) return this.cached;
+    const got = await browser.storage.local.get([KEYS.custom, KEYS.rpcOverrides, KEYS.current]);
     const custom = (got[KEYS.custom] as ChainConfig[] | undefined) ?? [];
     const overrides = (got[KEYS.rpcOverrides] as Record<string, string> | undefined) ?? {};
     const builtIn = builtInChains.map((c) => (overrides[c.id] ? { ...c, rpcUrl: overrides[c.id]! } : c));
-    return [...builtIn, ...custom.filter((c) => !builtIn.some((b) => b.id === c.id))];
+    this.cached = { list: [...builtIn, ...custom.filter((c) => !builtIn.some((b) => b.id === c.id))], currentId: got[KEYS.current] as number | undefined };
+    return this.cached;
+  }
+
+  async list(): Promise<ChainConfig[]> {
+    return (await this.snapshot()).list;
   }
 
   async byId(chainId: number): Promise<ChainConfig | undefined> {
@@ -57,9 +73,8 @@ export class Networks {
   }
 
   async current(): Promise<ChainConfig> {
-    const id = (await browser.storage.local.get(KEYS.current))[KEYS.current] as number | undefined;
-    const chains = await this.list();
-    return chains.find((c) => c.id === (id ?? DEFAULT_CHAIN_ID)) ?? chains[0]!;
+    const { list, currentId } = await this.snapshot();
+    return list.find((c) => c.id === (currentId ?? DEFAULT_CHAIN_ID)) ?? list[0]!;
   }
 
   /** Switches the wallet's network. 4902 for a chain the wallet does not know. */
@@ -68,6 +83,7 @@ export class Networks {
     if (!chain) throw new UnrecognizedChainError(`Chain ${chainId} is not known to the wallet. Add it first.`);
     const previous = await this.current();
     await browser.storage.local.set({ [KEYS.current]: chainId });
+    this.cached = null;
     return { chain, changed: previous.id !== chainId };
   }
 
@@ -78,6 +94,7 @@ export class Networks {
     }
     const custom = ((await browser.storage.local.get(KEYS.custom))[KEYS.custom] as ChainConfig[] | undefined) ?? [];
     await browser.storage.local.set({ [KEYS.custom]: [...custom.filter((c) => c.id !== chain.id), chain] });
+    this.cached = null;
     return chain;
   }
 
@@ -88,9 +105,11 @@ export class Networks {
       const chain = custom.find((c) => c.id === chainId);
       if (!chain) throw new UnrecognizedChainError();
       await browser.storage.local.set({ [KEYS.custom]: custom.map((c) => (c.id === chainId ? { ...c, rpcUrl: url } : c)) });
+      this.cached = null;
       return;
     }
     const overrides = ((await browser.storage.local.get(KEYS.rpcOverrides))[KEYS.rpcOverrides] as Record<string, string> | undefined) ?? {};
     await browser.storage.local.set({ [KEYS.rpcOverrides]: { ...overrides, [chainId]: url } });
+    this.cached = null;
   }
 }

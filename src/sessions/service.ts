@@ -208,8 +208,13 @@ export class Sessions {
   private async check(chain: ChainConfig, s: SessionRecord, calls: BundleCall[]): Promise<{ covered: true } | { covered: false; reason: string }> {
     if (!s.sealedKey) return { covered: false, reason: 'the session key was deleted' };
     const scope = deserializeScope(s.scope);
-    const usage = await this.usage(chain, s, scope);
-    return covers(scope, toSessionCalls(calls), await this.withInFlight(chain, s, scope, usage), { chainId: chain.id, origin: s.origin });
+    const pending = this.inFlight.get(s.id);
+    // Both reads start together, so the batching transport sends them in one HTTP request.
+    const [usage, mined] = await Promise.all([
+      this.usage(chain, s, scope),
+      pending?.length ? this.client(chain).getTransactionCount({ address: s.sessionAddress, blockTag: 'latest' }) : Promise.resolve(0),
+    ]);
+    return covers(scope, toSessionCalls(calls), this.withInFlight(s, scope, usage, mined), { chainId: chain.id, origin: s.origin });
   }
 
   private usage(chain: ChainConfig, s: SessionRecord, scope: SessionScope): Promise<SessionUsage> {
@@ -217,14 +222,14 @@ export class Sessions {
   }
 
   /**
-   * Adds what this worker sent through the session and the chain has not mined yet: the usage read
-   * from the latest block does not include it, and counting it is what keeps concurrent requests
-   * within the allowances on a chain that does not mine at once.
+   * Adds what this worker sent through the session and the chain has not mined yet (nonces at or
+   * above `mined`, the key's mined transaction count): the usage read from the latest block does
+   * not include it, and counting it is what keeps concurrent requests within the allowances on a
+   * chain that does not mine at once.
    */
-  private async withInFlight(chain: ChainConfig, s: SessionRecord, scope: SessionScope, usage: SessionUsage): Promise<SessionUsage> {
+  private withInFlight(s: SessionRecord, scope: SessionScope, usage: SessionUsage, mined: number): SessionUsage {
     const pending = this.inFlight.get(s.id);
     if (!pending?.length) return usage;
-    const mined = await this.client(chain).getTransactionCount({ address: s.sessionAddress, blockTag: 'latest' });
     const still = pending.filter((p) => p.nonce >= mined);
     this.inFlight.set(s.id, still);
     const out: SessionUsage = { ...usage, erc20Spent: { ...usage.erc20Spent } };
@@ -416,7 +421,17 @@ export class Sessions {
     return f;
   }
 
+  private readonly clients = new Map<string, PublicClient>();
+
   private client(chain: ChainConfig): PublicClient {
+    const cached = this.clients.get(`${chain.id}|${chain.rpcUrl}`);
+    if (cached) return cached;
+    const client = this.newClient(chain);
+    this.clients.set(`${chain.id}|${chain.rpcUrl}`, client);
+    return client;
+  }
+
+  private newClient(chain: ChainConfig): PublicClient {
     // JSON-RPC batching: the usage read's parallel eth_calls travel in one HTTP request.
     return createPublicClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0, batch: { wait: 0 } }), pollingInterval: 250 });
   }
