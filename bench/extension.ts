@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from '@playwright/test';
-import { DAPP_SRC_DIR } from '../scripts/dapp';
+import { buildDapp } from '../scripts/dapp';
+import type { PageAnswer } from '../scripts/lib/page';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BENCH_OUT_DIR = path.join(ROOT, '.output', 'bench');
@@ -35,20 +36,9 @@ export async function buildExtension(rpcUrl: string): Promise<string> {
  * The demo dApp built as scripts/dapp.ts buildDapp() builds it, but into .output/bench/dapp, so a
  * benchmark never rewrites the .output/dapp that an e2e run may be serving at the same time.
  */
-export async function buildBenchDapp(): Promise<string> {
-  const outDir = path.join(BENCH_OUT_DIR, 'dapp');
-  const { build } = await import('vite');
-  await build({
-    root: DAPP_SRC_DIR,
-    base: './',
-    configFile: false,
-    envDir: false,
-    publicDir: false,
-    logLevel: 'error',
-    clearScreen: false,
-    build: { outDir, emptyOutDir: true, target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 2000, reportCompressedSize: false },
-  });
-  return outDir;
+/** The dApp built into .output/bench/dapp, so the bench never rewrites the .output/dapp an e2e run may be serving. */
+export function buildBenchDapp(): Promise<string> {
+  return buildDapp(path.join(BENCH_OUT_DIR, 'dapp'));
 }
 
 /** Imports `secret` as the owner through the popup's onboarding, then closes the popup (it polls the worker). */
@@ -68,23 +58,7 @@ export async function importOwner(context: BrowserContext, extensionId: string, 
   }
 }
 
-export type PageAnswer<T = unknown> = { result: T; error?: undefined } | { result?: undefined; error: { code?: number; message?: string } };
-
-/** window.ethereum.request from the page; { result } or { error: { code, message } }. */
-export function providerRequest<T = unknown>(page: Page, method: string, params?: unknown): Promise<PageAnswer<T>> {
-  return page.evaluate(
-    async ([m, p]) => {
-      try {
-        const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
-        return { result: await eth.request(p === undefined ? { method: m } : { method: m, params: p }) };
-      } catch (e) {
-        const err = e as { code?: number; message?: string };
-        return { error: { code: err.code, message: err.message } };
-      }
-    },
-    [method, params] as const,
-  ) as Promise<PageAnswer<T>>;
-}
+export { providerRequest, type PageAnswer } from '../scripts/lib/page';
 
 export function resultOf<T>(answer: PageAnswer<T>, what: string): T {
   if (answer.error) throw new Error(`${what}: ${answer.error.code} ${answer.error.message}`);

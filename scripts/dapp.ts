@@ -17,8 +17,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DAPP_SRC_DIR = path.join(ROOT, 'dapp');
 export const DAPP_OUT_DIR = path.join(ROOT, '.output', 'dapp');
 
-/** Builds dapp/ with Vite into .output/dapp and returns that directory. */
-export async function buildDapp(): Promise<string> {
+/** Builds dapp/ with Vite into `outDir` (default .output/dapp) and returns that directory. */
+export async function buildDapp(outDir: string = DAPP_OUT_DIR): Promise<string> {
   const { build } = await import('vite');
   await build({
     root: DAPP_SRC_DIR,
@@ -29,7 +29,7 @@ export async function buildDapp(): Promise<string> {
     logLevel: 'warn',
     clearScreen: false,
     build: {
-      outDir: DAPP_OUT_DIR,
+      outDir,
       emptyOutDir: true,
       target: 'es2022',
       sourcemap: true,
@@ -38,7 +38,7 @@ export async function buildDapp(): Promise<string> {
       reportCompressedSize: false,
     },
   });
-  return DAPP_OUT_DIR;
+  return outDir;
 }
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -67,20 +67,6 @@ export const test = base.extend<WalletFixtures>({
 
 
 
-/** Calls the page's window.ethereum and returns { result } or { error: { code, message } }. */
-export async function providerRequest(page: Page, method: string, params?: unknown) {
-  return page.evaluate(
-    async ([m, p]) => {
-      try {
-        const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
-        return { result: await eth.request(p === undefined ? { method: m } : { method: m, params: p }) };
-      } catch (e) {
-        const err = e as { code?: number; message?: string };
-        return { error: { code: err.code, message: err.message } };
-      }
-    },
-    [method, params] as const,
-  );
-}
+export { providerRequest } from '../../scripts/lib/page';
 
 export const expect = test.expect;
