@@ -1,6 +1,6 @@
 // Fixed facts about the local devnet. Browser-safe (no node imports): the extension and the demo
 // dApp may import this next to devnet/deployment.json.
-import { defineChain, type Address, type Hex } from 'viem';
+import { createPublicClient, createTestClient, createWalletClient, defineChain, http, type Address, type Hex } from 'viem';
 
 /** Anvil's default chain id; the devnet always runs with `--chain-id 31337`. */
 export const DEVNET_CHAIN_ID = 31337;
@@ -76,4 +76,19 @@ export function devnetChain(rpcUrl: string) {
     rpcUrls: { default: { http: [rpcUrl] } },
     testnet: true,
   });
+}
+
+/**
+ * Clients for the devnet scripts. The wallet client is a JSON-RPC account: anvil signs for its
+ * unlocked dev account #0 and assigns the nonce itself, so concurrent deploys and faucet calls
+ * (button clicks, scripts, tests) cannot collide on nonces.
+ */
+export function devnetClients(rpcUrl: string) {
+  const chain = devnetChain(rpcUrl);
+  const transport = http(rpcUrl);
+  return {
+    publicClient: createPublicClient({ chain, transport, pollingInterval: 20 }),
+    walletClient: createWalletClient({ chain, transport, account: DEVNET_DEPLOYER.address }),
+    testClient: createTestClient({ chain, transport, mode: 'anvil' }),
+  };
 }

@@ -13,17 +13,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as frameworkBytecode from '@metamask/delegation-abis/bytecode';
-import {
-  concat,
-  createPublicClient,
-  createWalletClient,
-  encodeAbiParameters,
-  getContractAddress,
-  http,
-  type Address,
-  type Hex,
-} from 'viem';
-import { CREATE2_DEPLOYER, DEMO_OWNER, DEMO_OWNER_FUNDS, DEVNET_CHAIN_ID, DEVNET_DEPLOYER, DEVNET_SALT, devnetChain } from './constants';
+import { concat, encodeAbiParameters, getContractAddress, type Address, type Hex } from 'viem';
+import { CREATE2_DEPLOYER, DEMO_OWNER, DEMO_OWNER_FUNDS, DEVNET_CHAIN_ID, DEVNET_DEPLOYER, DEVNET_SALT, devnetClients } from './constants';
 import artifactsJson from './contracts/artifacts.json' with { type: 'json' };
 import {
   CAVEAT_ENFORCER_NAMES,
@@ -134,15 +125,7 @@ export interface DeployReport {
   ms: number;
 }
 
-function clients(rpcUrl: string) {
-  const chain = devnetChain(rpcUrl);
-  const transport = http(rpcUrl);
-  return {
-    publicClient: createPublicClient({ chain, transport, pollingInterval: 20 }),
-    // JSON-RPC account: anvil signs for its unlocked dev account #0 and picks nonces itself.
-    walletClient: createWalletClient({ chain, transport, account: DEVNET_DEPLOYER.address }),
-  };
-}
+const clients = devnetClients;
 
 async function codePresence(rpcUrl: string, addresses: readonly Address[]): Promise<boolean[]> {
   const { publicClient } = clients(rpcUrl);

@@ -1,9 +1,9 @@
 // Devnet faucet: gives any address test ETH and DEMO. Browser-safe (viem only), so the wallet's
 // "get test funds" button can call it directly against the devnet RPC.
 // Works only on the devnet: it relies on `anvil_setBalance` and on anvil's unlocked dev accounts.
-import { createPublicClient, createTestClient, createWalletClient, getAddress, http, type Address } from 'viem';
+import { getAddress, type Address } from 'viem';
 import { DemoTokenAbi } from './contracts/abis';
-import { DEVNET_DEPLOYER, devnetChain } from './constants';
+import { DEVNET_DEPLOYER, devnetClients } from './constants';
 import deploymentJson from './deployment.json' with { type: 'json' };
 
 export interface FundAmounts {
@@ -23,17 +23,7 @@ export interface Balances {
   demo: bigint;
 }
 
-function clients(rpcUrl: string) {
-  const chain = devnetChain(rpcUrl);
-  const transport = http(rpcUrl);
-  return {
-    publicClient: createPublicClient({ chain, transport, pollingInterval: 20 }),
-    // A JSON-RPC account: anvil signs for its unlocked dev account and assigns the nonce itself, so
-    // concurrent faucet calls (button clicks, scripts, tests) cannot collide on nonces.
-    walletClient: createWalletClient({ chain, transport, account: DEVNET_DEPLOYER.address }),
-    testClient: createTestClient({ chain, transport, mode: 'anvil' }),
-  };
-}
+const clients = devnetClients;
 
 async function balances(rpcUrl: string, address: Address, demoToken: Address): Promise<Balances> {
   const { publicClient } = clients(rpcUrl);
