@@ -4,6 +4,8 @@ import { test as base, expect as baseExpect, type BrowserContext, type Page, typ
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Hex } from 'viem';
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { launchWithExtension } from '../../scripts/lib/chromium';
 import { E2E_DAPP_PORT, E2E_DAPP_PORT_2, E2E_DEVNET_PORT, E2E_EXTENSION_DIR, SCREENSHOT_DIR } from '../../scripts/lib/test-env';
 
@@ -15,6 +17,8 @@ export interface WalletFixtures {
   dappUrl2: string;
   rpcUrl: string;
   openPopup: () => Promise<Page>;
+  /** A fresh owner key, the wallet popup and the demo dApp open in tabs (nothing imported yet). */
+  fresh: { key: Hex; owner: PrivateKeyAccount; popup: Page; dapp: Page };
   shoot: (page: Page, name: string) => Promise<string>;
 }
 
@@ -48,6 +52,13 @@ export const test = base.extend<WalletFixtures>({
       await page.goto(`chrome-extension://${extensionId}/popup.html`);
       return page;
     });
+  },
+  fresh: async ({ context, openPopup, dappUrl }, use) => {
+    const key = generatePrivateKey();
+    const popup = await openPopup();
+    const dapp = await context.newPage();
+    await dapp.goto(dappUrl);
+    await use({ key, owner: privateKeyToAccount(key), popup, dapp });
   },
   // eslint-disable-next-line no-empty-pattern
   shoot: async ({}, use) => {

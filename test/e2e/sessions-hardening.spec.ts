@@ -1,5 +1,4 @@
 import { encodeFunctionData, numberToHex, type Hex } from 'viem';
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import deployment from '../../devnet/deployment.json' with { type: 'json' };
 import { expect, providerRequest, test } from './fixtures';
 import { approvalWindow, decide, gameScore, ownerWithSession, watchServiceWorker } from './helpers';
@@ -11,12 +10,8 @@ const moveCall = (direction: number) => ({
 });
 
 test.describe('session hardening', () => {
-  test('another origin cannot use the session, even naming its context or forging origin fields', async ({ context, openPopup, dappUrl, dappUrl2, rpcUrl }) => {
-    const key = generatePrivateKey();
-    const owner = privateKeyToAccount(key);
-    const popup = await openPopup();
-    const dapp = await context.newPage();
-    await dapp.goto(dappUrl);
+  test('another origin cannot use the session, even naming its context or forging origin fields', async ({ context, fresh, dappUrl, dappUrl2, rpcUrl }) => {
+    const { key, owner, popup, dapp } = fresh;
     const sessionContext = await ownerWithSession(context, popup, dapp, key);
 
     const evil = await context.newPage();
@@ -65,13 +60,9 @@ test.describe('session hardening', () => {
     expect(await gameScore(rpcUrl, GAME, owner.address)).toBe(before);
   });
 
-  test('the worker stopped in the middle of session calls: each completes exactly once', async ({ context, openPopup, dappUrl, rpcUrl }) => {
+  test('the worker stopped in the middle of session calls: each completes exactly once', async ({ context, fresh, rpcUrl }) => {
     test.setTimeout(120_000);
-    const key = generatePrivateKey();
-    const owner = privateKeyToAccount(key);
-    const popup = await openPopup();
-    const dapp = await context.newPage();
-    await dapp.goto(dappUrl);
+    const { key, owner, popup, dapp } = fresh;
     const sessionContext = await ownerWithSession(context, popup, dapp, key);
     const worker = await watchServiceWorker(context, popup);
 

@@ -1,5 +1,4 @@
 import { encodeFunctionData, type Hex } from 'viem';
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import deployment from '../../devnet/deployment.json' with { type: 'json' };
 import { expect, providerRequest, test } from './fixtures';
 import { approvalWindow, connectedOwner, decide, gameScore, grantMoveFromPopup, publicClient } from './helpers';
@@ -15,13 +14,9 @@ test.afterEach(async () => {
 });
 
 test.describe('sessions from the popup', () => {
-  test('grant in the popup, countdown, used by the site without a popup, revoke disables it on chain', async ({ context, openPopup, dappUrl, rpcUrl, shoot }) => {
+  test('grant in the popup, countdown, used by the site without a popup, revoke disables it on chain', async ({ context, fresh, dappUrl, rpcUrl, shoot }) => {
     test.setTimeout(120_000);
-    const key = generatePrivateKey();
-    const owner = privateKeyToAccount(key);
-    const popup = await openPopup();
-    const dapp = await context.newPage();
-    await dapp.goto(dappUrl);
+    const { key, owner, popup, dapp } = fresh;
     await connectedOwner(context, popup, dapp, key);
     await grantMoveFromPopup(popup, new URL(dappUrl).origin, { callLimit: 10 });
     await shoot(popup, 'sessions-grant-form');
@@ -55,13 +50,9 @@ test.describe('sessions from the popup', () => {
     await shoot(popup, 'sessions-popup-revoked');
   });
 
-  test('after the chain passes the expiry, calls need the owner again and the session shows as expired', async ({ context, openPopup, dappUrl, rpcUrl }) => {
+  test('after the chain passes the expiry, calls need the owner again and the session shows as expired', async ({ context, fresh, dappUrl, rpcUrl }) => {
     test.setTimeout(120_000);
-    const key = generatePrivateKey();
-    const owner = privateKeyToAccount(key);
-    const popup = await openPopup();
-    const dapp = await context.newPage();
-    await dapp.goto(dappUrl);
+    const { key, owner, popup, dapp } = fresh;
     await connectedOwner(context, popup, dapp, key);
     await grantMoveFromPopup(popup, new URL(dappUrl).origin);
     await popup.getByTestId('grant-submit').click();

@@ -1,5 +1,4 @@
 import type { Page } from '@playwright/test';
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import deployment from '../../devnet/deployment.json' with { type: 'json' };
 import { expect, providerRequest, test } from './fixtures';
 import { approvalWindow, connectedOwner, decide, gameScore, publicClient } from './helpers';
@@ -16,14 +15,10 @@ function countApprovalWindows(page: Page) {
 }
 
 test.describe('sessions through the demo dApp', () => {
-  test('grant via ERC-7715, five batched calls with no popup, out-of-scope needs the owner, revoke brings the popup back', async ({ context, openPopup, dappUrl, rpcUrl, shoot, serviceWorker }) => {
+  test('grant via ERC-7715, five batched calls with no popup, out-of-scope needs the owner, revoke brings the popup back', async ({ context, fresh, rpcUrl, shoot, serviceWorker }) => {
     serviceWorker.on('console', (m) => console.log('[sw]', m.text()));
     test.setTimeout(120_000);
-    const key = generatePrivateKey();
-    const owner = privateKeyToAccount(key);
-    const popup = await openPopup();
-    const dapp = await context.newPage();
-    await dapp.goto(dappUrl);
+    const { key, owner, popup, dapp } = fresh;
     await connectedOwner(context, popup, dapp, key);
     await expect(dapp.locator('#account')).toContainText(owner.address);
 
