@@ -6,6 +6,7 @@ import { Connections } from '../connections/connections';
 import { Vault } from '../vault/vault';
 import { Bundles } from '../calls/bundles';
 import { Sessions } from '../sessions/service';
+import { Backends } from '../backends/choice';
 
 export interface Services {
   vault: Vault;
@@ -14,10 +15,12 @@ export interface Services {
   connections: Connections;
   bundles: Bundles;
   sessions: Sessions;
+  backends: Backends;
 }
 
 export function createServices(): Services {
   const vault = new Vault();
   const bundles = new Bundles();
-  return { vault, networks: new Networks(), approvals: new Approvals(), connections: new Connections(), bundles, sessions: new Sessions({ vault, bundles }) };
+  const backends = new Backends();
+  return { vault, networks: new Networks(), approvals: new Approvals(), connections: new Connections(), bundles, backends, sessions: new Sessions({ vault, bundles, backends }) };
 }

@@ -8,7 +8,7 @@ import { chainIdHex } from '../chains/registry';
 import { chainNow } from '../chains/clock';
 import { fundOnDevnet } from '../chains/devnet-faucet';
 import { httpChainRpc } from '../rpc/chain-rpc';
-import { toRpcErrorPayload, UnauthorizedError, InvalidParamsError, InvalidRequestError, type RpcErrorPayload } from '../rpc/errors';
+import { toRpcErrorPayload, UnauthorizedError, InvalidParamsError, InvalidRequestError, TransactionRejectedError, type RpcErrorPayload } from '../rpc/errors';
 import { parseParams, z } from '../rpc/schema';
 import { parseOwnerSecret } from '../vault/owner-secret';
 import { parseSessionScope } from '../permissions/validate';
@@ -39,7 +39,8 @@ function define<S extends z.ZodMiniType, R>(params: S, run: (p: z.infer<S>, s: S
 export const walletApiHandlers = {
   status: define(none, async (_p, s) => {
     const chain = await s.networks.current();
-    return readWalletStatus(chain, httpChainRpc(chain.rpcUrl));
+    const [status, backend] = await Promise.all([readWalletStatus(chain, httpChainRpc(chain.rpcUrl)), s.backends.view(chain)]);
+    return { ...status, backend };
   }),
 
   'vault.state': define(none, (_p, s) => s.vault.state()),
@@ -77,15 +78,27 @@ export const walletApiHandlers = {
     const chain = await s.networks.current();
     return { chain, account: await readAccount(chain, address) };
   }),
-  'account.upgrade': define(none, async (_p, s) => ({ hash: await setDelegation(await s.networks.current(), await s.vault.ownerAccount(), 'framework') })),
+  'account.upgrade': define(none, async (_p, s) => {
+    const chain = await s.networks.current();
+    const alchemy = await s.backends.alchemyFor(chain);
+    if (!alchemy) return { hash: await setDelegation(chain, await s.vault.ownerAccount(), 'framework') };
+    // Alchemy: an empty batch as the owner, with the 7702 authorization Alchemy prepares; waits for it.
+    const done = await alchemy.delegate(await s.vault.ownerAccount());
+    const hash = done?.status.receipts?.[0]?.transactionHash;
+    if (!hash) throw new InvalidRequestError('The account is already upgraded.');
+    return { hash };
+  }),
   'account.undelegate': define(none, async (_p, s) => ({ hash: await setDelegation(await s.networks.current(), await s.vault.ownerAccount(), 'none') })),
-  'account.send': define(z.object({ to: addressParam, value: weiString, data: hexData }), async (p, s) => ({
-    hash: await sendOwnerCall(await s.networks.current(), await s.vault.ownerAccount(), {
-      to: getAddress(p.to),
-      value: BigInt(p.value),
-      data: p.data as Hex,
-    }),
-  })),
+  'account.send': define(z.object({ to: addressParam, value: weiString, data: hexData }), async (p, s) => {
+    const chain = await s.networks.current();
+    const call = { to: getAddress(p.to), value: BigInt(p.value), data: p.data as Hex };
+    const alchemy = await s.backends.alchemyFor(chain);
+    if (!alchemy) return { hash: await sendOwnerCall(chain, await s.vault.ownerAccount(), call) };
+    const status = await alchemy.waitForStatus(await alchemy.sendAsOwner(await s.vault.ownerAccount(), [call]));
+    const hash = status.receipts?.[status.receipts.length - 1]?.transactionHash;
+    if (!hash) throw new TransactionRejectedError(`Alchemy did not put the call on chain (status ${status.status}).`);
+    return { hash };
+  }),
   'account.fundOnDevnet': define(none, async (_p, s) => {
     const address = await s.vault.ownerAddress();
     if (!address) throw new UnauthorizedError('There is no wallet yet.');
@@ -136,6 +149,24 @@ export const walletApiHandlers = {
   'approval.list': define(z.object({ origin: z.optional(z.string()) }), async (p, s) => s.approvals.list(p.origin)),
   'approval.resolve': define(z.object({ id: z.string(), approved: z.boolean(), edits: z.optional(z.unknown()) }), async (p, s) => {
     await s.approvals.resolve(p.id, p.approved ? { approved: true, edits: p.edits } : { approved: false });
+    return null;
+  }),
+
+  'backend.view': define(none, async (_p, s) => s.backends.view(await s.networks.current())),
+  'backend.useDelegation': define(none, async (_p, s) => {
+    await s.backends.useDelegation((await s.networks.current()).id);
+    return s.backends.view(await s.networks.current());
+  }),
+  'backend.useAlchemy': define(
+    z.object({ apiKey: z.optional(z.string().check(z.maxLength(200))), url: z.optional(z.string().check(z.maxLength(500))), policyId: z.optional(z.string().check(z.maxLength(100))) }),
+    async (p, s) => {
+      const chain = await s.networks.current();
+      await s.backends.useAlchemy(chain, p);
+      return s.backends.view(chain);
+    },
+  ),
+  'backend.forgetApiKey': define(none, async (_p, s) => {
+    await s.backends.apiKeys.clear();
     return null;
   }),
 

@@ -11,6 +11,7 @@
 import { browser } from 'wxt/browser';
 import type { Address, Hex } from 'viem';
 import { keccak256, toHex } from 'viem';
+import type { SignedCalls } from '../backends/alchemy/backend';
 import { KeyedMutex } from './mutex';
 
 const INDEX = 'bundles.index';
@@ -37,6 +38,9 @@ export interface CallBundle {
   /** Signed before broadcast; kept so a retry rebroadcasts instead of signing again. */
   rawTransactions: Hex[];
   txHashes: Hex[];
+  /** Alchemy backend: the signed payload (stored before it is sent) and Alchemy's call id. */
+  alchemySigned?: SignedCalls;
+  alchemyId?: Hex;
   /** 'failed' = refused before reaching the chain (the reason says why). */
   state: 'preparing' | 'submitted' | 'failed';
   error?: string;

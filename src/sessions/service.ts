@@ -4,7 +4,7 @@
 // checked off chain against the chain's own record of what was used (covers + readSessionUsage);
 // the chain's check is the backstop, never the only check.
 import { browser } from 'wxt/browser';
-import { createPublicClient, createWalletClient, http, isAddressEqual, parseEther, parseTransaction, type Address, type Hex, type PublicClient } from 'viem';
+import { createPublicClient, createWalletClient, http, isAddressEqual, keccak256, parseEther, parseTransaction, type Address, type Hex, type LocalAccount, type PublicClient } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { erc20TransferAmount, isErc20Transfer } from '../permissions/match';
 import { readAccount, setDelegation } from '../account/owner-actions';
@@ -18,7 +18,12 @@ import { frameworkFor, type FrameworkDeployment } from '../chains/deployments';
 import { toViemChain, type ChainConfig } from '../chains/registry';
 import { deserializeScope, serializeScope, type SerializedSessionScope } from '../permissions/serialize';
 import type { SessionCall, SessionScope, SessionUsage } from '../permissions/types';
-import { ResourceUnavailableError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
+import { chainNow } from '../chains/clock';
+import { toAlchemyGrant } from '../backends/alchemy/permissions';
+import type { AlchemyBackend } from '../backends/alchemy/backend';
+import type { Backends } from '../backends/choice';
+import { sendAlchemyBundle } from '../calls/alchemy';
+import { InternalError, ResourceUnavailableError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
 import type { RequestContext } from '../rpc/method';
 import type { Vault } from '../vault/vault';
 import { SessionKeyVault, type SealedKey } from './key-store';
@@ -40,7 +45,17 @@ export interface SessionRecord {
   /** null once the session ended and its stipend went back: the key is deleted. */
   sealedKey: SealedKey | null;
   scope: SerializedSessionScope;
-  delegation: Omit<Delegation, 'salt'> & { salt: string };
+  /** Delegation backend: the owner's signed delegation to the key (absent for Alchemy sessions). */
+  delegation?: Omit<Delegation, 'salt'> & { salt: string };
+  /** Absent: the delegation backend. */
+  backend?: 'alchemy';
+  /**
+   * Alchemy backend: the permissions context Alchemy issued (`0x00 ‖ session id ‖ owner signature`,
+   * never shown to the dApp, which gets `id`), and what the wallet has sent through the session:
+   * Alchemy keeps its own count but does not publish it, so the wallet's off-chain check counts
+   * here, booked before each send and given back if the send is refused.
+   */
+  alchemy?: { context: Hex; spent: AlchemySpent };
   stipend: string;
   createdAt: number;
   status: SessionStatus;
@@ -58,7 +73,29 @@ export interface SessionView extends SessionRecord {
   chainNow: number | null;
 }
 
-const toDelegation = (d: SessionRecord['delegation']): Delegation => ({ ...d, salt: BigInt(d.salt) });
+export interface AlchemySpent {
+  native: string;
+  erc20: Record<string, string>;
+  calls: number;
+}
+
+function toDelegation(s: SessionRecord): Delegation {
+  if (!s.delegation) throw new InternalError('This session has no delegation (it is not a delegation-backend session).');
+  return { ...s.delegation, salt: BigInt(s.delegation.salt) };
+}
+
+/** Adds (sign 1) or takes back (sign -1) what `calls` spend to an Alchemy session's count. */
+function bookSpend(spent: AlchemySpent, scope: SessionScope, calls: SessionCall[], sign: 1n | -1n): AlchemySpent {
+  const out: AlchemySpent = { native: spent.native, erc20: { ...spent.erc20 }, calls: spent.calls + Number(sign) * calls.length };
+  const tokens = scope.permissions.flatMap((p) => (p.type === 'erc20-token-transfer' ? [p.data.address] : []));
+  out.native = (BigInt(out.native) + sign * calls.reduce((sum, c) => sum + c.value, 0n)).toString();
+  for (const call of calls) {
+    for (const token of tokens) {
+      if (isErc20Transfer(call, token)) out.erc20[token] = (BigInt(out.erc20[token] ?? '0') + sign * erc20TransferAmount(call.data)).toString();
+    }
+  }
+  return out;
+}
 
 
 export class Sessions {
@@ -67,7 +104,7 @@ export class Sessions {
   private readonly inFlight = new Map<string, { nonce: number; calls: SessionCall[] }[]>();
   readonly keys: SessionKeyVault;
 
-  constructor(private readonly deps: { vault: Vault; bundles: Bundles; keys?: SessionKeyVault }) {
+  constructor(private readonly deps: { vault: Vault; bundles: Bundles; backends?: Backends; keys?: SessionKeyVault }) {
     this.keys = deps.keys ?? new SessionKeyVault();
   }
 
@@ -98,6 +135,8 @@ export class Sessions {
    * delegation with the owner key, and funds the key's gas stipend from the owner.
    */
   async grant(chain: ChainConfig, origin: string, scope: SessionScope): Promise<SessionRecord> {
+    const alchemy = await this.alchemy(chain);
+    if (alchemy) return this.grantOnAlchemy(alchemy, chain, origin, scope);
     const framework = this.framework(chain);
     const owner = await this.deps.vault.ownerAccount();
     if (!isAddressEqual(owner.address, scope.account)) throw new UnauthorizedError('The session is not for the wallet account.');
@@ -143,6 +182,48 @@ export class Sessions {
       throw error instanceof RpcError ? error : new TransactionRejectedError(`Funding the session key failed: ${(error as Error).message.split('\n')[0]}`);
     }
     return record;
+  }
+
+  /** Throws -32602 when this chain's backend cannot grant `scope` (before the owner is asked). */
+  async assertGrantable(chain: ChainConfig, scope: SessionScope): Promise<void> {
+    if (await this.alchemy(chain)) toAlchemyGrant(scope);
+    else this.framework(chain);
+  }
+
+  /**
+   * The seed's flow on Alchemy: upgrade the account if it is not (an empty batch as the owner, which
+   * Alchemy prepares with a 7702 authorization), then grantPermissions to a fresh key. No stipend:
+   * the account pays for its operations, or the gas policy sponsors them.
+   */
+  private async grantOnAlchemy(backend: AlchemyBackend, chain: ChainConfig, origin: string, scope: SessionScope): Promise<SessionRecord> {
+    toAlchemyGrant(scope); // refuse what Alchemy cannot express before anything goes on chain
+    const owner = await this.deps.vault.ownerAccount();
+    if (!isAddressEqual(owner.address, scope.account)) throw new UnauthorizedError('The session is not for the wallet account.');
+    await backend.delegate(owner);
+    const privateKey = generatePrivateKey();
+    const sessionAccount = privateKeyToAccount(privateKey);
+    const permissions = await backend.grant(owner, scope, sessionAccount.address);
+    const record: SessionRecord = {
+      id: keccak256(permissions.context),
+      origin,
+      chainId: chain.id,
+      account: owner.address,
+      sessionAddress: sessionAccount.address,
+      sealedKey: await this.keys.seal(privateKey),
+      scope: serializeScope(scope),
+      backend: 'alchemy',
+      alchemy: { context: permissions.context, spent: { native: '0', erc20: {}, calls: 0 } },
+      stipend: '0',
+      createdAt: Date.now(),
+      status: 'active',
+    };
+    await this.save(record);
+    await this.scheduleSweep();
+    return record;
+  }
+
+  private async alchemy(chain: ChainConfig): Promise<AlchemyBackend | null> {
+    return this.deps.backends ? this.deps.backends.alchemyFor(chain) : null;
   }
 
   // ------------------------------------------------------------------------------------- use
@@ -208,6 +289,12 @@ export class Sessions {
   private async check(chain: ChainConfig, s: SessionRecord, calls: BundleCall[]): Promise<{ covered: true } | { covered: false; reason: string }> {
     if (!s.sealedKey) return { covered: false, reason: 'the session key was deleted' };
     const scope = deserializeScope(s.scope);
+    if (s.backend === 'alchemy') {
+      if (!(await this.alchemy(chain))) return { covered: false, reason: `the session was granted through Alchemy, and ${chain.name} no longer uses the Alchemy backend` };
+      const now = await chainNow(chain);
+      return covers(scope, toSessionCalls(calls), alchemyUsage(s, now), { chainId: chain.id, origin: s.origin });
+    }
+    if (await this.alchemy(chain)) return { covered: false, reason: `the session was granted through the Delegation Framework, and ${chain.name} now uses the Alchemy backend` };
     const pending = this.inFlight.get(s.id);
     // Both reads start together, so the batching transport sends them in one HTTP request.
     const [usage, mined] = await Promise.all([
@@ -218,7 +305,7 @@ export class Sessions {
   }
 
   private usage(chain: ChainConfig, s: SessionRecord, scope: SessionScope): Promise<SessionUsage> {
-    return readSessionUsage(this.client(chain), toDelegation(s.delegation), scope, this.framework(chain));
+    return readSessionUsage(this.client(chain), toDelegation(s), scope, this.framework(chain));
   }
 
   /**
@@ -247,9 +334,10 @@ export class Sessions {
   /** Signs and broadcasts the bundle with the session key, and books it as in flight. */
   private async sign(chain: ChainConfig, s: SessionRecord, bundle: CallBundle): Promise<void> {
     const key = privateKeyToAccount(await this.keys.open(s.sealedKey!));
+    if (s.backend === 'alchemy') return this.signOnAlchemy(chain, s, key, bundle);
     const framework = this.framework(chain);
     const calls = toSessionCalls(bundle.calls);
-    const data = encodeSessionBatch(toDelegation(s.delegation), deserializeScope(s.scope), calls);
+    const data = encodeSessionBatch(toDelegation(s), deserializeScope(s.scope), calls);
     await sendBundleTransactions(chain, key, bundle, this.deps.bundles, [{ to: framework.DelegationManager, value: 0n, data }], 'The session call');
     const sent = await this.deps.bundles.get(bundle.id);
     const raw = sent?.rawTransactions[0];
@@ -257,6 +345,28 @@ export class Sessions {
       const { nonce } = parseTransaction(raw);
       this.inFlight.set(s.id, [...(this.inFlight.get(s.id) ?? []), { nonce: nonce ?? 0, calls }]);
     }
+  }
+
+  /**
+   * Alchemy: books the spend, prepares and signs with the session key, stores the signed payload in
+   * the bundle, then sends it. A retried request finds the payload and sends the same bytes
+   * (sendAlchemyBundle); a refusal gives the booked spend back.
+   */
+  private async signOnAlchemy(chain: ChainConfig, s: SessionRecord, key: LocalAccount, bundle: CallBundle): Promise<void> {
+    const backend = (await this.alchemy(chain))!;
+    const scope = deserializeScope(s.scope);
+    const calls = toSessionCalls(bundle.calls);
+    await this.save({ ...s, alchemy: { ...s.alchemy!, spent: bookSpend(s.alchemy!.spent, scope, calls, 1n) } });
+    try {
+      const signed = await backend.signAsSession(key, s.account, { context: s.alchemy!.context }, calls);
+      await this.deps.bundles.update(bundle.id, { alchemySigned: signed });
+    } catch (error) {
+      const current = (await this.get(s.id)) ?? s;
+      await this.save({ ...current, alchemy: { ...current.alchemy!, spent: bookSpend(current.alchemy!.spent, scope, calls, -1n) } });
+      await this.deps.bundles.update(bundle.id, { state: 'failed', error: (error as Error).message });
+      throw error;
+    }
+    await sendAlchemyBundle(backend, (await this.deps.bundles.get(bundle.id))!, this.deps.bundles);
   }
 
   // ------------------------------------------------------------------------------------- end
@@ -309,11 +419,13 @@ export class Sessions {
       const ended: SessionRecord = { ...s, status, endedAt: Date.now() };
       await this.save(ended);
       const notes: string[] = [];
-      if (status === 'revoked') {
+      if (status === 'revoked' && s.backend === 'alchemy') {
+        notes.push('The session key was deleted, so nothing can sign for the session any more. Alchemy keeps the grant installed on the account until it expires.');
+      } else if (status === 'revoked') {
         try {
           const owner = await this.deps.vault.ownerAccount();
           const wallet = createWalletClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0 }), account: owner });
-          ended.revokeTx = await wallet.sendTransaction({ to: s.account, data: encodeDisableDelegation(toDelegation(s.delegation)) });
+          ended.revokeTx = await wallet.sendTransaction({ to: s.account, data: encodeDisableDelegation(toDelegation(s)) });
           const receipt = await this.client(chain).waitForTransactionReceipt({ hash: ended.revokeTx });
           if (receipt.status !== 'success') notes.push('Disabling the delegation on chain reverted.');
         } catch (error) {
@@ -334,7 +446,7 @@ export class Sessions {
    * session, and the sweep is tried again by the next alarm.
    */
   private async returnStipend(chain: ChainConfig, s: SessionRecord): Promise<{ done: boolean; hash?: Hex; note?: string }> {
-    if (!s.sealedKey) return { done: true };
+    if (!s.sealedKey || s.backend === 'alchemy') return { done: true }; // Alchemy sessions hold no stipend
     try {
       const hash = await this.sweep(chain, s.sealedKey, s.account);
       return hash ? { done: true, hash } : { done: true };
@@ -388,7 +500,10 @@ export class Sessions {
     for (const s of (await this.all()).slice().reverse()) {
       let usage: SessionView['usage'] = null;
       let stipendLeft: string | null = null;
-      if (s.chainId === chain.id && s.status === 'active') {
+      if (s.chainId === chain.id && s.status === 'active' && s.backend === 'alchemy') {
+        const u = alchemyUsage(s, 0);
+        usage = { nativeSpent: u.nativeSpent.toString(), erc20Spent: Object.fromEntries(Object.entries(u.erc20Spent).map(([k, v]) => [k, v.toString()])), callsUsed: u.callsUsed };
+      } else if (s.chainId === chain.id && s.status === 'active') {
         try {
           const u = await this.usage(chain, s, deserializeScope(s.scope));
           usage = { nativeSpent: u.nativeSpent.toString(), erc20Spent: Object.fromEntries(Object.entries(u.erc20Spent).map(([k, v]) => [k, v.toString()])), callsUsed: u.callsUsed };
@@ -402,12 +517,13 @@ export class Sessions {
     return out;
   }
 
-  capability() {
+  /** The ERC-7715 permissions capability (wallet_getCapabilities). Alchemy keys have no call-count limit. */
+  capability(backend: 'delegation' | 'alchemy' = 'delegation') {
     return {
       supported: true,
       signerTypes: ['wallet'],
       permissionTypes: ['native-token-transfer', 'erc20-token-transfer', 'contract-call', 'native-token-allowance', 'erc20-token-allowance'],
-      policyTypes: ['token-allowance', 'gas-limit', 'call-limit', 'rate-limit'],
+      policyTypes: backend === 'alchemy' ? ['token-allowance', 'gas-limit'] : ['token-allowance', 'gas-limit', 'call-limit', 'rate-limit'],
     };
   }
 
@@ -435,6 +551,18 @@ export class Sessions {
     // JSON-RPC batching: the usage read's parallel eth_calls travel in one HTTP request.
     return createPublicClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0, batch: { wait: 0 } }), pollingInterval: 250 });
   }
+}
+
+/** An Alchemy session's usage, from what the wallet booked. */
+function alchemyUsage(s: SessionRecord, now: number): SessionUsage {
+  const spent = s.alchemy!.spent;
+  return {
+    nativeSpent: BigInt(spent.native),
+    erc20Spent: Object.fromEntries(Object.entries(spent.erc20).map(([k, v]) => [k, BigInt(v)])) as Record<Address, bigint>,
+    callsUsed: spent.calls,
+    now,
+    disabled: false,
+  };
 }
 
 function toSessionCalls(calls: BundleCall[]): SessionCall[] {

@@ -44,6 +44,7 @@ import {
   decodeFunctionData,
   getAddress,
   hashMessage,
+  hashTypedData,
   hexToNumber,
   http,
   isAddressEqual,
@@ -98,6 +99,17 @@ export interface AlchemyBackendOptions {
   /** Give up waiting for a final status after this long; default 60 s (viem's). */
   waitTimeoutMs?: number;
 }
+
+/** Signed prepared calls, JSON (bigints tagged) so they can be stored before they are sent. */
+export interface SignedCalls {
+  payload: string;
+  /** The session's permissions context, sent again with the payload. */
+  context?: Hex;
+}
+
+const replaceBigInt = (_k: string, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v);
+const reviveBigInt = (_k: string, v: unknown) =>
+  v !== null && typeof v === 'object' && Object.keys(v).length === 1 && typeof (v as { $bigint?: unknown }).$bigint === 'string' ? BigInt((v as { $bigint: string }).$bigint) : v;
 
 /** What grant returns: the SDK's permissions capability (`0x00 ‖ sessionId ‖ owner signature`), passed back to sendAsSession. */
 export interface AlchemyPermissions {
@@ -170,6 +182,17 @@ export class AlchemyBackend {
     }
   }
 
+  /**
+   * One cheap authenticated request (wallet_getCapabilities for an address that holds nothing): the
+   * settings screen calls it so a wrong key or URL is reported when it is entered. 4100 bad key,
+   * 4901 unreachable, 5710 chain not served.
+   */
+  async checkAccess(): Promise<void> {
+    await this.run('check the API key', () =>
+      this.client(placeholder, placeholder.address).request({ method: 'wallet_getCapabilities', params: [placeholder.address, [numberToHex(this.chain.id)]] }),
+    );
+  }
+
   // ---- delegation -------------------------------------------------------------------------------
 
   async isDelegated(owner: Address): Promise<boolean> {
@@ -238,16 +261,40 @@ export class AlchemyBackend {
 
   /** Sends `calls` signed by the session key for `owner`'s account. Returns Alchemy's call id. */
   async sendAsSession(sessionKey: LocalAccount, owner: Address, permissions: AlchemyPermissions, calls: SessionCall[]): Promise<Hex> {
-    if (calls.length === 0) throw new InvalidParamsError('No calls to send.');
-    return this.prepareSignSend(sessionKey, owner, calls, permissions);
+    return this.sendSigned(await this.signAsSession(sessionKey, owner, permissions, calls));
   }
 
   /** Sends `calls` signed by the owner (an empty list only delegates). Returns Alchemy's call id. */
   async sendAsOwner(owner: LocalAccount, calls: SessionCall[]): Promise<Hex> {
-    return this.prepareSignSend(owner, owner.address, calls, undefined);
+    return this.sendSigned(await this.signAsOwner(owner, calls));
   }
 
-  private async prepareSignSend(signer: LocalAccount, account: Address, calls: SessionCall[], permissions: AlchemyPermissions | undefined): Promise<Hex> {
+  /**
+   * Prepares and signs `calls` with the session key, without sending: the caller stores the result
+   * (JSON-safe) before sending it, so a worker that stops in between sends the same signed payload
+   * again (Alchemy answers the same id and executes it once) instead of signing a second operation.
+   */
+  async signAsSession(sessionKey: LocalAccount, owner: Address, permissions: AlchemyPermissions, calls: SessionCall[]): Promise<SignedCalls> {
+    if (calls.length === 0) throw new InvalidParamsError('No calls to send.');
+    return this.prepareAndSign(sessionKey, owner, calls, permissions);
+  }
+
+  /** As signAsSession, signed by the owner (an empty list only delegates). */
+  async signAsOwner(owner: LocalAccount, calls: SessionCall[]): Promise<SignedCalls> {
+    return this.prepareAndSign(owner, owner.address, calls, undefined);
+  }
+
+  /** wallet_sendPreparedCalls of a payload signAsSession/signAsOwner made. Returns Alchemy's call id. */
+  async sendSigned(signed: SignedCalls): Promise<Hex> {
+    const client = this.client(placeholder, placeholder.address);
+    const payload = JSON.parse(signed.payload, reviveBigInt) as object;
+    return this.run('send the calls', async () => {
+      const { id } = await client.sendPreparedCalls({ ...payload, ...(signed.context ? { capabilities: { permissions: { context: signed.context } } } : {}) } as never);
+      return id as Hex;
+    });
+  }
+
+  private async prepareAndSign(signer: LocalAccount, account: Address, calls: SessionCall[], permissions: AlchemyPermissions | undefined): Promise<SignedCalls> {
     const guard = guardedSigner(signer);
     const client = this.client(guard.account, account);
     const capabilities = permissions ? { permissions: { context: permissions.context } } : undefined;
@@ -259,8 +306,7 @@ export class AlchemyBackend {
       guard.arm(await this.verifyPrepared(prepared, account, calls));
       try {
         const signed = await client.signPreparedCalls(prepared);
-        const { id } = await client.sendPreparedCalls({ ...signed, ...(capabilities ? { capabilities } : {}) } as never);
-        return id as Hex;
+        return { payload: JSON.stringify(signed, replaceBigInt), ...(permissions ? { context: permissions.context } : {}) };
       } finally {
         guard.disarm();
       }
@@ -417,6 +463,29 @@ export class AlchemyBackend {
     });
     try {
       return await this.run('sign the message', () => this.client(guard.account, account).signMessage({ message }));
+    } finally {
+      guard.disarm();
+    }
+  }
+  /**
+   * eth_signTypedData_v4 as the smart account, by the owner only (prepareSign/formatSign). The owner
+   * key signs the requested typed data itself or an account wrapper of its hash, nothing else.
+   */
+  async signTypedData(owner: LocalAccount, typedData: TypedDataDefinition): Promise<Hex> {
+    const digest = hashTypedData(typedData);
+    const guard = guardedSigner(owner);
+    guard.arm({
+      typedData: (typed) => {
+        if (hashTypedData(typed) === digest) return;
+        const domain = (typed.domain ?? {}) as { chainId?: number | bigint; verifyingContract?: Address };
+        const carries = Object.values((typed.message ?? {}) as Record<string, unknown>).some((v) => typeof v === 'string' && v.toLowerCase() === digest.toLowerCase());
+        if (Number(domain.chainId) !== this.chain.id || !domain.verifyingContract || !isAddressEqual(domain.verifyingContract, owner.address) || !carries) {
+          throw new UnexpectedSignatureRequestError('typed data that is neither the request nor a wrapper of it');
+        }
+      },
+    });
+    try {
+      return await this.run('sign the typed data', () => this.client(guard.account, owner.address).signTypedData(typedData as never));
     } finally {
       guard.disarm();
     }

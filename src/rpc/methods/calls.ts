@@ -9,11 +9,15 @@ import { readAccount } from '../../account/owner-actions';
 import { Bundles, type BundleCall, type CallBundle } from '../../calls/bundles';
 import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from '../../calls/sender';
 import { bundleStatus } from '../../calls/status';
+import { alchemyBundleStatus, sendAlchemyBundle } from '../../calls/alchemy';
+import type { AlchemyBackend } from '../../backends/alchemy/backend';
+import type { Connection } from '../../connections/connections';
 import {
   AtomicityNotSupportedError,
   BundleTooLargeError,
   DuplicateBundleIdError,
   InvalidParamsError,
+  TransactionRejectedError,
   UnknownBundleIdError,
   UnsupportedCapabilityError,
   UnsupportedChainIdError,
@@ -76,6 +80,12 @@ export async function routeSend(ctx: RequestContext, request: SendRequest): Prom
   // A retried request (worker restart) finds its bundle and finishes it; it is never signed twice.
   const existing = await bundles.byRequest(ctx.origin, ctx.requestId);
   if (existing && existing.state !== 'preparing') return existing;
+  const alchemy = await ctx.services.backends.alchemyFor(ctx.chain);
+  if (existing?.alchemySigned) {
+    // Signed through Alchemy before the last worker stopped: send the same payload again.
+    if (!alchemy) throw new UnsupportedChainIdError(`${ctx.chain.name} no longer uses the Alchemy backend this request was signed for.`);
+    return sendAlchemyBundle(alchemy, existing, bundles);
+  }
   if (existing && existing.rawTransactions.length > 0) {
     // Signed before the last worker stopped: its scope was checked then, and its spend may already be
     // on chain, so checking again would wrongly refuse it. Broadcast the same bytes again.
@@ -94,6 +104,8 @@ export async function routeSend(ctx: RequestContext, request: SendRequest): Prom
   );
   if ('sent' in viaSession) return viaSession.sent;
   const session = viaSession;
+
+  if (alchemy) return ownerSendOnAlchemy(ctx, alchemy, connection, request, session.reason, existing, newId);
 
   // The owner's path: approval, then the owner key signs.
   const view = await readAccount(ctx.chain, connection.account);
@@ -136,6 +148,36 @@ export async function routeSend(ctx: RequestContext, request: SendRequest): Prom
   return (await bundles.get(bundle.id))!;
 }
 
+/**
+ * The owner's path on the Alchemy backend: approval, then the owner signs Alchemy's prepared
+ * operation (with a 7702 authorization first if the account is not upgraded yet: always atomic).
+ */
+async function ownerSendOnAlchemy(
+  ctx: RequestContext,
+  alchemy: AlchemyBackend,
+  connection: Connection,
+  request: SendRequest,
+  whyNoSession: string,
+  existing: CallBundle | undefined,
+  newId: () => Hex,
+): Promise<CallBundle> {
+  await ctx.services.approvals.ask({ kind: 'sendCalls', origin: ctx.origin, chainId: ctx.chain.id, calls: request.calls, atomic: true, whyNoSession });
+  const owner = await ctx.services.vault.ownerAccount();
+  requireSameAccount(connection, owner.address, 'The wallet account');
+  const bundles = ctx.services.bundles;
+  const bundle =
+    existing ??
+    (await bundles.create({ id: newId(), requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: owner.address, signer: 'owner', calls: request.calls, atomic: true }));
+  try {
+    const signed = await alchemy.signAsOwner(owner, request.calls.map((c) => ({ to: c.to, value: BigInt(c.value), data: c.data })));
+    await bundles.update(bundle.id, { alchemySigned: signed });
+  } catch (error) {
+    await bundles.update(bundle.id, { state: 'failed', error: (error as Error).message });
+    throw error;
+  }
+  return sendAlchemyBundle(alchemy, (await bundles.get(bundle.id))!, bundles);
+}
+
 function toBundleCalls(calls: { to: string; data?: string; value?: string }[]): BundleCall[] {
   return calls.map((c) => ({ to: getAddress(c.to) as Address, data: (c.data ?? '0x') as Hex, value: hexToBigInt((c.value ?? '0x0') as Hex).toString() }));
 }
@@ -169,6 +211,14 @@ export const eth_sendTransaction = defineMethod({
     const connection = await requireConnection(ctx);
     requireSameAccount(connection, tx.from, 'from');
     const bundle = await routeSend(ctx, { calls: toBundleCalls([tx]), atomicRequired: false });
+    if (bundle.alchemyId) {
+      // Alchemy bundles its operation into a transaction of its own choosing: the hash exists once mined.
+      const alchemy = await ctx.services.backends.alchemyFor(ctx.chain);
+      const status = alchemy ? await alchemy.waitForStatus(bundle.alchemyId) : null;
+      const hash = status?.receipts?.[status.receipts.length - 1]?.transactionHash;
+      if (!hash) throw new TransactionRejectedError(`The transaction did not make it on chain (status ${status?.status ?? 'unknown'}).`);
+      return hash;
+    }
     return bundle.txHashes[bundle.txHashes.length - 1];
   },
 });
@@ -181,6 +231,11 @@ export const wallet_getCallsStatus = defineMethod({
     // Another origin's bundle is as unknown as a missing one.
     if (!bundle || bundle.origin !== ctx.origin) throw new UnknownBundleIdError();
     const chain = (await ctx.services.networks.byId(bundle.chainId)) ?? ctx.chain;
+    if (bundle.alchemySigned) {
+      const alchemy = await ctx.services.backends.alchemyFor(chain);
+      if (!alchemy) throw new UnknownBundleIdError(`${chain.name} no longer uses the Alchemy backend that sent this bundle.`);
+      return alchemyBundleStatus(alchemy, bundle);
+    }
     return bundleStatus(bundle, chain);
   },
 });
@@ -209,6 +264,11 @@ export const wallet_getCapabilities = defineMethod({
     for (const id of wanted) {
       const chain = chains.find((c) => c.id === id);
       if (!chain) continue;
+      if ((await ctx.services.backends.setting(id)).kind === 'alchemy') {
+        // Alchemy prepares the 7702 authorization with the first operation: atomic batches always work.
+        result[numberToHex(id)] = { atomic: { status: 'supported' }, permissions: ctx.services.sessions.capability('alchemy') };
+        continue;
+      }
       const framework = frameworkFor(id) !== null;
       let upgraded = false;
       if (id === ctx.chain.id && framework) upgraded = (await readAccount(chain, connection.account).catch(() => null))?.delegation.kind === 'framework';

@@ -38,6 +38,7 @@ async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext
   const scopeContext = { account: connection.account, chainId: ctx.chain.id, now, maxSessionSeconds: DEFAULT_MAX_SESSION_SECONDS };
   // Validate before bothering the owner: a request that cannot be granted is -32602 at once.
   const requested = asInvalidParams(() => draftToScope(draft, scopeContext));
+  await ctx.services.sessions.assertGrantable(ctx.chain, requested);
   const decision = await ctx.services.approvals.ask({
     kind: 'grantPermissions',
     origin: ctx.origin,

@@ -1,8 +1,9 @@
-// Messages and typed data are always signed by the owner, after the owner approves in a popup. The
-// signature is the owner key's ECDSA signature; on the 7702-upgraded account the
-// EIP7702StatelessDeleGator validates exactly that through ERC-1271, so it verifies either way.
+// Messages and typed data are always signed by the owner, after the owner approves in a popup (no
+// session key signs them, on either backend: Alchemy session keys cannot). Delegation backend: the
+// owner key's ECDSA signature, which the 7702-upgraded EIP7702StatelessDeleGator also validates
+// through ERC-1271. Alchemy backend: the smart account's signature (prepareSign/formatSign).
 import { isHex, type Hex, type TypedDataDefinition } from 'viem';
-import { InvalidParamsError } from '../errors';
+import { InvalidParamsError, RpcError } from '../errors';
 import { requireConnection, requireSameAccount } from '../guards';
 import { defineMethod } from '../method';
 import { address, hexString, z } from '../schema';
@@ -19,6 +20,9 @@ export const personal_sign = defineMethod({
     if (message.length % 2 !== 0) throw new InvalidParamsError('The message must be whole bytes of hex.');
     await ctx.services.approvals.ask({ kind: 'signMessage', origin: ctx.origin, message: message as Hex });
     const owner = await ctx.services.vault.ownerAccount();
+    // On Alchemy the smart account signs (ERC-1271 through prepareSign/formatSign), still by the owner.
+    const alchemy = await ctx.services.backends.alchemyFor(ctx.chain);
+    if (alchemy) return alchemy.signMessage(owner, { raw: message as Hex });
     return owner.signMessage({ message: { raw: message as Hex } });
   },
 });
@@ -60,9 +64,12 @@ export const eth_signTypedData_v4 = defineMethod({
     await ctx.services.approvals.ask({ kind: 'signTypedData', origin: ctx.origin, typedData: json });
     const owner = await ctx.services.vault.ownerAccount();
     const { EIP712Domain: _domainType, ...types } = typed.types;
+    const definition = { domain: typed.domain as TypedDataDefinition['domain'], types, primaryType: typed.primaryType, message: typed.message } as unknown as TypedDataDefinition;
+    const alchemy = await ctx.services.backends.alchemyFor(ctx.chain);
     try {
-      return await owner.signTypedData({ domain: typed.domain as TypedDataDefinition['domain'], types, primaryType: typed.primaryType, message: typed.message } as unknown as TypedDataDefinition);
+      return await (alchemy ? alchemy.signTypedData(owner, definition) : owner.signTypedData(definition));
     } catch (error) {
+      if (error instanceof RpcError) throw error;
       throw new InvalidParamsError(`The typed data cannot be encoded: ${(error as { shortMessage?: string }).shortMessage ?? (error as Error).message}`);
     }
   },

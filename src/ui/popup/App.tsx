@@ -137,7 +137,7 @@ export function App() {
             )}
             {tab === 'sessions' && account && <SessionsTab chainId={account.chain.id} symbol={account.chain.nativeCurrency.symbol} />}
             {tab === 'activity' && <ActivityTab highlight={params.get('bundle')} />}
-            {tab === 'settings' && <Settings onChanged={refresh} />}
+            {tab === 'settings' && <Settings chain={status?.chain ?? null} onChanged={refresh} />}
           </>
         )}
         {vault && vault.status !== 'unlocked' && status && <NetworkCard status={status} />}

@@ -1,8 +1,8 @@
 import type { WalletStatus } from '../../background/status';
 import { shortAddress } from '../format';
 
-export function NetworkCard({ status }: { status: WalletStatus }) {
-  const { chain, node, framework } = status;
+export function NetworkCard({ status }: { status: WalletStatus & { backend?: { kind: 'delegation' } | { kind: 'alchemy'; url: string; customUrl: boolean } } }) {
+  const { chain, node, framework, backend } = status;
   return (
     <section class="card" aria-labelledby="network-title" data-testid="network-card">
       <div class="row">
@@ -22,7 +22,15 @@ export function NetworkCard({ status }: { status: WalletStatus }) {
             <span class="pill danger" title={node.message}>Unreachable</span>
           )}
         </dd>
-        {framework && (
+        <dt>Backend</dt>
+        <dd data-testid="network-backend">
+          {backend?.kind === 'alchemy' ? (
+            <span class="pill" title={backend.url}>Alchemy Wallet API{backend.customUrl ? ' (custom URL)' : ''}</span>
+          ) : (
+            'Delegation Framework'
+          )}
+        </dd>
+        {framework && backend?.kind !== 'alchemy' && (
           <>
             <dt>Delegation Framework</dt>
             <dd data-testid="framework-status">

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Button, ErrorText } from '../components';
 import { callWallet } from '../wallet-api';
+import { BackendCard } from './BackendCard';
 
-export function Settings({ onChanged }: { onChanged: () => void }) {
+export function Settings({ chain, onChanged }: { chain: { id: number; name: string; kind: string } | null; onChanged: () => void }) {
   return (
     <div class="stack">
+      {chain && <BackendCard key={chain.id} chainName={chain.name} chainKind={chain.kind} onChanged={onChanged} />}
       <AutoLock />
       <AddNetwork onAdded={onChanged} />
       <ResetWallet onReset={onChanged} />
@@ -66,7 +68,7 @@ function AddNetwork({ onAdded }: { onAdded: () => void }) {
   return (
     <section class="card" data-testid="add-network-card">
       <h2>Add a network</h2>
-      <p class="small muted">Any EVM chain with an RPC endpoint. Sessions need the Delegation Framework deployed there.</p>
+      <p class="small muted">Any EVM chain with an RPC endpoint. Sessions need the Delegation Framework deployed there, or the Alchemy backend.</p>
       {field('name', 'Name', 'My chain')}
       {field('id', 'Chain id', '31337')}
       {field('rpcUrl', 'RPC URL', 'https://…')}

@@ -1,0 +1,125 @@
+// Which account backend serves each network (DESIGN.md "Two account backends"): the delegation
+// backend (the default: the local devnet, or any chain with the Delegation Framework on the
+// network's own RPC) or Alchemy's Wallet API (the user's API key, an optional gas policy id, and
+// the Wallet API URL, Alchemy's own unless the user points it elsewhere).
+//
+// The choice is stored per chain id in storage.local (no secret in it); the API key is one per
+// wallet, sealed by ApiKeyStore. The background builds one AlchemyBackend per chain and settings,
+// dropped whenever the choice or the key changes.
+import { browser } from 'wxt/browser';
+import type { ChainConfig } from '../chains/registry';
+import { InvalidParamsError, UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
+import { AlchemyBackend, ALCHEMY_SUPPORTED_CHAIN_IDS, ALCHEMY_WALLET_API_URL } from './alchemy/backend';
+import { ApiKeyStore, checkApiKeyShape } from './alchemy/api-key';
+
+const KEY = 'backend.byChain';
+
+export type BackendSetting = { kind: 'delegation' } | { kind: 'alchemy'; url?: string; policyId?: string };
+
+export type BackendView =
+  | { kind: 'delegation'; chainId: number }
+  | { kind: 'alchemy'; chainId: number; url: string; customUrl: boolean; policyId?: string; apiKey: { set: false } | { set: true; hint: string } };
+
+export interface AlchemySettingInput {
+  /** A new key; omitted keeps the stored one. */
+  apiKey?: string;
+  url?: string;
+  policyId?: string;
+}
+
+const POLICY_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The Wallet API URL as the user typed it: https anywhere, plain http only to this machine (a local
+ * stand-in or proxy), since the API key travels in its Authorization header. No credentials, no
+ * query, no fragment: the key never goes in a URL.
+ */
+export function checkWalletApiUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    throw new InvalidParamsError('The Wallet API URL is not a valid URL.');
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname))) {
+    throw new InvalidParamsError('The Wallet API URL must be https (plain http only for this computer: 127.0.0.1 or localhost).');
+  }
+  if (url.username || url.password || url.search || url.hash) throw new InvalidParamsError('The Wallet API URL cannot carry credentials, a query or a fragment.');
+  return url.toString().replace(/\/$/, '');
+}
+
+export class Backends {
+  readonly apiKeys: ApiKeyStore;
+  private readonly built = new Map<string, AlchemyBackend>();
+
+  constructor(apiKeys: ApiKeyStore = new ApiKeyStore()) {
+    this.apiKeys = apiKeys;
+    browser.storage.onChanged.addListener((changes, area) => {
+      if (area === 'local' && Object.keys(changes).some((k) => k === KEY || k.startsWith('alchemy.') || k.startsWith('network.'))) this.built.clear();
+    });
+  }
+
+  private async all(): Promise<Record<string, BackendSetting>> {
+    return ((await browser.storage.local.get(KEY))[KEY] as Record<string, BackendSetting> | undefined) ?? {};
+  }
+
+  async setting(chainId: number): Promise<BackendSetting> {
+    return (await this.all())[chainId] ?? { kind: 'delegation' };
+  }
+
+  async view(chain: ChainConfig): Promise<BackendView> {
+    const s = await this.setting(chain.id);
+    if (s.kind === 'delegation') return { kind: 'delegation', chainId: chain.id };
+    const apiKey = await this.apiKeys.describe().catch(() => ({ set: false as const }));
+    return { kind: 'alchemy', chainId: chain.id, url: s.url ?? ALCHEMY_WALLET_API_URL, customUrl: s.url !== undefined, ...(s.policyId ? { policyId: s.policyId } : {}), apiKey };
+  }
+
+  async useDelegation(chainId: number): Promise<void> {
+    const all = await this.all();
+    delete all[chainId];
+    await browser.storage.local.set({ [KEY]: all });
+    this.built.clear();
+  }
+
+  /**
+   * Switches `chain` to Alchemy after checking the input, and that the Wallet API accepts the key
+   * (one wallet_getCapabilities): a wrong key is 4100 here rather than at the first session.
+   */
+  async useAlchemy(chain: ChainConfig, input: AlchemySettingInput): Promise<void> {
+    const url = input.url && input.url.trim().length > 0 ? checkWalletApiUrl(input.url) : undefined;
+    if (url === undefined && !ALCHEMY_SUPPORTED_CHAIN_IDS.has(chain.id)) {
+      throw new UnsupportedChainIdError(`Alchemy's Wallet API does not serve ${chain.name} (chain ${chain.id}). Use the delegation backend here.`);
+    }
+    const policyId = input.policyId?.trim() ? input.policyId.trim() : undefined;
+    if (policyId && !POLICY_ID.test(policyId)) throw new InvalidParamsError('A gas policy id looks like 3f1e2d4c-0000-4000-8000-000000000000 (from the Gas Manager dashboard).');
+    let apiKey: string | undefined;
+    if (input.apiKey !== undefined && input.apiKey.trim().length > 0) {
+      const check = checkApiKeyShape(input.apiKey);
+      if (!check.ok) throw new InvalidParamsError(check.reason);
+      apiKey = check.apiKey;
+    } else {
+      apiKey = await this.apiKeys.load();
+      if (!apiKey) throw new InvalidParamsError('Enter your Alchemy API key.');
+    }
+    const setting: BackendSetting = { kind: 'alchemy', ...(url ? { url } : {}), ...(policyId ? { policyId } : {}) };
+    await new AlchemyBackend({ apiKey, chain, ...(url ? { url } : {}), ...(policyId ? { policyId } : {}) }).checkAccess();
+    if (input.apiKey !== undefined && input.apiKey.trim().length > 0) await this.apiKeys.save(apiKey);
+    await browser.storage.local.set({ [KEY]: { ...(await this.all()), [chain.id]: setting } });
+    this.built.clear();
+  }
+
+  /** The chain's Alchemy backend, or null when the delegation backend serves it. */
+  async alchemyFor(chain: ChainConfig): Promise<AlchemyBackend | null> {
+    const s = await this.setting(chain.id);
+    if (s.kind !== 'alchemy') return null;
+    const id = `${chain.id}|${chain.rpcUrl}`;
+    const cached = this.built.get(id);
+    if (cached) return cached;
+    const apiKey = await this.apiKeys.load();
+    if (!apiKey) throw new UnauthorizedError(`${chain.name} uses the Alchemy backend, but no Alchemy API key is stored. Enter it in Settings.`);
+    const backend = new AlchemyBackend({ apiKey, chain, ...(s.url ? { url: s.url } : {}), ...(s.policyId ? { policyId: s.policyId } : {}), pollIntervalMs: 500 });
+    this.built.set(id, backend);
+    return backend;
+  }
+}

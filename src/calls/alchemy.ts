@@ -1,0 +1,28 @@
+// Bundles sent through the Alchemy backend. The signed payload is stored in the bundle before it is
+// sent, so a request retried after a worker restart sends the same payload again (Alchemy answers
+// the same call id and runs it once) instead of signing a second operation. The bundle keeps
+// Alchemy's call id; its status is Alchemy's wallet_getCallsStatus under the wallet's bundle id.
+import type { AlchemyBackend } from '../backends/alchemy/backend';
+import { RpcError, TransactionRejectedError } from '../rpc/errors';
+import type { Bundles, CallBundle } from './bundles';
+import type { CallsStatus } from './status';
+
+/** Sends the bundle's stored payload unless Alchemy already gave it an id. Marks it failed if refused. */
+export async function sendAlchemyBundle(backend: AlchemyBackend, bundle: CallBundle, bundles: Bundles): Promise<CallBundle> {
+  if (bundle.alchemyId) return bundle;
+  if (!bundle.alchemySigned) throw new TransactionRejectedError('The bundle was never signed.');
+  try {
+    const id = await backend.sendSigned(bundle.alchemySigned);
+    return await bundles.update(bundle.id, { state: 'submitted', alchemyId: id });
+  } catch (error) {
+    await bundles.update(bundle.id, { state: 'failed', error: (error as Error).message });
+    throw error instanceof RpcError ? error : new TransactionRejectedError(`Sending through Alchemy failed: ${(error as Error).message}`);
+  }
+}
+
+/** EIP-5792 status of an Alchemy bundle, under the wallet's own bundle id. */
+export async function alchemyBundleStatus(backend: AlchemyBackend, bundle: CallBundle): Promise<CallsStatus> {
+  if (bundle.state === 'failed') return { version: '2.0.0', id: bundle.id, chainId: `0x${bundle.chainId.toString(16)}`, status: 400, atomic: true };
+  if (!bundle.alchemyId) return { version: '2.0.0', id: bundle.id, chainId: `0x${bundle.chainId.toString(16)}`, status: 100, atomic: true };
+  return { ...(await backend.status(bundle.alchemyId)), id: bundle.id };
+}
