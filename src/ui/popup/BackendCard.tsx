@@ -25,20 +25,22 @@ export function BackendCard({ chainName, chainKind, onChanged }: { chainName: st
 
   const delegationLabel = chainKind === 'devnet' ? 'Local devnet (Delegation Framework)' : chainKind === 'custom' ? 'Custom chain (Delegation Framework on its RPC)' : 'Delegation Framework on this RPC';
   const keyHint = view.kind === 'alchemy' && view.apiKey.set ? view.apiKey.hint : null;
-  const input = (key: keyof typeof form, label: string, placeholder: string, type: 'text' | 'password' = 'text') => (
-    <label>
-      {label}
-      <input
-        data-testid={`backend-${key}`}
-        type={type}
-        autocomplete="off"
-        spellcheck={false}
-        placeholder={placeholder}
-        value={form[key]}
-        onInput={(e) => setForm({ ...form, [key]: (e.target as HTMLInputElement).value })}
-      />
-    </label>
-  );
+  const input = (key: keyof typeof form, label: string, placeholder: string, secret = false) => {
+    const props = {
+      'data-testid': `backend-${key}`,
+      autocomplete: 'off',
+      spellcheck: false,
+      placeholder,
+      value: form[key],
+      onInput: (e: Event) => setForm({ ...form, [key]: (e.target as HTMLInputElement).value }),
+    };
+    return (
+      <label>
+        {label}
+        {secret ? <input type="password" {...props} /> : <input type="text" {...props} />}
+      </label>
+    );
+  };
 
   return (
     <section class="card stack" data-testid="backend-card" data-kind={view.kind}>
@@ -56,7 +58,7 @@ export function BackendCard({ chainName, chainKind, onChanged }: { chainName: st
       </label>
       {choice === 'alchemy' && (
         <>
-          {input('apiKey', keyHint ? `API key (stored, ending ${keyHint}; leave empty to keep it)` : 'Alchemy API key', keyHint ? 'Keep the stored key' : 'Your API key', 'password')}
+          {input('apiKey', keyHint ? `API key (stored, ending ${keyHint}; leave empty to keep it)` : 'Alchemy API key', keyHint ? 'Keep the stored key' : 'Your API key', true)}
           {input('policyId', 'Gas policy id (optional, sponsors gas)', '00000000-0000-4000-8000-000000000000')}
           {input('url', 'Wallet API URL (optional)', "Alchemy's endpoint")}
           <p class="small muted">The key is stored encrypted and only sent to the Wallet API URL, in its Authorization header.</p>
