@@ -13,6 +13,8 @@ export default defineConfig({
     name: 'Session Key Wallet',
     description: 'EIP-7702 smart account with scoped, expiring session keys enforced on chain.',
     permissions: ['storage', 'alarms'],
+    // Alchemy's Wallet API, for the Alchemy backend (its requests carry the user's API key).
+    host_permissions: ['https://api.g.alchemy.com/*'],
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'session-key-wallet@local', strict_min_version: '128.0' } } }
       : {}),

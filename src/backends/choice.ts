@@ -36,6 +36,7 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * query, no fragment: the key never goes in a URL.
  */
 export function checkWalletApiUrl(input: string): string {
+  if (/[?#]/.test(input)) throw new InvalidParamsError('The Wallet API URL cannot carry credentials, a query or a fragment.');
   let url: URL;
   try {
     url = new URL(input.trim());
@@ -116,7 +117,9 @@ export class Backends {
     const id = `${chain.id}|${chain.rpcUrl}`;
     const cached = this.built.get(id);
     if (cached) return cached;
-    const apiKey = await this.apiKeys.load();
+    const apiKey = await this.apiKeys.load().catch((error: Error) => {
+      throw new UnauthorizedError(`${error.message} (Settings, Account backend).`);
+    });
     if (!apiKey) throw new UnauthorizedError(`${chain.name} uses the Alchemy backend, but no Alchemy API key is stored. Enter it in Settings.`);
     const backend = new AlchemyBackend({ apiKey, chain, ...(s.url ? { url: s.url } : {}), ...(s.policyId ? { policyId: s.policyId } : {}), pollIntervalMs: 500 });
     this.built.set(id, backend);

@@ -36,7 +36,7 @@ import type { z } from 'zod';
 import * as Rpc from '@alchemy/wallet-api-types/rpc';
 import { decodePermissionsContext } from '@alchemy/wallet-api-types/capabilities';
 import { ModularAccountAbi_V2_0_0 } from '@alchemy/wallet-api-types/abi';
-import deploymentJson from '../../devnet/deployment.json';
+import deploymentJson from '../../devnet/deployment.json' with { type: 'json' };
 import { connectChain, designatorOf, type ChainAccess } from './chain';
 import { addUsage, checkSessionCalls, emptyUsage, validatePermissions, type Call, type DecodedPermission, type Usage, type UsageDelta } from './permissions';
 
@@ -838,10 +838,19 @@ export async function startWalletApiServer(opts: WalletApiServerOptions): Promis
       response: undefined,
     };
     requests.push(entry);
+    // CORS as a public JSON-RPC endpoint answers it, so a browser (the extension's worker) can call
+    // it: the preflight carries no Authorization header and is answered before authentication.
+    const cors = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' };
+    if (req.method === 'OPTIONS') {
+      entry.httpStatus = 204;
+      res.writeHead(204, cors);
+      res.end();
+      return;
+    }
     const reply = (status: number, payload: unknown) => {
       entry.httpStatus = status;
       entry.response = payload;
-      res.writeHead(status, { 'content-type': 'application/json' });
+      res.writeHead(status, { 'content-type': 'application/json', ...cors });
       res.end(JSON.stringify(payload));
     };
     let parsed: unknown;

@@ -140,6 +140,7 @@ function SessionItem({ s, now, symbol, onChanged }: { s: SessionView; now: numbe
           {nativeLeft !== null && <span class="pill">{formatEther(nativeLeft)} {symbol} left</span>}
           {callsLeft !== null && <span class="pill">{callsLeft} calls left</span>}
           {s.stipendLeft && <span class="pill">gas {Number(formatEther(BigInt(s.stipendLeft))).toFixed(4)} {symbol}</span>}
+          {s.backend === 'alchemy' && <span class="pill" data-testid="session-backend">via Alchemy</span>}
         </div>
       )}
       {s.revokeTx && (
