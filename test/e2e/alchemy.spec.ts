@@ -110,6 +110,8 @@ test.describe('the Alchemy backend', () => {
     expect(permissionsContext).toMatch(/^0x[0-9a-f]{64}$/);
     expect((await codeAt(rpcUrl, owner.address))?.toLowerCase()).toBe(`0xef0100${DELEGATOR.slice(2).toLowerCase()}`);
     expect(server.requests.some((r) => r.rpcMethods.includes('wallet_createSession'))).toBe(true);
+    // Gas sponsorship: the policy id from Settings rides along in the paymaster capability.
+    expect(server.requests.some((r) => r.rpcMethods.includes('wallet_prepareCalls') && r.body.includes(POLICY_ID))).toBe(true);
 
     // Five moves through the session: no popup; Alchemy ran them once; the score is on chain.
     const windows = countApprovalWindows(dapp);
