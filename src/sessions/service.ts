@@ -156,19 +156,10 @@ export class Sessions {
 
     const gasLimit = scope.permissions.find((p) => p.type === 'gas-limit');
     const stipend = gasLimit?.type === 'gas-limit' ? gasLimit.data.limit : DEFAULT_GAS_STIPEND;
-    const record: SessionRecord = {
-      id: hashDelegation(unsigned),
-      origin,
-      chainId: chain.id,
-      account: owner.address,
-      sessionAddress: sessionAccount.address,
-      sealedKey: await this.keys.seal(privateKey),
-      scope: serializeScope(scope),
+    const record = await this.newRecord(hashDelegation(unsigned), origin, chain, scope, privateKey, {
       delegation: { ...delegation, salt: delegation.salt.toString() },
       stipend: stipend.toString(),
-      createdAt: Date.now(),
-      status: 'active',
-    };
+    });
     // Recorded before the stipend moves: whatever happens next, the key that holds it is kept, so the
     // stipend can always be swept back.
     await this.save(record);
@@ -203,23 +194,37 @@ export class Sessions {
     const privateKey = generatePrivateKey();
     const sessionAccount = privateKeyToAccount(privateKey);
     const permissions = await backend.grant(owner, scope, sessionAccount.address);
-    const record: SessionRecord = {
-      id: keccak256(permissions.context),
-      origin,
-      chainId: chain.id,
-      account: owner.address,
-      sessionAddress: sessionAccount.address,
-      sealedKey: await this.keys.seal(privateKey),
-      scope: serializeScope(scope),
+    const record = await this.newRecord(keccak256(permissions.context), origin, chain, scope, privateKey, {
       backend: 'alchemy',
       alchemy: { context: permissions.context, spent: { native: '0', erc20: {}, calls: 0 } },
       stipend: '0',
-      createdAt: Date.now(),
-      status: 'active',
-    };
+    });
     await this.save(record);
     await this.scheduleSweep();
     return record;
+  }
+
+  /** A new active session record for `privateKey` (sealed here) with the backend's own fields. */
+  private async newRecord(
+    id: Hex,
+    origin: string,
+    chain: ChainConfig,
+    scope: SessionScope,
+    privateKey: Hex,
+    backendFields: Pick<SessionRecord, 'stipend' | 'delegation' | 'backend' | 'alchemy'>,
+  ): Promise<SessionRecord> {
+    return {
+      id,
+      origin,
+      chainId: chain.id,
+      account: scope.account,
+      sessionAddress: privateKeyToAccount(privateKey).address,
+      sealedKey: await this.keys.seal(privateKey),
+      scope: serializeScope(scope),
+      ...backendFields,
+      createdAt: Date.now(),
+      status: 'active',
+    };
   }
 
   private async alchemy(chain: ChainConfig): Promise<AlchemyBackend | null> {
