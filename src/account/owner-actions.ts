@@ -10,7 +10,16 @@ export interface AccountView {
   address: Address;
   balance: string; // wei, decimal string (JSON-safe)
   delegation: DelegationState;
+  /** The contract the account is meant to delegate to on this network (null: none deployed). */
   frameworkImplementation: Address | null;
+  /** What that contract is, in words. */
+  implementationName: string;
+}
+
+/** The 7702 target a backend expects, when it is not the Delegation Framework's. */
+export interface ExpectedImplementation {
+  address: Address;
+  name: string;
 }
 
 const clients = (chain: ChainConfig, account?: LocalAccount) => {
@@ -37,12 +46,13 @@ async function onChain<T>(what: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function readAccount(chain: ChainConfig, address: Address): Promise<AccountView> {
+export async function readAccount(chain: ChainConfig, address: Address, expected?: ExpectedImplementation): Promise<AccountView> {
   const { publicClient } = clients(chain);
-  const impl = frameworkFor(chain.id)?.EIP7702StatelessDeleGatorImpl ?? null;
+  const impl = expected?.address ?? frameworkFor(chain.id)?.EIP7702StatelessDeleGatorImpl ?? null;
+  const implementationName = expected?.name ?? "the Delegation Framework's EIP7702StatelessDeleGator";
   return onChain('Reading the account', async () => {
     const [balance, code] = await Promise.all([publicClient.getBalance({ address }), publicClient.getCode({ address })]);
-    return { address, balance: balance.toString(), delegation: classifyCode(code, impl), frameworkImplementation: impl };
+    return { address, balance: balance.toString(), delegation: classifyCode(code, impl), frameworkImplementation: impl, implementationName };
   });
 }
 

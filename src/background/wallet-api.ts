@@ -76,7 +76,10 @@ export const walletApiHandlers = {
     const address = await s.vault.ownerAddress();
     if (!address) throw new UnauthorizedError('There is no wallet yet.');
     const chain = await s.networks.current();
-    return { chain, account: await readAccount(chain, address) };
+    // On Alchemy the account delegates to Alchemy's account contract, which is then the expected one.
+    const alchemy = await s.backends.alchemyFor(chain).catch(() => null);
+    const expected = alchemy ? { address: alchemy.delegationAddress, name: `the Alchemy backend's account contract` } : undefined;
+    return { chain, account: await readAccount(chain, address, expected) };
   }),
   'account.upgrade': define(none, async (_p, s) => {
     const chain = await s.networks.current();

@@ -49,14 +49,14 @@ export function AccountCard({ view, onChanged }: { view: View; onChanged: () => 
               Upgrade account
             </Button>
           ) : (
-            <p class="small muted">The Delegation Framework is not deployed on {chain.name}.</p>
+            <p class="small muted">The Delegation Framework is not deployed on {chain.name}. Choose the Alchemy backend in Settings to use it here.</p>
           )}
         </div>
       )}
       {d.kind === 'framework' && (
         <div class="callout ok">
           <p>
-            Smart account: delegated to the Delegation Framework's EIP7702StatelessDeleGator <span class="mono">{shortAddress(d.implementation)}</span>.
+            Smart account: delegated to {account.implementationName} <span class="mono">{shortAddress(d.implementation)}</span>.
           </p>
           <Button testId="undelegate" variant="secondary" onClick={run('Undo upgrade', 'account.undelegate')}>
             Undo upgrade
@@ -67,7 +67,7 @@ export function AccountCard({ view, onChanged }: { view: View; onChanged: () => 
         <div class="callout danger" role="alert" data-testid="foreign-delegation">
           <p>
             <strong>Warning:</strong> this account is delegated to unknown code at <span class="mono">{shortAddress(d.implementation)}</span>. That code can move
-            your funds. Replace it with the Delegation Framework or clear it now.
+            your funds. Replace it with {account.implementationName} or clear it now.
           </p>
           <div class="row">
             {account.frameworkImplementation && (
