@@ -1,7 +1,8 @@
 // The extension on the Alchemy backend, pointed at the local Wallet API stand-in (test/alchemy/):
 // Settings switches the devnet to Alchemy (a wrong key is refused there), the demo dApp is granted a
 // session through ERC-7715, five calls go through the session with no popup and their status comes
-// from Alchemy, an out-of-scope call is the owner's (approved in a popup), revoke ends the session.
+// from Alchemy, an out-of-scope call and a message signature are the owner's (approved in a popup),
+// revoke ends the session.
 // Along the way every HTTP request is recorded (the pages through Playwright, the chain's RPC
 // through a recording proxy, the Wallet API by the stand-in) to prove the API key travels only to the
 // Wallet API, in its Authorization header, and lies in no storage area in plain text.
@@ -100,6 +101,7 @@ test.describe('the Alchemy backend', () => {
     await shoot(popup, 'settings-backend-alchemy');
     await popup.getByTestId('tab-account').click();
     await expect(popup.getByTestId('network-backend')).toContainText('Alchemy Wallet API');
+    await shoot(popup, 'account-alchemy-backend');
 
     // Grant from the dApp (ERC-7715): Alchemy upgrades the account (7702) and creates the session.
     expect(await codeAt(rpcUrl, owner.address)).toBeUndefined();
@@ -143,6 +145,13 @@ test.describe('the Alchemy backend', () => {
     const ownerCall = [...server.calls.values()].at(-1)!;
     expect(ownerCall.sessionId).toBeUndefined();
     await expect.poll(() => ownerCall.state).toBe(200);
+
+    // personal_sign goes to the owner (a popup), signed as the smart account through Alchemy's
+    // prepareSign/formatSign; the dApp verifies it on chain (ERC-1271).
+    const signsBefore = server.requests.filter((r) => r.rpcMethods.includes('wallet_formatSign')).length;
+    await decide(await approvalWindow(context, () => dapp.click('#sign')), 'approve');
+    await expect(dapp.locator('#sign-result')).toContainText('Signature valid', { timeout: 30_000 });
+    expect(server.requests.filter((r) => r.rpcMethods.includes('wallet_formatSign')).length).toBe(signsBefore + 1);
 
     // The popup lists the session with what it spent; revoke ends it and the next batch needs the owner.
     await popup.getByTestId('tab-sessions').click();
