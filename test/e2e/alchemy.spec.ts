@@ -8,12 +8,11 @@
 // Wallet API, in its Authorization header, and lies in no storage area in plain text.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Page } from '@playwright/test';
 import type { Address, Hex } from 'viem';
 import deployment from '../../devnet/deployment.json' with { type: 'json' };
 import { startWalletApiServer, type WalletApiServer } from '../alchemy/server';
 import { expect, test } from './fixtures';
-import { approvalWindow, codeAt, connectedOwner, decide, gameScore } from './helpers';
+import { approvalWindow, codeAt, connectedOwner, countApprovalWindows, decide, gameScore } from './helpers';
 
 const API_KEY = 'e2eAlchemyKey_0123456789abcdefXYZ';
 const WRONG_KEY = 'wrongAlchemyKey_0123456789abcdefX';
@@ -40,15 +39,6 @@ async function recordingProxy(target: string) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-/** Counts approval windows opened from now on. */
-function countApprovalWindows(page: Page) {
-  let n = 0;
-  page.context().on('page', (p) => {
-    if (p.url().includes('/approval.html')) n++;
-  });
-  return () => n;
 }
 
 test.describe('the Alchemy backend', () => {

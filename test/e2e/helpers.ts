@@ -63,6 +63,15 @@ export async function watchServiceWorker(context: BrowserContext, extensionPage:
   };
 }
 
+/** Counts approval windows opened from now on. */
+export function countApprovalWindows(page: Page): () => number {
+  let n = 0;
+  page.context().on('page', (p) => {
+    if (p.url().includes('/approval.html')) n++;
+  });
+  return () => n;
+}
+
 /** Runs `action` and returns the approval window it opens, sized like the real one. */
 export async function approvalWindow(context: BrowserContext, action: () => Promise<unknown>): Promise<Page> {
   const [page] = await Promise.all([context.waitForEvent('page', (p) => p.url().includes('/approval.html')), action()]);

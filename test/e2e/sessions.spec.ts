@@ -1,18 +1,8 @@
-import type { Page } from '@playwright/test';
 import deployment from '../../devnet/deployment.json' with { type: 'json' };
 import { expect, providerRequest, test } from './fixtures';
-import { approvalWindow, connectedOwner, decide, gameScore, publicClient } from './helpers';
+import { approvalWindow, connectedOwner, countApprovalWindows, decide, gameScore, publicClient } from './helpers';
 
 const DISABLED_ABI = [{ type: 'function', name: 'disabledDelegations', stateMutability: 'view', inputs: [{ type: 'bytes32' }], outputs: [{ type: 'bool' }] }] as const;
-
-/** Counts approval windows opened from now on. */
-function countApprovalWindows(page: Page) {
-  let n = 0;
-  page.context().on('page', (p) => {
-    if (p.url().includes('/approval.html')) n++;
-  });
-  return () => n;
-}
 
 test.describe('sessions through the demo dApp', () => {
   test('grant via ERC-7715, five batched calls with no popup, out-of-scope needs the owner, revoke brings the popup back', async ({ context, fresh, rpcUrl, shoot, serviceWorker }) => {

@@ -14,9 +14,8 @@ import deployment from '../../devnet/deployment.json';
 import { AlchemyBackend, ALCHEMY_MAV2_7702_ADDRESS } from '../../src/backends/alchemy/backend';
 import { devnet, type ChainConfig } from '../../src/chains/registry';
 import type { SessionCall, SessionScope } from '../../src/permissions/types';
-import { RpcError } from '../../src/rpc/errors';
 import { startWalletApiServer, type WalletApiServer } from '../alchemy/server';
-import { devnetClients, freePort } from './helpers';
+import { devnetClients, freePort, rejection } from './helpers';
 
 const rpcUrl = inject('rpcUrl');
 const { publicClient, testClient } = devnetClients(rpcUrl);
@@ -68,15 +67,6 @@ const scope = (account: Address, permissions: SessionScope['permissions'], extra
   permissions,
   ...extra,
 });
-async function rejection(p: Promise<unknown>): Promise<RpcError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(RpcError);
-  return err as RpcError;
-}
-
 describe('AlchemyBackend on the stand-in', () => {
   it('delegates an owner once (empty batch as the owner, waits for 200)', async () => {
     const owner = await freshOwner();

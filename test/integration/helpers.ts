@@ -2,7 +2,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { createPublicClient, createTestClient, createWalletClient, http, type Account, type Address } from 'viem';
+import { expect } from 'vitest';
 import { devnetChain } from '../../devnet/constants';
+import { RpcError } from '../../src/rpc/errors';
 
 export function devnetClients(rpcUrl: string) {
   const chain = devnetChain(rpcUrl);
@@ -94,4 +96,14 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** The wallet error a promise rejects with (fails the test if it resolves or throws something else). */
+export async function rejection(p: Promise<unknown>): Promise<RpcError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(RpcError);
+  return err as RpcError;
 }

@@ -23,7 +23,6 @@ import { Connections } from '../../src/connections/connections';
 import type { SessionScope } from '../../src/permissions/types';
 import { parseSessionScope } from '../../src/permissions/validate';
 import { httpChainRpc } from '../../src/rpc/chain-rpc';
-import { RpcError } from '../../src/rpc/errors';
 import type { RequestContext } from '../../src/rpc/method';
 import { routeSend } from '../../src/rpc/methods/calls';
 import { memoryDeviceKeyStore, SessionKeyVault, type DeviceKeyStore } from '../../src/sessions/key-store';
@@ -31,7 +30,7 @@ import { Sessions, type SessionRecord } from '../../src/sessions/service';
 import { parsePrivateKey } from '../../src/vault/owner-secret';
 import { Vault } from '../../src/vault/vault';
 import { startWalletApiServer, type WalletApiServer } from '../alchemy/server';
-import { devnetClients } from './helpers';
+import { devnetClients, rejection } from './helpers';
 
 const rpcUrl = inject('rpcUrl');
 const { publicClient, testClient } = devnetClients(rpcUrl);
@@ -185,15 +184,6 @@ async function alchemyOf(w: Wallet): Promise<AlchemyBackend> {
 
 async function grant(w: Wallet, origin: string, permissions: unknown[] = GAME_PERMISSIONS): Promise<SessionRecord> {
   return w.services.sessions.grant(chain, origin, await scopeOf(w.owner, permissions));
-}
-
-async function rejection(p: Promise<unknown>): Promise<RpcError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(RpcError);
-  return err as RpcError;
 }
 
 // ------------------------------------------------------------------------------------ tests
