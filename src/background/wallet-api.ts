@@ -13,6 +13,7 @@ import { parseParams, z } from '../rpc/schema';
 import { parseOwnerSecret } from '../vault/owner-secret';
 import { parseSessionScope } from '../permissions/validate';
 import { PermissionError } from '../permissions/errors';
+import { alchemyBundleStatus } from '../calls/alchemy';
 import { broadcast } from './events';
 import type { Services } from './services';
 import { readWalletStatus } from './status';
@@ -147,7 +148,17 @@ export const walletApiHandlers = {
     await broadcast('accountsChanged', [], (o) => o === p.origin);
     return null;
   }),
-  'activity.list': define(none, async (_p, s) => s.bundles.list()),
+  'activity.list': define(none, async (_p, s) => {
+    const list = await s.bundles.list();
+    // Alchemy picks the transaction: look up the hashes of the newest bundles still without one.
+    const waiting = list.filter((b) => b.alchemyId && b.txHashes.length === 0).slice(0, 5);
+    if (waiting.length === 0) return list;
+    const chain = await s.networks.current();
+    const alchemy = await s.backends.alchemyFor(chain).catch(() => null);
+    if (!alchemy) return list;
+    await Promise.all(waiting.filter((b) => b.chainId === chain.id).map((b) => alchemyBundleStatus(alchemy, b, s.bundles).catch(() => null)));
+    return s.bundles.list();
+  }),
 
   'approval.list': define(z.object({ origin: z.optional(z.string()) }), async (p, s) => s.approvals.list(p.origin)),
   'approval.resolve': define(z.object({ id: z.string(), approved: z.boolean(), edits: z.optional(z.unknown()) }), async (p, s) => {

@@ -20,9 +20,15 @@ export async function sendAlchemyBundle(backend: AlchemyBackend, bundle: CallBun
   }
 }
 
-/** EIP-5792 status of an Alchemy bundle, under the wallet's own bundle id. */
-export async function alchemyBundleStatus(backend: AlchemyBackend, bundle: CallBundle): Promise<CallsStatus> {
+/**
+ * EIP-5792 status of an Alchemy bundle, under the wallet's own bundle id. Once final, the
+ * transaction hashes are kept in the bundle (the activity list shows them).
+ */
+export async function alchemyBundleStatus(backend: AlchemyBackend, bundle: CallBundle, bundles: Bundles): Promise<CallsStatus> {
   if (bundle.state === 'failed') return { version: '2.0.0', id: bundle.id, chainId: `0x${bundle.chainId.toString(16)}`, status: 400, atomic: true };
   if (!bundle.alchemyId) return { version: '2.0.0', id: bundle.id, chainId: `0x${bundle.chainId.toString(16)}`, status: 100, atomic: true };
-  return { ...(await backend.status(bundle.alchemyId)), id: bundle.id };
+  const status = { ...(await backend.status(bundle.alchemyId)), id: bundle.id };
+  const hashes = status.receipts?.map((r) => r.transactionHash) ?? [];
+  if (hashes.length > 0 && bundle.txHashes.length === 0) await bundles.update(bundle.id, { txHashes: hashes });
+  return status;
 }

@@ -143,6 +143,12 @@ test.describe('the Alchemy backend', () => {
     await expect(dapp.locator('#sign-result')).toContainText('Signature valid', { timeout: 30_000 });
     expect(server.requests.filter((r) => r.rpcMethods.includes('wallet_formatSign')).length).toBe(signsBefore + 1);
 
+    // Activity: the session's bundle with the transaction Alchemy mined it in.
+    await popup.getByTestId('tab-activity').click();
+    const sessionItem = popup.locator('[data-testid="activity-item"][data-signer="session"]').first();
+    await expect(sessionItem).toContainText(`Tx ${newCalls[0]!.receipts[0]!.transactionHash.slice(0, 6)}`, { timeout: 10_000 });
+    await shoot(popup, 'activity-alchemy');
+
     // The popup lists the session with what it spent; revoke ends it and the next batch needs the owner.
     await popup.getByTestId('tab-sessions').click();
     await expect(popup.getByTestId('session-item').first()).toHaveAttribute('data-status', 'active');

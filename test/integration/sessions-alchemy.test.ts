@@ -169,7 +169,7 @@ async function sentOrThrow(w: Wallet, origin: string, calls: BundleCall[]): Prom
 async function finalStatus(backend: AlchemyBackend, bundleId: Hex, bundles: Bundles): Promise<CallsStatus> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const status = await alchemyBundleStatus(backend, (await bundles.get(bundleId))!);
+    const status = await alchemyBundleStatus(backend, (await bundles.get(bundleId))!, bundles);
     if (status.status !== 100) return status;
     if (Date.now() > deadline) throw new Error(`bundle ${bundleId} still pending after 30 s`);
     await new Promise((r) => setTimeout(r, 100));
@@ -260,7 +260,7 @@ describe('Sessions on the Alchemy backend (stand-in Wallet API, devnet execution
     ]);
 
     // wallet_getCallsStatus: pending first (the stand-in answers 100 once), then 200 with receipts, under the wallet's id.
-    const first = await alchemyBundleStatus(backend, sent);
+    const first = await alchemyBundleStatus(backend, sent, w.services.bundles);
     expect(first).toMatchObject({ id: sent.id, status: 100 });
     const status = await finalStatus(backend, sent.id, w.services.bundles);
     expect(status).toMatchObject({ version: '2.0.0', id: sent.id, chainId: '0x7a69', status: 200, atomic: true });
@@ -269,6 +269,8 @@ describe('Sessions on the Alchemy backend (stand-in Wallet API, devnet execution
     const receipt = await publicClient.getTransactionReceipt({ hash: status.receipts![0]!.transactionHash });
     expect(receipt.status).toBe('success');
     expect(getAddress(receipt.from)).toBe(w.owner);
+    // The final status left the transaction hash in the bundle, for the activity list.
+    expect((await w.services.bundles.get(sent.id))!.txHashes).toEqual([status.receipts![0]!.transactionHash]);
 
     // On chain: one move (+1) and one item (+10).
     expect(await score(w.owner)).toBe(before.score + 11n);

@@ -234,7 +234,7 @@ export const wallet_getCallsStatus = defineMethod({
     if (bundle.alchemySigned) {
       const alchemy = await ctx.services.backends.alchemyFor(chain);
       if (!alchemy) throw new UnknownBundleIdError(`${chain.name} no longer uses the Alchemy backend that sent this bundle.`);
-      return alchemyBundleStatus(alchemy, bundle);
+      return alchemyBundleStatus(alchemy, bundle, ctx.services.bundles);
     }
     return bundleStatus(bundle, chain);
   },

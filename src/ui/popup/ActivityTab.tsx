@@ -37,7 +37,14 @@ export function ActivityTab({ highlight }: { highlight?: string | null }) {
             {b.calls.length > 3 && <li class="muted">+{b.calls.length - 3} more</li>}
           </ul>
           <p class="small muted mono">
-            {b.state === 'failed' ? `Refused: ${b.error ?? ''}` : b.txHashes.length ? `Tx ${b.txHashes.map(shortAddress).join(', ')}` : 'Preparing…'} · {new Date(b.createdAt).toLocaleTimeString()}
+            {b.state === 'failed'
+              ? `Refused: ${b.error ?? ''}`
+              : b.txHashes.length
+                ? `Tx ${b.txHashes.map(shortAddress).join(', ')}`
+                : b.alchemyId
+                  ? 'Sent through Alchemy · waiting for the chain…'
+                  : 'Preparing…'}{' '}
+            · {new Date(b.createdAt).toLocaleTimeString()}
           </p>
         </li>
       ))}
