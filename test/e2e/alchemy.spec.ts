@@ -159,6 +159,25 @@ test.describe('the Alchemy backend', () => {
     const reject = await approvalWindow(context, () => dapp.click('#batch'));
     await decide(reject, 'reject');
     await expect(dapp.locator('#batch-result')).toHaveAttribute('data-code', '4001');
+
+    // A session granted from the popup goes through Alchemy too (no call limit offered there), and
+    // covers the dApp's next batch with no popup.
+    await popup.getByTestId('tab-sessions').click();
+    await popup.getByTestId('grant-open').click();
+    await expect(popup.getByTestId('grant-no-call-limit')).toBeVisible();
+    await expect(popup.getByTestId('grant-calls')).toHaveCount(0);
+    await popup.getByTestId('grant-origin').fill(new URL(dapp.url()).origin);
+    await popup.getByRole('button', { name: '15 min' }).click();
+    await popup.getByTestId('grant-fn-move').check();
+    await popup.getByTestId('grant-submit').click();
+    await expect(popup.locator('[data-testid="session-item"][data-status="active"]')).toHaveCount(1, { timeout: 30_000 });
+    await expect(popup.getByTestId('session-backend')).toHaveText('via Alchemy');
+    const popupGrantWindows = countApprovalWindows(dapp);
+    const scoreBeforePopupSession = await gameScore(rpcUrl, GAME, owner.address);
+    await dapp.click('#batch');
+    await expect(dapp.locator('#batch-result')).toHaveAttribute('data-tone', 'ok', { timeout: 60_000 });
+    expect(popupGrantWindows()).toBe(0);
+    expect((await gameScore(rpcUrl, GAME, owner.address)) - scoreBeforePopupSession).toBe(5n);
     expect(server.internalErrors).toEqual([]);
 
     // The key: in the Authorization header of every Wallet API request (preflights carry nothing)...

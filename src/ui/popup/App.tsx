@@ -135,7 +135,7 @@ export function App() {
                 {status && <NetworkCard status={status} />}
               </>
             )}
-            {tab === 'sessions' && account && <SessionsTab chainId={account.chain.id} symbol={account.chain.nativeCurrency.symbol} />}
+            {tab === 'sessions' && account && <SessionsTab chainId={account.chain.id} symbol={account.chain.nativeCurrency.symbol} backend={status?.backend?.kind ?? 'delegation'} />}
             {tab === 'activity' && <ActivityTab highlight={params.get('bundle')} />}
             {tab === 'settings' && <Settings chain={status?.chain ?? null} onChanged={refresh} />}
           </>

@@ -13,7 +13,7 @@ import { callWallet } from '../wallet-api';
 type SessionView = Awaited<ReturnType<typeof callWallet<'sessions.list'>>>[number] & { skew: number };
 type SerializedPermission = SessionView['scope']['permissions'][number];
 
-export function SessionsTab({ chainId, symbol }: { chainId: number; symbol: string }) {
+export function SessionsTab({ chainId, symbol, backend = 'delegation' }: { chainId: number; symbol: string; backend?: 'delegation' | 'alchemy' }) {
   const [sessions, setSessions] = useState<SessionView[] | null>(null);
   const [granting, setGranting] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -65,6 +65,7 @@ export function SessionsTab({ chainId, symbol }: { chainId: number; symbol: stri
       )}
       {granting && (
         <GrantForm
+          backend={backend}
           chainId={chainId}
           onCancel={() => setGranting(false)}
           onGranted={async () => {
@@ -207,7 +208,7 @@ const PRESETS = [
   { label: '1 day', seconds: 86400 },
 ];
 
-function GrantForm({ chainId, onCancel, onGranted }: { chainId: number; onCancel: () => void; onGranted: () => void }) {
+function GrantForm({ chainId, backend, onCancel, onGranted }: { chainId: number; backend: 'delegation' | 'alchemy'; onCancel: () => void; onGranted: () => void }) {
   const contracts = knownContracts(chainId);
   const [origin, setOrigin] = useState('');
   const [sites, setSites] = useState<string[]>([]);
@@ -248,7 +249,7 @@ function GrantForm({ chainId, onCancel, onGranted }: { chainId: number; onCancel
         origin,
         durationSeconds: seconds,
         permissions,
-        ...(callLimit.trim() ? { callLimit: Number(callLimit) } : {}),
+        ...(callLimit.trim() && backend !== 'alchemy' ? { callLimit: Number(callLimit) } : {}),
       });
       onGranted();
     } catch (e) {
@@ -317,10 +318,14 @@ function GrantForm({ chainId, onCancel, onGranted }: { chainId: number; onCancel
         ETH it may spend (optional)
         <input data-testid="grant-eth" inputMode="decimal" placeholder="0.01" value={ethAllowance} onInput={(e) => setEthAllowance((e.target as HTMLInputElement).value)} />
       </label>
-      <label>
-        Call limit (optional)
-        <input data-testid="grant-calls" inputMode="numeric" placeholder="e.g. 100" value={callLimit} onInput={(e) => setCallLimit((e.target as HTMLInputElement).value)} />
-      </label>
+      {backend === 'alchemy' ? (
+        <p class="small muted" data-testid="grant-no-call-limit">Alchemy sessions cannot limit the number of calls; the expiry and allowances bound them.</p>
+      ) : (
+        <label>
+          Call limit (optional)
+          <input data-testid="grant-calls" inputMode="numeric" placeholder="e.g. 100" value={callLimit} onInput={(e) => setCallLimit((e.target as HTMLInputElement).value)} />
+        </label>
+      )}
       <ErrorText error={error} testId="grant-error" />
       <div class="row">
         <Button variant="secondary" onClick={onCancel}>
