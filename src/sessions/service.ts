@@ -23,7 +23,7 @@ import { toAlchemyGrant } from '../backends/alchemy/permissions';
 import type { AlchemyBackend } from '../backends/alchemy/backend';
 import type { Backends } from '../backends/choice';
 import { sendAlchemyBundle } from '../calls/alchemy';
-import { InternalError, ResourceUnavailableError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
+import { InternalError, InvalidParamsError, ResourceUnavailableError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
 import type { RequestContext } from '../rpc/method';
 import type { Vault } from '../vault/vault';
 import { SessionKeyVault, type SealedKey } from './key-store';
@@ -355,23 +355,32 @@ export class Sessions {
   /**
    * Alchemy: books the spend, prepares and signs with the session key, stores the signed payload in
    * the bundle, then sends it. A retried request finds the payload and sends the same bytes
-   * (sendAlchemyBundle); a refusal gives the booked spend back.
+   * (sendAlchemyBundle). The booked spend is given back when the calls surely did not run: a failure
+   * before sending, or Alchemy refusing the send; when the answer was lost it stays booked.
    */
   private async signOnAlchemy(chain: ChainConfig, s: SessionRecord, key: LocalAccount, bundle: CallBundle): Promise<void> {
     const backend = (await this.alchemy(chain))!;
     const scope = deserializeScope(s.scope);
     const calls = toSessionCalls(bundle.calls);
+    const giveBack = async () => {
+      const current = (await this.get(s.id)) ?? s;
+      await this.save({ ...current, alchemy: { ...current.alchemy!, spent: bookSpend(current.alchemy!.spent, scope, calls, -1n) } });
+    };
     await this.save({ ...s, alchemy: { ...s.alchemy!, spent: bookSpend(s.alchemy!.spent, scope, calls, 1n) } });
     try {
       const signed = await backend.signAsSession(key, s.account, { context: s.alchemy!.context }, calls);
       await this.deps.bundles.update(bundle.id, { alchemySigned: signed });
     } catch (error) {
-      const current = (await this.get(s.id)) ?? s;
-      await this.save({ ...current, alchemy: { ...current.alchemy!, spent: bookSpend(current.alchemy!.spent, scope, calls, -1n) } });
+      await giveBack();
       await this.deps.bundles.update(bundle.id, { state: 'failed', error: (error as Error).message });
       throw error;
     }
-    await sendAlchemyBundle(backend, (await this.deps.bundles.get(bundle.id))!, this.deps.bundles);
+    try {
+      await sendAlchemyBundle(backend, (await this.deps.bundles.get(bundle.id))!, this.deps.bundles);
+    } catch (error) {
+      if (isRefusal(error)) await giveBack();
+      throw error;
+    }
   }
 
   // ------------------------------------------------------------------------------------- end
@@ -556,6 +565,12 @@ export class Sessions {
     // JSON-RPC batching: the usage read's parallel eth_calls travel in one HTTP request.
     return createPublicClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0, batch: { wait: 0 } }), pollingInterval: 250 });
   }
+}
+
+/** A definite refusal (nothing ran), as opposed to a lost answer or an unreachable service. */
+function isRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === TransactionRejectedError.code || code === InvalidParamsError.code || code === UnauthorizedError.code || code === UnsupportedChainIdError.code;
 }
 
 /** An Alchemy session's usage, from what the wallet booked. */
