@@ -3,19 +3,30 @@
 // the same call id and runs it once) instead of signing a second operation. The bundle keeps
 // Alchemy's call id; its status is Alchemy's wallet_getCallsStatus under the wallet's bundle id.
 import type { AlchemyBackend } from '../backends/alchemy/backend';
-import { RpcError, TransactionRejectedError } from '../rpc/errors';
+import { InvalidParamsError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
 import type { Bundles, CallBundle } from './bundles';
 import type { CallsStatus } from './status';
 
-/** Sends the bundle's stored payload unless Alchemy already gave it an id. Marks it failed if refused. */
+/** A definite refusal by Alchemy or the wallet (nothing ran), as opposed to a lost answer or an unreachable service. */
+export function isAlchemyRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === TransactionRejectedError.code || code === InvalidParamsError.code || code === UnauthorizedError.code || code === UnsupportedChainIdError.code;
+}
+
+/**
+ * Sends the bundle's stored payload unless Alchemy already gave it an id. Refused: the bundle is
+ * failed. No answer (network down, lost answer): it stays as it is, payload kept, so the request
+ * retried sends the same payload and Alchemy runs it at most once.
+ */
 export async function sendAlchemyBundle(backend: AlchemyBackend, bundle: CallBundle, bundles: Bundles): Promise<CallBundle> {
   if (bundle.alchemyId) return bundle;
   if (!bundle.alchemySigned) throw new TransactionRejectedError('The bundle was never signed.');
   try {
     const id = await backend.sendSigned(bundle.alchemySigned);
-    return await bundles.update(bundle.id, { state: 'submitted', alchemyId: id });
+    return await bundles.update(bundle.id, { state: 'submitted', alchemyId: id, error: undefined });
   } catch (error) {
-    await bundles.update(bundle.id, { state: 'failed', error: (error as Error).message });
+    const refused = isAlchemyRefusal(error);
+    await bundles.update(bundle.id, refused ? { state: 'failed', error: (error as Error).message } : { error: `No answer from Alchemy yet: ${(error as Error).message}` });
     throw error instanceof RpcError ? error : new TransactionRejectedError(`Sending through Alchemy failed: ${(error as Error).message}`);
   }
 }

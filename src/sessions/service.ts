@@ -22,8 +22,8 @@ import { chainNow } from '../chains/clock';
 import { toAlchemyGrant } from '../backends/alchemy/permissions';
 import type { AlchemyBackend } from '../backends/alchemy/backend';
 import type { Backends } from '../backends/choice';
-import { sendAlchemyBundle } from '../calls/alchemy';
-import { InternalError, InvalidParamsError, ResourceUnavailableError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
+import { isAlchemyRefusal, sendAlchemyBundle } from '../calls/alchemy';
+import { InternalError, ResourceUnavailableError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
 import type { RequestContext } from '../rpc/method';
 import type { Vault } from '../vault/vault';
 import { SessionKeyVault, type SealedKey } from './key-store';
@@ -53,9 +53,10 @@ export interface SessionRecord {
    * Alchemy backend: the permissions context Alchemy issued (`0x00 ‖ session id ‖ owner signature`,
    * never shown to the dApp, which gets `id`), and what the wallet has sent through the session:
    * Alchemy keeps its own count but does not publish it, so the wallet's off-chain check counts
-   * here, booked before each send and given back if the send is refused.
+   * here, booked before each send and given back if the send is refused. `pending`: bundles booked
+   * whose send has not settled yet (a restarted worker must not book them twice).
    */
-  alchemy?: { context: Hex; spent: AlchemySpent };
+  alchemy?: { context: Hex; spent: AlchemySpent; pending?: string[] };
   stipend: string;
   createdAt: number;
   status: SessionStatus;
@@ -281,7 +282,7 @@ export class Sessions {
   async resume(ctx: RequestContext, bundle: CallBundle): Promise<CallBundle> {
     return this.lock.run((bundle.sessionId ?? '').toLowerCase(), async () => {
       const s = bundle.sessionId ? await this.get(bundle.sessionId) : undefined;
-      const verdict = s && s.status === 'active' && s.sealedKey ? await this.check(ctx.chain, s, bundle.calls) : { covered: false as const, reason: 'the session ended' };
+      const verdict = s && s.status === 'active' && s.sealedKey ? await this.check(ctx.chain, s, bundle.calls, bundle.id) : { covered: false as const, reason: 'the session ended' };
       if (!verdict.covered) {
         await this.deps.bundles.update(bundle.id, { state: 'failed', error: verdict.reason });
         throw new UnauthorizedError(`The session does not cover this request: ${verdict.reason}`);
@@ -291,13 +292,16 @@ export class Sessions {
     });
   }
 
-  private async check(chain: ChainConfig, s: SessionRecord, calls: BundleCall[]): Promise<{ covered: true } | { covered: false; reason: string }> {
+  /** `resuming`: the bundle a retried request resumes (an Alchemy session may have booked it already). */
+  private async check(chain: ChainConfig, s: SessionRecord, calls: BundleCall[], resuming?: string): Promise<{ covered: true } | { covered: false; reason: string }> {
     if (!s.sealedKey) return { covered: false, reason: 'the session key was deleted' };
     const scope = deserializeScope(s.scope);
     if (s.backend === 'alchemy') {
       if (!(await this.alchemy(chain))) return { covered: false, reason: `the session was granted through Alchemy, and ${chain.name} no longer uses the Alchemy backend` };
       const now = await chainNow(chain);
-      return covers(scope, toSessionCalls(calls), alchemyUsage(s, now), { chainId: chain.id, origin: s.origin });
+      const booked = resuming !== undefined && s.alchemy!.pending?.includes(resuming);
+      const spent = booked ? bookSpend(s.alchemy!.spent, scope, toSessionCalls(calls), -1n) : s.alchemy!.spent;
+      return covers(scope, toSessionCalls(calls), alchemyUsage(spent, now), { chainId: chain.id, origin: s.origin });
     }
     if (await this.alchemy(chain)) return { covered: false, reason: `the session was granted through the Delegation Framework, and ${chain.name} now uses the Alchemy backend` };
     const pending = this.inFlight.get(s.id);
@@ -355,32 +359,59 @@ export class Sessions {
   /**
    * Alchemy: books the spend, prepares and signs with the session key, stores the signed payload in
    * the bundle, then sends it. A retried request finds the payload and sends the same bytes
-   * (sendAlchemyBundle). The booked spend is given back when the calls surely did not run: a failure
+   * (resendOnAlchemy). The booked spend is given back when the calls surely did not run: a failure
    * before sending, or Alchemy refusing the send; when the answer was lost it stays booked.
    */
   private async signOnAlchemy(chain: ChainConfig, s: SessionRecord, key: LocalAccount, bundle: CallBundle): Promise<void> {
     const backend = (await this.alchemy(chain))!;
-    const scope = deserializeScope(s.scope);
-    const calls = toSessionCalls(bundle.calls);
-    const giveBack = async () => {
-      const current = (await this.get(s.id)) ?? s;
-      await this.save({ ...current, alchemy: { ...current.alchemy!, spent: bookSpend(current.alchemy!.spent, scope, calls, -1n) } });
-    };
-    await this.save({ ...s, alchemy: { ...s.alchemy!, spent: bookSpend(s.alchemy!.spent, scope, calls, 1n) } });
+    await this.book(s, bundle);
     try {
-      const signed = await backend.signAsSession(key, s.account, { context: s.alchemy!.context }, calls);
+      const signed = await backend.signAsSession(key, s.account, { context: s.alchemy!.context }, toSessionCalls(bundle.calls));
       await this.deps.bundles.update(bundle.id, { alchemySigned: signed });
     } catch (error) {
-      await giveBack();
+      await this.settle(s.id, bundle, 'give back');
       await this.deps.bundles.update(bundle.id, { state: 'failed', error: (error as Error).message });
       throw error;
     }
+    await this.sendOnAlchemy(backend, s.id, (await this.deps.bundles.get(bundle.id))!);
+  }
+
+  /** Sends again the payload a session signed for a request that is being retried. */
+  async resendOnAlchemy(ctx: RequestContext, bundle: CallBundle): Promise<CallBundle> {
+    const backend = await this.alchemy(ctx.chain);
+    if (!backend) throw new UnsupportedChainIdError(`${ctx.chain.name} no longer uses the Alchemy backend this request was signed for.`);
+    return this.lock.run((bundle.sessionId ?? '').toLowerCase(), async () => {
+      await this.sendOnAlchemy(backend, bundle.sessionId!, (await this.deps.bundles.get(bundle.id)) ?? bundle);
+      return (await this.deps.bundles.get(bundle.id)) ?? bundle;
+    });
+  }
+
+  private async sendOnAlchemy(backend: AlchemyBackend, sessionId: string, bundle: CallBundle): Promise<void> {
     try {
-      await sendAlchemyBundle(backend, (await this.deps.bundles.get(bundle.id))!, this.deps.bundles);
+      await sendAlchemyBundle(backend, bundle, this.deps.bundles);
     } catch (error) {
-      if (isRefusal(error)) await giveBack();
+      if (isAlchemyRefusal(error)) await this.settle(sessionId, bundle, 'give back');
       throw error;
     }
+    await this.settle(sessionId, bundle, 'keep');
+  }
+
+  /** Books what the bundle spends on its Alchemy session, once (a resumed bundle may be booked already). */
+  private async book(s: SessionRecord, bundle: CallBundle): Promise<void> {
+    const current = (await this.get(s.id)) ?? s;
+    const a = current.alchemy!;
+    if (a.pending?.includes(bundle.id)) return;
+    const spent = bookSpend(a.spent, deserializeScope(current.scope), toSessionCalls(bundle.calls), 1n);
+    await this.save({ ...current, alchemy: { ...a, spent, pending: [...(a.pending ?? []), bundle.id] } });
+  }
+
+  /** Ends the bundle's booking: the spend stays (sent) or is given back (it surely did not run). */
+  private async settle(sessionId: string, bundle: CallBundle, outcome: 'keep' | 'give back'): Promise<void> {
+    const current = await this.get(sessionId);
+    const a = current?.alchemy;
+    if (!current || !a?.pending?.includes(bundle.id)) return;
+    const spent = outcome === 'give back' ? bookSpend(a.spent, deserializeScope(current.scope), toSessionCalls(bundle.calls), -1n) : a.spent;
+    await this.save({ ...current, alchemy: { ...a, spent, pending: a.pending.filter((id) => id !== bundle.id) } });
   }
 
   // ------------------------------------------------------------------------------------- end
@@ -515,7 +546,7 @@ export class Sessions {
       let usage: SessionView['usage'] = null;
       let stipendLeft: string | null = null;
       if (s.chainId === chain.id && s.status === 'active' && s.backend === 'alchemy') {
-        const u = alchemyUsage(s, 0);
+        const u = alchemyUsage(s.alchemy!.spent, 0);
         usage = { nativeSpent: u.nativeSpent.toString(), erc20Spent: Object.fromEntries(Object.entries(u.erc20Spent).map(([k, v]) => [k, v.toString()])), callsUsed: u.callsUsed };
       } else if (s.chainId === chain.id && s.status === 'active') {
         try {
@@ -567,15 +598,8 @@ export class Sessions {
   }
 }
 
-/** A definite refusal (nothing ran), as opposed to a lost answer or an unreachable service. */
-function isRefusal(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === TransactionRejectedError.code || code === InvalidParamsError.code || code === UnauthorizedError.code || code === UnsupportedChainIdError.code;
-}
-
 /** An Alchemy session's usage, from what the wallet booked. */
-function alchemyUsage(s: SessionRecord, now: number): SessionUsage {
-  const spent = s.alchemy!.spent;
+function alchemyUsage(spent: AlchemySpent, now: number): SessionUsage {
   return {
     nativeSpent: BigInt(spent.native),
     erc20Spent: Object.fromEntries(Object.entries(spent.erc20).map(([k, v]) => [k, BigInt(v)])) as Record<Address, bigint>,

@@ -197,4 +197,52 @@ describe('Sessions on the Alchemy backend: booking the spend around a send', () 
     expect(await s.bundles.list()).toHaveLength(1); // no bundle recorded for the refused request
     expect(await spent(s)).toEqual({ native: parseEther('0.7').toString(), erc20: {}, calls: 1 });
   });
+
+  it('a lost answer keeps the bundle and its payload; the retried request sends the same payload, booked once', async () => {
+    const s = await setup();
+    s.sendSigned.mockRejectedValueOnce(new ChainDisconnectedError('Cannot reach the Alchemy Wallet API'));
+    await expect(send(s, [buy(parseEther('0.6'))])).rejects.toMatchObject({ code: 4901 });
+    const lost = await onlyBundle(s);
+    expect(lost.state).toBe('preparing');
+    expect(lost.error).toMatch(/No answer from Alchemy/);
+
+    // The bridge retries the same request (same bundle): the stored payload goes again, nothing is signed.
+    const done = await s.sessions.resendOnAlchemy(ctx(), lost);
+    expect(done).toMatchObject({ id: lost.id, state: 'submitted', alchemyId: ALCHEMY_ID });
+    expect(s.signAsSession).toHaveBeenCalledTimes(1);
+    expect(s.sendSigned).toHaveBeenCalledTimes(2);
+    expect(s.sendSigned.mock.calls[1]![0]).toEqual(s.sendSigned.mock.calls[0]![0]);
+    const session = (await s.sessions.get(SESSION_ID))!.alchemy!;
+    expect(session.spent).toEqual({ native: parseEther('0.6').toString(), erc20: {}, calls: 1 });
+    expect(session.pending ?? []).toEqual([]);
+  });
+
+  it('a retried send that Alchemy then refuses gives the booked spend back', async () => {
+    const s = await setup();
+    s.sendSigned.mockRejectedValueOnce(new InternalError('the answer was lost'));
+    await expect(send(s, [buy(parseEther('0.6'))])).rejects.toMatchObject({ code: -32603 });
+    expect((await spent(s)).calls).toBe(1);
+
+    s.sendSigned.mockRejectedValueOnce(new TransactionRejectedError('Alchemy refused to send the calls: session expired'));
+    await expect(s.sessions.resendOnAlchemy(ctx(), await onlyBundle(s))).rejects.toMatchObject({ code: -32003 });
+    expect((await onlyBundle(s)).state).toBe('failed');
+    expect(await spent(s)).toEqual({ native: '0', erc20: {}, calls: 0 });
+  });
+
+  it('a bundle booked by a worker that stopped before signing is resumed without booking it twice', async () => {
+    const s = await setup();
+    // What the stopped worker left: the spend booked for the bundle (pending), the bundle unsigned.
+    const c = ctx();
+    const calls = [buy(parseEther('0.6'))];
+    const bundle = await s.bundles.create({ id: Bundles.newId(c.origin, c.requestId), requestId: c.requestId, origin: c.origin, chainId: c.chain.id, account: ACCOUNT, signer: 'session', sessionId: SESSION_ID, calls, atomic: true });
+    const record = (await s.sessions.get(SESSION_ID))!;
+    await fakeBrowser.storage.local.set({ sessions: [{ ...record, alchemy: { ...record.alchemy!, spent: { native: parseEther('0.6').toString(), erc20: {}, calls: 1 }, pending: [bundle.id] } }] });
+
+    // 0.6 + 0.6 would exceed the 1 ETH allowance: the resumed bundle must not count against itself.
+    const resumed = await s.sessions.resume(c, bundle);
+    expect(resumed).toMatchObject({ id: bundle.id, state: 'submitted', alchemyId: ALCHEMY_ID });
+    const session = (await s.sessions.get(SESSION_ID))!.alchemy!;
+    expect(session.spent).toEqual({ native: parseEther('0.6').toString(), erc20: {}, calls: 1 });
+    expect(session.pending ?? []).toEqual([]);
+  });
 });

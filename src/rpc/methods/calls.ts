@@ -82,7 +82,8 @@ export async function routeSend(ctx: RequestContext, request: SendRequest): Prom
   if (existing && existing.state !== 'preparing') return existing;
   const alchemy = await ctx.services.backends.alchemyFor(ctx.chain);
   if (existing?.alchemySigned) {
-    // Signed through Alchemy before the last worker stopped: send the same payload again.
+    // Signed through Alchemy before the last worker stopped (or before an answer was lost): send the same payload again.
+    if (existing.signer === 'session') return ctx.services.sessions.resendOnAlchemy(ctx, existing);
     if (!alchemy) throw new UnsupportedChainIdError(`${ctx.chain.name} no longer uses the Alchemy backend this request was signed for.`);
     return sendAlchemyBundle(alchemy, existing, bundles);
   }

@@ -43,7 +43,7 @@ export function ActivityTab({ highlight }: { highlight?: string | null }) {
                 ? `Tx ${b.txHashes.map(shortAddress).join(', ')}`
                 : b.alchemyId
                   ? 'Sent through Alchemy · waiting for the chain…'
-                  : 'Preparing…'}{' '}
+                  : (b.error ?? 'Preparing…')}{' '}
             · {new Date(b.createdAt).toLocaleTimeString()}
           </p>
         </li>
