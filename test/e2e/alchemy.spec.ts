@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Address, Hex } from 'viem';
 import deployment from '../../devnet/deployment.json' with { type: 'json' };
 import { startWalletApiServer, type WalletApiServer } from '../alchemy/server';
-import { expect, test } from './fixtures';
+import { expect, providerRequest, test } from './fixtures';
 import { approvalWindow, codeAt, connectedOwner, countApprovalWindows, decide, gameScore } from './helpers';
 
 const API_KEY = 'e2eAlchemyKey_0123456789abcdefXYZ';
@@ -212,5 +212,15 @@ test.describe('the Alchemy backend', () => {
     });
     expect(stored).toContain('alchemy.apiKey');
     for (const form of [API_KEY, Buffer.from(API_KEY).toString('base64'), Buffer.from(API_KEY).toString('hex')]) expect(stored).not.toContain(form);
+
+    // The owner can delete the key; a dApp request that needs Alchemy then gets 4100 with the reason.
+    await popup.getByTestId('tab-settings').click();
+    await popup.getByTestId('backend-forget-key').click();
+    await expect(popup.getByTestId('backend-saved')).toContainText('deleted');
+    await expect(popup.getByTestId('backend-forget-key')).toHaveCount(0);
+    const afterForget = await serviceWorker.evaluate(async () => JSON.stringify(await (globalThis as unknown as { chrome: { storage: { local: { get: (k: null) => Promise<unknown> } } } }).chrome.storage.local.get(null)));
+    expect(afterForget).not.toContain('alchemy.apiKey');
+    const noKey = await providerRequest(dapp, 'wallet_sendCalls', [{ version: '2.0.0', chainId: '0x7a69', atomicRequired: true, calls: [{ to: GAME, data: '0x' }] }]);
+    expect(noKey).toMatchObject({ error: { code: 4100, message: expect.stringMatching(/no Alchemy API key/) } });
   });
 });

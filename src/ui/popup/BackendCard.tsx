@@ -62,6 +62,24 @@ export function BackendCard({ chainName, chainKind, onChanged }: { chainName: st
           {input('policyId', 'Gas policy id (optional, sponsors gas)', '00000000-0000-4000-8000-000000000000')}
           {input('url', 'Wallet API URL (optional)', "Alchemy's endpoint")}
           <p class="small muted">The key is stored encrypted and only sent to the Wallet API URL, in its Authorization header.</p>
+          {keyHint && (
+            <Button
+              variant="secondary"
+              testId="backend-forget-key"
+              onClick={async () => {
+                setError(null);
+                try {
+                  await callWallet('backend.forgetApiKey');
+                  show(await callWallet('backend.view'));
+                  setSaved('The API key was deleted. Alchemy networks need a key again before they work.');
+                } catch (e) {
+                  setError((e as Error).message);
+                }
+              }}
+            >
+              Delete the stored key
+            </Button>
+          )}
         </>
       )}
       {choice === 'delegation' && view.kind === 'alchemy' && <p class="small muted">Sessions granted through Alchemy stop covering calls when you switch back.</p>}
