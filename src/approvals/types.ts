@@ -15,7 +15,7 @@ export type ApprovalRequest =
   | { kind: 'sendCalls'; origin: string; chainId: number; calls: CallView[]; atomic: boolean; whyNoSession: string }
   | { kind: 'signMessage'; origin: string; message: Hex }
   | { kind: 'signTypedData'; origin: string; typedData: string }
-  | { kind: 'grantPermissions'; origin: string; chainId: number; scope: unknown; optional: string[] };
+  | { kind: 'grantPermissions'; origin: string; chainId: number; scope: unknown; optional: string[]; backend?: 'alchemy' };
 
 export interface PendingApproval {
   id: string;

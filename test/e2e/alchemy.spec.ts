@@ -96,6 +96,8 @@ test.describe('the Alchemy backend', () => {
     // Grant from the dApp (ERC-7715): Alchemy upgrades the account (7702) and creates the session.
     expect(await codeAt(rpcUrl, owner.address)).toBeUndefined();
     const grant = await approvalWindow(context, () => dapp.click('#grant'));
+    await expect(grant.getByTestId('grant-backend')).toContainText("Alchemy's Wallet API");
+    await shoot(grant, 'approval-grant-alchemy');
     await decide(grant, 'approve');
     await expect(dapp.locator('#session-result')).toHaveAttribute('data-tone', 'ok', { timeout: 60_000 });
     const permissionsContext = (await dapp.locator('#session-context').textContent())!.trim() as Hex;

@@ -39,6 +39,7 @@ async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext
   // Validate before bothering the owner: a request that cannot be granted is -32602 at once.
   const requested = asInvalidParams(() => draftToScope(draft, scopeContext));
   await ctx.services.sessions.assertGrantable(ctx.chain, requested);
+  const onAlchemy = (await ctx.services.backends.setting(ctx.chain.id)).kind === 'alchemy';
   const decision = await ctx.services.approvals.ask({
     kind: 'grantPermissions',
     origin: ctx.origin,
@@ -49,6 +50,7 @@ async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext
       items: draft.items.map((i) => ({ index: i.index, type: i.requestedType, required: i.required, supported: i.supported, note: i.note, permissions: i.permissions.map(serializePermission) })),
     },
     optional: draft.items.filter((i) => !i.required).map((i) => String(i.index)),
+    ...(onAlchemy ? { backend: 'alchemy' as const } : {}),
   });
   const edits = (decision.edits ?? {}) as GrantEdits;
   const expiry = typeof edits.expiry === 'number' && edits.expiry < requested.expiry ? edits.expiry : requested.expiry;

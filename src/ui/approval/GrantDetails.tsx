@@ -19,7 +19,7 @@ export interface GrantScopeView {
   items: Item[];
 }
 
-function describe(p: Item['permissions'][number], chainId: number): string {
+function describe(p: Item['permissions'][number], chainId: number, backend: 'delegation' | 'alchemy'): string {
   const d = (p.data ?? {}) as Record<string, unknown>;
   const name = (a: unknown) => (typeof a === 'string' ? describeCall(chainId, { to: a as `0x${string}`, value: 0n, data: '0x' }).target : '?');
   const fns = (f: unknown) => (Array.isArray(f) ? f.map((x: { signature?: string; selector?: string }) => x.signature ?? x.selector).join(', ') : '');
@@ -31,7 +31,9 @@ function describe(p: Item['permissions'][number], chainId: number): string {
     case 'erc20-token-transfer':
       return `Transfer up to ${formatEther(BigInt(d.allowance as string))} of ${name(d.address)}`;
     case 'gas-limit':
-      return `Gas stipend up to ${formatEther(BigInt(d.limit as string))} ETH, paid by you now, the rest returned at the end`;
+      return backend === 'alchemy'
+        ? `Use up to ${formatEther(BigInt(d.limit as string))} ETH of your account's ETH for gas`
+        : `Gas stipend up to ${formatEther(BigInt(d.limit as string))} ETH, paid by you now, the rest returned at the end`;
     case 'contract-access':
       return `Call any function of ${name(d.address)}`;
     case 'functions-on-contract':
@@ -51,7 +53,7 @@ const SHORTER = [
   { label: '1 day', seconds: 86400 },
 ];
 
-export function GrantDetails({ scope, chainId, onEdits }: { scope: GrantScopeView; chainId: number; onEdits: (e: unknown) => void }) {
+export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: GrantScopeView; chainId: number; backend: 'delegation' | 'alchemy'; onEdits: (e: unknown) => void }) {
   const [omit, setOmit] = useState<number[]>([]);
   const [expiry, setExpiry] = useState(scope.expiry);
   useEffect(() => onEdits({ omit, expiry }), [omit, expiry]);
@@ -60,9 +62,14 @@ export function GrantDetails({ scope, chainId, onEdits }: { scope: GrantScopeVie
   return (
     <div class="stack" data-testid="grant-details">
       <p class="small muted">
-        A new key, kept by the wallet, will act for your account <strong>only</strong> within these limits, which the chain enforces. Calls inside them need
-        no further approval.
+        A new key, kept by the wallet, will act for your account <strong>only</strong> within these limits, which{' '}
+        {backend === 'alchemy' ? "Alchemy's Wallet API and your account enforce" : 'the chain enforces'}. Calls inside them need no further approval.
       </p>
+      {backend === 'alchemy' && (
+        <p class="small" data-testid="grant-backend">
+          Granted through Alchemy's Wallet API. Revoking deletes the key from this wallet; the grant itself ends at the expiry.
+        </p>
+      )}
       <ul class="grant-items">
         {scope.items.map((item) => (
           <li key={item.index} class={item.supported ? '' : 'muted'}>
@@ -77,7 +84,7 @@ export function GrantDetails({ scope, chainId, onEdits }: { scope: GrantScopeVie
               <span>
                 {item.permissions.map((p, i) => (
                   <span key={i} class="grant-line">
-                    {describe(p, chainId)}
+                    {describe(p, chainId, backend)}
                   </span>
                 ))}
                 {!item.supported && <span class="small"> (not supported: {item.note})</span>}

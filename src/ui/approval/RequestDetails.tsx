@@ -91,7 +91,7 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
       return <pre class="message">{pretty}</pre>;
     }
     case 'grantPermissions':
-      return <GrantDetails scope={request.scope as GrantScopeView} chainId={request.chainId} onEdits={onEdits} />;
+      return <GrantDetails scope={request.scope as GrantScopeView} chainId={request.chainId} backend={request.backend ?? 'delegation'} onEdits={onEdits} />;
   }
 }
 
