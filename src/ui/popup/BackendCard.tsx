@@ -61,7 +61,7 @@ export function BackendCard({ chainName, chainKind, onChanged }: { chainName: st
           {input('apiKey', keyHint ? `API key (stored, ending ${keyHint}; leave empty to keep it)` : 'Alchemy API key', keyHint ? 'Keep the stored key' : 'Your API key', true)}
           {input('policyId', 'Gas policy id (optional, sponsors gas)', '00000000-0000-4000-8000-000000000000')}
           {input('url', 'Wallet API URL (optional)', "Alchemy's endpoint")}
-          <p class="small muted">The key is stored encrypted and only sent to the Wallet API URL, in its Authorization header.</p>
+          <p class="small muted">One key serves all your Alchemy networks. It is stored encrypted and only sent to the Wallet API URL, in its Authorization header.</p>
           {keyHint && (
             <Button
               variant="secondary"
