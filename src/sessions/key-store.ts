@@ -15,7 +15,7 @@ export interface DeviceKeyStore {
   save(key: CryptoKey): Promise<void>;
 }
 
-const b64 = {
+export const b64 = {
   encode: (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)),
   decode: (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0)),
 };
@@ -60,20 +60,34 @@ export function memoryDeviceKeyStore(): DeviceKeyStore {
   return { load: async () => held, save: async (k) => void (held = k) };
 }
 
-export class SessionKeyVault {
-  private key: Promise<CryptoKey> | undefined;
+const deviceKeys = new WeakMap<DeviceKeyStore, Promise<CryptoKey>>();
 
+/**
+ * The store's device key, created on first use. One promise per store for the whole worker, so
+ * the session keys and the Alchemy API key, sealed by different classes, can never race to create
+ * two keys (the second save would leave what the first sealed unreadable).
+ */
+export function deviceKey(store: DeviceKeyStore): Promise<CryptoKey> {
+  let key = deviceKeys.get(store);
+  if (!key) {
+    key = (async () => {
+      const existing = await store.load();
+      if (existing) return existing;
+      const created = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+      await store.save(created);
+      return created;
+    })();
+    key.catch(() => deviceKeys.delete(store)); // a failed load or save is tried again next time
+    deviceKeys.set(store, key);
+  }
+  return key;
+}
+
+export class SessionKeyVault {
   constructor(private readonly store: DeviceKeyStore = indexedDbDeviceKeyStore) {}
 
   private deviceKey(): Promise<CryptoKey> {
-    this.key ??= (async () => {
-      const existing = await this.store.load();
-      if (existing) return existing;
-      const created = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-      await this.store.save(created);
-      return created;
-    })();
-    return this.key;
+    return deviceKey(this.store);
   }
 
   async seal(privateKey: Hex): Promise<SealedKey> {

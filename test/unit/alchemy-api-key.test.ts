@@ -59,3 +59,29 @@ describe('ApiKeyStore', () => {
     expect(await store.describe()).toEqual({ set: false });
   });
 });
+
+describe('one device key for session keys and the API key', () => {
+  it('first used by both at once, the device key is created once and opens what either sealed', async () => {
+    // A store that is slow to load, so both users ask for the key before either has saved one.
+    const inner = memoryDeviceKeyStore();
+    let saves = 0;
+    const devices = {
+      load: async () => {
+        await new Promise((r) => setTimeout(r, 10));
+        return inner.load();
+      },
+      save: async (k: CryptoKey) => {
+        saves++;
+        await inner.save(k);
+      },
+    };
+    const sessionKeys = new SessionKeyVault(devices);
+    const apiKeys = new ApiKeyStore(devices);
+    const privateKey = `0x${'42'.repeat(32)}` as const;
+    const [sealed] = await Promise.all([sessionKeys.seal(privateKey), apiKeys.save(KEY)]);
+    expect(saves).toBe(1);
+    // A later worker (new instances, same store) opens both.
+    expect(await new SessionKeyVault(devices).open(sealed)).toBe(privateKey);
+    expect(await new ApiKeyStore(devices).load()).toBe(KEY);
+  });
+});

@@ -12,7 +12,7 @@
 // The key is only ever handed to the background (AlchemyBackend's transport, which sends it in the
 // Authorization header to the configured URL); `describe()` is what a UI may show.
 import { browser } from 'wxt/browser';
-import { indexedDbDeviceKeyStore, type DeviceKeyStore } from '../../sessions/key-store';
+import { b64, deviceKey, indexedDbDeviceKeyStore, type DeviceKeyStore } from '../../sessions/key-store';
 
 export const API_KEY_STORAGE_KEY = 'alchemy.apiKey';
 const AAD = new TextEncoder().encode('alchemy-api-key/v1');
@@ -22,11 +22,6 @@ export interface SealedApiKey {
   iv: string;
   ciphertext: string;
 }
-
-const b64 = {
-  encode: (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)),
-  decode: (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0)),
-};
 
 export type ApiKeyCheck = { ok: true; apiKey: string } | { ok: false; reason: string };
 
@@ -47,19 +42,10 @@ export function checkApiKeyShape(input: string): ApiKeyCheck {
 }
 
 export class ApiKeyStore {
-  private key: Promise<CryptoKey> | undefined;
-
   constructor(private readonly devices: DeviceKeyStore = indexedDbDeviceKeyStore) {}
 
   private deviceKey(): Promise<CryptoKey> {
-    this.key ??= (async () => {
-      const existing = await this.devices.load();
-      if (existing) return existing;
-      const created = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-      await this.devices.save(created);
-      return created;
-    })();
-    return this.key;
+    return deviceKey(this.devices);
   }
 
   /** Validates and stores the key sealed; throws with the shape problem otherwise. */
