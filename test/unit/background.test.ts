@@ -83,6 +83,31 @@ describe('background: wallet API for extension pages only', () => {
   });
 });
 
+describe('background: the backend settings calls refuse bad input and store nothing', () => {
+  beforeEach(() => fakeBrowser.reset());
+  const extOrigin = `chrome-extension://${EXT_ID}/`;
+  const popup = { url: `${extOrigin}popup.html` };
+  const call = (method: string, params: unknown) => handleWalletApiMessage({ type: 'wallet-api', method, params }, popup, extOrigin, createServices());
+  const KEY = 'aBcD1234efGH5678ijKL9012mnOP_-qr';
+
+  it('error: malformed params, a bad URL or policy id, an unreachable Wallet API: a code and a reason; no setting, no key stored', async () => {
+    expect(await call('backend.view', undefined)).toEqual({ ok: true, value: { kind: 'delegation', chainId: devnet.id } });
+    expect(await call('backend.useAlchemy', { apiKey: 42 })).toMatchObject({ ok: false, error: { code: -32602 } });
+    expect(await call('backend.useAlchemy', { apiKey: KEY, policyId: 'x'.repeat(101) })).toMatchObject({ ok: false, error: { code: -32602 } });
+    expect(await call('backend.useAlchemy', { apiKey: KEY, url: 'ftp://127.0.0.1/v2' })).toMatchObject({ ok: false, error: { code: -32602, message: /https/ } });
+    expect(await call('backend.useAlchemy', { apiKey: KEY, url: 'http://127.0.0.1:9/v2', policyId: 'not-a-policy' })).toMatchObject({ ok: false, error: { code: -32602, message: /gas policy id/ } });
+    expect(await call('backend.useAlchemy', { apiKey: 'has spaces in it ok', url: 'http://127.0.0.1:9/v2' })).toMatchObject({ ok: false, error: { code: -32602, message: /no spaces/ } });
+    // The devnet is not an Alchemy chain: without a URL of its own, 5710.
+    expect(await call('backend.useAlchemy', { apiKey: KEY })).toMatchObject({ ok: false, error: { code: 5710 } });
+    // Well-formed, but nothing answers at that URL: 4901, and still nothing stored.
+    expect(await call('backend.useAlchemy', { apiKey: KEY, url: 'http://127.0.0.1:9/v2' })).toMatchObject({ ok: false, error: { code: 4901 } });
+    const stored = await fakeBrowser.storage.local.get(null);
+    expect(Object.keys(stored).filter((k) => k.startsWith('backend.') || k.startsWith('alchemy.'))).toEqual([]);
+    expect(JSON.stringify(stored)).not.toContain(KEY);
+    expect(await call('backend.view', undefined)).toEqual({ ok: true, value: { kind: 'delegation', chainId: devnet.id } });
+  });
+});
+
 describe('background entrypoint', () => {
   beforeEach(() => fakeBrowser.reset());
 
