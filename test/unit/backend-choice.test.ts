@@ -3,7 +3,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { API_KEY_STORAGE_KEY, ApiKeyStore } from '@/src/backends/alchemy/api-key';
 import { AlchemyBackend, ALCHEMY_SUPPORTED_CHAIN_IDS, ALCHEMY_WALLET_API_URL } from '@/src/backends/alchemy/backend';
 import { Backends, checkWalletApiUrl, type BackendSetting } from '@/src/backends/choice';
-import type { ChainConfig } from '@/src/chains/registry';
+import { builtInChains, devnet as registryDevnet, type ChainConfig } from '@/src/chains/registry';
 import { InvalidParamsError, RpcError } from '@/src/rpc/errors';
 import { memoryDeviceKeyStore } from '@/src/sessions/key-store';
 
@@ -12,21 +12,9 @@ const API_KEY = 'aBcD1234efGH5678ijKL9012mnOP_-qr';
 const POLICY_ID = '3f1e2d4c-0000-4000-8000-000000000000';
 const CUSTOM_URL = 'https://wallet-api.example/v2';
 
-const devnet: ChainConfig = {
-  id: 31337,
-  name: 'Local devnet',
-  rpcUrl: 'http://127.0.0.1:1',
-  nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-  kind: 'devnet',
-};
-
-const sepolia: ChainConfig = {
-  id: 11155111,
-  name: 'Sepolia',
-  rpcUrl: 'http://127.0.0.1:2',
-  nativeCurrency: { name: 'Sepolia Ether', symbol: 'ETH', decimals: 18 },
-  kind: 'testnet',
-};
+// The wallet's own chain entries, with RPC URLs where nothing answers (no test here reaches a node).
+const devnet: ChainConfig = { ...registryDevnet, rpcUrl: 'http://127.0.0.1:1' };
+const sepolia: ChainConfig = { ...builtInChains.find((c) => c.id === 11155111)!, rpcUrl: 'http://127.0.0.1:2' };
 
 const newBackends = () => new Backends(new ApiKeyStore(memoryDeviceKeyStore()));
 
