@@ -1,8 +1,9 @@
 // The provider router: validates the envelope, picks the method's definition, validates its params,
-// and runs its handler. Read-only chain methods go to the node; anything else is 4200.
+// and runs its handler. Only the allow-listed read-only chain methods go to the node (read-only.ts);
+// anything else is 4200.
 import { UnsupportedMethodError } from './errors';
 import type { MethodDefinition, RequestContext } from './method';
-import { isForwardedToChain } from './read-only';
+import { forwardToChain, isForwardedToChain, notForwardedReason } from './read-only';
 import { parseParams, parseProviderRequest, z } from './schema';
 
 // Forwarded methods take positional params; the node validates their contents.
@@ -25,9 +26,9 @@ export function createRouter(definitions: readonly MethodDefinition<any, unknown
       }
       if (isForwardedToChain(request.method)) {
         const params = parseParams(forwardedParams, request.params, request.method);
-        return await context.chainRpc.request(request.method, params);
+        return await forwardToChain(request.method, params, context);
       }
-      throw new UnsupportedMethodError(`The wallet does not support ${request.method}.`);
+      throw new UnsupportedMethodError(notForwardedReason(request.method));
     },
     methods: () => [...byMethod.keys()],
   };

@@ -1,4 +1,5 @@
 import { expect, providerRequest, test } from './fixtures';
+import { publicClient } from './helpers';
 
 // Codes a wallet may answer a malformed request with (EIP-1193, EIP-1474, EIP-5792). -32603
 // (internal error) is deliberately absent: a malformed request reaching it means a missing check.
@@ -23,7 +24,7 @@ test('bad input: 1,000+ malformed requests each get a spec error code, and the w
       'wallet_requestPermissions', 'wallet_getPermissions',
     ];
     const forwarded = ['eth_getBalance', 'eth_call', 'eth_getCode', 'eth_getTransactionReceipt', 'eth_blockNumber'];
-    const refused = ['wallet_unknownThing', 'eth_sign', 'eth_signTransaction', 'anvil_mine', 'evm_snapshot', 'debug_traceCall', 'foo', 'personal_unlockAccount'];
+    const refused = ['wallet_unknownThing', 'eth_sign', 'eth_signTransaction', 'anvil_mine', 'evm_snapshot', 'debug_traceCall', 'foo', 'personal_unlockAccount', 'eth_sendUnsignedTransaction', 'eth_sendTransactionSync', 'anvil_impersonateAccount', 'anvil_setBalance', 'personal_sendTransaction', 'txpool_content'];
     const badNames = ['x'.repeat(200), 'eth chainId', '', 'eth_chainId\n', '../eth_call', 'ETH_CHAINID!'];
     // Not an array or object: refused as params by every method.
     const notParams: unknown[] = ['hello', 12345, true, 'x'.repeat(5000), -1, 1e308];
@@ -114,5 +115,110 @@ test('bad input: 1,000+ malformed requests each get a spec error code, and the w
 
   // Still answering, and no approval window was opened by any of it.
   expect(await providerRequest(page, 'eth_chainId')).toEqual({ result: '0x7a69' });
+  expect(context.pages().filter((p) => p.url().includes('/approval.html'))).toHaveLength(0);
+});
+
+// Every method a node (anvil, geth, hardhat, reth) exposes that sends, signs, unlocks, impersonates
+// or rewrites state. None reaches the node from a page: anvil signs for its unlocked accounts and
+// sends for any `from`, so one forwarded call spends the owner's money. Methods the wallet answers
+// itself (eth_sendTransaction, personal_sign, eth_signTypedData_v4) need a connection first (4100).
+const DEV_0 = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+const DEV_1 = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const SINK = '0x000000000000000000000000000000000000dEaD';
+const SEND_TX = { from: DEV_1, to: SINK, value: '0xde0b6b3a7640000', gas: '0x5208' };
+const SENDING_METHODS: [string, unknown[]][] = [
+  ['eth_sendTransaction', [SEND_TX]],
+  ['eth_sendUnsignedTransaction', [SEND_TX]],
+  ['eth_sendTransactionSync', [SEND_TX]],
+  ['eth_signTransaction', [SEND_TX]],
+  ['eth_sign', [DEV_1, '0xdeadbeef']],
+  ['eth_signTypedData', [DEV_1, '{}']],
+  ['eth_signTypedData_v1', [[{ type: 'string', name: 'a', value: 'b' }], DEV_1]],
+  ['eth_signTypedData_v3', [DEV_1, '{}']],
+  ['eth_signTypedData_v4', [DEV_1, '{}']],
+  ['eth_signAuthorization', [{ address: SINK, chainId: '0x7a69', nonce: '0x0' }]],
+  ['eth_sendBundle', [{ txs: [], blockNumber: '0x1' }]],
+  ['eth_sendPrivateTransaction', [{ tx: '0x00' }]],
+  ['eth_coinbase', []],
+  ['eth_mining', []],
+  ['eth_submitWork', ['0x0000000000000001', '0x' + '0'.repeat(64), '0x' + '0'.repeat(64)]],
+  ['eth_submitHashrate', ['0x1', '0x' + '0'.repeat(64)]],
+  ['eth_subscribe', ['newHeads']],
+  ['personal_sign', ['0xdeadbeef', DEV_1]],
+  ['personal_sendTransaction', [SEND_TX, '']],
+  ['personal_signTransaction', [SEND_TX, '']],
+  ['personal_unlockAccount', [DEV_1, '', 0]],
+  ['personal_importRawKey', ['59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d', '']],
+  ['personal_newAccount', ['']],
+  ['personal_listAccounts', []],
+  ['anvil_impersonateAccount', [DEV_1]],
+  ['anvil_autoImpersonateAccount', [true]],
+  ['anvil_stopImpersonatingAccount', [DEV_1]],
+  ['anvil_setBalance', [SINK, '0xde0b6b3a7640000']],
+  ['anvil_addBalance', [SINK, '0xde0b6b3a7640000']],
+  ['anvil_setCode', [DEV_1, '0x00']],
+  ['anvil_setNonce', [DEV_1, '0x1000']],
+  ['anvil_setStorageAt', [DEV_1, '0x0', '0x' + '0'.repeat(64)]],
+  ['anvil_dealERC20', [DEV_1, SINK, '0x1']],
+  ['anvil_setERC20Allowance', [DEV_1, SINK, SINK, '0x1']],
+  ['anvil_mine', ['0x1']],
+  ['anvil_dropTransaction', ['0x' + '0'.repeat(64)]],
+  ['anvil_removePoolTransactions', [DEV_1]],
+  ['anvil_reset', []],
+  ['anvil_setChainId', [1]],
+  ['anvil_setAutomine', [false]],
+  ['anvil_setIntervalMining', [1]],
+  ['anvil_setCoinbase', [SINK]],
+  ['anvil_setRpcUrl', ['http://127.0.0.1:1']],
+  ['anvil_dumpState', []],
+  ['anvil_loadState', ['0x00']],
+  ['anvil_nodeInfo', []],
+  ['evm_mine', []],
+  ['evm_snapshot', []],
+  ['evm_revert', ['0x1']],
+  ['evm_increaseTime', [1000]],
+  ['evm_setNextBlockTimestamp', [4_000_000_000]],
+  ['evm_setTime', [4_000_000_000]],
+  ['evm_setBlockGasLimit', ['0x1']],
+  ['evm_setAutomine', [false]],
+  ['hardhat_impersonateAccount', [DEV_1]],
+  ['hardhat_setBalance', [SINK, '0x1']],
+  ['hardhat_mine', ['0x1']],
+  ['hardhat_reset', []],
+  ['debug_setHead', ['0x1']],
+  ['debug_traceCall', [SEND_TX, 'latest']],
+  ['trace_call', [SEND_TX, ['trace'], 'latest']],
+  ['ots_getApiLevel', []],
+  ['txpool_content', []],
+  ['txpool_inspect', []],
+  ['admin_nodeInfo', []],
+  ['admin_addPeer', ['enode://x']],
+  ['miner_start', []],
+  ['miner_stop', []],
+  ['miner_setEtherbase', [SINK]],
+  ['engine_forkchoiceUpdatedV3', []],
+];
+
+test('bad input: every method that sends, signs or rewrites node state is refused before the node, and the chain is unchanged', async ({ context, dappUrl, rpcUrl }) => {
+  const page = await context.newPage();
+  await page.goto(dappUrl); // not connected
+  const client = publicClient(rpcUrl);
+  const state = async () => ({
+    block: await client.getBlockNumber(),
+    dev0: await client.getBalance({ address: DEV_0 }),
+    dev1: await client.getBalance({ address: DEV_1 }),
+    sink: await client.getBalance({ address: SINK }),
+    dev1Nonce: await client.getTransactionCount({ address: DEV_1 }),
+    dev1Code: await client.getCode({ address: DEV_1 }),
+  });
+  const before = await state();
+  const answers: { method: string; code?: number; resolved?: unknown }[] = [];
+  for (const [method, params] of SENDING_METHODS) {
+    const answer = await providerRequest(page, method, params);
+    answers.push(answer.error ? { method, code: answer.error.code } : { method, resolved: answer.result });
+  }
+  const wrong = answers.filter((a) => a.code !== 4200 && a.code !== 4100);
+  expect(wrong, JSON.stringify(wrong.slice(0, 5))).toEqual([]);
+  expect(await state()).toEqual(before);
   expect(context.pages().filter((p) => p.url().includes('/approval.html'))).toHaveLength(0);
 });
