@@ -16,6 +16,7 @@
 import { formatEther, formatUnits, getAddress, isAddress, isHex, size, type Address, type Hex } from 'viem';
 import { callGroups, ERC20_TRANSFER_SELECTOR, erc20TransferAmount, isRootScope, matchCallGroup, nativeAllowanceOf, selectorOf } from '../permissions/match';
 import type { CoverVerdict, SessionCall, SessionScope, SessionUsage } from '../permissions/types';
+import { accountControlCall } from '../calls/self-calls';
 
 /**
  * Seconds before the expiry from which no session call is signed. The chain compares the expiry
@@ -165,6 +166,10 @@ export function covers(scope: SessionScope, calls: readonly SessionCall[], usage
     }
     nativeBatch += call.value;
     if (nativeAllowance !== undefined && nativeFirstOver === undefined && usage.nativeSpent + nativeBatch > nativeAllowance) nativeFirstOver = i;
+    // Not even root: execute() and its kin on the account hide their inner calls and value from
+    // this check (calls/self-calls.ts); a session sends the inner calls themselves.
+    const control = accountControlCall(call, scope.account);
+    if (control) return refuse(`${at} asks your own account to run ${control}, which no session may do`, i);
     if (root) continue;
 
     const index = matchCallGroup(scope, call);

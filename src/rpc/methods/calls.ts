@@ -10,6 +10,7 @@ import { Bundles, type BundleCall, type CallBundle } from '../../calls/bundles';
 import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from '../../calls/sender';
 import { bundleStatus } from '../../calls/status';
 import { alchemyBundleStatus, sendAlchemyBundle } from '../../calls/alchemy';
+import { accountControlCall } from '../../calls/self-calls';
 import type { AlchemyBackend } from '../../backends/alchemy/backend';
 import type { Connection } from '../../connections/connections';
 import {
@@ -18,6 +19,7 @@ import {
   DuplicateBundleIdError,
   InvalidParamsError,
   TransactionRejectedError,
+  UnauthorizedError,
   UnknownBundleIdError,
   UnsupportedCapabilityError,
   UnsupportedChainIdError,
@@ -97,6 +99,7 @@ export async function routeSend(ctx: RequestContext, request: SendRequest): Prom
   if (request.calls.length === 0) throw new InvalidParamsError('calls must hold at least one call.');
   if (request.calls.length > MAX_CALLS_PER_BUNDLE) throw new BundleTooLargeError(`At most ${MAX_CALLS_PER_BUNDLE} calls per bundle.`);
   if (request.id && !existing && (await bundles.get(request.id))) throw new DuplicateBundleIdError();
+  refuseAccountControl(request.calls, connection.account);
 
   const newId = () => (request.id as Hex | undefined) ?? Bundles.newId(ctx.origin, ctx.requestId);
   if (existing?.signer === 'session') return ctx.services.sessions.resume(ctx, existing);
@@ -177,6 +180,22 @@ async function ownerSendOnAlchemy(
     throw error;
   }
   return sendAlchemyBundle(alchemy, (await bundles.get(bundle.id))!, bundles);
+}
+
+/**
+ * A dApp may not make the owner's account run its own account-control functions (execute, redeem,
+ * enable/disable a delegation, ...): they would hide inner calls and their value from the owner
+ * (see calls/self-calls.ts). Checked before any session or approval window sees the calls.
+ */
+function refuseAccountControl(calls: readonly BundleCall[], account: Address): void {
+  for (const [i, call] of calls.entries()) {
+    const fn = accountControlCall(call, account);
+    if (!fn) continue;
+    const which = calls.length > 1 ? `call ${i + 1} ` : '';
+    throw new UnauthorizedError(
+      `The wallet refused this request: ${which}asks your own account to run ${fn}, an account-control function that can move your funds without showing them. Sites may not call it; send the calls themselves instead.`,
+    );
+  }
 }
 
 function toBundleCalls(calls: { to: string; data?: string; value?: string }[]): BundleCall[] {
