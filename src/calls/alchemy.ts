@@ -4,7 +4,7 @@
 // Alchemy's call id; its status is Alchemy's wallet_getCallsStatus under the wallet's bundle id.
 import type { AlchemyBackend } from '../backends/alchemy/backend';
 import { InvalidParamsError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
-import type { Bundles, CallBundle } from './bundles';
+import { publicBundleId, type Bundles, type CallBundle } from './bundles';
 import type { CallsStatus } from './status';
 
 /** A definite refusal by Alchemy or the wallet (nothing ran), as opposed to a lost answer or an unreachable service. */
@@ -36,9 +36,9 @@ export async function sendAlchemyBundle(backend: AlchemyBackend, bundle: CallBun
  * transaction hashes are kept in the bundle (the activity list shows them).
  */
 export async function alchemyBundleStatus(backend: AlchemyBackend, bundle: CallBundle, bundles: Bundles): Promise<CallsStatus> {
-  if (bundle.state === 'failed') return { version: '2.0.0', id: bundle.id, chainId: `0x${bundle.chainId.toString(16)}`, status: 400, atomic: true };
-  if (!bundle.alchemyId) return { version: '2.0.0', id: bundle.id, chainId: `0x${bundle.chainId.toString(16)}`, status: 100, atomic: true };
-  const status = { ...(await backend.status(bundle.alchemyId)), id: bundle.id };
+  if (bundle.state === 'failed') return { version: '2.0.0', id: publicBundleId(bundle), chainId: `0x${bundle.chainId.toString(16)}`, status: 400, atomic: true };
+  if (!bundle.alchemyId) return { version: '2.0.0', id: publicBundleId(bundle), chainId: `0x${bundle.chainId.toString(16)}`, status: 100, atomic: true };
+  const status = { ...(await backend.status(bundle.alchemyId)), id: publicBundleId(bundle) };
   const hashes = status.receipts?.map((r) => r.transactionHash) ?? [];
   if (hashes.length > 0 && bundle.txHashes.length === 0) await bundles.update(bundle.id, { txHashes: hashes });
   return status;

@@ -8,6 +8,11 @@
 // Storage: one key per bundle plus an index of ids, so a send touches its own record only (a single
 // store of every bundle made each write cost grow with the history: 30-50 ms at 200 bundles).
 // Only finished bundles are evicted when the history is full; one still being sent never is.
+//
+// Ids a dApp sees belong to its origin. The record's `id` is always the wallet's own (unguessable);
+// a dApp that chooses its id (EIP-5792 `id`) gets that one back, stored as `dappId` and found
+// through a per-origin key. So another site can neither learn which ids exist (a 5720 "duplicate"
+// answer used to tell it) nor take the id a site will use next.
 import { browser } from 'wxt/browser';
 import type { Address, Hex } from 'viem';
 import { keccak256, toHex } from 'viem';
@@ -18,6 +23,10 @@ const INDEX = 'bundles.index';
 const MAX_KEPT = 500;
 const bundleKey = (id: string) => `bundle:${id.toLowerCase()}`;
 const requestKey = (origin: string, requestId: string) => `bundle.request:${origin}|${requestId}`;
+const dappIdKey = (origin: string, dappId: string) => `bundle.dappId:${origin}|${dappId.toLowerCase()}`;
+
+/** The id a dApp knows the bundle by: the one it chose, else the wallet's. */
+export const publicBundleId = (bundle: Pick<CallBundle, 'id' | 'dappId'>): string => bundle.dappId ?? bundle.id;
 
 export interface BundleCall {
   to: Address;
@@ -26,7 +35,10 @@ export interface BundleCall {
 }
 
 export interface CallBundle {
+  /** The wallet's id (storage key, activity list). */
   id: Hex;
+  /** The id the dApp chose (EIP-5792 `id`), unique only within its origin; answered in place of `id`. */
+  dappId?: string;
   requestId: string;
   origin: string;
   chainId: number;
@@ -54,6 +66,14 @@ export class Bundles {
     return (await browser.storage.local.get(bundleKey(id)))[bundleKey(id)] as CallBundle | undefined;
   }
 
+  /** The bundle `origin` knows as `publicId` (its own chosen id or the wallet's); another origin's is unknown. */
+  async forOrigin(origin: string, publicId: string): Promise<CallBundle | undefined> {
+    const key = dappIdKey(origin, publicId);
+    const id = (await browser.storage.local.get(key))[key] as string | undefined;
+    const bundle = await this.get(id ?? publicId);
+    return bundle && bundle.origin === origin && (id !== undefined || bundle.dappId === undefined) ? bundle : undefined;
+  }
+
   async byRequest(origin: string, requestId: string): Promise<CallBundle | undefined> {
     const id = (await browser.storage.local.get(requestKey(origin, requestId)))[requestKey(origin, requestId)] as string | undefined;
     return id ? this.get(id) : undefined;
@@ -74,7 +94,11 @@ export class Bundles {
 
   async create(bundle: Omit<CallBundle, 'rawTransactions' | 'txHashes' | 'state' | 'createdAt'>): Promise<CallBundle> {
     const record: CallBundle = { ...bundle, rawTransactions: [], txHashes: [], state: 'preparing', createdAt: Date.now() };
-    await browser.storage.local.set({ [bundleKey(record.id)]: record, [requestKey(record.origin, record.requestId)]: record.id });
+    await browser.storage.local.set({
+      [bundleKey(record.id)]: record,
+      [requestKey(record.origin, record.requestId)]: record.id,
+      ...(record.dappId !== undefined ? { [dappIdKey(record.origin, record.dappId)]: record.id } : {}),
+    });
     await this.lock.run(INDEX, async () => {
       const index = ((await browser.storage.local.get(INDEX))[INDEX] as string[] | undefined) ?? [];
       index.push(record.id);
@@ -107,7 +131,8 @@ export class Bundles {
     }
     const keys = drop.flatMap((id) => {
       const b = got[bundleKey(id)] as CallBundle | undefined;
-      return b ? [bundleKey(id), requestKey(b.origin, b.requestId)] : [bundleKey(id)];
+      if (!b) return [bundleKey(id)];
+      return [bundleKey(id), requestKey(b.origin, b.requestId), ...(b.dappId !== undefined ? [dappIdKey(b.origin, b.dappId)] : [])];
     });
     if (keys.length) await browser.storage.local.remove(keys);
     const dropped = new Set(drop);

@@ -2,11 +2,12 @@
 // chain, 500 reverted on chain, 600 partly reverted (non-atomic bundles only).
 import { createPublicClient, http, numberToHex, type Hex, type TransactionReceipt } from 'viem';
 import type { ChainConfig } from '../chains/registry';
-import type { CallBundle } from './bundles';
+import { publicBundleId, type CallBundle } from './bundles';
 
 export interface CallsStatus {
   version: '2.0.0';
-  id: Hex;
+  /** The id the dApp knows the bundle by (publicBundleId). */
+  id: string;
   chainId: Hex;
   status: 100 | 200 | 400 | 500 | 600;
   atomic: boolean;
@@ -21,7 +22,7 @@ export interface CallsStatus {
 }
 
 export async function bundleStatus(bundle: CallBundle, chain: ChainConfig): Promise<CallsStatus> {
-  const base = { version: '2.0.0' as const, id: bundle.id, chainId: numberToHex(bundle.chainId), atomic: bundle.atomic };
+  const base = { version: '2.0.0' as const, id: publicBundleId(bundle), chainId: numberToHex(bundle.chainId), atomic: bundle.atomic };
   if (bundle.state === 'failed') return { ...base, status: 400 };
   if (bundle.txHashes.length === 0) return { ...base, status: 100 };
   const client = createPublicClient({ transport: http(chain.rpcUrl, { retryCount: 0 }) });

@@ -6,9 +6,10 @@ import { browser } from 'wxt/browser';
 import { EIP7702StatelessDeleGatorAbi, encodeExecutionCalldata, EXECUTION_MODE } from '../../backends/delegation/framework';
 import { frameworkFor } from '../../chains/deployments';
 import { readAccount } from '../../account/owner-actions';
-import { Bundles, type BundleCall, type CallBundle } from '../../calls/bundles';
+import { Bundles, publicBundleId, type BundleCall, type CallBundle } from '../../calls/bundles';
 import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from '../../calls/sender';
 import { bundleStatus } from '../../calls/status';
+import { showInStatusWindow } from '../../calls/status-window';
 import { alchemyBundleStatus, sendAlchemyBundle } from '../../calls/alchemy';
 import { accountControlCall } from '../../calls/self-calls';
 import type { AlchemyBackend } from '../../backends/alchemy/backend';
@@ -98,13 +99,15 @@ export async function routeSend(ctx: RequestContext, request: SendRequest): Prom
 
   if (request.calls.length === 0) throw new InvalidParamsError('calls must hold at least one call.');
   if (request.calls.length > MAX_CALLS_PER_BUNDLE) throw new BundleTooLargeError(`At most ${MAX_CALLS_PER_BUNDLE} calls per bundle.`);
-  if (request.id && !existing && (await bundles.get(request.id))) throw new DuplicateBundleIdError();
+  // Duplicates are looked for among this origin's ids only: another site's ids are none of its business.
+  if (request.id && !existing && (await bundles.forOrigin(ctx.origin, request.id))) throw new DuplicateBundleIdError();
   refuseAccountControl(request.calls, connection.account);
 
-  const newId = () => (request.id as Hex | undefined) ?? Bundles.newId(ctx.origin, ctx.requestId);
+  const newId = () => Bundles.newId(ctx.origin, ctx.requestId);
+  const dappId = request.id !== undefined ? { dappId: request.id } : {};
   if (existing?.signer === 'session') return ctx.services.sessions.resume(ctx, existing);
   const viaSession = await ctx.services.sessions.trySend(ctx, connection.account, request.calls, request.permissionsContext, (sessionId) =>
-    bundles.create({ id: newId(), requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: connection.account, signer: 'session', sessionId, calls: request.calls, atomic: true }),
+    bundles.create({ id: newId(), ...dappId, requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: connection.account, signer: 'session', sessionId, calls: request.calls, atomic: true }),
   );
   if ('sent' in viaSession) return viaSession.sent;
   const session = viaSession;
@@ -130,7 +133,7 @@ export async function routeSend(ctx: RequestContext, request: SendRequest): Prom
   requireSameAccount(connection, owner.address, 'The wallet account');
   const bundle =
     existing ??
-    (await bundles.create({ id: newId(), requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: owner.address, signer: 'owner', calls: request.calls, atomic }));
+    (await bundles.create({ id: newId(), ...dappId, requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: owner.address, signer: 'owner', calls: request.calls, atomic }));
   const txs: TxRequest[] =
     request.calls.length === 1
       ? [{ to: request.calls[0]!.to, value: BigInt(request.calls[0]!.value), data: request.calls[0]!.data }]
@@ -171,7 +174,7 @@ async function ownerSendOnAlchemy(
   const bundles = ctx.services.bundles;
   const bundle =
     existing ??
-    (await bundles.create({ id: newId(), requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: owner.address, signer: 'owner', calls: request.calls, atomic: true }));
+    (await bundles.create({ id: newId(), ...(request.id !== undefined ? { dappId: request.id } : {}), requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: owner.address, signer: 'owner', calls: request.calls, atomic: true }));
   try {
     const signed = await alchemy.signAsOwner(owner, request.calls.map((c) => ({ to: c.to, value: BigInt(c.value), data: c.data })));
     await bundles.update(bundle.id, { alchemySigned: signed });
@@ -219,7 +222,7 @@ export const wallet_sendCalls = defineMethod({
       ...(permissionsContext ? { permissionsContext } : {}),
       ...(p.id ? { id: p.id } : {}),
     });
-    return { id: bundle.id };
+    return { id: publicBundleId(bundle) };
   },
 });
 
@@ -247,9 +250,9 @@ export const wallet_getCallsStatus = defineMethod({
   method: 'wallet_getCallsStatus',
   params: z.tuple([z.string().check(z.maxLength(256))]),
   handler: async ([id], ctx) => {
-    const bundle = await ctx.services.bundles.get(id);
     // Another origin's bundle is as unknown as a missing one.
-    if (!bundle || bundle.origin !== ctx.origin) throw new UnknownBundleIdError();
+    const bundle = await ctx.services.bundles.forOrigin(ctx.origin, id);
+    if (!bundle) throw new UnknownBundleIdError();
     const chain = (await ctx.services.networks.byId(bundle.chainId)) ?? ctx.chain;
     if (bundle.alchemySigned) {
       const alchemy = await ctx.services.backends.alchemyFor(chain);
@@ -264,10 +267,10 @@ export const wallet_showCallsStatus = defineMethod({
   method: 'wallet_showCallsStatus',
   params: z.tuple([z.string().check(z.maxLength(256))]),
   handler: async ([id], ctx) => {
-    const bundle = await ctx.services.bundles.get(id);
-    if (!bundle || bundle.origin !== ctx.origin) throw new UnknownBundleIdError();
+    const bundle = await ctx.services.bundles.forOrigin(ctx.origin, id);
+    if (!bundle) throw new UnknownBundleIdError();
     const url = (browser.runtime.getURL as (path: string) => string)(`/popup.html?tab=activity&bundle=${encodeURIComponent(bundle.id)}`);
-    await browser.windows.create({ url, type: 'popup', width: 380, height: 640 });
+    await showInStatusWindow(url);
     return null;
   },
 });
