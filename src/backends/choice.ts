@@ -8,7 +8,7 @@
 // dropped whenever the choice or the key changes.
 import { browser } from 'wxt/browser';
 import type { ChainConfig } from '../chains/registry';
-import { InvalidParamsError, UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
+import { InvalidParamsError, RpcError, UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
 import { AlchemyBackend, ALCHEMY_SUPPORTED_CHAIN_IDS, ALCHEMY_WALLET_API_URL } from './alchemy/backend';
 import { ApiKeyStore, checkApiKeyShape } from './alchemy/api-key';
 
@@ -118,6 +118,7 @@ export class Backends {
     const cached = this.built.get(id);
     if (cached) return cached;
     const apiKey = await this.apiKeys.load().catch((error: Error) => {
+      if (error instanceof RpcError) throw error; // 4100 until the first unlock since the browser started: its message says so
       throw new UnauthorizedError(`${error.message} (Settings, Account backend).`);
     });
     if (!apiKey) throw new UnauthorizedError(`${chain.name} uses the Alchemy backend, but no Alchemy API key is stored. Enter it in Settings.`);

@@ -19,8 +19,16 @@ export interface Services {
 }
 
 export function createServices(): Services {
-  const vault = new Vault();
   const bundles = new Bundles();
   const backends = new Backends();
-  return { vault, networks: new Networks(), approvals: new Approvals(), connections: new Connections(), bundles, backends, sessions: new Sessions({ vault, bundles, backends }) };
+  // After each unlock: what an older version sealed under the IndexedDB device key (whose raw bytes
+  // Chromium writes to disk) is sealed again under the vault's sealing key; then the device key goes.
+  const vault = new Vault({
+    onUnlock: async () => {
+      const left = (await sessions.resealLegacyKeys()) + (await backends.apiKeys.resealLegacy());
+      if (left === 0) await sessions.keys.retireDeviceKey();
+    },
+  });
+  const sessions = new Sessions({ vault, bundles, backends });
+  return { vault, networks: new Networks(), approvals: new Approvals(), connections: new Connections(), bundles, backends, sessions };
 }

@@ -129,6 +129,30 @@ export class Sessions {
     });
   }
 
+  /**
+   * Seals again, under the vault's sealing key, the keys an older version sealed with the IndexedDB
+   * device key (run after an unlock). Under the store's lock, so no concurrent save is lost. Returns
+   * how many legacy keys are left (a session ended meanwhile may have written its old blob back):
+   * the device key may be deleted only when none is.
+   */
+  async resealLegacyKeys(): Promise<number> {
+    await this.lock.run(KEY, async () => {
+      const all = await this.all();
+      let changed = false;
+      for (const s of all) {
+        if (!s.sealedKey || s.sealedKey.version === 2) continue;
+        try {
+          s.sealedKey = await this.keys.resealIfLegacy(s.sealedKey);
+          changed = true;
+        } catch (error) {
+          console.warn('[wallet] a session key sealed by an older version could not be opened', s.id, error);
+        }
+      }
+      if (changed) await browser.storage.local.set({ [KEY]: all });
+    });
+    return (await this.all()).filter((s) => s.sealedKey && s.sealedKey.version !== 2).length;
+  }
+
   // ------------------------------------------------------------------------------------- grant
 
   /**
@@ -265,6 +289,8 @@ export class Sessions {
         if (!s || s.status !== 'active' || !s.sealedKey) return { covered: false as const, reason: 'the session ended' };
         const verdict = await this.check(ctx.chain, s, calls);
         if (!verdict.covered) return verdict;
+        // Covered, but after a browser restart the key opens only once the owner unlocked: 4100, nothing recorded.
+        await this.keys.assertUsable();
         const bundle = await makeBundle(s.id);
         await this.sign(ctx.chain, s, bundle);
         return { sent: (await this.deps.bundles.get(bundle.id)) ?? bundle };

@@ -1,14 +1,20 @@
 // The owner vault: create or import, lock and unlock, auto-lock, and the owner's signing account.
 //
-// At rest (storage.local): only the encrypted vault, the owner address and the attempt counter.
+// At rest (storage.local): only the encrypted vault, the owner address, the attempt counter, the
+// auto-lock setting and the sealing key wrapped under the vault key (sealing-key.ts).
 // While unlocked, the derived AES key sits in storage.session, which the browser keeps in memory
 // only, never hands to content scripts, and clears when the browser closes. That is what lets a
 // restarted service worker (Chrome stops it after 30 s idle) keep serving an unlocked wallet until
 // its lock time without asking for the password again, and keeps a locked wallet locked.
+//
+// The vault key also unwraps the sealing key (sealing-key.ts) at create and unlock. Locking forgets
+// the vault key, not the sealing key: sessions keep working while the wallet is locked, until the
+// browser restarts.
 import { browser } from 'wxt/browser';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import type { Address } from 'viem';
 import { RpcError, UnauthorizedError } from '../rpc/errors';
+import { provideSealingKey, sealingKeyAvailable } from './sealing-key';
 import { decodeSecret, encodeSecret, ownerPrivateKey, passwordProblem, type OwnerSecret } from './owner-secret';
 import {
   assertVaultShape,
@@ -85,16 +91,24 @@ export interface VaultOptions {
   now?: () => number;
   /** Lower only in unit tests; production always uses the constant in vault-crypto. */
   kdfIterations?: number;
+  /**
+   * Runs after each successful unlock, once the sealing key is available (the background re-seals
+   * there what an older version sealed with the IndexedDB device key). Its failure does not fail
+   * the unlock: it is tried again at the next one.
+   */
+  onUnlock?: () => Promise<void>;
 }
 
 export class Vault {
   private account: PrivateKeyAccount | null = null;
   private readonly now: () => number;
   private readonly iterations: number | undefined;
+  private readonly onUnlock: (() => Promise<void>) | undefined;
 
   constructor(options: VaultOptions = {}) {
     this.now = options.now ?? Date.now;
     this.iterations = options.kdfIterations;
+    this.onUnlock = options.onUnlock;
   }
 
   async state(): Promise<VaultState> {
@@ -118,6 +132,7 @@ export class Vault {
     const { vault, key } = await encryptVault(password, encodeSecret(secret), this.iterations);
     const meta: VaultMeta = { address: account.address, kind: secret.kind, createdAt: this.now() };
     await browser.storage.local.set({ [KEYS.vault]: vault, [KEYS.meta]: meta, [KEYS.attempts]: { failures: 0, retryAt: 0 } });
+    await provideSealingKey(key, { fresh: true });
     await this.keepUnlocked(key, account);
     return account.address;
   }
@@ -134,7 +149,9 @@ export class Vault {
       const account = privateKeyToAccount(ownerPrivateKey(decodeSecret(plaintext)));
       plaintext.fill(0);
       await browser.storage.local.set({ [KEYS.attempts]: { failures: 0, retryAt: 0 } });
+      await provideSealingKey(key);
       await this.keepUnlocked(key, account);
+      await this.onUnlock?.().catch((error: unknown) => console.warn('[wallet] after-unlock step failed; it runs again at the next unlock', error));
       return account.address;
     } catch (error) {
       if (!(error instanceof WrongPasswordError)) throw error;
@@ -228,9 +245,12 @@ export class Vault {
     if (this.account) return this.account;
     const stored = (await browser.storage.local.get(KEYS.vault))[KEYS.vault] as EncryptedVault | undefined;
     if (!stored) return null;
-    const plaintext = await decryptWithKey(await importKey(record.key), stored);
+    const key = await importKey(record.key);
+    const plaintext = await decryptWithKey(key, stored);
     this.account = privateKeyToAccount(ownerPrivateKey(decodeSecret(plaintext)));
     plaintext.fill(0);
+    // Unlocked but no sealing key in memory: only a wallet unlocked by a version before the sealing key.
+    if (!(await sealingKeyAvailable())) await provideSealingKey(key);
     return this.account;
   }
 }

@@ -63,9 +63,10 @@ beforeEach(() => {
 // ------------------------------------------------------------------------------------ helpers
 
 /**
- * One service worker's services over the shared fakeBrowser storage. `devices` stands for the
- * extension's IndexedDB (which survives a worker restart): it holds the device key that seals both
- * the session keys and the Alchemy API key, as in the extension.
+ * One service worker's services over the shared fakeBrowser storage. Session keys and the Alchemy
+ * API key are sealed under the vault's sealing key, which the unlock leaves in storage.session
+ * (surviving a worker restart, as in the extension). `devices` stands for the extension's IndexedDB,
+ * where an older version kept its device key (read only to migrate).
  */
 function worker(devices: DeviceKeyStore): Services {
   // Fewer PBKDF2 rounds than production: the vault is not under test here, only its owner key.

@@ -2,6 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { API_KEY_STORAGE_KEY, ApiKeyStore, checkApiKeyShape } from '@/src/backends/alchemy/api-key';
 import { memoryDeviceKeyStore, SessionKeyVault } from '@/src/sessions/key-store';
+import { provideSealingKey, WRAPPED_SEALING_KEY } from '@/src/vault/sealing-key';
+import { unlockedSealingKey } from './sealing-key-helper';
 
 const KEY = 'aBcD1234efGH5678ijKL9012mnOP_-qr';
 
@@ -19,7 +21,9 @@ describe('checkApiKeyShape', () => {
 });
 
 describe('ApiKeyStore', () => {
-  it('stores the key sealed: no plain text anywhere in extension storage; loads it back', async () => {
+  beforeEach(() => unlockedSealingKey());
+
+  it('behavior: stores the key sealed: no plain text anywhere in extension storage; loads it back; no device key is made', async () => {
     const devices = memoryDeviceKeyStore();
     const store = new ApiKeyStore(devices);
     expect(await store.load()).toBeUndefined();
@@ -28,30 +32,40 @@ describe('ApiKeyStore', () => {
     expect(dump).not.toContain(KEY);
     expect(dump).not.toContain(btoa(KEY));
     const sealed = (await fakeBrowser.storage.local.get(API_KEY_STORAGE_KEY))[API_KEY_STORAGE_KEY] as { version: number; iv: string; ciphertext: string };
-    expect(sealed.version).toBe(1);
+    expect(sealed.version).toBe(2);
     expect(await store.load()).toBe(KEY);
-    // A fresh store on the same device (a restarted service worker) opens it; the device key cannot be exported.
+    // A fresh store (a restarted service worker) opens it; nothing was put in IndexedDB.
     expect(await new ApiKeyStore(devices).load()).toBe(KEY);
-    const deviceKey = (await devices.load())!;
-    expect(deviceKey.extractable).toBe(false);
+    expect(await devices.load()).toBeUndefined();
     expect(await new ApiKeyStore(devices).describe()).toEqual({ set: true, hint: `…${KEY.slice(-4)}` });
   });
 
-  it('refuses a malformed key without storing anything', async () => {
+  it('error: refuses a malformed key without storing anything', async () => {
     const store = new ApiKeyStore(memoryDeviceKeyStore());
+    const before = await fakeBrowser.storage.local.get();
     await expect(store.save('not a key')).rejects.toThrow(/no spaces/);
-    expect(await fakeBrowser.storage.local.get()).toEqual({});
+    expect(await fakeBrowser.storage.local.get()).toEqual(before);
   });
 
-  it('cannot be opened on another device, nor as a sealed session key', async () => {
+  it('error: after a browser restart it opens only after an unlock (4100); Settings still shows the hint', async () => {
+    await new ApiKeyStore(memoryDeviceKeyStore()).save(KEY);
+    await fakeBrowser.storage.session.clear(); // the browser restarted: memory is gone
+    const store = new ApiKeyStore(memoryDeviceKeyStore());
+    await expect(store.load()).rejects.toMatchObject({ code: 4100, message: expect.stringContaining('Unlock the wallet to use your sessions') });
+    await expect(store.save(KEY)).rejects.toMatchObject({ code: 4100 });
+    expect(await store.describe()).toEqual({ set: true, hint: `…${KEY.slice(-4)}` });
+  });
+
+  it('error: cannot be opened under another sealing key, nor as a sealed session key', async () => {
     const devices = memoryDeviceKeyStore();
     await new ApiKeyStore(devices).save(KEY);
-    await expect(new ApiKeyStore(memoryDeviceKeyStore()).load()).rejects.toThrow(/cannot be opened on this device/);
     const sealed = (await fakeBrowser.storage.local.get(API_KEY_STORAGE_KEY))[API_KEY_STORAGE_KEY] as { iv: string; ciphertext: string };
-    await expect(new SessionKeyVault(devices).open({ iv: sealed.iv, ciphertext: sealed.ciphertext })).rejects.toThrow();
+    await expect(new SessionKeyVault(devices).open({ version: 2, iv: sealed.iv, ciphertext: sealed.ciphertext })).rejects.toThrow();
+    await unlockedSealingKey(); // another wallet's sealing key
+    await expect(new ApiKeyStore(devices).load()).rejects.toThrow(/cannot be opened on this device/);
   });
 
-  it('clear removes it', async () => {
+  it('behavior: clear removes it', async () => {
     const store = new ApiKeyStore(memoryDeviceKeyStore());
     await store.save(KEY);
     await store.clear();
@@ -60,27 +74,19 @@ describe('ApiKeyStore', () => {
   });
 });
 
-describe('one device key for session keys and the API key', () => {
-  it('first used by both at once, the device key is created once and opens what either sealed', async () => {
-    // A store that is slow to load, so both users ask for the key before either has saved one.
-    const inner = memoryDeviceKeyStore();
-    let saves = 0;
-    const devices = {
-      load: async () => {
-        await new Promise((r) => setTimeout(r, 10));
-        return inner.load();
-      },
-      save: async (k: CryptoKey) => {
-        saves++;
-        await inner.save(k);
-      },
-    };
-    const sessionKeys = new SessionKeyVault(devices);
-    const apiKeys = new ApiKeyStore(devices);
+describe('one sealing key for session keys and the API key', () => {
+  it('behavior: two unlocks at once make one sealing key, which opens what either sealed', async () => {
+    await fakeBrowser.storage.session.clear();
+    const vaultKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    await Promise.all([provideSealingKey(vaultKey), provideSealingKey(vaultKey)]);
+    const wrapped = (await fakeBrowser.storage.local.get(WRAPPED_SEALING_KEY))[WRAPPED_SEALING_KEY];
+    const devices = memoryDeviceKeyStore();
     const privateKey = `0x${'42'.repeat(32)}` as const;
-    const [sealed] = await Promise.all([sessionKeys.seal(privateKey), apiKeys.save(KEY)]);
-    expect(saves).toBe(1);
-    // A later worker (new instances, same store) opens both.
+    const [sealed] = await Promise.all([new SessionKeyVault(devices).seal(privateKey), new ApiKeyStore(devices).save(KEY)]);
+    // A later unlock (browser restarted) unwraps the same key: both open.
+    await fakeBrowser.storage.session.clear();
+    await provideSealingKey(vaultKey);
+    expect((await fakeBrowser.storage.local.get(WRAPPED_SEALING_KEY))[WRAPPED_SEALING_KEY]).toEqual(wrapped);
     expect(await new SessionKeyVault(devices).open(sealed)).toBe(privateKey);
     expect(await new ApiKeyStore(devices).load()).toBe(KEY);
   });

@@ -6,6 +6,7 @@ import { Backends, checkWalletApiUrl, type BackendSetting } from '@/src/backends
 import { builtInChains, devnet as registryDevnet, type ChainConfig } from '@/src/chains/registry';
 import { InvalidParamsError, RpcError } from '@/src/rpc/errors';
 import { memoryDeviceKeyStore } from '@/src/sessions/key-store';
+import { unlockedSealingKey } from './sealing-key-helper';
 
 const BY_CHAIN = 'backend.byChain';
 const API_KEY = 'aBcD1234efGH5678ijKL9012mnOP_-qr';
@@ -35,7 +36,10 @@ async function expectRpcError(fn: () => unknown, code: number, message?: RegExp 
   if (message !== undefined) expect(error.message).toMatch(message);
 }
 
-beforeEach(() => fakeBrowser.reset());
+beforeEach(async () => {
+  fakeBrowser.reset();
+  await unlockedSealingKey(); // the API key is sealed under the vault's sealing key
+});
 
 describe('checkWalletApiUrl', () => {
   it('accepts https anywhere and drops a trailing slash', () => {

@@ -18,6 +18,7 @@ import { parseSessionScope } from '@/src/permissions/validate';
 import { ChainDisconnectedError, InternalError, TransactionRejectedError } from '@/src/rpc/errors';
 import type { RequestContext } from '@/src/rpc/method';
 import { memoryDeviceKeyStore, SessionKeyVault } from '@/src/sessions/key-store';
+import { unlockedSealingKey } from './sealing-key-helper';
 import { Sessions, type SessionRecord } from '@/src/sessions/service';
 
 const ORIGIN = 'https://game.example';
@@ -48,6 +49,7 @@ interface Setup {
 }
 
 async function setup(): Promise<Setup> {
+  await unlockedSealingKey(); // session keys are sealed under the vault's sealing key
   const keys = new SessionKeyVault(memoryDeviceKeyStore());
   const bundles = new Bundles();
   const signAsSession = vi.fn(async (_key: LocalAccount, _owner: Address, permissions: AlchemyPermissions, _calls: SessionCall[]): Promise<SignedCalls> => ({ payload: '{}', context: permissions.context }));

@@ -1,27 +1,31 @@
 // The user's Alchemy API key at rest.
 //
-// Choice: the session-key device key of src/sessions/key-store.ts (a NON-extractable AES-GCM-256
-// CryptoKey kept in the extension's IndexedDB), not the owner vault's password-derived key. Reason:
-// the Alchemy backend needs the key for every session call, and sessions must keep working while the
-// owner vault is locked (their point: an hour of play without prompts). A key sealed under the vault
-// key would be unreadable exactly then. With the device key the API key is never stored in the clear,
-// no code can export the wrapping key, and pages and content scripts cannot reach the extension's
-// IndexedDB; the sealed record lives in storage.local, which pages cannot read either. The additional
-// data "alchemy-api-key/v1" separates these ciphertexts from sealed session keys under the same key.
+// Sealed (AES-GCM-256, additional data "alchemy-api-key/v2") under the vault's sealing key
+// (src/vault/sealing-key.ts): on disk that key exists only wrapped under the password-derived vault
+// key, so a copied profile without the password does not give the API key away
+// (test/unit/keys-at-rest.test.ts, test/e2e/keys-at-rest.spec.ts). While the browser runs, the
+// sealing key stays in memory across locks and auto-locks, so the Alchemy backend keeps serving
+// sessions while the vault is locked; after a browser restart it waits for one unlock (4100).
+// The last four characters are kept in clear beside it: what Settings shows, even before that unlock.
+//
+// An older version sealed it (format 1, "alchemy-api-key/v1") under a non-extractable IndexedDB
+// device key, whose raw bytes Chromium writes to disk; such a record is still read, and sealed again
+// under the sealing key at the next unlock (resealLegacy).
 //
 // The key is only ever handed to the background (AlchemyBackend's transport, which sends it in the
 // Authorization header to the configured URL); `describe()` is what a UI may show.
 import { browser } from 'wxt/browser';
-import { b64, deviceKey, indexedDbDeviceKeyStore, type DeviceKeyStore } from '../../sessions/key-store';
+import { b64, indexedDbDeviceKeyStore, legacyDeviceKey, type DeviceKeyStore } from '../../sessions/key-store';
+import { open, seal, sealingKeyAvailable, SealedKeysUnavailableError } from '../../vault/sealing-key';
 
 export const API_KEY_STORAGE_KEY = 'alchemy.apiKey';
-const AAD = new TextEncoder().encode('alchemy-api-key/v1');
+const LABEL = 'alchemy-api-key/v2';
+const LEGACY_AAD = new TextEncoder().encode('alchemy-api-key/v1');
 
-export interface SealedApiKey {
-  version: 1;
-  iv: string;
-  ciphertext: string;
-}
+export type SealedApiKey =
+  | { version: 2; iv: string; ciphertext: string; hint: string }
+  /** Legacy: under the IndexedDB device key. */
+  | { version: 1; iv: string; ciphertext: string };
 
 export type ApiKeyCheck = { ok: true; apiKey: string } | { ok: false; reason: string };
 
@@ -42,32 +46,24 @@ export function checkApiKeyShape(input: string): ApiKeyCheck {
 }
 
 export class ApiKeyStore {
-  constructor(private readonly devices: DeviceKeyStore = indexedDbDeviceKeyStore) {}
+  /** `legacy`: where an older version kept its device key (read for migration only). */
+  constructor(private readonly legacy: DeviceKeyStore = indexedDbDeviceKeyStore) {}
 
-  private deviceKey(): Promise<CryptoKey> {
-    return deviceKey(this.devices);
-  }
-
-  /** Validates and stores the key sealed; throws with the shape problem otherwise. */
+  /** Validates and stores the key sealed; throws with the shape problem, or 4100 before the first unlock since the browser started. */
   async save(input: string): Promise<void> {
     const check = checkApiKeyShape(input);
     if (!check.ok) throw new Error(check.reason);
-    const iv = crypto.getRandomValues(new Uint8Array(12));
-    const plain = new TextEncoder().encode(check.apiKey);
-    const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: AAD }, await this.deviceKey(), plain));
-    plain.fill(0);
-    const sealed: SealedApiKey = { version: 1, iv: b64.encode(iv), ciphertext: b64.encode(ciphertext) };
-    await browser.storage.local.set({ [API_KEY_STORAGE_KEY]: sealed });
+    await browser.storage.local.set({ [API_KEY_STORAGE_KEY]: await this.sealed(check.apiKey) });
   }
 
-  /** The key, for the background's AlchemyBackend only; undefined when none is stored. */
+  /** The key, for the background's AlchemyBackend only; undefined when none is stored; 4100 before the first unlock since the browser started. */
   async load(): Promise<string | undefined> {
-    const sealed = (await browser.storage.local.get(API_KEY_STORAGE_KEY))[API_KEY_STORAGE_KEY] as SealedApiKey | undefined;
+    const sealed = await this.stored();
     if (!sealed) return undefined;
-    if (sealed.version !== 1) throw new Error('The stored Alchemy API key has an unknown format.');
+    if (sealed.version !== 1 && sealed.version !== 2) throw new Error('The stored Alchemy API key has an unknown format.');
+    if (!(await sealingKeyAvailable())) throw new SealedKeysUnavailableError();
     try {
-      const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: b64.decode(sealed.iv), additionalData: AAD }, await this.deviceKey(), b64.decode(sealed.ciphertext));
-      return new TextDecoder().decode(plain);
+      return sealed.version === 2 ? new TextDecoder().decode(await open(sealed, LABEL)) : await this.openLegacy(sealed);
     } catch {
       throw new Error('The stored Alchemy API key cannot be opened on this device; enter it again.');
     }
@@ -77,9 +73,46 @@ export class ApiKeyStore {
     await browser.storage.local.remove(API_KEY_STORAGE_KEY);
   }
 
-  /** What a settings screen may show: whether a key is set and its last 4 characters. */
+  /** What a settings screen may show: whether a key is set and its last 4 characters. Needs no unlock. */
   async describe(): Promise<{ set: false } | { set: true; hint: string }> {
-    const key = await this.load();
-    return key ? { set: true, hint: `…${key.slice(-4)}` } : { set: false };
+    const sealed = await this.stored();
+    if (!sealed) return { set: false };
+    if (sealed.version === 2) return { set: true, hint: sealed.hint };
+    const key = await this.load().catch(() => undefined);
+    return { set: true, hint: key ? `…${key.slice(-4)}` : '…' };
+  }
+
+  /**
+   * Seals a legacy (device-key) record again under the sealing key. Returns how many legacy records
+   * are left (0 or 1): the device key may be deleted only when none is.
+   */
+  async resealLegacy(): Promise<number> {
+    const sealed = await this.stored();
+    if (sealed?.version !== 1) return 0;
+    const resealed = await this.sealed(await this.openLegacy(sealed));
+    // Written only if nobody saved a new key meanwhile.
+    const now = await this.stored();
+    if (now?.version === 1 && now.ciphertext === sealed.ciphertext) await browser.storage.local.set({ [API_KEY_STORAGE_KEY]: resealed });
+    return (await this.stored())?.version === 1 ? 1 : 0;
+  }
+
+  private async stored(): Promise<SealedApiKey | undefined> {
+    return (await browser.storage.local.get(API_KEY_STORAGE_KEY))[API_KEY_STORAGE_KEY] as SealedApiKey | undefined;
+  }
+
+  private async sealed(apiKey: string): Promise<SealedApiKey> {
+    const plain = new TextEncoder().encode(apiKey);
+    try {
+      return { version: 2, ...(await seal(plain, LABEL)), hint: `…${apiKey.slice(-4)}` };
+    } finally {
+      plain.fill(0);
+    }
+  }
+
+  private async openLegacy(sealed: { iv: string; ciphertext: string }): Promise<string> {
+    const key = await legacyDeviceKey(this.legacy);
+    if (!key) throw new Error('The stored Alchemy API key was sealed by an older version of the wallet and can no longer be opened.');
+    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: b64.decode(sealed.iv) as BufferSource, additionalData: LEGACY_AAD }, key, b64.decode(sealed.ciphertext) as BufferSource);
+    return new TextDecoder().decode(plain);
   }
 }
