@@ -13,6 +13,7 @@
 import { getAddress, isAddress, numberToHex, type Address } from 'viem';
 import { PermissionError, UnsupportedPermissionError } from './errors';
 import { buildSessionScope, parseAddress, parseAmount, parsePermission, PERMISSION_TYPES, type ScopeContext } from './validate';
+import { tokenMovingFunctions } from './known-functions';
 import { serializePermission, type SerializedPermission } from './serialize';
 import type { FunctionRef, Permission, SessionScope } from './types';
 
@@ -369,6 +370,14 @@ export function draftToScope(draft: Erc7715Draft, ctx: ScopeContext, opts: { omi
   const permissions = mergePermissions(chosen.flatMap((i) => i.permissions).filter((p) => p.type !== 'gas-limit'));
   if (gasLimit !== undefined) permissions.push({ type: 'gas-limit', data: { limit: gasLimit } });
   return buildSessionScope({ expiry: draft.expiry, permissions, callLimit }, ctx);
+}
+
+/**
+ * Whether the scope lets the session call token-moving functions (approve, transfer, permit, ...)
+ * on every contract: the grant window shows a red warning and the owner must tick it.
+ */
+export function needsTokenWarning(scope: SessionScope): boolean {
+  return scope.permissions.some((p) => p.type === 'functions-on-all-contracts' && tokenMovingFunctions(p.data.functions).length > 0);
 }
 
 /** What the grant window shows: each item without the session-wide limits, which are shown once. */
