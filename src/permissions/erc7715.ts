@@ -13,6 +13,8 @@
 import { getAddress, isAddress, numberToHex, type Address } from 'viem';
 import { PermissionError, UnsupportedPermissionError } from './errors';
 import { buildSessionScope, parseAddress, parseAmount, parsePermission, PERMISSION_TYPES, type ScopeContext } from './validate';
+import { tokenMovingFunctions } from './known-functions';
+import { serializePermission, type SerializedPermission } from './serialize';
 import type { FunctionRef, Permission, SessionScope } from './types';
 
 export type Erc7715Method = 'wallet_grantPermissions' | 'wallet_requestExecutionPermissions';
@@ -316,13 +318,7 @@ export function translateErc7715Request(method: Erc7715Method, params: unknown, 
 /** Functions-on-contract items for the same contract merge (a dApp may list one per function). */
 function mergePermissions(list: readonly Permission[]): Permission[] {
   const out: Permission[] = [];
-  let gas: bigint | undefined;
   for (const p of list) {
-    if (p.type === 'gas-limit') {
-      // One stipend for the whole session: what every item asked for, together.
-      gas = (gas ?? 0n) + p.data.limit;
-      continue;
-    }
     if (p.type === 'functions-on-contract') {
       const prev = out.find((o): o is Extract<Permission, { type: 'functions-on-contract' }> => o.type === 'functions-on-contract' && o.data.address === p.data.address);
       if (prev) {
@@ -333,14 +329,34 @@ function mergePermissions(list: readonly Permission[]): Permission[] {
     }
     out.push(p);
   }
-  if (gas !== undefined) out.push({ type: 'gas-limit', data: { limit: gas } });
+  return out;
+}
+
+/**
+ * The limits that bind the whole session, from every supported item of the request, ticked or
+ * not: a call-limit or gas-limit policy is the dApp's statement about the session as a whole, and
+ * leaving out the optional item that carried it must not lift it (an unticked item with
+ * `call-limit: 2` used to leave a session with no limit while the window said "At most 2 calls";
+ * an unticked gas-limit gave the default stipend instead). Unticking only ever narrows.
+ * The window's view (grantScopeView) and the granted scope (draftToScope) both come from here.
+ */
+export function draftSessionLimits(draft: Erc7715Draft): { callLimit?: number; gasLimit?: bigint } {
+  const supported = draft.items.filter((i) => i.supported);
+  const limits = supported.flatMap((i) => (i.callLimit === undefined ? [] : [i.callLimit]));
+  let gasLimit: bigint | undefined;
+  // One stipend for the whole session: what every item asked for, together.
+  for (const p of supported.flatMap((i) => i.permissions)) if (p.type === 'gas-limit') gasLimit = (gasLimit ?? 0n) + p.data.limit;
+  const out: { callLimit?: number; gasLimit?: bigint } = {};
+  if (limits.length > 0) out.callLimit = Math.min(...limits);
+  if (gasLimit !== undefined) out.gasLimit = gasLimit;
   return out;
 }
 
 /**
  * The scope the owner approves: every supported item except the optional ones in `omit`
- * (indices), validated with the same rules as any other grant. Leaving out a required item is an
- * error: the dApp said it cannot work without it.
+ * (indices), validated with the same rules as any other grant, with the session-wide limits of
+ * the whole request (draftSessionLimits). Leaving out a required item is an error: the dApp said
+ * it cannot work without it.
  */
 export function draftToScope(draft: Erc7715Draft, ctx: ScopeContext, opts: { omit?: readonly number[] } = {}): SessionScope {
   if (draft.signer.type !== 'wallet') {
@@ -350,11 +366,54 @@ export function draftToScope(draft: Erc7715Draft, ctx: ScopeContext, opts: { omi
   const chosen = draft.items.filter((i) => i.supported && !omit.has(i.index));
   for (const i of draft.items) if (omit.has(i.index) && i.required) throw new PermissionError(`permission ${i.index + 1} (${i.requestedType}) is required by the dApp and cannot be left out`);
   if (chosen.length === 0) throw new PermissionError('no permission is left to grant');
-  const limits = chosen.flatMap((i) => (i.callLimit === undefined ? [] : [i.callLimit]));
-  return buildSessionScope(
-    { expiry: draft.expiry, permissions: mergePermissions(chosen.flatMap((i) => i.permissions)), callLimit: limits.length > 0 ? Math.min(...limits) : undefined },
-    ctx,
-  );
+  const { callLimit, gasLimit } = draftSessionLimits(draft);
+  const permissions = mergePermissions(chosen.flatMap((i) => i.permissions).filter((p) => p.type !== 'gas-limit'));
+  if (gasLimit !== undefined) permissions.push({ type: 'gas-limit', data: { limit: gasLimit } });
+  return buildSessionScope({ expiry: draft.expiry, permissions, callLimit }, ctx);
+}
+
+/**
+ * Whether the scope lets the session call token-moving functions (approve, transfer, permit, ...)
+ * on every contract: the grant window shows a red warning and the owner must tick it.
+ */
+export function needsTokenWarning(scope: SessionScope): boolean {
+  return scope.permissions.some((p) => p.type === 'functions-on-all-contracts' && tokenMovingFunctions(p.data.functions).length > 0);
+}
+
+/** What the grant window shows: each item without the session-wide limits, which are shown once. */
+export interface GrantScopeView {
+  expiry: number;
+  /** The session's call limit, whatever the owner unticks. */
+  callLimit?: number;
+  /** The session's gas limit (decimal wei), whatever the owner unticks. */
+  gasLimit?: string;
+  items: {
+    index: number;
+    type: string;
+    required: boolean;
+    supported: boolean;
+    note?: string;
+    permissions: SerializedPermission[];
+  }[];
+}
+
+/** The window's view of a draft, from the scope draftToScope made of it (so the two cannot disagree). */
+export function grantScopeView(draft: Erc7715Draft, scope: SessionScope): GrantScopeView {
+  const gas = scope.permissions.find((p) => p.type === 'gas-limit');
+  const view: GrantScopeView = {
+    expiry: scope.expiry,
+    items: draft.items.map((i) => ({
+      index: i.index,
+      type: i.requestedType,
+      required: i.required,
+      supported: i.supported,
+      ...(i.note === undefined ? {} : { note: i.note }),
+      permissions: i.permissions.filter((p) => p.type !== 'gas-limit').map(serializePermission),
+    })),
+  };
+  if (scope.callLimit !== undefined) view.callLimit = scope.callLimit;
+  if (gas?.type === 'gas-limit') view.gasLimit = gas.data.limit.toString();
+  return view;
 }
 
 // ---------------------------------------------------------------- the response

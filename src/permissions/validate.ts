@@ -14,7 +14,7 @@
 //       { type: 'functions-on-contract', data: { address: '0x…', functions: ['buyItem(uint256)'] } } ] }
 import { getAddress, isAddress, isHex, parseAbiItem, size, toFunctionSelector, toFunctionSignature, zeroAddress, type Address, type Hex } from 'viem';
 import { PermissionError } from './errors';
-import { ERC20_TRANSFER_SELECTOR } from './match';
+import { ACCOUNT_CONTROL_SELECTORS, DELEGATION_MANAGERS, impersonated, knownFunction, isTokenMoving } from './known-functions';
 import type { FunctionRef, Permission, PermissionType, SessionScope } from './types';
 
 /** Longest session the wallet grants unless told otherwise: 7 days. */
@@ -40,39 +40,11 @@ export const PERMISSION_TYPES = [
 /**
  * Functions of the account itself that would hand a session the whole account: run any call
  * (execute…), redeem other delegations as the account, re-enable revoked sessions, withdraw the
- * account's EntryPoint deposit. A session that may call one of these on the account is root in
- * disguise, so no permission that can reach the account may name them. The first group is the
- * MetaMask EIP7702StatelessDeleGator (the delegation backend); the second, Alchemy's Modular
- * Account v2 privileged selectors (the Alchemy backend).
+ * account's EntryPoint deposit, upgrade the account. A session that may call one of these on the
+ * account is root in disguise, so no permission that can reach the account may name them. The
+ * list lives in the wallet's table of known functions (known-functions.ts).
  */
-export const ACCOUNT_CONTROL_SELECTORS: ReadonlyMap<Hex, string> = new Map<Hex, string>([
-  ...[
-    'execute((address,uint256,bytes))',
-    'execute(bytes32,bytes)',
-    'executeFromExecutor(bytes32,bytes)',
-    'redeemDelegations(bytes[],bytes32[],bytes[])',
-    'enableDelegation((address,address,bytes32,(address,bytes,bytes)[],uint256,bytes))',
-    'disableDelegation((address,address,bytes32,(address,bytes,bytes)[],uint256,bytes))',
-    'withdrawDeposit(address,uint256)',
-    'validateUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)',
-  ].map((sig) => [toFunctionSelector(sig), sig] as [Hex, string]),
-  ['0xb61d27f6', 'execute(address,uint256,bytes)'],
-  ['0x34fcd5be', 'executeBatch((address,uint256,bytes)[])'],
-  ['0x1bbf564c', 'installValidation'],
-  ['0xb6b1ccfe', 'uninstallValidation'],
-  ['0x1d37e7d6', 'installExecution'],
-  ['0x0b7cad71', 'uninstallExecution'],
-  ['0x4f1ef286', 'upgradeToAndCall(address,bytes)'],
-  ['0x5998db5c', 'performCreate'],
-  ['0xf2680c0f', 'executeWithRuntimeValidation'],
-]);
-
-/** ERC-20 functions that move the account's tokens or let someone else move them. */
-const TOKEN_MOVING_SELECTORS: ReadonlyMap<Hex, string> = new Map<Hex, string>([
-  [ERC20_TRANSFER_SELECTOR, 'transfer'],
-  [toFunctionSelector('approve(address,uint256)'), 'approve'],
-  [toFunctionSelector('increaseAllowance(address,uint256)'), 'increaseAllowance'],
-]);
+export { ACCOUNT_CONTROL_SELECTORS };
 
 export interface ScopeContext {
   /** The owner's account the session acts for (from the wallet, never from the request). */
@@ -183,7 +155,17 @@ export function parseFunctionRef(value: unknown, what: string): FunctionRef {
     fail(what, `${show(s)} is not a function signature like "move(uint8)" nor a selector like "0x70e87aaf"`);
   }
   if (item.type !== 'function') fail(what, `${show(s)} is not a function signature`);
-  return { selector: toFunctionSelector(item), signature: toFunctionSignature(item) };
+  const ref = { selector: toFunctionSelector(item), signature: toFunctionSignature(item) };
+  // Refused rather than renamed: an invented name on a known function's selector has no honest
+  // use (the dApp can name the real function, or send the selector), and only serves to show the
+  // owner something other than what the call does, e.g. sign_szabo_bytecode(bytes16,uint128) for
+  // ERC-20 approve. Refusing before any window also keeps the invented name off the owner's screen.
+  const real = impersonated(ref.selector, ref.signature);
+  if (real) {
+    const does = real.category === 'token-moving' ? `, which moves or approves away tokens (${real.standard})` : real.category === 'account-control' ? ', which controls your account' : '';
+    fail(what, `${show(s)} has the selector ${ref.selector} of ${real.signature}${does}; a contract cannot tell the two apart, so name the function ${real.signature} or send the selector`);
+  }
+  return ref;
 }
 
 function parseFunctions(value: unknown, where: string): FunctionRef[] {
@@ -332,6 +314,10 @@ export function checkPermissionSet(permissions: readonly Permission[], account: 
   for (const p of permissions) {
     if (p.type !== 'contract-access' && p.type !== 'functions-on-contract' && p.type !== 'erc20-token-transfer') continue;
     const address = p.data.address;
+    if (DELEGATION_MANAGERS.has(getAddress(address))) {
+      // Called by the account, it redeems delegations as the account and re-enables revoked sessions.
+      fail(label(p), `${short(address)} is the Delegation Framework's DelegationManager, which acts for your account; a session may not call it`);
+    }
     if (address.toLowerCase() === account.toLowerCase()) {
       fail(
         label(p),
@@ -358,10 +344,11 @@ export function checkPermissionSet(permissions: readonly Permission[], account: 
     if (tokens.has(key)) fail(label(p), `${short(key)} already has an erc20-token-transfer allowance; put the whole allowance in one`);
     tokens.set(key, p);
     // Another permission that lets the session move this token without the allowance makes the
-    // allowance meaningless: transfer() directly, or approve() / increaseAllowance() for a spender
-    // the session controls (its own key), which then pulls with transferFrom outside the session.
+    // allowance meaningless: transfer() directly, or approve() / increaseAllowance() / permit() and
+    // the rest of the token-moving table for a spender the session controls (its own key), which
+    // then pulls with transferFrom outside the session.
     // On chain the session key may pick whichever permission it likes.
-    const moves = (fns: readonly FunctionRef[]) => fns.find((f) => TOKEN_MOVING_SELECTORS.has(f.selector));
+    const moves = (fns: readonly FunctionRef[]) => fns.find((f) => isTokenMoving(f.selector));
     let unlimited: { permission: Permission; fn: string } | undefined;
     const access = seen.get(key);
     if (access?.type === 'contract-access') unlimited = { permission: access, fn: 'transfer' };
@@ -369,7 +356,7 @@ export function checkPermissionSet(permissions: readonly Permission[], account: 
       if (unlimited) break;
       const f =
         (o.type === 'functions-on-contract' && o.data.address === key) || o.type === 'functions-on-all-contracts' ? moves(o.data.functions) : undefined;
-      if (f) unlimited = { permission: o, fn: TOKEN_MOVING_SELECTORS.get(f.selector) ?? f.selector };
+      if (f) unlimited = { permission: o, fn: knownFunction(f.selector)?.name ?? f.selector };
     }
     if (unlimited) {
       fail(

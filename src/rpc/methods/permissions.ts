@@ -7,10 +7,9 @@ import { chainNow } from '../../chains/clock';
 import { devnetContracts } from '../../chains/deployments';
 import { DEVNET_CHAIN_ID } from '../../chains/registry';
 import { PermissionError } from '../../permissions/errors';
-import { draftToScope, scopeToGrantedPermissions, translateErc7715Request, type Erc7715Method } from '../../permissions/erc7715';
-import { serializePermission } from '../../permissions/serialize';
+import { draftToScope, grantScopeView, needsTokenWarning, scopeToGrantedPermissions, translateErc7715Request, type Erc7715Method } from '../../permissions/erc7715';
 import { DEFAULT_MAX_SESSION_SECONDS } from '../../permissions/validate';
-import { InvalidParamsError, UnsupportedMethodError } from '../errors';
+import { InvalidParamsError, UnsupportedMethodError, UserRejectedError } from '../errors';
 import { requireConnection } from '../guards';
 import { defineMethod, type RequestContext } from '../method';
 import { z } from '../schema';
@@ -20,6 +19,8 @@ export interface GrantEdits {
   omit?: number[];
   /** Unix seconds; only ever shortens what the dApp asked for. */
   expiry?: number;
+  /** The owner ticked the red warning for token-moving functions on every contract. */
+  confirmTokenMovingEverywhere?: boolean;
 }
 
 const asInvalidParams = <T>(run: () => T): T => {
@@ -44,11 +45,7 @@ async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext
     kind: 'grantPermissions',
     origin: ctx.origin,
     chainId: ctx.chain.id,
-    scope: {
-      expiry: requested.expiry,
-      callLimit: requested.callLimit,
-      items: draft.items.map((i) => ({ index: i.index, type: i.requestedType, required: i.required, supported: i.supported, note: i.note, permissions: i.permissions.map(serializePermission) })),
-    },
+    scope: grantScopeView(draft, requested),
     optional: draft.items.filter((i) => !i.required).map((i) => String(i.index)),
     ...(onAlchemy ? { backend: 'alchemy' as const } : {}),
   });
@@ -56,6 +53,10 @@ async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext
   const expiry = typeof edits.expiry === 'number' && edits.expiry < requested.expiry ? edits.expiry : requested.expiry;
   const nowAfterApproval = await chainNow(ctx.chain);
   const scope = asInvalidParams(() => draftToScope({ ...draft, expiry }, { ...scopeContext, now: nowAfterApproval }, { omit: Array.isArray(edits.omit) ? edits.omit : [] }));
+  // Token-moving functions on every contract need the owner's explicit tick under the red warning.
+  if (needsTokenWarning(scope) && edits.confirmTokenMovingEverywhere !== true) {
+    throw new UserRejectedError('The owner did not confirm that this site may move or approve away tokens on every contract; nothing was granted.');
+  }
   const record = await ctx.services.sessions.grant(ctx.chain, ctx.origin, scope);
   const tokenTickers = ctx.chain.id === DEVNET_CHAIN_ID ? { [devnetContracts.DemoToken]: 'DEMO' } : {};
   const grantedPermissions = scopeToGrantedPermissions(scope, { nativeTicker: ctx.chain.nativeCurrency.symbol, tokenTickers });

@@ -5,6 +5,7 @@ import { formatEther, parseEther, toFunctionSelector, type Abi, type AbiFunction
 import { DemoGameAbi, DemoTokenAbi } from '../../../devnet/contracts/abis';
 import { devnetContracts } from '../../chains/deployments';
 import { DEVNET_CHAIN_ID } from '../../chains/registry';
+import { functionLabel } from '../../permissions/known-functions';
 import { Button, ErrorText } from '../components';
 import { shortAddress } from '../format';
 import { callWallet } from '../wallet-api';
@@ -94,7 +95,14 @@ function timeLeft(seconds: number): string {
 
 function describePermission(p: SerializedPermission, chainId: number, symbol: string): string {
   const name = (a: string) => knownName(chainId, a) ?? shortAddress(a);
-  const fns = (f: { selector: string; signature?: string }[]) => f.map((x) => x.signature?.split('(')[0] ?? x.selector).join(', ');
+  // The wallet's name for each selector (known-functions.ts), never only the name a site sent.
+  const fns = (f: { selector: string; signature?: string }[]) =>
+    f
+      .map((x) => {
+        const label = functionLabel(x);
+        return label.name === 'unknown function' ? label.selector : `${label.name.split('(')[0]} (${label.selector})`;
+      })
+      .join(', ');
   switch (p.type) {
     case 'root':
       return 'Full access (root)';
