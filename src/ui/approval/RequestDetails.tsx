@@ -1,6 +1,7 @@
 // What a request asks, in plain words.
 import { hexToString } from 'viem';
 import type { ApprovalRequest } from '../../approvals/types';
+import { approvalWarning, parseTypedData, type ApprovalWarning } from '../../signing/typed-data';
 import { describeCall } from '../describe-call';
 import { GrantDetails, type GrantScopeView } from './GrantDetails';
 
@@ -13,6 +14,43 @@ function readableMessage(hex: `0x${string}`): { text: string; isText: boolean } 
     // not UTF-8
   }
   return { text: hex, isText: false };
+}
+
+/** A red box a person cannot miss: what the signature would do with their money. */
+function Warning({ title, lines, testId }: { title: string; lines: string[]; testId: string }) {
+  return (
+    <div class="warning" role="alert" data-testid={testId}>
+      <strong>{title}</strong>
+      {lines.map((line, i) => (
+        <p key={i}>{line}</p>
+      ))}
+    </div>
+  );
+}
+
+function TypedDataDetails({ typedData }: { typedData: string }) {
+  let pretty = typedData;
+  let warning: ApprovalWarning | undefined;
+  try {
+    const parsed = JSON.parse(typedData) as { domain?: unknown; primaryType?: string; message?: unknown };
+    pretty = JSON.stringify({ domain: parsed.domain, primaryType: parsed.primaryType, message: parsed.message }, null, 2);
+    // The background parsed the same JSON strictly before opening this window.
+    warning = approvalWarning(parseTypedData(typedData));
+  } catch {
+    // shown as given
+  }
+  return (
+    <div class="stack">
+      {warning && (
+        <Warning
+          title={`This is a token approval: ${warning.standard}`}
+          lines={[...warning.sentences, 'Anyone holding this signature can use it, without asking you again. Reject unless you meant to allow it.']}
+          testId="typed-data-warning"
+        />
+      )}
+      <pre class="message">{pretty}</pre>
+    </div>
+  );
 }
 
 export function RequestDetails({ request, onEdits }: { request: ApprovalRequest; onEdits: (e: unknown) => void }) {
@@ -80,16 +118,8 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
         </div>
       );
     }
-    case 'signTypedData': {
-      let pretty = request.typedData;
-      try {
-        const parsed = JSON.parse(request.typedData) as { domain?: unknown; primaryType?: string; message?: unknown };
-        pretty = JSON.stringify({ domain: parsed.domain, primaryType: parsed.primaryType, message: parsed.message }, null, 2);
-      } catch {
-        // shown as given
-      }
-      return <pre class="message">{pretty}</pre>;
-    }
+    case 'signTypedData':
+      return <TypedDataDetails typedData={request.typedData} />;
     case 'grantPermissions':
       return <GrantDetails scope={request.scope as GrantScopeView} chainId={request.chainId} backend={request.backend ?? 'delegation'} onEdits={onEdits} />;
   }
