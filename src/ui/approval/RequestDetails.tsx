@@ -1,7 +1,10 @@
 // What a request asks, in plain words.
-import { hexToString } from 'viem';
+import { useEffect, useState } from 'preact/hooks';
+import { hexToString, type Address } from 'viem';
 import type { ApprovalRequest } from '../../approvals/types';
+import { parseSiweMessage, siweWarnings } from '../../signing/siwe';
 import { approvalWarning, parseTypedData, type ApprovalWarning } from '../../signing/typed-data';
+import { callWallet } from '../wallet-api';
 import { describeCall } from '../describe-call';
 import { GrantDetails, type GrantScopeView } from './GrantDetails';
 
@@ -16,6 +19,17 @@ function readableMessage(hex: `0x${string}`): { text: string; isText: boolean } 
   return { text: hex, isText: false };
 }
 
+/** The owner's address, for checks that compare a request with the account (read once per window). */
+function useOwnerAddress(): Address | undefined {
+  const [address, setAddress] = useState<Address | undefined>(undefined);
+  useEffect(() => {
+    callWallet('vault.state')
+      .then((state) => setAddress('address' in state ? (state.address as Address) : undefined))
+      .catch(() => setAddress(undefined));
+  }, []);
+  return address;
+}
+
 /** A red box a person cannot miss: what the signature would do with their money. */
 function Warning({ title, lines, testId }: { title: string; lines: string[]; testId: string }) {
   return (
@@ -24,6 +38,22 @@ function Warning({ title, lines, testId }: { title: string; lines: string[]; tes
       {lines.map((line, i) => (
         <p key={i}>{line}</p>
       ))}
+    </div>
+  );
+}
+
+function SignMessageDetails({ request }: { request: Extract<ApprovalRequest, { kind: 'signMessage' }> }) {
+  const account = useOwnerAddress();
+  const { text, isText } = readableMessage(request.message);
+  const siwe = isText ? parseSiweMessage(text) : undefined;
+  const warnings = siwe ? siweWarnings(siwe, { origin: request.origin, ...(account ? { account } : {}) }) : [];
+  return (
+    <div class="stack">
+      {warnings.length > 0 && <Warning title="Check before you sign in" lines={warnings} testId="siwe-warning" />}
+      <p class="small muted">{siwe ? 'Sign-in message' : isText ? 'Message' : 'Binary message (hex)'}</p>
+      <pre class="message" data-testid="approval-message">
+        {text}
+      </pre>
     </div>
   );
 }
@@ -107,17 +137,8 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
         </div>
       );
     }
-    case 'signMessage': {
-      const { text, isText } = readableMessage(request.message);
-      return (
-        <div class="stack">
-          <p class="small muted">{isText ? 'Message' : 'Binary message (hex)'}</p>
-          <pre class="message" data-testid="approval-message">
-            {text}
-          </pre>
-        </div>
-      );
-    }
+    case 'signMessage':
+      return <SignMessageDetails request={request} />;
     case 'signTypedData':
       return <TypedDataDetails typedData={request.typedData} />;
     case 'grantPermissions':
