@@ -2,8 +2,9 @@
 // session key signs them, on either backend: Alchemy session keys cannot). Delegation backend: the
 // owner key's ECDSA signature, which the 7702-upgraded EIP7702StatelessDeleGator also validates
 // through ERC-1271. Alchemy backend: the smart account's signature (prepareSign/formatSign).
-import { isHex, type Hex, type TypedDataDefinition } from 'viem';
-import { InvalidParamsError, RpcError } from '../errors';
+import { getAddress, type Hex } from 'viem';
+import { parseTypedData, toDefinition, TypedDataError, typedDataRefusal, type TypedDataPayload } from '../../signing/typed-data';
+import { InvalidParamsError, RpcError, UnauthorizedError } from '../errors';
 import { requireConnection, requireSameAccount } from '../guards';
 import { defineMethod } from '../method';
 import { address, hexString, z } from '../schema';
@@ -27,44 +28,30 @@ export const personal_sign = defineMethod({
   },
 });
 
-interface TypedDataJson {
-  types: Record<string, { name: string; type: string }[]>;
-  primaryType: string;
-  domain?: { chainId?: number | string; [k: string]: unknown };
-  message: Record<string, unknown>;
-}
-
-function parseTypedData(json: string): TypedDataJson {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    throw new InvalidParamsError('params[1] must be the typed data as a JSON string.');
-  }
-  const t = value as TypedDataJson;
-  if (typeof t !== 'object' || t === null || typeof t.types !== 'object' || typeof t.primaryType !== 'string' || typeof t.message !== 'object' || t.message === null) {
-    throw new InvalidParamsError('The typed data needs types, primaryType and message.');
-  }
-  if (!t.types[t.primaryType]) throw new InvalidParamsError(`The primary type ${t.primaryType} is not among the types.`);
-  return t;
-}
-
 export const eth_signTypedData_v4 = defineMethod({
   method: 'eth_signTypedData_v4',
   params: z.tuple([address, z.string().check(z.maxLength(MAX_MESSAGE_BYTES))]),
   handler: async ([account, json], ctx) => {
     const connection = await requireConnection(ctx);
     requireSameAccount(connection, account);
-    const typed = parseTypedData(json);
-    const domainChain = typed.domain?.chainId;
-    if (domainChain !== undefined) {
-      const id = typeof domainChain === 'string' && isHex(domainChain) ? Number(BigInt(domainChain)) : Number(domainChain);
-      if (id !== ctx.chain.id) throw new InvalidParamsError(`The typed data is for chain ${id}, but the wallet is on chain ${ctx.chain.id}.`);
+    let typed: TypedDataPayload;
+    try {
+      typed = parseTypedData(json);
+    } catch (error) {
+      if (error instanceof TypedDataError) throw new InvalidParamsError(error.message);
+      throw error;
+    }
+    // Before any window: typed data that would hand the account over is never shown to the owner,
+    // so one hurried "Approve" cannot give a site the whole account.
+    const refusal = typedDataRefusal(typed, getAddress(account));
+    if (refusal) throw new UnauthorizedError(refusal);
+    const domainChain = typed.domain.chainId;
+    if (domainChain !== undefined && domainChain !== ctx.chain.id) {
+      throw new InvalidParamsError(`The typed data is for chain ${domainChain}, but the wallet is on chain ${ctx.chain.id}. Switch the wallet's network first.`);
     }
     await ctx.services.approvals.ask({ kind: 'signTypedData', origin: ctx.origin, typedData: json });
     const owner = await ctx.services.vault.ownerAccount();
-    const { EIP712Domain: _domainType, ...types } = typed.types;
-    const definition = { domain: typed.domain as TypedDataDefinition['domain'], types, primaryType: typed.primaryType, message: typed.message } as unknown as TypedDataDefinition;
+    const definition = toDefinition(typed);
     const alchemy = await ctx.services.backends.alchemyFor(ctx.chain);
     try {
       return await (alchemy ? alchemy.signTypedData(owner, definition) : owner.signTypedData(definition));

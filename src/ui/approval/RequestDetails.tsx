@@ -1,6 +1,10 @@
 // What a request asks, in plain words.
-import { hexToString } from 'viem';
+import { useEffect, useState } from 'preact/hooks';
+import { hexToString, type Address } from 'viem';
 import type { ApprovalRequest } from '../../approvals/types';
+import { parseSiweMessage, siweWarnings } from '../../signing/siwe';
+import { approvalWarning, parseTypedData, type ApprovalWarning } from '../../signing/typed-data';
+import { callWallet } from '../wallet-api';
 import { describeCall } from '../describe-call';
 import { GrantDetails, type GrantScopeView } from './GrantDetails';
 
@@ -13,6 +17,70 @@ function readableMessage(hex: `0x${string}`): { text: string; isText: boolean } 
     // not UTF-8
   }
   return { text: hex, isText: false };
+}
+
+/** The owner's address, for checks that compare a request with the account (read once per window). */
+function useOwnerAddress(): Address | undefined {
+  const [address, setAddress] = useState<Address | undefined>(undefined);
+  useEffect(() => {
+    callWallet('vault.state')
+      .then((state) => setAddress('address' in state ? (state.address as Address) : undefined))
+      .catch(() => setAddress(undefined));
+  }, []);
+  return address;
+}
+
+/** A red box a person cannot miss: what the signature would do with their money. */
+function Warning({ title, lines, testId }: { title: string; lines: string[]; testId: string }) {
+  return (
+    <div class="warning" role="alert" data-testid={testId}>
+      <strong>{title}</strong>
+      {lines.map((line, i) => (
+        <p key={i}>{line}</p>
+      ))}
+    </div>
+  );
+}
+
+function SignMessageDetails({ request }: { request: Extract<ApprovalRequest, { kind: 'signMessage' }> }) {
+  const account = useOwnerAddress();
+  const { text, isText } = readableMessage(request.message);
+  const siwe = isText ? parseSiweMessage(text) : undefined;
+  const warnings = siwe ? siweWarnings(siwe, { origin: request.origin, ...(account ? { account } : {}) }) : [];
+  return (
+    <div class="stack">
+      {warnings.length > 0 && <Warning title="Check before you sign in" lines={warnings} testId="siwe-warning" />}
+      <p class="small muted">{siwe ? 'Sign-in message' : isText ? 'Message' : 'Binary message (hex)'}</p>
+      <pre class="message" data-testid="approval-message">
+        {text}
+      </pre>
+    </div>
+  );
+}
+
+function TypedDataDetails({ typedData }: { typedData: string }) {
+  let pretty = typedData;
+  let warning: ApprovalWarning | undefined;
+  try {
+    const parsed = JSON.parse(typedData) as { domain?: unknown; primaryType?: string; message?: unknown };
+    pretty = JSON.stringify({ domain: parsed.domain, primaryType: parsed.primaryType, message: parsed.message }, null, 2);
+    // The background parsed the same JSON strictly before opening this window.
+    warning = approvalWarning(parseTypedData(typedData));
+  } catch {
+    // shown as given
+  }
+  return (
+    <div class="stack">
+      {warning && (
+        <Warning
+          title={`This is a token approval: ${warning.standard}`}
+          lines={[...warning.sentences, 'Anyone holding this signature can use it, without asking you again. Reject unless you meant to allow it.']}
+          testId="typed-data-warning"
+        />
+      )}
+      <pre class="message">{pretty}</pre>
+    </div>
+  );
 }
 
 export function RequestDetails({ request, onEdits }: { request: ApprovalRequest; onEdits: (e: unknown) => void }) {
@@ -69,27 +137,10 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
         </div>
       );
     }
-    case 'signMessage': {
-      const { text, isText } = readableMessage(request.message);
-      return (
-        <div class="stack">
-          <p class="small muted">{isText ? 'Message' : 'Binary message (hex)'}</p>
-          <pre class="message" data-testid="approval-message">
-            {text}
-          </pre>
-        </div>
-      );
-    }
-    case 'signTypedData': {
-      let pretty = request.typedData;
-      try {
-        const parsed = JSON.parse(request.typedData) as { domain?: unknown; primaryType?: string; message?: unknown };
-        pretty = JSON.stringify({ domain: parsed.domain, primaryType: parsed.primaryType, message: parsed.message }, null, 2);
-      } catch {
-        // shown as given
-      }
-      return <pre class="message">{pretty}</pre>;
-    }
+    case 'signMessage':
+      return <SignMessageDetails request={request} />;
+    case 'signTypedData':
+      return <TypedDataDetails typedData={request.typedData} />;
     case 'grantPermissions':
       return <GrantDetails scope={request.scope as GrantScopeView} chainId={request.chainId} backend={request.backend ?? 'delegation'} onEdits={onEdits} />;
   }
