@@ -1,9 +1,10 @@
 // Calls in plain words: which contract (by name when the wallet knows it), which function with which
 // arguments, and how much ETH.
-import { decodeFunctionData, formatEther, isAddressEqual, type Abi, type Address, type Hex } from 'viem';
+import { decodeFunctionData, formatEther, isAddressEqual, parseAbiItem, type Abi, type Address, type Hex } from 'viem';
 import { DemoGameAbi as demoGameAbi, DemoTokenAbi as demoTokenAbi } from '../../devnet/contracts/abis';
 import { devnetContracts } from '../chains/deployments';
 import { DEVNET_CHAIN_ID } from '../chains/registry';
+import { knownFunction, type FunctionCategory } from '../permissions/known-functions';
 import { shortAddress } from './format';
 
 interface Known {
@@ -24,21 +25,34 @@ export interface CallDescription {
   target: string;
   targetAddress: Address;
   action: string;
+  /** The call's 4-byte selector, always shown beside the name (null for a plain transfer). */
+  selector: Hex | null;
+  /** From the wallet's trusted table: token-moving and account-control calls are shown in red. */
+  category: FunctionCategory | 'unknown' | null;
   value: string | null;
 }
+
+const formatArg = (a: unknown) => (typeof a === 'string' && a.startsWith('0x') && a.length === 42 ? shortAddress(a) : String(a));
 
 export function describeCall(chainId: number, call: { to: Address; value: string | bigint; data: Hex }, symbol = 'ETH'): CallDescription {
   const k = known(chainId, call.to);
   const value = BigInt(call.value);
   let action: string;
+  let selector: Hex | null = null;
+  let category: CallDescription['category'] = null;
   if (call.data === '0x' || call.data.length < 10) action = value > 0n ? 'Transfer' : 'Empty call';
   else {
-    action = `Function ${call.data.slice(0, 10)}`;
-    for (const abi of [k?.abi, erc20Abi].filter(Boolean) as Abi[]) {
+    selector = call.data.slice(0, 10).toLowerCase() as Hex;
+    // Names come only from ABIs the wallet ships and its table of well-known selectors, never from
+    // the site: a selector is 4 bytes, and anyone can invent a name that shares one.
+    const trusted = knownFunction(selector);
+    category = trusted?.category ?? 'unknown';
+    action = trusted ? `${trusted.signature} (arguments not decoded)` : `Unknown function ${selector}`;
+    const abis = [k?.abi, erc20Abi, trusted?.signature.includes('(') ? ([parseAbiItem(`function ${trusted.signature}`)] as Abi) : undefined];
+    for (const abi of abis.filter(Boolean) as Abi[]) {
       try {
         const decoded = decodeFunctionData({ abi, data: call.data });
-        const args = (decoded.args ?? []).map((a) => (typeof a === 'string' && a.startsWith('0x') && a.length === 42 ? shortAddress(a) : String(a)));
-        action = `${decoded.functionName}(${args.join(', ')})`;
+        action = `${decoded.functionName}(${(decoded.args ?? []).map(formatArg).join(', ')})`;
         break;
       } catch {
         // not this ABI
@@ -49,6 +63,8 @@ export function describeCall(chainId: number, call: { to: Address; value: string
     target: k ? k.name : shortAddress(call.to),
     targetAddress: call.to,
     action,
+    selector,
+    category,
     value: value > 0n ? `${formatEther(value)} ${symbol}` : null,
   };
 }

@@ -127,7 +127,10 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
                     <strong>{d.target}</strong>
                     {d.value && <span class="pill warn">{d.value}</span>}
                   </div>
-                  <span class="mono small">{d.action}</span>
+                  <span class={`mono small${d.category === 'token-moving' || d.category === 'account-control' ? ' fn-danger' : ''}`} data-testid="call-action">
+                    {d.action}
+                  </span>
+                  {d.selector && <span class="fn-selector">selector {d.selector}{d.category === 'token-moving' ? ' · moves or approves tokens' : ''}</span>}
                 </li>
               );
             })}
