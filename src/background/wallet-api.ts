@@ -17,6 +17,7 @@ import { alchemyBundleStatus } from '../calls/alchemy';
 import { broadcast } from './events';
 import type { Services } from './services';
 import { readWalletStatus } from './status';
+import { removeWallet, removeWalletPreview } from './reset';
 
 const addressParam = z.string().check(z.refine((v) => isAddress(v, { strict: false }), 'expected a 20-byte hex address'));
 const hexData = z.string().check(z.regex(/^0x([0-9a-fA-F]{2})*$/, 'expected 0x-prefixed hex bytes'));
@@ -64,10 +65,11 @@ export const walletApiHandlers = {
     await s.vault.lock();
     return null;
   }),
-  'vault.reset': define(z.object({ confirm: z.literal('DELETE') }), async (_p, s) => {
-    await s.vault.reset();
-    return null;
-  }),
+  'vault.resetPreview': define(none, async (_p, s) => removeWalletPreview(s)),
+  'vault.reset': define(
+    z.object({ confirm: z.literal('DELETE'), password: z.string().check(z.maxLength(1000)), force: z.optional(z.boolean()) }),
+    async (p, s) => removeWallet(s, { password: p.password, ...(p.force !== undefined ? { force: p.force } : {}) }),
+  ),
   'vault.setAutoLock': define(z.object({ minutes: z.number() }), async (p, s) => {
     await s.vault.setAutoLockMinutes(p.minutes);
     return null;
