@@ -87,6 +87,13 @@ export interface AlchemySpent {
   calls: number;
 }
 
+/** 4100: the account is delegated to a contract the wallet's backend did not put there. */
+export class ForeignDelegationError extends UnauthorizedError {
+  constructor(readonly implementation: Address) {
+    super(`Your account is upgraded to another contract (${implementation}). Open the wallet to review it before granting sessions.`, { reason: 'foreign-delegation', implementation });
+  }
+}
+
 function toDelegation(s: SessionRecord): Delegation {
   if (!s.delegation) throw new InternalError('This session has no delegation (it is not a delegation-backend session).');
   return { ...s.delegation, salt: BigInt(s.delegation.salt) };
@@ -151,6 +158,8 @@ export class Sessions {
     const client = this.client(chain);
 
     const view = await readAccount(chain, owner.address);
+    // Checked again after the approval: the account may have changed while the owner looked.
+    if (view.delegation.kind === 'foreign') throw new ForeignDelegationError(view.delegation.implementation);
     if (view.delegation.kind !== 'framework') {
       const hash = await setDelegation(chain, owner, 'framework');
       const receipt = await client.waitForTransactionReceipt({ hash });
@@ -183,10 +192,26 @@ export class Sessions {
     return record;
   }
 
-  /** Throws -32602 when this chain's backend cannot grant `scope` (before the owner is asked). */
+  /**
+   * Throws before the owner is asked: -32602 when this chain's backend cannot grant `scope`, 4100
+   * when the account is delegated (EIP-7702) to a contract the backend did not put there.
+   */
   async assertGrantable(chain: ChainConfig, scope: SessionScope): Promise<void> {
-    if (await this.alchemy(chain)) toAlchemyGrant(scope);
+    const alchemy = await this.alchemy(chain);
+    if (alchemy) toAlchemyGrant(scope);
     else this.framework(chain);
+    await this.assertNotDelegatedElsewhere(chain, scope.account, alchemy);
+  }
+
+  /**
+   * A grant upgrades the account when it is a plain EOA, but never over a delegation to another
+   * contract: that code controls the account, the owner may rely on it (or it may be an attacker's
+   * and must be looked at), and replacing it is the owner's decision in the account card.
+   */
+  private async assertNotDelegatedElsewhere(chain: ChainConfig, account: Address, alchemy: AlchemyBackend | null): Promise<void> {
+    const expected = alchemy ? { address: alchemy.delegationAddress, name: "the Alchemy backend's account contract" } : undefined;
+    const view = await readAccount(chain, account, expected);
+    if (view.delegation.kind === 'foreign') throw new ForeignDelegationError(view.delegation.implementation);
   }
 
   /**
@@ -198,6 +223,7 @@ export class Sessions {
     toAlchemyGrant(scope); // refuse what Alchemy cannot express before anything goes on chain
     const owner = await this.deps.vault.ownerAccount();
     if (!isAddressEqual(owner.address, scope.account)) throw new UnauthorizedError('The session is not for the wallet account.');
+    await this.assertNotDelegatedElsewhere(chain, owner.address, backend);
     await backend.delegate(owner);
     const privateKey = generatePrivateKey();
     const sessionAccount = privateKeyToAccount(privateKey);
