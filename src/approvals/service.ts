@@ -64,6 +64,12 @@ export class Approvals {
     if (pending.filter((p) => p.request.origin === entry.request.origin).length === 1) await this.closeWindow(entry.request.origin);
   }
 
+  /** Rejects (4001) everything still waiting and closes the windows (Remove wallet). */
+  async rejectAll(): Promise<void> {
+    for (const p of await this.list()) await this.resolve(p.id, { approved: false }).catch(() => undefined);
+    for (const origin of Object.keys(await this.windows())) await this.closeWindow(origin);
+  }
+
   /** windows.onRemoved: closing an approval window rejects what it still held. */
   async onWindowRemoved(windowId: number): Promise<void> {
     const windows = await this.windows();

@@ -14,9 +14,11 @@ import { parseOwnerSecret } from '../vault/owner-secret';
 import { parseSessionScope } from '../permissions/validate';
 import { PermissionError } from '../permissions/errors';
 import { alchemyBundleStatus } from '../calls/alchemy';
+import { ForeignDelegationError } from '../sessions/service';
 import { broadcast } from './events';
 import type { Services } from './services';
 import { readWalletStatus } from './status';
+import { removeWallet, removeWalletPreview } from './reset';
 
 const addressParam = z.string().check(z.refine((v) => isAddress(v, { strict: false }), 'expected a 20-byte hex address'));
 const hexData = z.string().check(z.regex(/^0x([0-9a-fA-F]{2})*$/, 'expected 0x-prefixed hex bytes'));
@@ -64,10 +66,11 @@ export const walletApiHandlers = {
     await s.vault.lock();
     return null;
   }),
-  'vault.reset': define(z.object({ confirm: z.literal('DELETE') }), async (_p, s) => {
-    await s.vault.reset();
-    return null;
-  }),
+  'vault.resetPreview': define(none, async (_p, s) => removeWalletPreview(s)),
+  'vault.reset': define(
+    z.object({ confirm: z.literal('DELETE'), password: z.string().check(z.maxLength(1000)), force: z.optional(z.boolean()) }),
+    async (p, s) => removeWallet(s, { password: p.password, ...(p.force !== undefined ? { force: p.force } : {}) }),
+  ),
   'vault.setAutoLock': define(z.object({ minutes: z.number() }), async (p, s) => {
     await s.vault.setAutoLockMinutes(p.minutes);
     return null;
@@ -136,8 +139,16 @@ export const walletApiHandlers = {
           { account, chainId: chain.id, now, longExpiry: 'refuse' },
         ),
       );
-      const record = await s.sessions.grant(chain, origin, scope);
-      return { id: record.id };
+      try {
+        return { id: (await s.sessions.grant(chain, origin, scope)).id };
+      } catch (error) {
+        // The owner is in the wallet already: say where the foreign delegation is dealt with.
+        if (!(error instanceof ForeignDelegationError)) throw error;
+        throw new UnauthorizedError(
+          `Your account is upgraded to another contract (${error.implementation}), which controls it. Review it on the Account tab: Replace puts this wallet's smart account back, Clear removes it. Then grant the session.`,
+          error.data,
+        );
+      }
     },
   ),
   'sessions.revoke': define(z.object({ id: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/)) }), async (p, s) => s.sessions.revoke(await s.networks.current(), p.id)),

@@ -117,6 +117,17 @@ export class Bundles {
     });
   }
 
+  /**
+   * Forgets every bundle (Remove wallet): the index, each record and its request link. Found by
+   * prefix over the whole store, so a record the index lost track of goes too.
+   */
+  async clear(): Promise<void> {
+    await this.lock.run(INDEX, async () => {
+      const keys = Object.keys(await browser.storage.local.get(null)).filter((k) => k === INDEX || k.startsWith('bundle:') || k.startsWith('bundle.request:'));
+      if (keys.length) await browser.storage.local.remove(keys);
+    });
+  }
+
   /** Drops the oldest finished bundles beyond MAX_KEPT; returns the index that remains. */
   private async evict(index: string[]): Promise<string[]> {
     if (index.length <= MAX_KEPT) return index;

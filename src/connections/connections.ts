@@ -31,4 +31,11 @@ export class Connections {
     delete all[origin];
     await browser.storage.local.set({ [KEY]: all });
   }
+
+  /** Forgets every site (Remove wallet). Returns the origins that were connected, to tell them. */
+  async clear(): Promise<string[]> {
+    const origins = Object.keys(await this.all());
+    await browser.storage.local.remove(KEY);
+    return origins;
+  }
 }

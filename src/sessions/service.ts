@@ -74,10 +74,24 @@ export interface SessionView extends SessionRecord {
   chainNow: number | null;
 }
 
+/** What Remove wallet's revoke pass left undone, per session, for the owner to decide on. */
+export interface ResetRevokeReport {
+  /** Sessions whose delegation or key was live and was revoked now. */
+  revoked: number;
+  failed: { id: Hex; origin: string; chainId: number; expiry: number; reason: string; stipendLeft?: string }[];
+}
+
 export interface AlchemySpent {
   native: string;
   erc20: Record<string, string>;
   calls: number;
+}
+
+/** 4100: the account is delegated to a contract the wallet's backend did not put there. */
+export class ForeignDelegationError extends UnauthorizedError {
+  constructor(readonly implementation: Address) {
+    super(`Your account is upgraded to another contract (${implementation}). Open the wallet to review it before granting sessions.`, { reason: 'foreign-delegation', implementation });
+  }
 }
 
 function toDelegation(s: SessionRecord): Delegation {
@@ -168,6 +182,8 @@ export class Sessions {
     const client = this.client(chain);
 
     const view = await readAccount(chain, owner.address);
+    // Checked again after the approval: the account may have changed while the owner looked.
+    if (view.delegation.kind === 'foreign') throw new ForeignDelegationError(view.delegation.implementation);
     if (view.delegation.kind !== 'framework') {
       const hash = await setDelegation(chain, owner, 'framework');
       const receipt = await client.waitForTransactionReceipt({ hash });
@@ -200,10 +216,26 @@ export class Sessions {
     return record;
   }
 
-  /** Throws -32602 when this chain's backend cannot grant `scope` (before the owner is asked). */
+  /**
+   * Throws before the owner is asked: -32602 when this chain's backend cannot grant `scope`, 4100
+   * when the account is delegated (EIP-7702) to a contract the backend did not put there.
+   */
   async assertGrantable(chain: ChainConfig, scope: SessionScope): Promise<void> {
-    if (await this.alchemy(chain)) toAlchemyGrant(scope);
+    const alchemy = await this.alchemy(chain);
+    if (alchemy) toAlchemyGrant(scope);
     else this.framework(chain);
+    await this.assertNotDelegatedElsewhere(chain, scope.account, alchemy);
+  }
+
+  /**
+   * A grant upgrades the account when it is a plain EOA, but never over a delegation to another
+   * contract: that code controls the account, the owner may rely on it (or it may be an attacker's
+   * and must be looked at), and replacing it is the owner's decision in the account card.
+   */
+  private async assertNotDelegatedElsewhere(chain: ChainConfig, account: Address, alchemy: AlchemyBackend | null): Promise<void> {
+    const expected = alchemy ? { address: alchemy.delegationAddress, name: "the Alchemy backend's account contract" } : undefined;
+    const view = await readAccount(chain, account, expected);
+    if (view.delegation.kind === 'foreign') throw new ForeignDelegationError(view.delegation.implementation);
   }
 
   /**
@@ -215,6 +247,7 @@ export class Sessions {
     toAlchemyGrant(scope); // refuse what Alchemy cannot express before anything goes on chain
     const owner = await this.deps.vault.ownerAccount();
     if (!isAddressEqual(owner.address, scope.account)) throw new UnauthorizedError('The session is not for the wallet account.');
+    await this.assertNotDelegatedElsewhere(chain, owner.address, backend);
     await backend.delegate(owner);
     const privateKey = generatePrivateKey();
     const sessionAccount = privateKeyToAccount(privateKey);
@@ -493,21 +526,91 @@ export class Sessions {
       if (status === 'revoked' && s.backend === 'alchemy') {
         notes.push('The session key was deleted, so nothing can sign for the session any more. Alchemy keeps the grant installed on the account until it expires.');
       } else if (status === 'revoked') {
-        try {
-          const owner = await this.deps.vault.ownerAccount();
-          const wallet = createWalletClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0 }), account: owner });
-          ended.revokeTx = await wallet.sendTransaction({ to: s.account, data: encodeDisableDelegation(toDelegation(s)) });
-          const receipt = await this.client(chain).waitForTransactionReceipt({ hash: ended.revokeTx });
-          if (receipt.status !== 'success') notes.push('Disabling the delegation on chain reverted.');
-        } catch (error) {
-          notes.push(error instanceof UnauthorizedError ? 'Unlock the wallet to also disable the delegation on chain; the session can no longer sign.' : `Disabling on chain failed: ${(error as Error).message.split('\n')[0]}`);
-        }
+        const disabled = await this.disableOnChain(chain, s);
+        if (disabled.hash) ended.revokeTx = disabled.hash;
+        if (disabled.problem) notes.push(disabled.problem);
       }
       const swept = await this.returnStipend(chain, ended);
       if (swept.note) notes.push(swept.note);
       const final: SessionRecord = { ...ended, ...(swept.hash ? { sweepTx: swept.hash } : {}), sealedKey: swept.done ? null : ended.sealedKey, ...(notes.length ? { note: notes.join(' ') } : {}) };
       await this.save(final);
       return final;
+    });
+  }
+
+  /** disableDelegation on chain, sent by the owner's upgraded account; needs the wallet unlocked. */
+  private async disableOnChain(chain: ChainConfig, s: SessionRecord): Promise<{ hash?: Hex; problem?: string }> {
+    let hash: Hex | undefined;
+    try {
+      const owner = await this.deps.vault.ownerAccount();
+      const wallet = createWalletClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0 }), account: owner });
+      hash = await wallet.sendTransaction({ to: s.account, data: encodeDisableDelegation(toDelegation(s)) });
+      const receipt = await this.client(chain).waitForTransactionReceipt({ hash });
+      return receipt.status === 'success' ? { hash } : { hash, problem: 'Disabling the delegation on chain reverted.' };
+    } catch (error) {
+      const problem = error instanceof UnauthorizedError ? 'Unlock the wallet to also disable the delegation on chain; the session can no longer sign.' : `Disabling on chain failed: ${(error as Error).message.split('\n')[0]}`;
+      return hash ? { hash, problem } : { problem };
+    }
+  }
+
+  /**
+   * Remove wallet: ends every session of the wallet on every chain while the owner key is still
+   * there to sign the on-chain revokes. Active sessions are revoked (key out of use at once,
+   * disableDelegation, stipend swept); ended ones whose delegation was never disabled and has not
+   * expired are disabled now, and stipends that could not be returned earlier are tried again.
+   * Then the chain itself is asked whether each delegation is disabled, so the report says what is
+   * true on chain, not what was attempted. Nothing is deleted here: `clear()` does that once the
+   * owner has seen the report.
+   */
+  async revokeAllForReset(chainsById: (id: number) => Promise<ChainConfig | undefined>): Promise<ResetRevokeReport> {
+    const report: ResetRevokeReport = { revoked: 0, failed: [] };
+    for (const listed of await this.all()) {
+      const chain = await chainsById(listed.chainId);
+      const fail = (reason: string, stipendLeft?: bigint) =>
+        report.failed.push({ id: listed.id, origin: listed.origin, chainId: listed.chainId, expiry: listed.scope.expiry, reason, ...(stipendLeft ? { stipendLeft: stipendLeft.toString() } : {}) });
+      if (!chain) {
+        if (listed.status === 'active' || listed.sealedKey) fail(`The wallet no longer knows network ${listed.chainId}, so nothing could be sent there.`);
+        continue;
+      }
+      const delegationBackend = listed.backend !== 'alchemy';
+      const live = delegationBackend && listed.scope.expiry > (await chainNow(chain));
+      if (listed.status === 'active') {
+        report.revoked++;
+        await this.end(chain, listed.id, 'revoked');
+      } else if (live && !listed.revokeTx) {
+        report.revoked++;
+        await this.lock.run(listed.id.toLowerCase(), async () => {
+          const current = (await this.get(listed.id))!;
+          const disabled = await this.disableOnChain(chain, current);
+          await this.save({ ...current, ...(disabled.hash ? { revokeTx: disabled.hash } : {}), ...(disabled.problem ? { note: disabled.problem } : {}) });
+        });
+      }
+      await this.retrySweeps(async (id) => (id === chain.id ? chain : undefined), listed.id);
+      const s = (await this.get(listed.id))!;
+      const reasons: string[] = [];
+      if (live) {
+        const disabled = await this.usage(chain, s, deserializeScope(s.scope)).then(
+          (u) => u.disabled,
+          () => null,
+        );
+        if (disabled === null) reasons.push(`${chain.name} could not be reached.`);
+        else if (!disabled) reasons.push(`The revoke did not go through on ${chain.name}.`);
+      }
+      let stipendLeft: bigint | undefined;
+      if (s.sealedKey && delegationBackend) {
+        stipendLeft = await this.client(chain).getBalance({ address: s.sessionAddress }).catch(() => undefined);
+        reasons.push('Its unused gas money could not be returned to you.');
+      }
+      if (reasons.length) fail(reasons.join(' '), stipendLeft);
+    }
+    return report;
+  }
+
+  /** Deletes every session record and its sealed key (Remove wallet, after revokeAllForReset). */
+  async clear(): Promise<void> {
+    await this.lock.run(KEY, async () => {
+      await browser.storage.local.remove(KEY);
+      this.inFlight.clear();
     });
   }
 
@@ -527,9 +630,9 @@ export class Sessions {
   }
 
   /** Retries stipend returns that failed (node down, fees spiking). */
-  async retrySweeps(chainsById: (id: number) => Promise<ChainConfig | undefined>): Promise<void> {
+  async retrySweeps(chainsById: (id: number) => Promise<ChainConfig | undefined>, only?: Hex): Promise<void> {
     for (const s of await this.all()) {
-      if (s.status === 'active' || !s.sealedKey) continue;
+      if (s.status === 'active' || !s.sealedKey || (only && s.id !== only)) continue;
       const chain = await chainsById(s.chainId);
       if (!chain) continue;
       await this.lock.run(s.id.toLowerCase(), async () => {

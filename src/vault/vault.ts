@@ -169,10 +169,13 @@ export class Vault {
     await browser.alarms.clear(AUTO_LOCK_ALARM);
   }
 
-  /** Deletes the wallet from this browser. Only the recovery phrase or key brings it back. */
+  /**
+   * Deletes the wallet from this browser. Only the recovery phrase or key brings it back. The
+   * caller (background/reset.ts) has checked the password and ended what the wallet granted first.
+   */
   async reset(): Promise<void> {
     await this.lock();
-    await browser.storage.local.remove([KEYS.vault, KEYS.meta, KEYS.attempts]);
+    await browser.storage.local.remove([KEYS.vault, KEYS.meta, KEYS.attempts, KEYS.settings]);
   }
 
   /** The owner's signing account; throws 4100 when locked. Using it pushes the auto-lock back. */

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { formatEther } from 'viem';
 import { Button, ErrorText } from '../components';
 import { callWallet } from '../wallet-api';
 import { BackendCard } from './BackendCard';
@@ -97,31 +98,115 @@ function AddNetwork({ onAdded }: { onAdded: () => void }) {
   );
 }
 
+type ResetResult = Awaited<ReturnType<typeof callWallet<'vault.reset'>>>;
+type ResetPreview = Awaited<ReturnType<typeof callWallet<'vault.resetPreview'>>>;
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Remove wallet: asks for the password (the background checks it), revokes every active session on
+ * chain first and says so while it runs, and if a revoke fails shows which sessions stay valid on
+ * chain until when, so the owner decides: try again, or remove anyway.
+ */
 function ResetWallet({ onReset }: { onReset: () => void }) {
   const [confirming, setConfirming] = useState(false);
+  const [preview, setPreview] = useState<ResetPreview | null>(null);
+  const [password, setPassword] = useState('');
+  const [working, setWorking] = useState(false);
+  const [failed, setFailed] = useState<ResetResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const remove = async (force: boolean) => {
+    setError(null);
+    setWorking(true);
+    try {
+      const result = await callWallet('vault.reset', { confirm: 'DELETE', password, force });
+      if (result.removed) return onReset();
+      setFailed(result);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setWorking(false);
+    }
+  };
+  const live = preview?.liveSessions ?? 0;
+
   return (
-    <section class="card">
+    <section class="card" data-testid="reset-card">
       <h2>Remove wallet</h2>
       <p class="small muted">Deletes the encrypted wallet from this browser. Only your recovery phrase or key can bring it back.</p>
       {!confirming ? (
-        <Button variant="secondary" testId="reset-start" onClick={() => setConfirming(true)}>
+        <Button
+          variant="secondary"
+          testId="reset-start"
+          onClick={async () => {
+            setConfirming(true);
+            setPreview(await callWallet('vault.resetPreview').catch(() => null));
+          }}
+        >
           Remove wallet…
         </Button>
+      ) : failed ? (
+        <div class="stack" data-testid="reset-failed">
+          <p class="callout danger" role="alert">
+            {plural(failed.failed.length, 'session')} could not be revoked on chain. If you remove the wallet anyway, their keys are deleted, so this wallet can never sign for
+            them again, but the sites' permissions stay valid on chain until they expire:
+          </p>
+          <ul class="small">
+            {failed.failed.map((f) => (
+              <li key={f.id}>
+                <strong>{f.origin}</strong>: valid until {new Date(f.expiry * 1000).toLocaleString()}. {f.reason}
+                {f.stipendLeft && ` ${formatEther(BigInt(f.stipendLeft))} ETH of gas money stays at the session key and is lost.`}
+              </li>
+            ))}
+          </ul>
+          <ErrorText error={error} testId="reset-error" />
+          <div class="row">
+            <Button variant="secondary" testId="reset-retry" disabled={working} onClick={() => remove(false)}>
+              Try again
+            </Button>
+            <Button variant="danger" testId="reset-force" disabled={working} onClick={() => remove(true)}>
+              Remove anyway
+            </Button>
+          </div>
+        </div>
       ) : (
-        <div class="row">
-          <Button variant="secondary" onClick={() => setConfirming(false)}>
-            Keep it
-          </Button>
-          <Button
-            variant="danger"
-            testId="reset-confirm"
-            onClick={async () => {
-              await callWallet('vault.reset', { confirm: 'DELETE' });
-              onReset();
-            }}
-          >
-            Remove for good
-          </Button>
+        <div class="stack">
+          <p class="small">
+            {live > 0
+              ? `Your ${plural(live, 'active session')} ${live === 1 ? 'is' : 'are'} revoked on chain first, and ${live === 1 ? 'its' : 'their'} unused gas money comes back to your account. `
+              : ''}
+            {preview && preview.connectedSites > 0 ? `${plural(preview.connectedSites, 'connected site')} ${preview.connectedSites === 1 ? 'loses' : 'lose'} access. ` : ''}
+            Your activity list is deleted.
+          </p>
+          <label>
+            Password
+            <input
+              type="password"
+              data-testid="reset-password"
+              autocomplete="current-password"
+              value={password}
+              disabled={working}
+              onInput={(e) => {
+                setPassword((e.target as HTMLInputElement).value);
+                setError(null);
+              }}
+            />
+          </label>
+          {working && (
+            <p class="small muted" role="status" data-testid="reset-progress">
+              <span class="spinner" aria-hidden="true" /> {live > 0 ? `Revoking ${plural(live, 'session')}…` : 'Removing the wallet…'}
+            </p>
+          )}
+          <ErrorText error={error} testId="reset-error" />
+          <div class="row">
+            <Button variant="secondary" disabled={working} onClick={() => setConfirming(false)}>
+              Keep it
+            </Button>
+            <Button variant="danger" testId="reset-confirm" disabled={working || password.length === 0} onClick={() => remove(false)}>
+              Remove for good
+            </Button>
+          </div>
         </div>
       )}
     </section>
