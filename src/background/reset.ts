@@ -10,6 +10,7 @@
 import type { ResetRevokeReport } from '../sessions/service';
 import { broadcast } from './events';
 import type { Services } from './services';
+import { forgetSealingKey } from '../vault/sealing-key';
 
 export interface RemoveWalletParameters {
   password: string;
@@ -43,6 +44,10 @@ export async function removeWallet(s: Services, { password, force = false }: Rem
   await s.sessions.clear();
   await s.bundles.clear();
   await s.backends.apiKeys.clear();
+  // The sealing key last but one: once it is gone nothing it sealed (a leftover copy of a session key
+  // or the API key) can be opened again; the legacy device key goes with it.
+  await forgetSealingKey();
+  await s.sessions.keys.retireDeviceKey();
   await s.vault.reset();
   await broadcast('accountsChanged', [], (origin) => origins.includes(origin));
   return { removed: true, ...report };

@@ -85,6 +85,9 @@ describe('remove wallet (wallet API vault.reset)', () => {
     expect(await call(s, 'vault.reset', { confirm: 'DELETE', password: PW, force: true })).toMatchObject({ ok: true, value: { removed: true } });
     const left = Object.keys(await fakeBrowser.storage.local.get());
     expect(left.filter((k) => WALLET_KEYS.test(k))).toEqual([]);
+    // The sealing key is gone from disk and from memory: nothing it sealed can be opened again.
+    expect(left).not.toContain('vault.sealingKey');
+    expect(Object.keys(await fakeBrowser.storage.session.get()).filter((k) => k.toLowerCase().includes('seal'))).toEqual([]);
     expect(await s.vault.state()).toEqual({ status: 'uninitialized' });
     expect(await s.bundles.list()).toEqual([]);
     expect(await s.connections.all()).toEqual({});
