@@ -115,4 +115,14 @@ describe('approvals: floods', () => {
   it('error: answering a request that no longer waits is -32002', async () => {
     await expect(approvals.resolve('nope', { approved: true })).rejects.toMatchObject({ code: -32002 });
   });
+
+  it('behavior: a restarted worker closes the windows of the previous one, whose requests it can no longer answer', async () => {
+    track(approvals, sign(FLOOD, 0));
+    await vi.waitFor(async () => expect((await fakeBrowser.windows.getAll()).filter((w) => w.type === 'popup')).toHaveLength(1));
+    await vi.waitFor(async () => expect(await fakeBrowser.storage.session.get('approvals.windows')).not.toEqual({}));
+
+    const restarted = new Approvals();
+    await vi.waitFor(async () => expect((await fakeBrowser.windows.getAll()).filter((w) => w.type === 'popup')).toHaveLength(0));
+    expect(await restarted.list()).toHaveLength(0);
+  });
 });
