@@ -2,51 +2,85 @@
 // further requests of that origin queue in the same window. Closing the window rejects what is
 // still pending with 4001.
 //
-// The pending list lives in storage.session so the window can show it; the promises that answer the
-// dApp live in this worker's memory. If the worker restarts, those answers are gone: the entries
-// are dropped and the dApp's bridge sends the request again, which queues it anew.
+// The queue lives in this worker's memory, next to the promises that answer the dApps, and is the
+// only source of truth: every change to it is synchronous (check the cap, push, take out), so
+// concurrent asks cannot interleave a read-modify-write the way they did when the list was kept in
+// storage.session (a flood of 60 asks opened 20 windows, stored 3 and left 57 unanswered). The window
+// of an origin is created once: the first ask records the creation's promise before its first
+// `await`, and every later ask of that origin finds it.
+//
+// Every request is answered: by the owner (approve, reject, reject all), by closing the window
+// (4001), at once when the origin's queue is full (-32005), or, if the worker restarts, by the
+// dApp's bridge, which sends the request again to the new worker.
 import { browser } from 'wxt/browser';
 import { uuidV4 } from '../provider/uuid';
-import { ResourceUnavailableError, UserRejectedError } from '../rpc/errors';
+import { LimitExceededError, ResourceUnavailableError, UserRejectedError } from '../rpc/errors';
 import type { ApprovalDecision, ApprovalRequest, PendingApproval } from './types';
 
-const PENDING_KEY = 'approvals.pending';
-const WINDOWS_KEY = 'approvals.windows'; // origin -> windowId
-const MAX_PENDING_PER_ORIGIN = 20;
+/**
+ * At most this many requests of one origin wait for the owner; more are refused at once with
+ * -32005. A page cannot bury the owner under requests, and nothing it sends waits unanswered.
+ */
+export const MAX_PENDING_PER_ORIGIN = 20;
 
 export const APPROVAL_WINDOW = { width: 400, height: 660 };
 
-interface Waiter {
-  resolve: (d: ApprovalDecision) => void;
-  reject: (e: Error) => void;
+/**
+ * origin -> windowId of the open approval windows, mirrored so that a restarted worker can close the
+ * windows of the previous one: what they showed can no longer be answered, and the replayed
+ * requests open a fresh window.
+ */
+const WINDOWS_KEY = 'approvals.windows';
+/** The pending list as older builds stored it; cleared at start, no longer written. */
+const LEGACY_PENDING_KEY = 'approvals.pending';
+
+/** The part of `browser.windows` the queue uses. */
+export type ApprovalWindowHost = Pick<typeof browser.windows, 'create' | 'update' | 'remove'>;
+
+interface Entry {
+  approval: PendingApproval;
+  answer: (decision: ApprovalDecision | Error) => void;
 }
 
 export class Approvals {
-  private readonly waiters = new Map<string, Waiter>();
-  private ready: Promise<void>;
+  /** origin -> its requests in arrival order. */
+  private readonly queues = new Map<string, Entry[]>();
+  /** origin -> its window: the creation in flight, then its id (undefined if it could not open). */
+  private readonly windows = new Map<string, { opening: Promise<number | undefined>; id?: number }>();
+  /** windowId -> origin, for windows.onRemoved. */
+  private readonly origins = new Map<number, string>();
+  /** storage.session writes, one after another. */
+  private writes: Promise<void>;
 
-  constructor() {
-    // Entries from a previous worker can no longer be answered: drop them.
-    this.ready = browser.storage.session.set({ [PENDING_KEY]: [] }).then(() => undefined);
+  constructor(private readonly host: ApprovalWindowHost = browser.windows) {
+    this.writes = this.closeLeftovers();
   }
 
+  /** What waits for the owner, oldest first; one origin's or all of them. */
   async list(origin?: string): Promise<PendingApproval[]> {
-    await this.ready;
-    const all = ((await browser.storage.session.get(PENDING_KEY))[PENDING_KEY] as PendingApproval[] | undefined) ?? [];
-    return origin ? all.filter((p) => p.request.origin === origin) : all;
+    const queues = origin === undefined ? [...this.queues.values()] : [this.queues.get(origin) ?? []];
+    return queues.flat().map((e) => e.approval);
   }
 
   /** Queues a request for the owner and resolves with the decision. Rejection is 4001. */
   async ask(request: ApprovalRequest): Promise<ApprovalDecision & { approved: true }> {
-    await this.ready;
-    const pending = await this.list();
-    if (pending.filter((p) => p.request.origin === request.origin).length >= MAX_PENDING_PER_ORIGIN) {
-      throw new ResourceUnavailableError('Too many requests are waiting for approval from this site.');
+    // Synchronous up to the first await: the cap check and the push cannot interleave.
+    const { origin } = request;
+    const queue = this.queues.get(origin) ?? [];
+    if (queue.length >= MAX_PENDING_PER_ORIGIN) {
+      throw new LimitExceededError(
+        `Too many requests from this site are waiting for approval (${MAX_PENDING_PER_ORIGIN}). Wait until the owner has answered them, then try again.`,
+      );
     }
-    const entry: PendingApproval = { id: uuidV4(), createdAt: Date.now(), request };
-    const decision = new Promise<ApprovalDecision>((resolve, reject) => this.waiters.set(entry.id, { resolve, reject }));
-    await browser.storage.session.set({ [PENDING_KEY]: [...pending, entry] });
-    await this.showWindow(request.origin);
+    const wasEmpty = queue.length === 0;
+    let answer!: Entry['answer'];
+    const decision = new Promise<ApprovalDecision>((resolve, reject) => {
+      answer = (d) => (d instanceof Error ? reject(d) : resolve(d));
+    });
+    queue.push({ approval: { id: uuidV4(), createdAt: Date.now(), request }, answer });
+    this.queues.set(origin, queue);
+    this.showWindow(origin, wasEmpty);
+
     const d = await decision;
     if (!d.approved) throw new UserRejectedError('The owner rejected the request.');
     return d;
@@ -54,60 +88,114 @@ export class Approvals {
 
   /** The owner's decision from the approval window. */
   async resolve(id: string, decision: ApprovalDecision): Promise<void> {
-    const pending = await this.list();
-    const entry = pending.find((p) => p.id === id);
-    await browser.storage.session.set({ [PENDING_KEY]: pending.filter((p) => p.id !== id) });
-    const waiter = this.waiters.get(id);
-    this.waiters.delete(id);
-    if (!entry || !waiter) throw new ResourceUnavailableError('This request is no longer waiting (the page may have been closed).');
-    waiter.resolve(decision);
-    if (pending.filter((p) => p.request.origin === entry.request.origin).length === 1) await this.closeWindow(entry.request.origin);
+    for (const [origin, queue] of this.queues) {
+      const index = queue.findIndex((e) => e.approval.id === id);
+      if (index < 0) continue;
+      const [entry] = queue.splice(index, 1);
+      entry!.answer(decision);
+      if (queue.length === 0) await this.finish(origin);
+      return;
+    }
+    throw new ResourceUnavailableError('This request is no longer waiting (the page may have been closed).');
   }
 
-  /** Rejects (4001) everything still waiting and closes the windows (Remove wallet). */
-  async rejectAll(): Promise<void> {
-    for (const p of await this.list()) await this.resolve(p.id, { approved: false }).catch(() => undefined);
-    for (const origin of Object.keys(await this.windows())) await this.closeWindow(origin);
+  /**
+   * Every request waiting is answered with 4001 and its window closed: one origin's (the owner's
+   * "Reject all"), or every origin's (Remove wallet).
+   */
+  async rejectAll(origin?: string): Promise<void> {
+    const origins = origin === undefined ? [...new Set([...this.queues.keys(), ...this.windows.keys()])] : [origin];
+    for (const o of origins) {
+      this.answerAll(o, { approved: false });
+      await this.finish(o);
+    }
   }
 
   /** windows.onRemoved: closing an approval window rejects what it still held. */
   async onWindowRemoved(windowId: number): Promise<void> {
-    const windows = await this.windows();
-    const origin = Object.keys(windows).find((o) => windows[o] === windowId);
-    if (!origin) return;
-    delete windows[origin];
-    await browser.storage.session.set({ [WINDOWS_KEY]: windows });
-    for (const p of await this.list(origin)) {
-      await this.resolve(p.id, { approved: false }).catch(() => undefined);
-    }
+    const origin = this.origins.get(windowId);
+    if (origin === undefined) return;
+    this.forgetWindow(origin, windowId);
+    this.answerAll(origin, { approved: false });
   }
 
-  private async windows(): Promise<Record<string, number>> {
-    return ((await browser.storage.session.get(WINDOWS_KEY))[WINDOWS_KEY] as Record<string, number> | undefined) ?? {};
+  private answerAll(origin: string, outcome: ApprovalDecision | Error): void {
+    const queue = this.queues.get(origin) ?? [];
+    this.queues.delete(origin);
+    for (const entry of queue) entry.answer(outcome);
   }
 
-  private async showWindow(origin: string): Promise<void> {
-    const windows = await this.windows();
-    const existing = windows[origin];
-    if (existing !== undefined) {
-      try {
-        await browser.windows.update(existing, { focused: true });
-        return;
-      } catch {
-        // closed without our noticing (worker restart): open a new one
+  /**
+   * Opens the origin's window, once. The window is focused when it opens; a request queued behind
+   * others leaves it where it is, so a flood cannot keep pulling the window in front of what the
+   * owner is doing (and under the pointer). The window itself makes a new request wait before its
+   * Approve button takes a click.
+   */
+  private showWindow(origin: string, queueWasEmpty: boolean): void {
+    const existing = this.windows.get(origin);
+    if (existing) {
+      if (queueWasEmpty) {
+        void existing.opening.then((id) => {
+          if (id !== undefined) this.host.update(id, { focused: true }).catch(() => undefined);
+        });
       }
+      return;
     }
     const url = (browser.runtime.getURL as (path: string) => string)(`/approval.html?origin=${encodeURIComponent(origin)}`);
-    const created = await browser.windows.create({ url, type: 'popup', ...APPROVAL_WINDOW, focused: true });
-    if (created?.id !== undefined) await browser.storage.session.set({ [WINDOWS_KEY]: { ...windows, [origin]: created.id } });
+    const opening = this.writes
+      .then(() => this.host.create({ url, type: 'popup', ...APPROVAL_WINDOW, focused: true }))
+      .then((created) => created?.id)
+      .catch(() => undefined);
+    const record: { opening: Promise<number | undefined>; id?: number } = { opening };
+    this.windows.set(origin, record);
+    void opening.then((id) => {
+      if (this.windows.get(origin) !== record) return; // closed or finished meanwhile
+      if (id === undefined) {
+        // No window, so no owner to ask: answer now rather than leave the dApp waiting.
+        this.windows.delete(origin);
+        this.answerAll(origin, new ResourceUnavailableError('The approval window could not be opened. Try again.'));
+        return;
+      }
+      record.id = id;
+      this.origins.set(id, origin);
+      this.mirrorWindows();
+      if (!this.queues.get(origin)?.length) void this.finish(origin);
+    });
   }
 
-  private async closeWindow(origin: string): Promise<void> {
-    const windows = await this.windows();
-    const id = windows[origin];
+  /** Nothing of `origin` waits any more: close its window. */
+  private async finish(origin: string): Promise<void> {
+    if (this.queues.get(origin)?.length) return;
+    this.queues.delete(origin);
+    const record = this.windows.get(origin);
+    if (!record) return;
+    this.windows.delete(origin); // a request arriving from now on opens a new window
+    const id = record.id ?? (await record.opening);
     if (id === undefined) return;
-    delete windows[origin];
-    await browser.storage.session.set({ [WINDOWS_KEY]: windows });
-    await browser.windows.remove(id).catch(() => undefined);
+    this.forgetWindow(origin, id);
+    await this.host.remove(id).catch(() => undefined);
+  }
+
+  private forgetWindow(origin: string, id: number): void {
+    this.origins.delete(id);
+    if (this.windows.get(origin)?.id === id) this.windows.delete(origin);
+    this.mirrorWindows();
+  }
+
+  private mirrorWindows(): void {
+    this.writes = this.writes.then(() =>
+      browser.storage.session.set({ [WINDOWS_KEY]: Object.fromEntries([...this.origins].map(([id, origin]) => [origin, id])) }).catch(() => undefined),
+    );
+  }
+
+  /** A previous worker's windows show requests nobody can answer any more: close them. */
+  private async closeLeftovers(): Promise<void> {
+    try {
+      const stored = (await browser.storage.session.get(WINDOWS_KEY))[WINDOWS_KEY] as Record<string, number> | undefined;
+      await browser.storage.session.remove([WINDOWS_KEY, LEGACY_PENDING_KEY]);
+      await Promise.all(Object.values(stored ?? {}).map((id) => this.host.remove(id).catch(() => undefined)));
+    } catch {
+      // storage.session unavailable: nothing to clean up
+    }
   }
 }

@@ -176,6 +176,10 @@ export const walletApiHandlers = {
     await s.approvals.resolve(p.id, p.approved ? { approved: true, edits: p.edits } : { approved: false });
     return null;
   }),
+  'approval.rejectAll': define(z.object({ origin: z.string() }), async (p, s) => {
+    await s.approvals.rejectAll(p.origin);
+    return null;
+  }),
 
   'backend.view': define(none, async (_p, s) => s.backends.view(await s.networks.current())),
   'backend.useDelegation': define(none, async (_p, s) => {

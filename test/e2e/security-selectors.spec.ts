@@ -162,7 +162,10 @@ test.describe('security: function names and session-wide limits', () => {
       await expect(warning).toContainText('This site could move or approve away any of your tokens, on every token contract');
       await expect(w.getByTestId('grant-details')).toContainText('0x095ea7b3');
       await shoot(w, 'security-token-warning');
-      await decide(w, 'approve');
+      // Approve stays disabled until the tick, even once the window's pause is over.
+      await expect(w.getByTestId('approval-reject')).toBeEnabled();
+      await expect(w.getByTestId('approval-approve')).toBeDisabled();
+      await decide(w, 'reject');
     });
     expect(unticked.window).toBe(true);
     expect(unticked.answer.error).toMatchObject({ code: 4001 });

@@ -1,7 +1,12 @@
 // The approval window: one per requesting origin. It shows the origin prominently, what is asked in
 // plain words, and Approve / Reject. Requests from the same origin queue here. Closing the window
 // rejects them (the background answers the dApp with 4001).
-import { useCallback, useEffect, useState } from 'preact/hooks';
+//
+// A request is answered only on purpose: the buttons wait APPROVE_DELAY_MS after a request is on
+// screen in a focused window, and Approve takes only a click that started on it after that (a fresh
+// pointer-down or key press). So a double click, a second click a moment later, or a held Enter
+// meant for one request cannot land on the next one that slides in under the cursor.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { PendingApproval } from '../../approvals/types';
 import { WALLET_ICON } from '../../provider/wallet-info';
 import { Button, ErrorText } from '../components';
@@ -21,11 +26,56 @@ const TITLES: Record<PendingApproval['request']['kind'], string> = {
   grantPermissions: 'Grant a session?',
 };
 
+/**
+ * How long a request must be on screen, in a focused window, before Approve and Reject take a click:
+ * longer than a double click or a quick second click aimed at the previous request, short enough
+ * not to slow down someone reading it.
+ */
+export const APPROVE_DELAY_MS = 800;
+
+/**
+ * True once the request `key` has been shown for APPROVE_DELAY_MS while the window had focus.
+ * Tied to the key itself, so the render that shows a new request is never ready; losing focus
+ * starts the pause again.
+ */
+function useReviewPause(key: string | undefined): boolean {
+  const [readyFor, setReadyFor] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (key === undefined) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const start = () => {
+      clearTimeout(timer);
+      setReadyFor(undefined);
+      if (document.hasFocus()) timer = setTimeout(() => setReadyFor(key), APPROVE_DELAY_MS);
+    };
+    const stop = () => {
+      clearTimeout(timer);
+      setReadyFor(undefined);
+    };
+    start();
+    window.addEventListener('focus', start);
+    window.addEventListener('blur', stop);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener('focus', start);
+      window.removeEventListener('blur', stop);
+    };
+  }, [key]);
+  return key !== undefined && readyFor === key;
+}
+
 export function ApprovalApp({ origin }: { origin: string }) {
   const [pending, setPending] = useState<PendingApproval[] | null>(null);
   const [vault, setVault] = useState<VaultState | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [edits, setEdits] = useState<unknown>(undefined);
+  /** A danger the owner must tick before approving (e.g. token-moving functions on every contract). */
+  const confirmationMissing = typeof edits === 'object' && edits !== null && (edits as { confirmationMissing?: unknown }).confirmationMissing === true;
+  /** Requests answered in this window, to number the queue ("2 of 3"). */
+  const [answered, setAnswered] = useState(0);
+  const [busy, setBusy] = useState(false);
+  /** The request whose Approve button was pressed (pointer or key) after it became ready. */
+  const armedFor = useRef<string | undefined>(undefined);
 
   const refresh = useCallback(async () => {
     try {
@@ -44,12 +94,34 @@ export function ApprovalApp({ origin }: { origin: string }) {
   }, [refresh]);
 
   const current = pending?.[0];
+  const showing = vault?.status === 'unlocked' ? current?.id : undefined;
+  const ready = useReviewPause(showing);
+  const total = answered + (pending?.length ?? 0);
+  const position = answered + 1;
+
   const decide = async (approved: boolean) => {
-    if (!current) return;
+    if (!current || !ready || busy) return;
+    armedFor.current = undefined;
     setError(null);
+    setBusy(true);
     try {
       await callWallet('approval.resolve', { id: current.id, approved, edits: approved ? edits : undefined });
       setEdits(undefined);
+      setAnswered((n) => n + 1);
+      await refresh();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const arm = () => {
+    if (current && ready && !busy) armedFor.current = current.id;
+  };
+  const rejectAll = async () => {
+    setError(null);
+    try {
+      await callWallet('approval.rejectAll', { origin });
       await refresh();
     } catch (e) {
       setError((e as Error).message);
@@ -66,27 +138,53 @@ export function ApprovalApp({ origin }: { origin: string }) {
             {origin}
           </strong>
         </div>
-        {pending && pending.length > 1 && (
+        {pending && pending.length > 0 && total > 1 && (
           <span class="pill" data-testid="approval-queue">
-            1 of {pending.length}
+            {position} of {total}
           </span>
         )}
       </header>
       <main class="approval-main stack">
         <ErrorText error={error} testId="approval-error" />
         {vault?.status === 'locked' && current && <Unlock address={vault.address} retryAt={vault.retryAt} onUnlocked={refresh} />}
+        {vault?.status === 'unlocked' && current && position > 1 && (
+          <p class="next-request" role="status" data-testid="approval-next" key={`next-${current.id}`}>
+            Next request from <strong>{origin}</strong> ({position} of {total}). Read it before you answer.
+          </p>
+        )}
         {vault?.status === 'unlocked' && current && (
-          <section class="card" data-testid="approval-card" data-kind={current.request.kind}>
+          <section class="card queued-card" data-testid="approval-card" data-kind={current.request.kind} key={current.id}>
             <h2>{TITLES[current.request.kind]}</h2>
             <RequestDetails request={current.request} onEdits={setEdits} />
             <div class="row actions">
-              <Button variant="secondary" testId="approval-reject" onClick={() => decide(false)}>
+              <Button variant="secondary" testId="approval-reject" disabled={!ready || busy} onClick={() => decide(false)}>
                 Reject
               </Button>
-              <Button testId="approval-approve" onClick={() => decide(true)}>
+              <button
+                type="button"
+                data-testid="approval-approve"
+                disabled={!ready || busy || confirmationMissing}
+                aria-busy={busy}
+                onPointerDown={(e) => e.isPrimary && e.button === 0 && arm()}
+                onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && !e.repeat && arm()}
+                onClick={() => {
+                  // Only a press that began on this button after it became ready approves.
+                  if (armedFor.current === current.id) void decide(true);
+                }}
+              >
+                {busy ? <span class="spinner" aria-hidden="true" /> : null}
                 Approve
-              </Button>
+              </button>
             </div>
+            {/* Kept in the layout when hidden, so nothing moves when the buttons unlock. */}
+            <p class="muted small" data-testid="approval-wait" style={{ visibility: ready ? 'hidden' : 'visible' }} aria-hidden={ready}>
+              Take a moment to read it: the buttons unlock shortly.
+            </p>
+            {pending!.length > 1 && (
+              <Button variant="secondary" testId="approval-reject-all" onClick={rejectAll}>
+                Reject all {pending!.length} requests from this site
+              </Button>
+            )}
           </section>
         )}
         {pending && pending.length === 0 && (

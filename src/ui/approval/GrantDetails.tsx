@@ -91,7 +91,12 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
   const [confirmed, setConfirmed] = useState(false);
   const risky = tokenMovingEverywhere(scope.items, omit);
   // The background refuses the grant (4001) unless this tick is sent with the approval.
-  useEffect(() => onEdits({ omit, expiry, confirmTokenMovingEverywhere: risky.length > 0 && confirmed }), [omit, expiry, confirmed, risky.length]);
+  // `confirmationMissing` is for the window only (it keeps Approve disabled); the background checks
+  // `confirmTokenMovingEverywhere` itself and refuses the grant without it.
+  useEffect(
+    () => onEdits({ omit, expiry, confirmTokenMovingEverywhere: risky.length > 0 && confirmed, confirmationMissing: risky.length > 0 && !confirmed }),
+    [omit, expiry, confirmed, risky.length],
+  );
   const now = Math.floor(Date.now() / 1000);
   const minutes = Math.round((expiry - now) / 60);
   return (
