@@ -1,6 +1,6 @@
 // What a request asks, in plain words.
 import { useEffect, useState } from 'preact/hooks';
-import { hexToString, type Address } from 'viem';
+import { getAddress, hexToString, type Address } from 'viem';
 import type { ApprovalRequest } from '../../approvals/types';
 import { parseSiweMessage, siweWarnings } from '../../signing/siwe';
 import { approvalWarning, parseTypedData, type ApprovalWarning } from '../../signing/typed-data';
@@ -124,12 +124,14 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
               return (
                 <li key={i}>
                   <div class="row">
-                    <strong>{d.target}</strong>
+                    <strong title={d.targetAddress}>{d.target}</strong>
                     {d.value && <span class="pill warn">{d.value}</span>}
                   </div>
                   <span class={`mono small${d.category === 'token-moving' || d.category === 'account-control' ? ' fn-danger' : ''}`} data-testid="call-action">
                     {d.action}
                   </span>
+                  {/* The whole address: a 0x1234…abcd look-alike costs an attacker seconds to make. */}
+                  <span class="fn-selector mono" data-testid="call-target-address">to {getAddress(d.targetAddress)}</span>
                   {d.selector && <span class="fn-selector">selector {d.selector}{d.category === 'token-moving' ? ' · moves or approves tokens' : ''}</span>}
                 </li>
               );
