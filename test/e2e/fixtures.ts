@@ -70,7 +70,7 @@ export const test = base.extend<WalletFixtures>({
         baseExpect(scrollWidth, `${name}: content is wider than the window`).toBeLessThanOrEqual(innerWidth);
       }
       const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
+      await page.screenshot({ path: file, fullPage: true, animations: 'disabled' }); // finished animations: what a person sees a moment later
       return file;
     });
   },
