@@ -123,7 +123,7 @@ export class Bundles {
    */
   async clear(): Promise<void> {
     await this.lock.run(INDEX, async () => {
-      const keys = Object.keys(await browser.storage.local.get(null)).filter((k) => k === INDEX || k.startsWith('bundle:') || k.startsWith('bundle.request:'));
+      const keys = Object.keys(await browser.storage.local.get(null)).filter((k) => k === INDEX || k.startsWith('bundle:') || k.startsWith('bundle.request:') || k.startsWith('bundle.dappId:'));
       if (keys.length) await browser.storage.local.remove(keys);
     });
   }

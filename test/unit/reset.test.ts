@@ -31,6 +31,7 @@ async function walletWithHistory(s: Services): Promise<void> {
   await s.vault.create(parsePrivateKey(KEY), PW, PW);
   await s.connections.connect(SITE, ACCOUNT);
   await s.bundles.create({ id: Bundles.newId(SITE, 'r1'), requestId: 'r1', origin: SITE, chainId: 31337, account: ACCOUNT, signer: 'owner', calls: [], atomic: true });
+  await s.bundles.create({ id: Bundles.newId(SITE, 'r2'), dappId: 'order-1', requestId: 'r2', origin: SITE, chainId: 31337, account: ACCOUNT, signer: 'owner', calls: [], atomic: true });
   await fakeBrowser.storage.local.set({ 'alchemy.apiKey': { version: 1, iv: 'aXY=', ciphertext: 'Y3Q=' } }); // a sealed key's shape
   const session: SessionRecord = {
     id: `0x${'11'.repeat(32)}`,
