@@ -76,3 +76,10 @@ export interface SessionView extends SessionRecord {
   /** The chain's clock (latest block), which decides expiry; null when the node is unreachable. */
   chainNow: number | null;
 }
+
+/** What Remove wallet's revoke pass left undone, per session, for the owner to decide on. */
+export interface ResetRevokeReport {
+  /** Sessions whose delegation or key was live and was revoked now. */
+  revoked: number;
+  failed: { id: Hex; origin: string; chainId: number; expiry: number; reason: string; stipendLeft?: string }[];
+}

@@ -11,19 +11,21 @@ import { readAccount } from '../account/owner-actions';
 import { BACKEND_NAMES, type AccountBackend, type SessionIo } from '../backends/backend';
 import { Backends } from '../backends/choice';
 import type { BundleCall, Bundles, CallBundle } from '../calls/bundles';
-import { chainNow } from '../chains/clock';
 import type { ChainConfig } from '../chains/registry';
 import { deserializeScope, serializeScope } from '../permissions/serialize';
 import type { SessionCall, SessionScope } from '../permissions/types';
-import { ResourceUnavailableError, UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
+import { UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
 import type { Vault } from '../vault/vault';
 import { SessionKeyVault } from './key-store';
 import { covers } from './policy';
-import { grantedBy, type SessionBackendFields, type SessionRecord, type SessionView } from './record';
+import { ForeignDelegationError } from './errors';
+import { grantedBy, type ResetRevokeReport, type SessionBackendFields, type SessionRecord, type SessionView } from './record';
+import { SessionEnding, type ChainsById } from './ending';
 import { SessionStore } from './store';
 import { sessionViews } from './views';
 
-export type { AlchemySpent, SessionRecord, SessionStatus, SessionView } from './record';
+export type { AlchemySpent, ResetRevokeReport, SessionRecord, SessionStatus, SessionView } from './record';
+export { ForeignDelegationError } from './errors';
 
 export const SESSION_SWEEP_ALARM = 'sessions-sweep';
 
@@ -31,20 +33,6 @@ export const SESSION_SWEEP_ALARM = 'sessions-sweep';
 export interface SessionRequest {
   origin: string;
   chain: ChainConfig;
-}
-
-/** What Remove wallet's revoke pass left undone, per session, for the owner to decide on. */
-export interface ResetRevokeReport {
-  /** Sessions whose delegation or key was live and was revoked now. */
-  revoked: number;
-  failed: { id: Hex; origin: string; chainId: number; expiry: number; reason: string; stipendLeft?: string }[];
-}
-
-/** 4100: the account is delegated to a contract the wallet's backend did not put there. */
-export class ForeignDelegationError extends UnauthorizedError {
-  constructor(readonly implementation: Address) {
-    super(`Your account is upgraded to another contract (${implementation}). Open the wallet to review it before granting sessions.`, { reason: 'foreign-delegation', implementation });
-  }
 }
 
 type Verdict = { covered: true; backend: AccountBackend } | { covered: false; reason: string };
@@ -55,12 +43,14 @@ export class Sessions {
   readonly keys: SessionKeyVault;
   private readonly backends: Backends;
   private readonly io: SessionIo;
+  private readonly ending: SessionEnding;
 
   constructor(private readonly deps: { vault: Vault; bundles: Bundles; backends?: Backends; keys?: SessionKeyVault }) {
     this.keys = deps.keys ?? new SessionKeyVault();
     this.backends = deps.backends ?? new Backends();
     // What a backend may touch while it sends for a session: the bundles, and the record.
     this.io = { bundles: deps.bundles, updateSession: (id, change) => this.store.update(id, change) };
+    this.ending = new SessionEnding(this.store, this.backends, deps.vault, (s) => this.openKey(s));
   }
 
   // ------------------------------------------------------------------------------------- store
@@ -112,7 +102,7 @@ export class Sessions {
     try {
       await backend.fund(owner, record);
     } catch (error) {
-      await this.end(chain, record.id, 'revoked');
+      await this.ending.end(chain, record.id, 'revoked');
       throw error;
     }
     return record;
@@ -243,129 +233,30 @@ export class Sessions {
     return privateKeyToAccount(await this.keys.open(s.sealedKey!));
   }
 
-  // ------------------------------------------------------------------------------------- end
+  // ------------------------------------------------------------------------------------- end (ending.ts)
 
-  /**
-   * Revokes: deletes the key first (from then on nobody can sign for the session), has the backend
-   * revoke on chain what it can (with the owner key, when the wallet is unlocked), and returns what
-   * the key holds to the owner.
-   */
-  async revoke(chain: ChainConfig, id: string): Promise<SessionRecord> {
-    return this.end(chain, id, 'revoked');
+  /** Revokes: the key is out of use at once; the backend revokes on chain and returns what the key holds. */
+  revoke(chain: ChainConfig, id: string): Promise<SessionRecord> {
+    return this.ending.end(chain, id, 'revoked');
   }
 
-  async revokeAll(chain: ChainConfig, origin?: string): Promise<SessionRecord[]> {
-    const active = (await this.all()).filter((s) => s.status === 'active' && s.chainId === chain.id && (!origin || s.origin === origin));
-    const out: SessionRecord[] = [];
-    for (const s of active) out.push(await this.end(chain, s.id, 'revoked'));
-    return out;
+  revokeAll(chain: ChainConfig, origin?: string): Promise<SessionRecord[]> {
+    return this.ending.revokeAll(chain, origin);
   }
 
-  /**
-   * Housekeeping, from the alarm every minute: expired sessions are marked expired (kept in the
-   * list), their keys deleted and stipends returned. Expiry is judged by the chain's clock (the
-   * latest block), as the chain judges it.
-   */
-  async sweepExpired(chainsById: (id: number) => Promise<ChainConfig | undefined>): Promise<number> {
-    const active = (await this.all()).filter((s) => s.status === 'active');
-    const clock = new Map<number, number>();
-    let n = 0;
-    for (const s of active) {
-      const chain = await chainsById(s.chainId);
-      if (!chain) continue;
-      if (!clock.has(s.chainId)) clock.set(s.chainId, await chainNow(chain));
-      if (deserializeScope(s.scope).expiry > clock.get(s.chainId)!) continue;
-      await this.end(chain, s.id, 'expired').catch((e) => console.warn('[wallet] expiring a session failed', e));
-      n++;
-    }
-    return n;
-  }
-
-  private async end(chain: ChainConfig, id: string, status: 'revoked' | 'expired'): Promise<SessionRecord> {
-    return this.store.withSession(id, async () => {
-      const s = await this.get(id);
-      if (!s) throw new ResourceUnavailableError('No such session.');
-      if (s.status !== 'active') return s;
-      // From here on the session signs nothing: every use checks the status first.
-      const ended: SessionRecord = { ...s, status, endedAt: Date.now() };
-      await this.store.save(ended);
-      const backend = await this.backends.forSession(chain, s);
-      const notes: string[] = [];
-      if (status === 'revoked') {
-        const revoked = await backend.revoke(s, () => this.deps.vault.ownerAccount());
-        if (revoked.hash) ended.revokeTx = revoked.hash;
-        if (revoked.note) notes.push(revoked.note);
-      }
-      const released = await backend.release(ended, () => this.openKey(ended));
-      if (released.note) notes.push(released.note);
-      const final: SessionRecord = { ...ended, ...(released.hash ? { sweepTx: released.hash } : {}), sealedKey: released.done ? null : ended.sealedKey, ...(notes.length ? { note: notes.join(' ') } : {}) };
-      await this.store.save(final);
-      return final;
-    });
-  }
-
-  /**
-   * Remove wallet: ends every session of the wallet on every chain while the owner key is still
-   * there to sign the on-chain revokes. Active sessions are revoked; ended ones that are still live
-   * on chain and were never revoked there are revoked now, and stipends that could not be returned
-   * earlier are tried again. Then the chain itself is asked whether each is revoked, so the report
-   * says what is true on chain, not what was attempted. Nothing is deleted here: `clear()` does
-   * that once the owner has seen the report.
-   */
-  async revokeAllForReset(chainsById: (id: number) => Promise<ChainConfig | undefined>): Promise<ResetRevokeReport> {
-    const report: ResetRevokeReport = { revoked: 0, failed: [] };
-    for (const listed of await this.all()) {
-      const chain = await chainsById(listed.chainId);
-      const fail = (reason: string, stipendLeft?: bigint) =>
-        report.failed.push({ id: listed.id, origin: listed.origin, chainId: listed.chainId, expiry: listed.scope.expiry, reason, ...(stipendLeft ? { stipendLeft: stipendLeft.toString() } : {}) });
-      if (!chain) {
-        if (listed.status === 'active' || listed.sealedKey) fail(`The wallet no longer knows network ${listed.chainId}, so nothing could be sent there.`);
-        continue;
-      }
-      const backend = await this.backends.forSession(chain, listed);
-      const live = backend.endsOnChain && listed.scope.expiry > (await chainNow(chain));
-      if (listed.status === 'active') {
-        report.revoked++;
-        await this.end(chain, listed.id, 'revoked');
-      } else if (live && !listed.revokeTx) {
-        report.revoked++;
-        await this.store.withSession(listed.id, async () => {
-          const current = (await this.get(listed.id))!;
-          const revoked = await backend.revoke(current, () => this.deps.vault.ownerAccount());
-          await this.store.save({ ...current, ...(revoked.hash ? { revokeTx: revoked.hash } : {}), ...(revoked.note ? { note: revoked.note } : {}) });
-        });
-      }
-      await this.retrySweeps(async (id) => (id === chain.id ? chain : undefined), listed.id);
-      const s = (await this.get(listed.id))!;
-      const reasons: string[] = [];
-      if (live) {
-        const revoked = await backend.revokedOnChain(s);
-        if (revoked === null) reasons.push(`${chain.name} could not be reached.`);
-        else if (!revoked) reasons.push(`The revoke did not go through on ${chain.name}.`);
-      }
-      let stipendLeft: bigint | undefined;
-      if (s.sealedKey && backend.endsOnChain) {
-        stipendLeft = await backend.stipendLeft(s);
-        reasons.push('Its unused gas money could not be returned to you.');
-      }
-      if (reasons.length) fail(reasons.join(' '), stipendLeft);
-    }
-    return report;
+  /** Housekeeping from the alarm: ends sessions past their expiry on the chain's clock. */
+  sweepExpired(chainsById: ChainsById): Promise<number> {
+    return this.ending.sweepExpired(chainsById);
   }
 
   /** Retries stipend returns that failed (node down, fees spiking). */
-  async retrySweeps(chainsById: (id: number) => Promise<ChainConfig | undefined>, only?: Hex): Promise<void> {
-    for (const s of await this.all()) {
-      if (s.status === 'active' || !s.sealedKey || (only && s.id !== only)) continue;
-      const chain = await chainsById(s.chainId);
-      if (!chain) continue;
-      await this.store.withSession(s.id, async () => {
-        const current = await this.get(s.id);
-        if (!current?.sealedKey) return;
-        const released = await (await this.backends.forSession(chain, current)).release(current, () => this.openKey(current));
-        if (released.done) await this.store.save({ ...current, sealedKey: null, ...(released.hash ? { sweepTx: released.hash } : {}), note: current.note?.replace(/Returning the gas stipend failed[^;]*; it will be retried\./, '').trim() || undefined });
-      });
-    }
+  retrySweeps(chainsById: ChainsById): Promise<void> {
+    return this.ending.retrySweeps(chainsById);
+  }
+
+  /** Remove wallet: revokes every session while the owner key is there; what is left undone. */
+  revokeAllForReset(chainsById: ChainsById): Promise<ResetRevokeReport> {
+    return this.ending.revokeAllForReset(chainsById);
   }
 
   private async scheduleSweep(): Promise<void> {
