@@ -6,11 +6,21 @@
 // The choice is stored per chain id in storage.local (no secret in it); the API key is one per
 // wallet, sealed by ApiKeyStore. The background builds one AlchemyBackend per chain and settings,
 // dropped whenever the choice or the key changes.
+//
+// `for(chain)` is the one way the rest of the wallet gets a backend: an `AccountBackend`
+// (backend.ts), whichever serves the chain. `forSession` and `forBundle` give the backend that
+// granted a session or signed a bundle, which may no longer be the chain's.
 import { browser } from 'wxt/browser';
+import type { CallBundle } from '../calls/bundles';
 import type { ChainConfig } from '../chains/registry';
+import type { SessionRecord } from '../sessions/record';
+import { grantedBy } from '../sessions/record';
 import { InvalidParamsError, RpcError, UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
-import { AlchemyBackend, ALCHEMY_SUPPORTED_CHAIN_IDS, ALCHEMY_WALLET_API_URL } from './alchemy/backend';
+import { AlchemyBackend, alchemyDelegationAddress, ALCHEMY_SUPPORTED_CHAIN_IDS, ALCHEMY_WALLET_API_URL } from './alchemy/backend';
 import { ApiKeyStore, checkApiKeyShape } from './alchemy/api-key';
+import { AlchemyAccountBackend } from './alchemy/account';
+import { BACKEND_NAMES, type AccountBackend, type BackendKind } from './backend';
+import { DelegationBackend, type InFlight } from './delegation/backend';
 
 const KEY = 'backend.byChain';
 
@@ -53,6 +63,8 @@ export function checkWalletApiUrl(input: string): string {
 export class Backends {
   readonly apiKeys: ApiKeyStore;
   private readonly built = new Map<string, AlchemyBackend>();
+  /** The delegation backend's session transactions in flight: this worker's memory, whatever the backend instance. */
+  private readonly inFlight: InFlight = new Map();
 
   constructor(apiKeys: ApiKeyStore = new ApiKeyStore()) {
     this.apiKeys = apiKeys;
@@ -125,5 +137,48 @@ export class Backends {
     const backend = new AlchemyBackend({ apiKey, chain, ...(s.url ? { url: s.url } : {}), ...(s.policyId ? { policyId: s.policyId } : {}), pollIntervalMs: 500 });
     this.built.set(id, backend);
     return backend;
+  }
+
+  /**
+   * The backend that serves `chain`. Alchemy's needs the API key: 4100 when none is stored or it
+   * cannot be opened yet, unless `lazy` (then only what talks to Alchemy fails, at that moment).
+   */
+  async for(chain: ChainConfig, opts: { lazy?: boolean } = {}): Promise<AccountBackend> {
+    if ((await this.setting(chain.id)).kind !== 'alchemy') return this.delegation(chain);
+    const load = async () => (await this.alchemyFor(chain))!;
+    if (opts.lazy) return new AlchemyAccountBackend(chain, alchemyDelegationAddress(chain), load);
+    const api = await load();
+    return new AlchemyAccountBackend(chain, api.delegationAddress, async () => api);
+  }
+
+  /**
+   * The backend that granted `session` on `chain`, to end it or show it. It talks to Alchemy only
+   * if the chain still uses Alchemy; ending an Alchemy session never needs to.
+   */
+  async forSession(chain: ChainConfig, session: Pick<SessionRecord, 'backend'>): Promise<AccountBackend> {
+    return this.ofKind(chain, grantedBy(session), (name) => new UnsupportedChainIdError(`${chain.name} no longer uses the ${name} backend this session was granted through.`));
+  }
+
+  /** The backend that signed `bundle` (raw transactions: the delegation backend's); `mismatch` when the chain no longer uses it. */
+  async forBundle(chain: ChainConfig, bundle: CallBundle, mismatch: (name: string) => RpcError): Promise<AccountBackend> {
+    return this.ofKind(chain, (bundle.signed?.backend as BackendKind | undefined) ?? 'delegation', mismatch);
+  }
+
+  /** Forgets this worker's memory of sessions in flight (Remove wallet). */
+  forgetInFlight(): void {
+    this.inFlight.clear();
+  }
+
+  private async ofKind(chain: ChainConfig, kind: BackendKind, mismatch: (name: string) => RpcError): Promise<AccountBackend> {
+    if (kind === 'delegation') return this.delegation(chain);
+    const load = async () => {
+      if ((await this.setting(chain.id)).kind !== kind) throw mismatch(BACKEND_NAMES[kind].name);
+      return (await this.alchemyFor(chain))!;
+    };
+    return new AlchemyAccountBackend(chain, alchemyDelegationAddress(chain), load);
+  }
+
+  private delegation(chain: ChainConfig): DelegationBackend {
+    return new DelegationBackend(chain, this.inFlight);
   }
 }

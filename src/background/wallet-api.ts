@@ -3,17 +3,16 @@
 // a password) but never come out: no call returns a key.
 import type { Runtime } from 'webextension-polyfill';
 import { getAddress, isAddress, type Address, type Hex } from 'viem';
-import { readAccount, sendOwnerCall, setDelegation, transactionStatus } from '../account/owner-actions';
+import { readAccount, setDelegation, transactionStatus } from '../account/owner-actions';
 import { chainIdHex } from '../chains/registry';
 import { chainNow } from '../chains/clock';
 import { fundOnDevnet } from '../chains/devnet-faucet';
 import { httpChainRpc } from '../rpc/chain-rpc';
-import { toRpcErrorPayload, UnauthorizedError, InvalidParamsError, InvalidRequestError, TransactionRejectedError, type RpcErrorPayload } from '../rpc/errors';
+import { toRpcErrorPayload, UnauthorizedError, InvalidParamsError, InvalidRequestError, type RpcErrorPayload } from '../rpc/errors';
 import { parseParams, z } from '../rpc/schema';
 import { parseOwnerSecret } from '../vault/owner-secret';
 import { parseSessionScope } from '../permissions/validate';
 import { PermissionError } from '../permissions/errors';
-import { alchemyBundleStatus } from '../calls/alchemy';
 import { ForeignDelegationError } from '../sessions/service';
 import { broadcast } from './events';
 import type { Services } from './services';
@@ -80,31 +79,22 @@ export const walletApiHandlers = {
     const address = await s.vault.ownerAddress();
     if (!address) throw new UnauthorizedError('There is no wallet yet.');
     const chain = await s.networks.current();
-    // On Alchemy the account delegates to Alchemy's account contract, which is then the expected one.
-    const alchemy = await s.backends.alchemyFor(chain).catch(() => null);
-    const expected = alchemy ? { address: alchemy.delegationAddress, name: `the Alchemy backend's account contract` } : undefined;
-    return { chain, account: await readAccount(chain, address, expected) };
+    // The contract the chain's backend delegates the account to is the expected one (Alchemy's
+    // account contract on Alchemy); the default when the backend cannot be built (key sealed).
+    const backend = await s.backends.for(chain).catch(() => null);
+    return { chain, account: await readAccount(chain, address, backend?.implementation ?? undefined) };
   }),
   'account.upgrade': define(none, async (_p, s) => {
     const chain = await s.networks.current();
-    const alchemy = await s.backends.alchemyFor(chain);
-    if (!alchemy) return { hash: await setDelegation(chain, await s.vault.ownerAccount(), 'framework') };
-    // Alchemy: an empty batch as the owner, with the 7702 authorization Alchemy prepares; waits for it.
-    const done = await alchemy.delegate(await s.vault.ownerAccount());
-    const hash = done?.status.receipts?.[0]?.transactionHash;
-    if (!hash) throw new InvalidRequestError('The account is already upgraded.');
-    return { hash };
+    const backend = await s.backends.for(chain);
+    return { hash: await backend.upgrade(await s.vault.ownerAccount()) };
   }),
   'account.undelegate': define(none, async (_p, s) => ({ hash: await setDelegation(await s.networks.current(), await s.vault.ownerAccount(), 'none') })),
   'account.send': define(z.object({ to: addressParam, value: weiString, data: hexData }), async (p, s) => {
     const chain = await s.networks.current();
     const call = { to: getAddress(p.to), value: BigInt(p.value), data: p.data as Hex };
-    const alchemy = await s.backends.alchemyFor(chain);
-    if (!alchemy) return { hash: await sendOwnerCall(chain, await s.vault.ownerAccount(), call) };
-    const status = await alchemy.waitForStatus(await alchemy.sendAsOwner(await s.vault.ownerAccount(), [call]));
-    const hash = status.receipts?.[status.receipts.length - 1]?.transactionHash;
-    if (!hash) throw new TransactionRejectedError(`Alchemy did not put the call on chain (status ${status.status}).`);
-    return { hash };
+    const backend = await s.backends.for(chain);
+    return { hash: await backend.sendOwnerCall(await s.vault.ownerAccount(), call) };
   }),
   'account.fundOnDevnet': define(none, async (_p, s) => {
     const address = await s.vault.ownerAddress();
@@ -161,13 +151,14 @@ export const walletApiHandlers = {
   }),
   'activity.list': define(none, async (_p, s) => {
     const list = await s.bundles.list();
-    // Alchemy picks the transaction: look up the hashes of the newest bundles still without one.
-    const waiting = list.filter((b) => b.alchemyId && b.txHashes.length === 0).slice(0, 5);
+    // A backend that signs a payload (Alchemy) picks the transaction itself: look up the hashes of
+    // the newest sent bundles still without one.
+    const waiting = list.filter((b) => b.signed && b.state === 'submitted' && b.txHashes.length === 0).slice(0, 5);
     if (waiting.length === 0) return list;
     const chain = await s.networks.current();
-    const alchemy = await s.backends.alchemyFor(chain).catch(() => null);
-    if (!alchemy) return list;
-    await Promise.all(waiting.filter((b) => b.chainId === chain.id).map((b) => alchemyBundleStatus(alchemy, b, s.bundles).catch(() => null)));
+    const backend = await s.backends.for(chain).catch(() => null);
+    if (!backend) return list;
+    await Promise.all(waiting.filter((b) => b.chainId === chain.id && b.signed?.backend === backend.kind).map((b) => backend.status(b, s.bundles).catch(() => null)));
     return s.bundles.list();
   }),
 

@@ -16,7 +16,6 @@
 import { browser } from 'wxt/browser';
 import type { Address, Hex } from 'viem';
 import { keccak256, toHex } from 'viem';
-import type { SignedCalls } from '../backends/alchemy/backend';
 import { KeyedMutex } from './mutex';
 
 const INDEX = 'bundles.index';
@@ -50,8 +49,12 @@ export interface CallBundle {
   /** Signed before broadcast; kept so a retry rebroadcasts instead of signing again. */
   rawTransactions: Hex[];
   txHashes: Hex[];
-  /** Alchemy backend: the signed payload (stored before it is sent) and Alchemy's call id. */
-  alchemySigned?: SignedCalls;
+  /**
+   * A backend that signs something other than raw transactions stores it here before sending it
+   * (opaque to everyone but that backend), so a retry sends the same signed payload again.
+   */
+  signed?: SignedPayload;
+  /** Alchemy backend: Alchemy's call id (the activity list shows that the bundle was sent). */
   alchemyId?: Hex;
   /** 'failed' = refused before reaching the chain (the reason says why). */
   state: 'preparing' | 'submitted' | 'failed';
@@ -59,11 +62,28 @@ export interface CallBundle {
   createdAt: number;
 }
 
+/** What a backend signed for a bundle: which backend, and its payload (JSON-safe). */
+export interface SignedPayload {
+  backend: string;
+  payload: unknown;
+}
+
+/**
+ * Read-time migration: a bundle stored by a version before `signed` (an Alchemy bundle still
+ * pending across an update) kept its payload in `alchemySigned`.
+ */
+export function migrateBundle(stored: CallBundle & { alchemySigned?: unknown }): CallBundle {
+  if (stored.alchemySigned === undefined) return stored;
+  const { alchemySigned, ...rest } = stored;
+  return rest.signed ? rest : { ...rest, signed: { backend: 'alchemy', payload: alchemySigned } };
+}
+
 export class Bundles {
   private readonly lock = new KeyedMutex();
 
   async get(id: string): Promise<CallBundle | undefined> {
-    return (await browser.storage.local.get(bundleKey(id)))[bundleKey(id)] as CallBundle | undefined;
+    const stored = (await browser.storage.local.get(bundleKey(id)))[bundleKey(id)] as CallBundle | undefined;
+    return stored && migrateBundle(stored);
   }
 
   /** The bundle `origin` knows as `publicId` (its own chosen id or the wallet's); another origin's is unknown. */
@@ -84,7 +104,7 @@ export class Bundles {
     const ids = (((await browser.storage.local.get(INDEX))[INDEX] as string[] | undefined) ?? []).slice(-limit).reverse();
     if (ids.length === 0) return [];
     const got = await browser.storage.local.get(ids.map(bundleKey));
-    return ids.map((id) => got[bundleKey(id)] as CallBundle | undefined).filter((b): b is CallBundle => b !== undefined);
+    return ids.map((id) => got[bundleKey(id)] as CallBundle | undefined).filter((b): b is CallBundle => b !== undefined).map(migrateBundle);
   }
 
   /** A new bundle id: unguessable, and unique per request. */

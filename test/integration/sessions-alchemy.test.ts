@@ -14,7 +14,7 @@ import { ApiKeyStore } from '../../src/backends/alchemy/api-key';
 import type { AlchemyBackend } from '../../src/backends/alchemy/backend';
 import { Backends } from '../../src/backends/choice';
 import type { Services } from '../../src/background/services';
-import { alchemyBundleStatus } from '../../src/calls/alchemy';
+import { alchemyBundleStatus } from '../../src/backends/alchemy/account';
 import { Bundles, type BundleCall, type CallBundle } from '../../src/calls/bundles';
 import type { CallsStatus } from '../../src/calls/status';
 import { Networks } from '../../src/chains/network';
@@ -245,7 +245,7 @@ describe('Sessions on the Alchemy backend (stand-in Wallet API, devnet execution
     const sent = outcome.sent;
     expect(made).toBe(1);
     expect(sent).toMatchObject({ origin, requestId: ctx.requestId, signer: 'session', sessionId: record.id, state: 'submitted', calls });
-    expect(sent.alchemySigned).toMatchObject({ context: record.alchemy!.context });
+    expect(sent.signed).toMatchObject({ backend: 'alchemy', payload: { context: record.alchemy!.context } });
     expect(sent.alchemyId).toMatch(/^0x[0-9a-f]{128}$/);
     expect(sent.id).not.toBe(sent.alchemyId);
     expect(await w.services.bundles.get(sent.id)).toEqual(sent);
@@ -324,11 +324,11 @@ describe('Sessions on the Alchemy backend (stand-in Wallet API, devnet execution
   });
 
   it('exactly once across a worker restart: a retried request resends the stored payload; Alchemy answers the same id and runs it once', async () => {
-    // The window that matters: routeSend signs (storing alchemySigned), wallet_sendPreparedCalls is
+    // The window that matters: routeSend signs (storing the signed payload), wallet_sendPreparedCalls is
     // delivered and accepted, and the worker stops before the bundle records Alchemy's id. The bundle
-    // is then exactly as a crash leaves it: alchemySigned set, state 'preparing', no alchemyId. The
+    // is then exactly as a crash leaves it: the signed payload set, state 'preparing', no alchemyId. The
     // dApp retries the request (same requestId); routeSend in a new worker finds the bundle by request
-    // and, because alchemySigned is set, calls sendAlchemyBundle with the same payload instead of
+    // and, because the signed payload is set, calls sendAlchemyBundle with the same payload instead of
     // signing again. (A crash before the first delivery takes the same retry path; the stand-in would
     // then simply see its first delivery.)
     const w = await freshWallet();
@@ -347,7 +347,7 @@ describe('Sessions on the Alchemy backend (stand-in Wallet API, devnet execution
     // The crash: forget the id (storage drops undefined, as if it was never written) and the state.
     await w.services.bundles.update(first.id, { state: 'preparing', alchemyId: undefined });
     const crashed = (await w.services.bundles.get(first.id))!;
-    expect(crashed).toMatchObject({ state: 'preparing', alchemySigned: first.alchemySigned });
+    expect(crashed).toMatchObject({ state: 'preparing', signed: first.signed });
     expect('alchemyId' in crashed).toBe(false);
 
     // A new worker over the same storage (and the same device key in IndexedDB) handles the retry.
@@ -355,7 +355,7 @@ describe('Sessions on the Alchemy backend (stand-in Wallet API, devnet execution
     const traffic = walletTraffic();
     const createsBefore = countOf('wallet_createSession');
     const again = await routeSend(ctxFor(restarted, origin, requestId), { calls: [moveCall(2)], atomicRequired: true });
-    expect(again).toMatchObject({ id: first.id, alchemyId, state: 'submitted', alchemySigned: first.alchemySigned });
+    expect(again).toMatchObject({ id: first.id, alchemyId, state: 'submitted', signed: first.signed });
     // Same payload delivered a second time: not prepared or signed anew, no second bundle accepted.
     expect(walletTraffic()).toEqual({ prepare: traffic.prepare, send: traffic.send + 1, accepted: traffic.accepted });
     expect(countOf('wallet_createSession')).toBe(createsBefore);

@@ -8,8 +8,8 @@ import { encodeFunctionData, getAddress, keccak256, parseAbi, parseEther, type A
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { AlchemyPermissions, SignedCalls } from '@/src/backends/alchemy/backend';
-import type { Backends } from '@/src/backends/choice';
+import type { AlchemyBackend, AlchemyPermissions, SignedCalls } from '@/src/backends/alchemy/backend';
+import { Backends } from '@/src/backends/choice';
 import { Bundles, type BundleCall, type CallBundle } from '@/src/calls/bundles';
 import { devnet, type ChainConfig } from '@/src/chains/registry';
 import { serializeScope } from '@/src/permissions/serialize';
@@ -54,9 +54,12 @@ async function setup(): Promise<Setup> {
   const bundles = new Bundles();
   const signAsSession = vi.fn(async (_key: LocalAccount, _owner: Address, permissions: AlchemyPermissions, _calls: SessionCall[]): Promise<SignedCalls> => ({ payload: '{}', context: permissions.context }));
   const sendSigned = vi.fn(async (_signed: SignedCalls): Promise<Hex> => ALCHEMY_ID);
-  const fakeBackend = { signAsSession, sendSigned };
-  const fakeBackends = { alchemyFor: async () => fakeBackend } as unknown as Backends;
-  const sessions = new Sessions({ vault: {} as never, bundles, backends: fakeBackends, keys });
+  const fakeBackend = { signAsSession, sendSigned, delegationAddress: OTHER };
+  // The chain uses the Alchemy backend, whose Wallet API client is the fake.
+  await fakeBrowser.storage.local.set({ 'backend.byChain': { [chain.id]: { kind: 'alchemy' } } });
+  const backends = new Backends();
+  vi.spyOn(backends, 'alchemyFor').mockResolvedValue(fakeBackend as unknown as AlchemyBackend);
+  const sessions = new Sessions({ vault: {} as never, bundles, backends, keys });
 
   const privateKey = generatePrivateKey();
   const sessionAddress = privateKeyToAccount(privateKey).address;
@@ -123,7 +126,7 @@ describe('Sessions on the Alchemy backend: booking the spend around a send', () 
     expect(sent.alchemyId).toBe(ALCHEMY_ID);
     expect(sent.state).toBe('submitted');
     const stored = await onlyBundle(s);
-    expect(stored).toMatchObject({ id: sent.id, state: 'submitted', alchemyId: ALCHEMY_ID, signer: 'session', sessionId: SESSION_ID, alchemySigned: { payload: '{}', context: CONTEXT } });
+    expect(stored).toMatchObject({ id: sent.id, state: 'submitted', alchemyId: ALCHEMY_ID, signer: 'session', sessionId: SESSION_ID, signed: { backend: 'alchemy', payload: { payload: '{}', context: CONTEXT } } });
 
     expect(await spent(s)).toEqual({ native: parseEther('0.5').toString(), erc20: {}, calls: 2 });
 
@@ -164,7 +167,7 @@ describe('Sessions on the Alchemy backend: booking the spend around a send', () 
     const bundle = await onlyBundle(s);
     expect(bundle.alchemyId).toBeUndefined();
     // The signed payload is kept: what may have run is exactly this.
-    expect(bundle.alchemySigned).toEqual({ payload: '{}', context: CONTEXT });
+    expect(bundle.signed).toEqual({ backend: 'alchemy', payload: { payload: '{}', context: CONTEXT } });
     expect(await spent(s)).toEqual({ native: parseEther('0.5').toString(), erc20: {}, calls: 2 });
   });
 
@@ -178,7 +181,7 @@ describe('Sessions on the Alchemy backend: booking the spend around a send', () 
     expect(s.sendSigned).not.toHaveBeenCalled();
     const bundle = await onlyBundle(s);
     expect(bundle.state).toBe('failed');
-    expect(bundle.alchemySigned).toBeUndefined();
+    expect(bundle.signed).toBeUndefined();
     expect(await spent(s)).toEqual({ native: '0', erc20: {}, calls: 0 });
   });
 
@@ -209,7 +212,7 @@ describe('Sessions on the Alchemy backend: booking the spend around a send', () 
     expect(lost.error).toMatch(/No answer from Alchemy/);
 
     // The bridge retries the same request (same bundle): the stored payload goes again, nothing is signed.
-    const done = await s.sessions.resendOnAlchemy(ctx(), lost);
+    const done = await s.sessions.resend(ctx(), lost);
     expect(done).toMatchObject({ id: lost.id, state: 'submitted', alchemyId: ALCHEMY_ID });
     expect(s.signAsSession).toHaveBeenCalledTimes(1);
     expect(s.sendSigned).toHaveBeenCalledTimes(2);
@@ -226,7 +229,7 @@ describe('Sessions on the Alchemy backend: booking the spend around a send', () 
     expect((await spent(s)).calls).toBe(1);
 
     s.sendSigned.mockRejectedValueOnce(new TransactionRejectedError('Alchemy refused to send the calls: session expired'));
-    await expect(s.sessions.resendOnAlchemy(ctx(), await onlyBundle(s))).rejects.toMatchObject({ code: -32003 });
+    await expect(s.sessions.resend(ctx(), await onlyBundle(s))).rejects.toMatchObject({ code: -32003 });
     expect((await onlyBundle(s)).state).toBe('failed');
     expect(await spent(s)).toEqual({ native: '0', erc20: {}, calls: 0 });
   });

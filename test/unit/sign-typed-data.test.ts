@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { getTypesForEIP712Domain, serializeTypedData, type Address, type TypedDataDefinition } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { createDelegation, delegationTypedData } from '@/src/backends/delegation/framework';
+import { DelegationBackend } from '@/src/backends/delegation/backend';
 import { devnetContracts } from '@/src/chains/deployments';
 import { devnet } from '@/src/chains/registry';
 import type { RequestContext } from '@/src/rpc/method';
@@ -19,7 +20,7 @@ function setup() {
     connections: { get: async () => ({ account: owner.address }) },
     approvals: { ask },
     vault: { ownerAccount: async () => owner },
-    backends: { alchemyFor: async () => undefined },
+    backends: { for: async () => new DelegationBackend(devnet) },
   };
   const ctx = { origin: 'http://127.0.0.1:5173', chain: devnet, chainRpc: { request: vi.fn() }, requestId: 'r1', services } as unknown as RequestContext;
   return { ctx, ask };

@@ -56,6 +56,7 @@ import {
   type TypedDataDefinition,
 } from 'viem';
 import { entryPoint07Address, getUserOperationHash } from 'viem/account-abstraction';
+import { classifyCode } from '../../account/delegation-state';
 import type { CallsStatus } from '../../calls/status';
 import { devnetContracts } from '../../chains/deployments';
 import { DEVNET_CHAIN_ID, toViemChain, type ChainConfig } from '../../chains/registry';
@@ -86,6 +87,11 @@ export const ALCHEMY_MAV2_7702_ADDRESS: Address = getAddress(Eip7702AccountTypeT
  * server answer for itself.
  */
 export const ALCHEMY_SUPPORTED_CHAIN_IDS: ReadonlySet<number> = new Set([1, 11155111, 8453, 84532, 42161, 421614, 10, 11155420, 137, 80002]);
+
+/** The contract an owner's EOA must delegate to (7702) on `chain` for the Alchemy backend. */
+export function alchemyDelegationAddress(chain: Pick<ChainConfig, 'id'>): Address {
+  return chain.id === DEVNET_CHAIN_ID ? devnetContracts.EIP7702StatelessDeleGatorImpl : ALCHEMY_MAV2_7702_ADDRESS;
+}
 
 export interface AlchemyBackendOptions {
   apiKey: string;
@@ -150,7 +156,7 @@ export class AlchemyBackend {
     this.policyIds = opts.policyId ? [opts.policyId] : [];
     this.transport = alchemyWalletTransport({ url: this.url, apiKey: opts.apiKey });
     this.publicClient = createPublicClient({ transport: http(opts.chain.rpcUrl, { retryCount: 1 }) });
-    this.delegationAddress = opts.chain.id === DEVNET_CHAIN_ID ? devnetContracts.EIP7702StatelessDeleGatorImpl : ALCHEMY_MAV2_7702_ADDRESS;
+    this.delegationAddress = alchemyDelegationAddress(opts.chain);
     this.pollIntervalMs = opts.pollIntervalMs ?? 1_000;
     this.waitTimeoutMs = opts.waitTimeoutMs ?? 60_000;
   }
@@ -197,8 +203,7 @@ export class AlchemyBackend {
 
   async isDelegated(owner: Address): Promise<boolean> {
     try {
-      const code = await this.publicClient.getCode({ address: owner });
-      return (code ?? '0x').toLowerCase() === `0xef0100${this.delegationAddress.slice(2).toLowerCase()}`;
+      return classifyCode(await this.publicClient.getCode({ address: owner }), this.delegationAddress).kind === 'framework';
     } catch (err) {
       throw toAlchemyRpcError(err, 'read the account code', this.chain);
     }

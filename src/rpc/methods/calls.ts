@@ -1,19 +1,11 @@
 // Sending: EIP-5792 wallet_sendCalls / getCallsStatus / showCallsStatus / getCapabilities, and
 // eth_sendTransaction as a one-call bundle. A session of this origin and chain that covers every
 // call signs at once, with no popup; anything else goes to the owner in the approval window.
-import { encodeFunctionData, getAddress, hexToBigInt, hexToNumber, numberToHex, type Address, type Hex } from 'viem';
+import { getAddress, hexToBigInt, hexToNumber, numberToHex, type Address, type Hex } from 'viem';
 import { browser } from 'wxt/browser';
-import { EIP7702StatelessDeleGatorAbi, encodeExecutionCalldata, EXECUTION_MODE } from '../../backends/delegation/framework';
-import { frameworkFor } from '../../chains/deployments';
-import { readAccount } from '../../account/owner-actions';
 import { Bundles, publicBundleId, type BundleCall, type CallBundle } from '../../calls/bundles';
-import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from '../../calls/sender';
-import { bundleStatus } from '../../calls/status';
 import { showInStatusWindow } from '../../calls/status-window';
-import { alchemyBundleStatus, sendAlchemyBundle } from '../../calls/alchemy';
 import { accountControlCall } from '../../calls/self-calls';
-import type { AlchemyBackend } from '../../backends/alchemy/backend';
-import type { Connection } from '../../connections/connections';
 import {
   AtomicityNotSupportedError,
   BundleTooLargeError,
@@ -83,19 +75,16 @@ export async function routeSend(ctx: RequestContext, request: SendRequest): Prom
   // A retried request (worker restart) finds its bundle and finishes it; it is never signed twice.
   const existing = await bundles.byRequest(ctx.origin, ctx.requestId);
   if (existing && existing.state !== 'preparing') return existing;
-  const alchemy = await ctx.services.backends.alchemyFor(ctx.chain);
-  if (existing?.alchemySigned) {
-    // Signed through Alchemy before the last worker stopped (or before an answer was lost): send the same payload again.
-    if (existing.signer === 'session') return ctx.services.sessions.resendOnAlchemy(ctx, existing);
-    if (!alchemy) throw new UnsupportedChainIdError(`${ctx.chain.name} no longer uses the Alchemy backend this request was signed for.`);
-    return sendAlchemyBundle(alchemy, existing, bundles);
-  }
-  if (existing && existing.rawTransactions.length > 0) {
-    // Signed before the last worker stopped: its scope was checked then, and its spend may already be
-    // on chain, so checking again would wrongly refuse it. Broadcast the same bytes again.
-    await rebroadcastBundle(ctx.chain, existing, bundles);
+  if (existing && (existing.signed || existing.rawTransactions.length > 0)) {
+    // Signed before the last worker stopped (or before an answer was lost): its scope was checked
+    // then, and its spend may already be on chain, so checking again would wrongly refuse it. Send
+    // the same signed bytes again; the backend makes sure they run at most once.
+    if (existing.signer === 'session') return ctx.services.sessions.resend(ctx, existing);
+    const signedBy = await ctx.services.backends.forBundle(ctx.chain, existing, (name) => new UnsupportedChainIdError(`${ctx.chain.name} no longer uses the ${name} backend this request was signed for.`));
+    await signedBy.resend(existing, bundles);
     return (await bundles.get(existing.id))!;
   }
+  const backend = await ctx.services.backends.for(ctx.chain);
 
   if (request.calls.length === 0) throw new InvalidParamsError('calls must hold at least one call.');
   if (request.calls.length > MAX_CALLS_PER_BUNDLE) throw new BundleTooLargeError(`At most ${MAX_CALLS_PER_BUNDLE} calls per bundle.`);
@@ -110,14 +99,9 @@ export async function routeSend(ctx: RequestContext, request: SendRequest): Prom
     bundles.create({ id: newId(), ...dappId, requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: connection.account, signer: 'session', sessionId, calls: request.calls, atomic: true }),
   );
   if ('sent' in viaSession) return viaSession.sent;
-  const session = viaSession;
-
-  if (alchemy) return ownerSendOnAlchemy(ctx, alchemy, connection, request, session.reason, existing, newId);
 
   // The owner's path: approval, then the owner key signs.
-  const view = await readAccount(ctx.chain, connection.account);
-  const upgraded = view.delegation.kind === 'framework';
-  const atomic = upgraded || request.calls.length === 1;
+  const atomic = await backend.ownerAtomic(connection.account, request.calls.length);
   if (request.atomicRequired && !atomic) {
     throw new AtomicityNotSupportedError('Upgrade the account (EIP-7702) in the wallet to send these calls atomically.');
   }
@@ -127,62 +111,15 @@ export async function routeSend(ctx: RequestContext, request: SendRequest): Prom
     chainId: ctx.chain.id,
     calls: request.calls,
     atomic,
-    whyNoSession: session.reason,
+    whyNoSession: viaSession.reason,
   });
   const owner = await ctx.services.vault.ownerAccount();
   requireSameAccount(connection, owner.address, 'The wallet account');
   const bundle =
     existing ??
     (await bundles.create({ id: newId(), ...dappId, requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: owner.address, signer: 'owner', calls: request.calls, atomic }));
-  const txs: TxRequest[] =
-    request.calls.length === 1
-      ? [{ to: request.calls[0]!.to, value: BigInt(request.calls[0]!.value), data: request.calls[0]!.data }]
-      : upgraded
-        ? [
-            {
-              // The upgraded account executes the batch itself: one transaction, all or nothing.
-              to: owner.address,
-              value: 0n,
-              data: encodeFunctionData({
-                abi: EIP7702StatelessDeleGatorAbi,
-                functionName: 'execute',
-                args: [EXECUTION_MODE.BatchDefault, encodeExecutionCalldata(request.calls.map((c) => ({ target: c.to, value: BigInt(c.value), callData: c.data })), EXECUTION_MODE.BatchDefault)],
-              }),
-            },
-          ]
-        : request.calls.map((c) => ({ to: c.to, value: BigInt(c.value), data: c.data }));
-  await sendBundleTransactions(ctx.chain, owner, bundle, bundles, txs, 'The transaction');
+  await backend.sendAsOwner(owner, bundle, bundles);
   return (await bundles.get(bundle.id))!;
-}
-
-/**
- * The owner's path on the Alchemy backend: approval, then the owner signs Alchemy's prepared
- * operation (with a 7702 authorization first if the account is not upgraded yet: always atomic).
- */
-async function ownerSendOnAlchemy(
-  ctx: RequestContext,
-  alchemy: AlchemyBackend,
-  connection: Connection,
-  request: SendRequest,
-  whyNoSession: string,
-  existing: CallBundle | undefined,
-  newId: () => Hex,
-): Promise<CallBundle> {
-  await ctx.services.approvals.ask({ kind: 'sendCalls', origin: ctx.origin, chainId: ctx.chain.id, calls: request.calls, atomic: true, whyNoSession });
-  const owner = await ctx.services.vault.ownerAccount();
-  requireSameAccount(connection, owner.address, 'The wallet account');
-  const bundles = ctx.services.bundles;
-  const bundle =
-    existing ??
-    (await bundles.create({ id: newId(), ...(request.id !== undefined ? { dappId: request.id } : {}), requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: owner.address, signer: 'owner', calls: request.calls, atomic: true }));
-  try {
-    const signed = await alchemy.signAsOwner(owner, request.calls.map((c) => ({ to: c.to, value: BigInt(c.value), data: c.data })));
-    await bundles.update(bundle.id, { alchemySigned: signed });
-  } catch (error) {
-    await bundles.update(bundle.id, { state: 'failed', error: (error as Error).message });
-    throw error;
-  }
-  return sendAlchemyBundle(alchemy, (await bundles.get(bundle.id))!, bundles);
 }
 
 /**
@@ -234,15 +171,8 @@ export const eth_sendTransaction = defineMethod({
     const connection = await requireConnection(ctx);
     requireSameAccount(connection, tx.from, 'from');
     const bundle = await routeSend(ctx, { calls: toBundleCalls([tx]), atomicRequired: false });
-    if (bundle.alchemyId) {
-      // Alchemy bundles its operation into a transaction of its own choosing: the hash exists once mined.
-      const alchemy = await ctx.services.backends.alchemyFor(ctx.chain);
-      const status = alchemy ? await alchemy.waitForStatus(bundle.alchemyId) : null;
-      const hash = status?.receipts?.[status.receipts.length - 1]?.transactionHash;
-      if (!hash) throw new TransactionRejectedError(`The transaction did not make it on chain (status ${status?.status ?? 'unknown'}).`);
-      return hash;
-    }
-    return bundle.txHashes[bundle.txHashes.length - 1];
+    const backend = await ctx.services.backends.forBundle(ctx.chain, bundle, (name) => new TransactionRejectedError(`${ctx.chain.name} no longer uses the ${name} backend that sent this transaction.`));
+    return backend.transactionHash(bundle);
   },
 });
 
@@ -254,12 +184,8 @@ export const wallet_getCallsStatus = defineMethod({
     const bundle = await ctx.services.bundles.forOrigin(ctx.origin, id);
     if (!bundle) throw new UnknownBundleIdError();
     const chain = (await ctx.services.networks.byId(bundle.chainId)) ?? ctx.chain;
-    if (bundle.alchemySigned) {
-      const alchemy = await ctx.services.backends.alchemyFor(chain);
-      if (!alchemy) throw new UnknownBundleIdError(`${chain.name} no longer uses the Alchemy backend that sent this bundle.`);
-      return alchemyBundleStatus(alchemy, bundle, ctx.services.bundles);
-    }
-    return bundleStatus(bundle, chain);
+    const backend = await ctx.services.backends.forBundle(chain, bundle, (name) => new UnknownBundleIdError(`${chain.name} no longer uses the ${name} backend that sent this bundle.`));
+    return backend.status(bundle, ctx.services.bundles);
   },
 });
 
@@ -287,18 +213,9 @@ export const wallet_getCapabilities = defineMethod({
     for (const id of wanted) {
       const chain = chains.find((c) => c.id === id);
       if (!chain) continue;
-      if ((await ctx.services.backends.setting(id)).kind === 'alchemy') {
-        // Alchemy prepares the 7702 authorization with the first operation: atomic batches always work.
-        result[numberToHex(id)] = { atomic: { status: 'supported' }, permissions: ctx.services.sessions.capability('alchemy') };
-        continue;
-      }
-      const framework = frameworkFor(id) !== null;
-      let upgraded = false;
-      if (id === ctx.chain.id && framework) upgraded = (await readAccount(chain, connection.account).catch(() => null))?.delegation.kind === 'framework';
-      result[numberToHex(id)] = {
-        atomic: { status: !framework ? 'unsupported' : upgraded ? 'supported' : 'ready' },
-        ...(framework ? { permissions: ctx.services.sessions.capability() } : {}),
-      };
+      // Lazy: what a backend supports needs no API key, so this answers even while Alchemy's is sealed.
+      const backend = await ctx.services.backends.for(chain, { lazy: true });
+      result[numberToHex(id)] = await backend.capabilities(connection.account, { current: id === ctx.chain.id });
     }
     return result;
   },

@@ -21,10 +21,9 @@ export const personal_sign = defineMethod({
     if (message.length % 2 !== 0) throw new InvalidParamsError('The message must be whole bytes of hex.');
     await ctx.services.approvals.ask({ kind: 'signMessage', origin: ctx.origin, message: message as Hex });
     const owner = await ctx.services.vault.ownerAccount();
-    // On Alchemy the smart account signs (ERC-1271 through prepareSign/formatSign), still by the owner.
-    const alchemy = await ctx.services.backends.alchemyFor(ctx.chain);
-    if (alchemy) return alchemy.signMessage(owner, { raw: message as Hex });
-    return owner.signMessage({ message: { raw: message as Hex } });
+    // The chain's backend decides how the owner signs (on Alchemy, as the smart account: ERC-1271).
+    const backend = await ctx.services.backends.for(ctx.chain);
+    return backend.signMessage(owner, { raw: message as Hex });
   },
 });
 
@@ -52,9 +51,9 @@ export const eth_signTypedData_v4 = defineMethod({
     await ctx.services.approvals.ask({ kind: 'signTypedData', origin: ctx.origin, typedData: json });
     const owner = await ctx.services.vault.ownerAccount();
     const definition = toDefinition(typed);
-    const alchemy = await ctx.services.backends.alchemyFor(ctx.chain);
+    const backend = await ctx.services.backends.for(ctx.chain);
     try {
-      return await (alchemy ? alchemy.signTypedData(owner, definition) : owner.signTypedData(definition));
+      return await backend.signTypedData(owner, definition);
     } catch (error) {
       if (error instanceof RpcError) throw error;
       throw new InvalidParamsError(`The typed data cannot be encoded: ${(error as { shortMessage?: string }).shortMessage ?? (error as Error).message}`);

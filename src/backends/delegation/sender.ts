@@ -1,10 +1,10 @@
 // Signs and broadcasts a bundle's transactions, exactly once, in nonce order per signer.
 import { createPublicClient, createWalletClient, http, keccak256, type Hex, type LocalAccount } from 'viem';
-import { toViemChain, type ChainConfig } from '../chains/registry';
-import { decodeRevertReason } from '../backends/delegation/framework';
-import { ChainDisconnectedError, RpcError, TransactionRejectedError } from '../rpc/errors';
-import type { Bundles, CallBundle } from './bundles';
-import { KeyedMutex } from './mutex';
+import { toViemChain, type ChainConfig } from '../../chains/registry';
+import { decodeRevertReason } from './framework';
+import { ChainDisconnectedError, RpcError, TransactionRejectedError } from '../../rpc/errors';
+import type { Bundles, CallBundle } from '../../calls/bundles';
+import { KeyedMutex } from '../../calls/mutex';
 
 export interface TxRequest {
   to: `0x${string}`;

@@ -1,0 +1,113 @@
+// One interface for everything that differs between account backends (DESIGN.md "Two account
+// backends, one interface"; Porto's `Mode`): what the backend supports, the account upgrade, a
+// session's grant, usage, use and end, the owner's sends, call status and message signing. The
+// session service, the RPC methods and the wallet API hold an `AccountBackend` from
+// `Backends.for(chain)` and never ask which one it is; nothing outside src/backends/ names a
+// concrete backend. Implementations: delegation/ (MetaMask Delegation Framework) and alchemy/
+// (Alchemy's Wallet API).
+import type { Address, Hex, LocalAccount, SignableMessage, TypedDataDefinition } from 'viem';
+import type { ExpectedImplementation } from '../account/owner-actions';
+import type { Bundles, CallBundle } from '../calls/bundles';
+import type { CallsStatus } from '../calls/status';
+import type { ChainConfig } from '../chains/registry';
+import type { SessionCall, SessionScope, SessionUsage } from '../permissions/types';
+import type { SessionBackendFields, SessionRecord, SessionUsageView } from '../sessions/record';
+
+export type BackendKind = 'delegation' | 'alchemy';
+
+/** How a backend is named to a person ("granted through <grantedThrough>", "the <name> backend"). */
+export const BACKEND_NAMES: Record<BackendKind, { name: string; grantedThrough: string }> = {
+  delegation: { name: 'Delegation Framework', grantedThrough: 'the Delegation Framework' },
+  alchemy: { name: 'Alchemy', grantedThrough: 'Alchemy' },
+};
+
+/** The EIP-5792 capabilities of one chain (wallet_getCapabilities). */
+export interface ChainCapabilities {
+  atomic: { status: 'supported' | 'ready' | 'unsupported' };
+  /** The ERC-7715 permissions capability: the permission and policy kinds the backend enforces. */
+  permissions?: { supported: true; signerTypes: string[]; permissionTypes: string[]; policyTypes: string[] };
+}
+
+/** What a backend's grant hands the session service to keep in the record. */
+export interface GrantedSession {
+  /** The session's id (the permissionsContext the dApp gets). */
+  id: Hex;
+  fields: SessionBackendFields;
+}
+
+/**
+ * What a backend may do with the session store and the bundles while it sends for a session (the
+ * service holds the locks; the backend only asks for a change).
+ */
+export interface SessionIo {
+  bundles: Bundles;
+  /** Rewrites the stored record (under the store's lock); undefined when the session is gone. */
+  updateSession(id: string, change: (current: SessionRecord) => SessionRecord): Promise<SessionRecord | undefined>;
+}
+
+export interface AccountBackend {
+  readonly kind: BackendKind;
+  readonly chain: ChainConfig;
+  /**
+   * The contract the owner's account must delegate to (EIP-7702) for this backend; null when none
+   * is deployed here. Any other delegation is foreign: a grant never replaces it.
+   */
+  readonly implementation: ExpectedImplementation | null;
+  /** True when ending a session is also work on chain (disable it, return its gas stipend). */
+  readonly endsOnChain: boolean;
+
+  // ---- what it supports
+  /** `current`: the wallet's current chain, where reading the account is worth a request. */
+  capabilities(account: Address, opts: { current: boolean }): Promise<ChainCapabilities>;
+  /** Throws (-32602, 5710) when this backend cannot enforce `scope`, before the owner is asked. */
+  assertCanEnforce(scope: SessionScope): void;
+
+  // ---- the account
+  /** Upgrades the account now (the wallet's Upgrade button); the hash of the transaction that does it. */
+  upgrade(owner: LocalAccount): Promise<Hex>;
+  /** Upgrades the account unless it is already, and waits until it is. */
+  ensureUpgraded(owner: LocalAccount): Promise<void>;
+  /** Whether the owner's batch of `calls` runs atomically on this account. */
+  ownerAtomic(account: Address, calls: number): Promise<boolean>;
+  /** Signs and sends the bundle as the owner (approval already given); the bundle records the result. */
+  sendAsOwner(owner: LocalAccount, bundle: CallBundle, bundles: Bundles): Promise<void>;
+  /** One call from the wallet's own Send card; the transaction hash. */
+  sendOwnerCall(owner: LocalAccount, call: SessionCall): Promise<Hex>;
+
+  // ---- sessions
+  /** Grants `scope` to the key `sessionKey`: what the session record keeps. Nothing funded yet. */
+  grant(owner: LocalAccount, scope: SessionScope, sessionKey: Address): Promise<GrantedSession>;
+  /** After the record is stored: funds what the session needs (its gas stipend), so it can always be returned. */
+  fund(owner: LocalAccount, record: SessionRecord): Promise<void>;
+  /**
+   * Usage as the backend knows it, including what this wallet sent that the chain has not counted
+   * yet; `resuming`: a bundle being resumed (its id and calls), which must not count against itself.
+   */
+  usage(record: SessionRecord, scope: SessionScope, resuming?: { bundleId: string; calls: SessionCall[] }): Promise<SessionUsage>;
+  /** Usage and gas money left, for the popup's list (reads only). */
+  usageView(record: SessionRecord, scope: SessionScope): Promise<{ usage: SessionUsageView; stipendLeft: string | null }>;
+  /** Signs the bundle with the session key and sends it. */
+  sendAsSession(record: SessionRecord, key: LocalAccount, bundle: CallBundle, io: SessionIo): Promise<void>;
+  /** Sends again what a session signed for a retried request (never signs again). */
+  resendAsSession(sessionId: string, bundle: CallBundle, io: SessionIo): Promise<void>;
+  /** Revokes on chain what can be; `note`: what is left for the owner to know. */
+  revoke(record: SessionRecord, owner: () => Promise<LocalAccount>): Promise<{ hash?: Hex; note?: string }>;
+  /** Whether the chain says the session can no longer be used; null when it cannot be asked. */
+  revokedOnChain(record: SessionRecord): Promise<boolean | null>;
+  /** Gives back what the session key holds; `done`: the key may be deleted. */
+  release(record: SessionRecord, key: () => Promise<LocalAccount>): Promise<{ done: boolean; hash?: Hex; note?: string }>;
+  /** What the session key still holds (wei), when the backend gives it any. */
+  stipendLeft(record: SessionRecord): Promise<bigint | undefined>;
+
+  // ---- bundles
+  /** Sends again a bundle signed before a worker stopped (same bytes: it runs at most once). */
+  resend(bundle: CallBundle, bundles: Bundles): Promise<void>;
+  /** EIP-5792 status of a bundle this backend sent. */
+  status(bundle: CallBundle, bundles: Bundles): Promise<CallsStatus>;
+  /** The hash of the transaction that carried the bundle's last call (eth_sendTransaction's answer). */
+  transactionHash(bundle: CallBundle): Promise<Hex>;
+
+  // ---- messages (always the owner: session keys sign no messages)
+  signMessage(owner: LocalAccount, message: SignableMessage): Promise<Hex>;
+  signTypedData(owner: LocalAccount, typedData: TypedDataDefinition): Promise<Hex>;
+}

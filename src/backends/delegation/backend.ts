@@ -1,0 +1,306 @@
+// The delegation account backend (DESIGN.md "Two account backends", 1): the owner's EOA delegates
+// (EIP-7702) to the Delegation Framework's EIP7702StatelessDeleGator; a session is a delegation the
+// owner signs to a fresh key, with caveats the chain enforces (scopeToCaveats), redeemed by the key
+// through the DelegationManager, which pays the gas from a stipend the owner funds at grant time.
+// Revoking is disableDelegation on chain, then the stipend is swept back.
+//
+// Usage is the chain's own record (readSessionUsage) plus what this worker broadcast and the chain
+// has not mined yet (`InFlight`, shared by every instance for a worker): counting it is what keeps
+// concurrent requests within the allowances on a chain that does not mine at once.
+import { createPublicClient, createWalletClient, encodeFunctionData, http, parseEther, parseTransaction, type Address, type Hex, type LocalAccount, type PublicClient, type SignableMessage, type TypedDataDefinition } from 'viem';
+import { readAccount, sendOwnerCall, setDelegation, type ExpectedImplementation } from '../../account/owner-actions';
+import type { Bundles, CallBundle } from '../../calls/bundles';
+import { bundleStatus, type CallsStatus } from '../../calls/status';
+import { frameworkFor, type FrameworkDeployment } from '../../chains/deployments';
+import { toViemChain, type ChainConfig } from '../../chains/registry';
+import { deserializeScope } from '../../permissions/serialize';
+import type { SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
+import { InternalError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../rpc/errors';
+import type { SessionRecord } from '../../sessions/record';
+import type { AccountBackend, ChainCapabilities, GrantedSession, SessionIo } from '../backend';
+import { spendOf } from '../spend';
+import { scopeToCaveats } from './caveats';
+import { createDelegation, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from './framework';
+import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from './sender';
+import { encodeSessionBatch, readSessionUsage } from './session-chain';
+
+/** Gas stipend the owner funds the session key with when the grant names no gas-limit. */
+export const DEFAULT_GAS_STIPEND = parseEther('0.01');
+
+const IMPLEMENTATION_NAME = "the Delegation Framework's EIP7702StatelessDeleGator";
+
+/** Session transactions a worker broadcast, by session, until the chain mines them. */
+export type InFlight = Map<string, { nonce: number; calls: SessionCall[] }[]>;
+
+function toDelegation(s: SessionRecord): Delegation {
+  if (!s.delegation) throw new InternalError('This session has no delegation (it is not a delegation-backend session).');
+  return { ...s.delegation, salt: BigInt(s.delegation.salt) };
+}
+
+const toSessionCalls = (bundle: CallBundle): SessionCall[] => bundle.calls.map((c) => ({ to: c.to, value: BigInt(c.value), data: c.data }));
+const decimal = (usage: SessionUsage) => ({
+  nativeSpent: usage.nativeSpent.toString(),
+  erc20Spent: Object.fromEntries(Object.entries(usage.erc20Spent).map(([k, v]) => [k, v.toString()])),
+  callsUsed: usage.callsUsed,
+});
+
+const clients = new Map<string, PublicClient>();
+
+/** One public client per chain and RPC URL, with JSON-RPC batching: the usage read's parallel eth_calls travel in one HTTP request. */
+function publicClient(chain: ChainConfig): PublicClient {
+  const key = `${chain.id}|${chain.rpcUrl}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = createPublicClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0, batch: { wait: 0 } }), pollingInterval: 250 });
+    clients.set(key, client);
+  }
+  return client;
+}
+
+export class DelegationBackend implements AccountBackend {
+  readonly kind = 'delegation' as const;
+  readonly endsOnChain = true;
+  readonly implementation: ExpectedImplementation | null;
+  private readonly deployment: FrameworkDeployment | null;
+
+  constructor(
+    readonly chain: ChainConfig,
+    private readonly inFlight: InFlight = new Map(),
+  ) {
+    this.deployment = frameworkFor(chain.id);
+    this.implementation = this.deployment ? { address: this.deployment.EIP7702StatelessDeleGatorImpl, name: IMPLEMENTATION_NAME } : null;
+  }
+
+  private framework(): FrameworkDeployment {
+    if (!this.deployment) throw new UnsupportedChainIdError(`Sessions need the Delegation Framework, which is not deployed on ${this.chain.name}.`);
+    return this.deployment;
+  }
+
+  private get client(): PublicClient {
+    return publicClient(this.chain);
+  }
+
+  private wallet(account: LocalAccount) {
+    return createWalletClient({ chain: toViemChain(this.chain), transport: http(this.chain.rpcUrl, { retryCount: 0 }), account });
+  }
+
+  // ---- what it supports
+
+  async capabilities(account: Address, opts: { current: boolean }): Promise<ChainCapabilities> {
+    if (!this.deployment) return { atomic: { status: 'unsupported' } };
+    const upgraded = opts.current ? (await readAccount(this.chain, account).catch(() => null))?.delegation.kind === 'framework' : false;
+    return {
+      atomic: { status: upgraded ? 'supported' : 'ready' },
+      permissions: {
+        supported: true,
+        signerTypes: ['wallet'],
+        permissionTypes: ['native-token-transfer', 'erc20-token-transfer', 'contract-call', 'native-token-allowance', 'erc20-token-allowance'],
+        policyTypes: ['token-allowance', 'gas-limit', 'call-limit', 'rate-limit'],
+      },
+    };
+  }
+
+  assertCanEnforce(_scope: SessionScope): void {
+    this.framework();
+  }
+
+  // ---- the account
+
+  upgrade(owner: LocalAccount): Promise<Hex> {
+    return setDelegation(this.chain, owner, 'framework');
+  }
+
+  async ensureUpgraded(owner: LocalAccount): Promise<void> {
+    const view = await readAccount(this.chain, owner.address);
+    if (view.delegation.kind === 'framework') return;
+    const receipt = await this.client.waitForTransactionReceipt({ hash: await this.upgrade(owner) });
+    if (receipt.status !== 'success') throw new TransactionRejectedError('The account upgrade (EIP-7702) reverted.');
+  }
+
+  async ownerAtomic(account: Address, calls: number): Promise<boolean> {
+    if (calls === 1) return true;
+    return (await readAccount(this.chain, account)).delegation.kind === 'framework';
+  }
+
+  /**
+   * One call: a plain transaction. Several on an upgraded account (`bundle.atomic`): the account
+   * executes the batch itself, one transaction, all or nothing. Otherwise one transaction each.
+   */
+  async sendAsOwner(owner: LocalAccount, bundle: CallBundle, bundles: Bundles): Promise<void> {
+    const calls = toSessionCalls(bundle);
+    const txs: TxRequest[] =
+      calls.length === 1
+        ? [calls[0]!]
+        : bundle.atomic
+          ? [
+              {
+                to: owner.address,
+                value: 0n,
+                data: encodeFunctionData({
+                  abi: EIP7702StatelessDeleGatorAbi,
+                  functionName: 'execute',
+                  args: [EXECUTION_MODE.BatchDefault, encodeExecutionCalldata(calls.map((c) => ({ target: c.to, value: c.value, callData: c.data })), EXECUTION_MODE.BatchDefault)],
+                }),
+              },
+            ]
+          : calls;
+    await sendBundleTransactions(this.chain, owner, bundle, bundles, txs, 'The transaction');
+  }
+
+  sendOwnerCall(owner: LocalAccount, call: SessionCall): Promise<Hex> {
+    return sendOwnerCall(this.chain, owner, call);
+  }
+
+  // ---- sessions
+
+  async grant(owner: LocalAccount, scope: SessionScope, sessionKey: Address): Promise<GrantedSession> {
+    const framework = this.framework();
+    const unsigned = createDelegation({ delegator: owner.address, delegate: sessionKey, caveats: scopeToCaveats(scope, framework.caveatEnforcers) });
+    const delegation = await signDelegation(owner, unsigned, { chainId: this.chain.id, delegationManager: framework.DelegationManager });
+    const gasLimit = scope.permissions.find((p) => p.type === 'gas-limit');
+    const stipend = gasLimit?.type === 'gas-limit' ? gasLimit.data.limit : DEFAULT_GAS_STIPEND;
+    return { id: hashDelegation(unsigned), fields: { delegation: { ...delegation, salt: delegation.salt.toString() }, stipend: stipend.toString() } };
+  }
+
+  async fund(owner: LocalAccount, record: SessionRecord): Promise<void> {
+    try {
+      const funded = await this.client.waitForTransactionReceipt({ hash: await this.wallet(owner).sendTransaction({ to: record.sessionAddress, value: BigInt(record.stipend) }) });
+      if (funded.status !== 'success') throw new TransactionRejectedError('Funding the session key reverted.');
+    } catch (error) {
+      throw error instanceof RpcError ? error : new TransactionRejectedError(`Funding the session key failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  async usage(record: SessionRecord, scope: SessionScope): Promise<SessionUsage> {
+    const pending = this.inFlight.get(record.id);
+    // Both reads start together, so the batching transport sends them in one HTTP request.
+    const [usage, mined] = await Promise.all([
+      this.chainUsage(record, scope),
+      pending?.length ? this.client.getTransactionCount({ address: record.sessionAddress, blockTag: 'latest' }) : Promise.resolve(0),
+    ]);
+    return this.withInFlight(record, scope, usage, mined);
+  }
+
+  async usageView(record: SessionRecord, scope: SessionScope) {
+    const usage = decimal(await this.chainUsage(record, scope));
+    return { usage, stipendLeft: (await this.client.getBalance({ address: record.sessionAddress })).toString() };
+  }
+
+  private chainUsage(record: SessionRecord, scope: SessionScope): Promise<SessionUsage> {
+    return readSessionUsage(this.client, toDelegation(record), scope, this.framework());
+  }
+
+  /**
+   * Adds what this worker sent through the session and the chain has not mined yet (nonces at or
+   * above `mined`, the key's mined transaction count): the usage read from the latest block does
+   * not include it.
+   */
+  private withInFlight(record: SessionRecord, scope: SessionScope, usage: SessionUsage, mined: number): SessionUsage {
+    const pending = this.inFlight.get(record.id);
+    if (!pending?.length) return usage;
+    const still = pending.filter((p) => p.nonce >= mined);
+    this.inFlight.set(record.id, still);
+    const spend = spendOf(scope, still.flatMap((p) => p.calls));
+    const out: SessionUsage = { ...usage, erc20Spent: { ...usage.erc20Spent }, callsUsed: usage.callsUsed + spend.calls, nativeSpent: usage.nativeSpent + spend.native };
+    for (const [token, amount] of Object.entries(spend.erc20) as [Address, bigint][]) out.erc20Spent[token] = (out.erc20Spent[token] ?? 0n) + amount;
+    return out;
+  }
+
+  /** Signs and broadcasts the redemption with the session key, and books it as in flight. */
+  async sendAsSession(record: SessionRecord, key: LocalAccount, bundle: CallBundle, io: SessionIo): Promise<void> {
+    const framework = this.framework();
+    const calls = toSessionCalls(bundle);
+    const data = encodeSessionBatch(toDelegation(record), deserializeScope(record.scope), calls);
+    await sendBundleTransactions(this.chain, key, bundle, io.bundles, [{ to: framework.DelegationManager, value: 0n, data }], 'The session call');
+    const raw = (await io.bundles.get(bundle.id))?.rawTransactions[0];
+    if (raw) {
+      const { nonce } = parseTransaction(raw);
+      this.inFlight.set(record.id, [...(this.inFlight.get(record.id) ?? []), { nonce: nonce ?? 0, calls }]);
+    }
+  }
+
+  async resendAsSession(_sessionId: string, bundle: CallBundle, io: SessionIo): Promise<void> {
+    await this.resend(bundle, io.bundles);
+  }
+
+  /** disableDelegation on chain, sent by the owner's upgraded account; needs the wallet unlocked. */
+  async revoke(record: SessionRecord, owner: () => Promise<LocalAccount>): Promise<{ hash?: Hex; note?: string }> {
+    let hash: Hex | undefined;
+    try {
+      hash = await this.wallet(await owner()).sendTransaction({ to: record.account, data: encodeDisableDelegation(toDelegation(record)) });
+      const receipt = await this.client.waitForTransactionReceipt({ hash });
+      return receipt.status === 'success' ? { hash } : { hash, note: 'Disabling the delegation on chain reverted.' };
+    } catch (error) {
+      const note = error instanceof UnauthorizedError ? 'Unlock the wallet to also disable the delegation on chain; the session can no longer sign.' : `Disabling on chain failed: ${(error as Error).message.split('\n')[0]}`;
+      return hash ? { hash, note } : { note };
+    }
+  }
+
+  revokedOnChain(record: SessionRecord): Promise<boolean | null> {
+    return this.chainUsage(record, deserializeScope(record.scope)).then(
+      (u) => u.disabled,
+      () => null,
+    );
+  }
+
+  /**
+   * Sends what is left of the gas stipend back to the owner. The key may be deleted only once that
+   * worked (or there was nothing worth returning); otherwise it is kept, unable to sign for the
+   * session, and the sweep is tried again by the next alarm.
+   */
+  async release(record: SessionRecord, key: () => Promise<LocalAccount>): Promise<{ done: boolean; hash?: Hex; note?: string }> {
+    if (!record.sealedKey) return { done: true };
+    try {
+      const hash = await this.sweep(await key(), record.account);
+      return hash ? { done: true, hash } : { done: true };
+    } catch (error) {
+      return { done: false, note: `Returning the gas stipend failed (${(error as Error).message.split('\n')[0]}); it will be retried.` };
+    }
+  }
+
+  stipendLeft(record: SessionRecord): Promise<bigint | undefined> {
+    return this.client.getBalance({ address: record.sessionAddress }).catch(() => undefined);
+  }
+
+  /**
+   * Sends the session key's remaining ETH to the owner, minus the transfer's own fee. The owner's
+   * upgraded account has code that runs on receipt, so the gas is estimated, not assumed 21,000.
+   * Returns undefined when there is nothing worth sending back.
+   */
+  private async sweep(key: LocalAccount, to: Address): Promise<Hex | undefined> {
+    const client = this.client;
+    const [balance, fees] = await Promise.all([client.getBalance({ address: key.address }), client.estimateFeesPerGas()]);
+    if (balance === 0n) return undefined;
+    const gas = ((await client.estimateGas({ account: key, to, value: 1n })) * 12n) / 10n;
+    const cost = gas * fees.maxFeePerGas;
+    if (balance <= cost * 2n) return undefined; // dust: returning it would cost about as much as it is worth
+    const hash = await this.wallet(key).sendTransaction({ to, value: balance - cost, gas, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas });
+    const receipt = await client.waitForTransactionReceipt({ hash });
+    if (receipt.status !== 'success') throw new Error(`the transfer ${hash} reverted`);
+    return hash;
+  }
+
+  // ---- bundles
+
+  resend(bundle: CallBundle, bundles: Bundles): Promise<void> {
+    return rebroadcastBundle(this.chain, bundle, bundles);
+  }
+
+  status(bundle: CallBundle): Promise<CallsStatus> {
+    return bundleStatus(bundle, this.chain);
+  }
+
+  async transactionHash(bundle: CallBundle): Promise<Hex> {
+    return bundle.txHashes[bundle.txHashes.length - 1]!;
+  }
+
+  // ---- messages: the owner key's ECDSA signature, which the upgraded DeleGator also validates (ERC-1271)
+
+  signMessage(owner: LocalAccount, message: SignableMessage): Promise<Hex> {
+    return owner.signMessage({ message });
+  }
+
+  signTypedData(owner: LocalAccount, typedData: TypedDataDefinition): Promise<Hex> {
+    return owner.signTypedData(typedData);
+  }
+}

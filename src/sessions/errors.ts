@@ -1,0 +1,10 @@
+// Errors of the session service that callers tell apart (the wallet API words this one for the owner).
+import type { Address } from 'viem';
+import { UnauthorizedError } from '../rpc/errors';
+
+/** 4100: the account is delegated to a contract the wallet's backend did not put there. */
+export class ForeignDelegationError extends UnauthorizedError {
+  constructor(readonly implementation: Address) {
+    super(`Your account is upgraded to another contract (${implementation}). Open the wallet to review it before granting sessions.`, { reason: 'foreign-delegation', implementation });
+  }
+}

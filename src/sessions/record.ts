@@ -1,0 +1,85 @@
+// The session record as stored (storage.local 'sessions') and as the popup lists it. Plain data,
+// no behaviour: the service (service.ts) keeps the lifecycle, each account backend fills and reads
+// its own fields (src/backends/), and nothing here names a backend's code, so both can import it.
+import type { Address, Hex } from 'viem';
+import type { SerializedSessionScope } from '../permissions/serialize';
+import type { SealedKey } from './key-store';
+
+export type SessionStatus = 'active' | 'revoked' | 'expired';
+
+/** The owner's signed delegation to the session key, JSON-safe (the salt as a decimal string). */
+export interface StoredDelegation {
+  delegate: Address;
+  delegator: Address;
+  authority: Hex;
+  caveats: readonly { enforcer: Address; terms: Hex; args: Hex }[];
+  salt: string;
+  signature: Hex;
+}
+
+/** What the wallet has sent through a session whose backend does not publish its own count. */
+export interface AlchemySpent {
+  native: string;
+  erc20: Record<string, string>;
+  calls: number;
+}
+
+/** The fields a backend's grant fills in; the rest of the record is common to every backend. */
+export interface SessionBackendFields {
+  /** Absent: the delegation backend (records written before there was a choice have none). */
+  backend?: 'alchemy';
+  /** Delegation backend: the owner's signed delegation to the key (absent for Alchemy sessions). */
+  delegation?: StoredDelegation;
+  /**
+   * Alchemy backend: the permissions context Alchemy issued (`0x00 ‖ session id ‖ owner signature`,
+   * never shown to the dApp, which gets `id`), and what the wallet has sent through the session:
+   * Alchemy keeps its own count but does not publish it, so the wallet's off-chain check counts
+   * here, booked before each send and given back if the send is refused. `pending`: bundles booked
+   * whose send has not settled yet (a restarted worker must not book them twice).
+   */
+  alchemy?: { context: Hex; spent: AlchemySpent; pending?: string[] };
+  /** Gas money the owner gave the session key (wei, decimal); '0' when the backend needs none. */
+  stipend: string;
+}
+
+export interface SessionRecord extends SessionBackendFields {
+  id: Hex; // the delegation hash (or the hash of Alchemy's context); also the ERC-7715 permissionsContext given to the dApp
+  origin: string;
+  chainId: number;
+  account: Address;
+  sessionAddress: Address;
+  /** null once the session ended and its stipend went back: the key is deleted. */
+  sealedKey: SealedKey | null;
+  scope: SerializedSessionScope;
+  createdAt: number;
+  status: SessionStatus;
+  /** On-chain results of the revoke: disableDelegation and the stipend sweep. */
+  revokeTx?: Hex;
+  sweepTx?: Hex;
+  endedAt?: number;
+  note?: string;
+}
+
+/** Which backend granted the session (what `backend` says, the delegation backend when absent). */
+export const grantedBy = (s: Pick<SessionRecord, 'backend'>): 'delegation' | 'alchemy' => s.backend ?? 'delegation';
+
+/** A session's usage as the popup shows it (decimal strings: JSON-safe). */
+export interface SessionUsageView {
+  nativeSpent: string;
+  erc20Spent: Record<string, string>;
+  callsUsed: number;
+}
+
+export interface SessionView extends SessionRecord {
+  usage: SessionUsageView | null;
+  stipendLeft: string | null;
+  /** The chain's clock (latest block), which decides expiry; null when the node is unreachable. */
+  chainNow: number | null;
+}
+
+/** What Remove wallet's revoke pass left undone, per session, for the owner to decide on. */
+export interface ResetRevokeReport {
+  /** Sessions whose delegation or key was live and was revoked now. */
+  revoked: number;
+  failed: { id: Hex; origin: string; chainId: number; expiry: number; reason: string; stipendLeft?: string }[];
+}

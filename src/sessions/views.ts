@@ -1,0 +1,39 @@
+// The popup's list of sessions: a read only. A session past its expiry on the chain's clock is
+// shown as expired (it covers nothing any more); the alarm's sweepExpired ends it on chain and
+// returns its stipend, so polling the list every few seconds never sends a transaction.
+import type { Backends } from '../backends/choice';
+import type { ChainConfig } from '../chains/registry';
+import { deserializeScope } from '../permissions/serialize';
+import { httpChainRpc } from '../rpc/chain-rpc';
+import type { SessionRecord, SessionView } from './record';
+
+/** The latest block's timestamp, or null when the node does not answer (the popup then says so). */
+async function chainClock(chain: ChainConfig): Promise<number | null> {
+  try {
+    const block = (await httpChainRpc(chain.rpcUrl).request('eth_getBlockByNumber', ['latest', false])) as { timestamp: string };
+    return Number(BigInt(block.timestamp));
+  } catch {
+    return null;
+  }
+}
+
+/** Newest first, with live usage for `chain`'s active sessions. */
+export async function sessionViews(records: SessionRecord[], backends: Backends, chain: ChainConfig): Promise<SessionView[]> {
+  const now = await chainClock(chain);
+  const out: SessionView[] = [];
+  for (const s of records.slice().reverse()) {
+    let usage: SessionView['usage'] = null;
+    let stipendLeft: string | null = null;
+    const live = s.chainId === chain.id && s.status === 'active';
+    const expired = live && now !== null && deserializeScope(s.scope).expiry <= now;
+    if (live && !expired) {
+      try {
+        ({ usage, stipendLeft } = await (await backends.forSession(chain, s)).usageView(s, deserializeScope(s.scope)));
+      } catch {
+        // node unreachable: show the session without live figures
+      }
+    }
+    out.push({ ...s, ...(expired ? { status: 'expired' as const } : {}), usage, stipendLeft, chainNow: now });
+  }
+  return out;
+}
