@@ -12,7 +12,8 @@
 // than was asked: an unknown policy or rule makes its item unsupported (an error when required).
 import { getAddress, isAddress, numberToHex, type Address } from 'viem';
 import { PermissionError, UnsupportedPermissionError } from './errors';
-import { buildSessionScope, parseAddress, parseAmount, parsePermission, PERMISSION_TYPES, type ScopeContext } from './validate';
+import { fail, isObject, parseAddress, parseAmount, wholeNumber, type Json } from './parse';
+import { buildSessionScope, parsePermission, PERMISSION_TYPES, type ScopeContext } from './validate';
 import { tokenMovingFunctions } from './known-functions';
 import { serializePermission, type SerializedPermission } from './serialize';
 import type { FunctionRef, Permission, SessionScope } from './types';
@@ -67,12 +68,6 @@ export interface Erc7715Draft {
   items: Erc7715DraftItem[];
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function fail(where: string, problem: string): never {
-  throw new PermissionError(`${where}: ${problem}`);
-}
 
 function typeName(t: unknown): string | undefined {
   // viem sends custom types as plain strings; the typed form is { custom: string }.
@@ -81,13 +76,13 @@ function typeName(t: unknown): string | undefined {
   return undefined;
 }
 
-/** A whole number sent as a JSON number or a decimal / 0x string (chain ids come as hex). */
-function wholeNumber(v: unknown, where: string, what: string): number {
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
-  if (typeof v === 'string' && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) return Number(BigInt(v));
-  fail(where, `${what} ${JSON.stringify(v)} is not a whole number`);
+/** A whole number (parse.ts's wholeNumber), named as the request names it in the message. */
+function wholeNumberAt(v: unknown, where: string, what: string): number {
+  const n = wholeNumber(v);
+  if (n === undefined) fail(where, `${what} ${JSON.stringify(v)} is not a whole number`);
+  return n;
 }
-const expiryOf = (v: unknown, where: string) => wholeNumber(v, where, 'expiry (unix seconds)');
+const expiryOf = (v: unknown, where: string) => wholeNumberAt(v, where, 'expiry (unix seconds)');
 
 function parseSigner(raw: unknown): Erc7715Signer {
   if (raw === undefined || (isObject(raw) && raw.type === 'wallet')) return { type: 'wallet' };
@@ -243,7 +238,7 @@ export interface TranslateContext {
 function translateGrant(params: unknown, ctx: TranslateContext): Erc7715Draft {
   const req = Array.isArray(params) ? params[0] : params;
   if (!isObject(req)) fail('request', 'wallet_grantPermissions takes one object { expiry, permissions, signer? }');
-  if (req.chainId !== undefined && wholeNumber(req.chainId, 'request', 'chainId') !== ctx.chainId) {
+  if (req.chainId !== undefined && wholeNumberAt(req.chainId, 'request', 'chainId') !== ctx.chainId) {
     fail('request', `chainId ${String(req.chainId)} is not the wallet's current chain (${ctx.chainId})`);
   }
   if (!Array.isArray(req.permissions) || req.permissions.length === 0) fail('request', 'permissions must be a non-empty list');
@@ -274,7 +269,7 @@ function translateExecutionPermissions(params: unknown, ctx: TranslateContext): 
   const items = params.map((raw, index) => {
     const where = `permission ${index + 1}`;
     if (!isObject(raw) || !isObject(raw.permission)) fail(where, 'is not { chainId, permission: { type, data }, rules? }');
-    if (raw.chainId !== undefined && wholeNumber(raw.chainId, where, 'chainId') !== ctx.chainId) {
+    if (raw.chainId !== undefined && wholeNumberAt(raw.chainId, where, 'chainId') !== ctx.chainId) {
       fail(where, `chainId ${String(raw.chainId)} is not the wallet's current chain (${ctx.chainId})`);
     }
     // Each entry carries its own expiry; the session ends at the earliest.

@@ -5,6 +5,7 @@
 // The expiry is not compared with the clock here: a stored session may well have expired.
 import { getAddress, isAddress, type Address, type Hex } from 'viem';
 import { PermissionError } from './errors';
+import { isObject } from './parse';
 import { checkPermissionSet, parseCallLimit, parsePermission } from './validate';
 import type { FunctionRef, Permission, SessionScope, SessionUsage } from './types';
 
@@ -82,11 +83,12 @@ function bad(problem: string): never {
 }
 
 function record(v: unknown, what: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) bad(`${what} is not an object`);
-  return v as Record<string, unknown>;
+  if (!isObject(v)) bad(`${what} is not an object`);
+  return v;
 }
 
-function wholeNumber(v: unknown, what: string, min: number): number {
+/** Stored numbers are JSON numbers (we wrote them): stricter than parse.ts's wholeNumber, which also reads strings. */
+function storedWholeNumber(v: unknown, what: string, min: number): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) bad(`${what} is not a whole number >= ${min}`);
   return v;
 }
@@ -113,8 +115,8 @@ export function deserializeScope(json: unknown): SessionScope {
   checkPermissionSet(permissions, account);
   const scope: SessionScope = {
     account,
-    chainId: wholeNumber(o.chainId, 'chainId', 1),
-    expiry: wholeNumber(o.expiry, 'expiry', 1),
+    chainId: storedWholeNumber(o.chainId, 'chainId', 1),
+    expiry: storedWholeNumber(o.expiry, 'expiry', 1),
     permissions,
   };
   const callLimit = parseCallLimit(o.callLimit);
@@ -138,8 +140,8 @@ export function deserializeUsage(json: unknown): SessionUsage {
   return {
     nativeSpent: decimal(o.nativeSpent, 'nativeSpent'),
     erc20Spent,
-    callsUsed: wholeNumber(o.callsUsed, 'callsUsed', 0),
-    now: wholeNumber(o.now, 'now', 0),
+    callsUsed: storedWholeNumber(o.callsUsed, 'callsUsed', 0),
+    now: storedWholeNumber(o.now, 'now', 0),
     disabled: o.disabled,
   };
 }
