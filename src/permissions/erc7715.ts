@@ -10,10 +10,11 @@
 //
 // Restrictions the wallet cannot enforce are never silently dropped, since that would grant more
 // than was asked: an unknown policy or rule makes its item unsupported (an error when required).
-import { getAddress, isAddress, numberToHex, type Address } from 'viem';
+import { getAddress, isAddress, type Address } from 'viem';
 import { PermissionError, UnsupportedPermissionError } from './errors';
 import { fail, isObject, parseAddress, parseAmount, wholeNumber, type Json } from './parse';
-import { buildSessionScope, parsePermission, PERMISSION_TYPES, type ScopeContext } from './validate';
+import { grantedForm, isPermissionType, type GrantedContext } from './kinds';
+import { buildSessionScope, parsePermission, type ScopeContext } from './validate';
 import { tokenMovingFunctions } from './known-functions';
 import { serializePermission, type SerializedPermission } from './serialize';
 import type { FunctionRef, Permission, SessionScope } from './types';
@@ -183,7 +184,7 @@ function translateItem(item: ItemInput, account: Address | undefined): { permiss
     default:
       // The wallet's own flat types (what scopeToGrantedPermissions sends back for root and
       // functions-on-all-contracts) are accepted as custom ERC-7715 types.
-      if ((PERMISSION_TYPES as readonly string[]).includes(item.type)) {
+      if (isPermissionType(item.type)) {
         const data = item.type === 'root' ? undefined : d;
         out.push(parsePermission(data === undefined ? { type: item.type } : { type: item.type, data }, item.index));
         break;
@@ -420,49 +421,26 @@ export interface GrantedOptions {
   tokenTickers?: Record<string, string>;
 }
 
-const call = (f: FunctionRef): string => f.signature ?? f.selector;
-
 /**
- * The scope as ERC-7715 `grantedPermissions` (viem's shape, amounts as hex). Session-wide limits
- * (gas-limit, call count) are reported once, as policies of the first permission.
+ * The scope as ERC-7715 `grantedPermissions` (viem's shape, amounts as hex; each kind's form is in
+ * kinds.ts). Session-wide limits (gas-limit, call count) are reported once, as policies of the
+ * first permission.
  */
 export function scopeToGrantedPermissions(scope: SessionScope, opts: GrantedOptions = {}): Erc7715Permission[] {
-  const out: Erc7715Permission[] = [];
+  const out: Omit<Erc7715Permission, 'required'>[] = [];
   const session: Erc7715Policy[] = [];
-  const allowance = (a: bigint): Erc7715Policy => ({ type: 'token-allowance', data: { allowance: numberToHex(a) } });
+  const ctx: GrantedContext = {
+    account: scope.account,
+    nativeTicker: opts.nativeTicker ?? 'ETH',
+    tokenTicker: (address) => opts.tokenTickers?.[address] ?? opts.tokenTickers?.[address.toLowerCase()],
+  };
   for (const p of scope.permissions) {
-    switch (p.type) {
-      case 'root':
-        out.push({ type: 'root', data: {}, policies: [] });
-        break;
-      case 'native-token-transfer':
-        out.push({ type: p.type, data: { ticker: opts.nativeTicker ?? 'ETH' }, policies: [allowance(p.data.allowance)] });
-        break;
-      case 'erc20-token-transfer': {
-        const ticker = opts.tokenTickers?.[p.data.address] ?? opts.tokenTickers?.[p.data.address.toLowerCase()];
-        out.push({ type: p.type, data: ticker === undefined ? { address: p.data.address } : { address: p.data.address, ticker }, policies: [allowance(p.data.allowance)] });
-        break;
-      }
-      case 'gas-limit':
-        session.push({ type: 'gas-limit', data: { limit: numberToHex(p.data.limit) } });
-        break;
-      case 'contract-access':
-        out.push({ type: 'contract-call', data: { address: p.data.address, calls: [] }, policies: [] });
-        break;
-      case 'functions-on-contract':
-        out.push({ type: 'contract-call', data: { address: p.data.address, calls: p.data.functions.map(call) }, policies: [] });
-        break;
-      case 'account-functions':
-        out.push({ type: 'contract-call', data: { address: scope.account, calls: p.data.functions.map(call) }, policies: [] });
-        break;
-      case 'functions-on-all-contracts':
-        out.push({ type: p.type, data: { functions: p.data.functions.map(call) }, policies: [] });
-        break;
-    }
+    const form = grantedForm(p, ctx);
+    if ('permission' in form) out.push(form.permission);
+    else session.push(form.sessionPolicy);
   }
   if (scope.callLimit !== undefined) session.push({ type: 'call-limit', data: { count: scope.callLimit } });
   const first = out[0];
   if (first) first.policies.push(...session);
   return out.map((p) => ({ ...p, required: true }));
 }
-

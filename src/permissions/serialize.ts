@@ -12,17 +12,18 @@ import type { FunctionRef, Permission, SessionScope, SessionUsage } from './type
 /** Bumped when the stored shape changes incompatibly. */
 export const SERIALIZED_SCOPE_VERSION = 1;
 
-export type SerializedFunctionRef = { selector: Hex; signature?: string };
+/** A value as JSON carries it: bigint amounts become decimal strings, absent optional fields stay absent. */
+export type Serialized<T> = T extends bigint
+  ? string
+  : T extends readonly (infer U)[]
+    ? Serialized<U>[]
+    : T extends object
+      ? { [K in keyof T]: Serialized<T[K]> }
+      : T;
 
-export type SerializedPermission =
-  | { type: 'root' }
-  | { type: 'native-token-transfer'; data: { allowance: string } }
-  | { type: 'erc20-token-transfer'; data: { address: Address; allowance: string } }
-  | { type: 'gas-limit'; data: { limit: string } }
-  | { type: 'contract-access'; data: { address: Address } }
-  | { type: 'account-functions'; data: { functions: SerializedFunctionRef[] } }
-  | { type: 'functions-on-all-contracts'; data: { functions: SerializedFunctionRef[] } }
-  | { type: 'functions-on-contract'; data: { address: Address; functions: SerializedFunctionRef[] } };
+export type SerializedFunctionRef = Serialized<FunctionRef>;
+/** Derived from `Permission` (kinds.ts), so a new kind is stored without a change here. */
+export type SerializedPermission = Serialized<Permission>;
 
 export interface SerializedSessionScope {
   version: typeof SERIALIZED_SCOPE_VERSION;
@@ -43,27 +44,19 @@ export interface SerializedSessionUsage {
   disabled: boolean;
 }
 
-const fns = (list: readonly FunctionRef[]): SerializedFunctionRef[] =>
-  list.map((f) => (f.signature === undefined ? { selector: f.selector } : { selector: f.selector, signature: f.signature }));
-
-export function serializePermission(p: Permission): SerializedPermission {
-  switch (p.type) {
-    case 'root':
-      return { type: 'root' };
-    case 'native-token-transfer':
-      return { type: p.type, data: { allowance: p.data.allowance.toString() } };
-    case 'erc20-token-transfer':
-      return { type: p.type, data: { address: p.data.address, allowance: p.data.allowance.toString() } };
-    case 'gas-limit':
-      return { type: p.type, data: { limit: p.data.limit.toString() } };
-    case 'contract-access':
-      return { type: p.type, data: { address: p.data.address } };
-    case 'account-functions':
-    case 'functions-on-all-contracts':
-      return { type: p.type, data: { functions: fns(p.data.functions) } };
-    case 'functions-on-contract':
-      return { type: p.type, data: { address: p.data.address, functions: fns(p.data.functions) } };
+function serialize(v: unknown): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (Array.isArray(v)) return v.map(serialize);
+  if (typeof v === 'object' && v !== null) {
+    return Object.fromEntries(Object.entries(v).flatMap(([k, x]) => (x === undefined ? [] : [[k, serialize(x)]])));
   }
+  return v;
+}
+
+/** The JSON form of a permission; parsePermission (validate.ts) reads it back with the grant-time checks. */
+export function serializePermission(p: Permission): SerializedPermission {
+  // serialize() turns exactly the bigints into strings, which is what Serialized<Permission> says.
+  return serialize(p) as SerializedPermission;
 }
 
 export function serializeScope(scope: SessionScope): SerializedSessionScope {

@@ -14,7 +14,8 @@
 //       { type: 'functions-on-contract', data: { address: '0x…', functions: ['buyItem(uint256)'] } } ] }
 import { getAddress, type Address } from 'viem';
 import { ACCOUNT_CONTROL_SELECTORS, DELEGATION_MANAGERS, knownFunction, isTokenMoving } from './known-functions';
-import { fail, isObject, MAX_FUNCTIONS, MAX_UINT256, onlyKeys, parseAddress, parseAmount, parseFunctionRef, parseFunctions, parseWholeNumber, show } from './parse';
+import { fail, isObject, MAX_FUNCTIONS, MAX_UINT256, onlyKeys, parseAddress, parseAmount, parseFunctionRef, parseWholeNumber, show } from './parse';
+import { contractOf, isPermissionType, KINDS, PERMISSION_TYPES } from './kinds';
 import type { FunctionRef, Permission, PermissionType, SessionScope } from './types';
 
 /** Longest session the wallet grants unless told otherwise: 7 days. */
@@ -26,16 +27,8 @@ export const MAX_PERMISSIONS = 32;
 /** The parsers of single values live in parse.ts; these are part of this module's interface. */
 export { MAX_FUNCTIONS, MAX_UINT256, parseAddress, parseAmount, parseFunctionRef };
 
-export const PERMISSION_TYPES = [
-  'root',
-  'native-token-transfer',
-  'erc20-token-transfer',
-  'gas-limit',
-  'contract-access',
-  'account-functions',
-  'functions-on-all-contracts',
-  'functions-on-contract',
-] as const satisfies readonly PermissionType[];
+/** The kinds a request may name, from the table of kinds. */
+export { PERMISSION_TYPES };
 
 /**
  * Functions of the account itself that would hand a session the whole account: run any call
@@ -73,43 +66,21 @@ export function parsePermission(input: unknown, index = 0): Permission {
   if (!isObject(input)) fail(at, `${show(input)} is not a permission object like { "type": "...", "data": { ... } }`);
   const { type } = input;
   if (typeof type !== 'string') fail(at, 'has no "type"');
-  if (!(PERMISSION_TYPES as readonly string[]).includes(type)) {
+  if (!isPermissionType(type)) {
     fail(at, `unknown permission type ${show(type)}; known types are ${PERMISSION_TYPES.join(', ')}`);
   }
   const where = describeType(index, type);
   onlyKeys(input, ['type', 'data'], where);
+  const kind = KINDS[type];
   const data = input.data;
-  if (type === 'root') {
+  if (kind.fields === null) {
     // Alchemy's schema has no data for root; accept an empty object too, refuse anything in it.
-    if (data !== undefined && !(isObject(data) && Object.keys(data).length === 0)) fail(where, 'root takes no data');
-    return { type: 'root' };
+    if (data !== undefined && !(isObject(data) && Object.keys(data).length === 0)) fail(where, `${type} takes no data`);
+    return kind.parse({}, where);
   }
   if (!isObject(data)) fail(where, `needs a "data" object, got ${show(data)}`);
-  switch (type) {
-    case 'native-token-transfer':
-      onlyKeys(data, ['allowance'], where);
-      return { type, data: { allowance: parseAmount(data.allowance, `${where} allowance`) } };
-    case 'erc20-token-transfer':
-      onlyKeys(data, ['address', 'allowance'], where);
-      return {
-        type,
-        data: { address: parseAddress(data.address, `${where} token address`), allowance: parseAmount(data.allowance, `${where} allowance`) },
-      };
-    case 'gas-limit':
-      onlyKeys(data, ['limit'], where);
-      return { type, data: { limit: parseAmount(data.limit, `${where} limit`) } };
-    case 'contract-access':
-      onlyKeys(data, ['address'], where);
-      return { type, data: { address: parseAddress(data.address, `${where} address`) } };
-    case 'account-functions':
-    case 'functions-on-all-contracts':
-      onlyKeys(data, ['functions'], where);
-      return { type, data: { functions: parseFunctions(data.functions, where) } };
-    case 'functions-on-contract':
-      onlyKeys(data, ['address', 'functions'], where);
-      return { type, data: { address: parseAddress(data.address, `${where} address`), functions: parseFunctions(data.functions, where) } };
-  }
-  return fail(where, 'unknown permission type'); // unreachable: the type was checked above
+  onlyKeys(data, kind.fields, where);
+  return kind.parse(data, where);
 }
 
 // ---------------------------------------------------------------- the scope as a whole
@@ -157,16 +128,10 @@ export function checkPermissionSet(permissions: readonly Permission[], account: 
   const ofType = <T extends PermissionType>(t: T) => permissions.filter((p): p is Extract<Permission, { type: T }> => p.type === t);
 
   // Types that describe the whole session: two of them would leave the owner guessing which counts.
-  const once: Record<string, string> = {
-    root: 'root is listed twice',
-    'native-token-transfer': 'only one native-token-transfer permission is allowed; put the whole ETH allowance in one',
-    'gas-limit': 'only one gas-limit permission is allowed',
-    'account-functions': 'only one account-functions permission is allowed; list all the functions in it',
-    'functions-on-all-contracts': 'only one functions-on-all-contracts permission is allowed; list all the functions in it',
-  };
-  for (const [type, message] of Object.entries(once)) {
+  for (const type of PERMISSION_TYPES) {
+    const message = KINDS[type].once;
     const list = permissions.filter((p) => p.type === type);
-    if (list.length > 1) fail(label(list[1] as Permission), message);
+    if (message !== undefined && list.length > 1) fail(label(list[1] as Permission), message);
   }
 
   const root = ofType('root')[0];
@@ -188,8 +153,8 @@ export function checkPermissionSet(permissions: readonly Permission[], account: 
   // Targets: one permission per contract, never the account itself (see ACCOUNT_CONTROL_SELECTORS).
   const seen = new Map<string, Permission>();
   for (const p of permissions) {
-    if (p.type !== 'contract-access' && p.type !== 'functions-on-contract' && p.type !== 'erc20-token-transfer') continue;
-    const address = p.data.address;
+    const address = contractOf(p);
+    if (address === undefined) continue;
     if (DELEGATION_MANAGERS.has(getAddress(address))) {
       // Called by the account, it redeems delegations as the account and re-enables revoked sessions.
       fail(label(p), `${short(address)} is the Delegation Framework's DelegationManager, which acts for your account; a session may not call it`);
