@@ -8,11 +8,10 @@ import { chainIdHex } from '../chains/registry';
 import { chainNow } from '../chains/clock';
 import { fundOnDevnet } from '../chains/devnet-faucet';
 import { httpChainRpc } from '../rpc/chain-rpc';
-import { toRpcErrorPayload, UnauthorizedError, InvalidParamsError, InvalidRequestError, type RpcErrorPayload } from '../rpc/errors';
+import { asInvalidParams, toRpcErrorPayload, UnauthorizedError, InvalidParamsError, InvalidRequestError, type RpcErrorPayload } from '../rpc/errors';
 import { parseParams, z } from '../rpc/schema';
 import { parseOwnerSecret } from '../vault/owner-secret';
 import { parseSessionScope } from '../permissions/validate';
-import { PermissionError } from '../permissions/errors';
 import { ForeignDelegationError } from '../sessions/service';
 import { broadcast } from './events';
 import type { Services } from './services';
@@ -23,16 +22,6 @@ const addressParam = z.string().check(z.refine((v) => isAddress(v, { strict: fal
 const hexData = z.string().check(z.regex(/^0x([0-9a-fA-F]{2})*$/, 'expected 0x-prefixed hex bytes'));
 const weiString = z.string().check(z.regex(/^[0-9]{1,78}$/, 'expected an amount in wei (digits only)'));
 const none = z.optional(z.object({}));
-
-/** Permission validation speaks PermissionError; at this boundary it is -32602 with the same reason. */
-function toInvalidParams<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof PermissionError) throw new InvalidParamsError(error.message);
-    throw error;
-  }
-}
 
 function define<S extends z.ZodMiniType, R>(params: S, run: (p: z.infer<S>, s: Services) => Promise<R>) {
   return { params, run };
@@ -123,7 +112,7 @@ export const walletApiHandlers = {
       if (!Number.isSafeInteger(p.durationSeconds) || p.durationSeconds <= 0) throw new InvalidParamsError('The session needs a positive duration.');
       // Expiry is counted on the chain's clock, the one its TimestampEnforcer reads.
       const now = await chainNow(chain);
-      const scope = toInvalidParams(() =>
+      const scope = asInvalidParams(() =>
         parseSessionScope(
           { expiry: now + p.durationSeconds, permissions: p.permissions, ...(p.callLimit !== undefined ? { callLimit: p.callLimit } : {}) },
           { account, chainId: chain.id, now, longExpiry: 'refuse' },

@@ -10,9 +10,11 @@
 //
 // Restrictions the wallet cannot enforce are never silently dropped, since that would grant more
 // than was asked: an unknown policy or rule makes its item unsupported (an error when required).
-import { getAddress, isAddress, numberToHex, type Address } from 'viem';
+import { getAddress, isAddress, type Address } from 'viem';
 import { PermissionError, UnsupportedPermissionError } from './errors';
-import { buildSessionScope, parseAddress, parseAmount, parsePermission, PERMISSION_TYPES, type ScopeContext } from './validate';
+import { fail, isObject, parseAddress, parseAmount, wholeNumber, type Json } from './parse';
+import { grantedForm, isPermissionType, type GrantedContext } from './kinds';
+import { buildSessionScope, parsePermission, type ScopeContext } from './validate';
 import { tokenMovingFunctions } from './known-functions';
 import { serializePermission, type SerializedPermission } from './serialize';
 import type { FunctionRef, Permission, SessionScope } from './types';
@@ -67,12 +69,6 @@ export interface Erc7715Draft {
   items: Erc7715DraftItem[];
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function fail(where: string, problem: string): never {
-  throw new PermissionError(`${where}: ${problem}`);
-}
 
 function typeName(t: unknown): string | undefined {
   // viem sends custom types as plain strings; the typed form is { custom: string }.
@@ -81,13 +77,13 @@ function typeName(t: unknown): string | undefined {
   return undefined;
 }
 
-/** A whole number sent as a JSON number or a decimal / 0x string (chain ids come as hex). */
-function wholeNumber(v: unknown, where: string, what: string): number {
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
-  if (typeof v === 'string' && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) return Number(BigInt(v));
-  fail(where, `${what} ${JSON.stringify(v)} is not a whole number`);
+/** A whole number (parse.ts's wholeNumber), named as the request names it in the message. */
+function wholeNumberAt(v: unknown, where: string, what: string): number {
+  const n = wholeNumber(v);
+  if (n === undefined) fail(where, `${what} ${JSON.stringify(v)} is not a whole number`);
+  return n;
 }
-const expiryOf = (v: unknown, where: string) => wholeNumber(v, where, 'expiry (unix seconds)');
+const expiryOf = (v: unknown, where: string) => wholeNumberAt(v, where, 'expiry (unix seconds)');
 
 function parseSigner(raw: unknown): Erc7715Signer {
   if (raw === undefined || (isObject(raw) && raw.type === 'wallet')) return { type: 'wallet' };
@@ -188,7 +184,7 @@ function translateItem(item: ItemInput, account: Address | undefined): { permiss
     default:
       // The wallet's own flat types (what scopeToGrantedPermissions sends back for root and
       // functions-on-all-contracts) are accepted as custom ERC-7715 types.
-      if ((PERMISSION_TYPES as readonly string[]).includes(item.type)) {
+      if (isPermissionType(item.type)) {
         const data = item.type === 'root' ? undefined : d;
         out.push(parsePermission(data === undefined ? { type: item.type } : { type: item.type, data }, item.index));
         break;
@@ -243,7 +239,7 @@ export interface TranslateContext {
 function translateGrant(params: unknown, ctx: TranslateContext): Erc7715Draft {
   const req = Array.isArray(params) ? params[0] : params;
   if (!isObject(req)) fail('request', 'wallet_grantPermissions takes one object { expiry, permissions, signer? }');
-  if (req.chainId !== undefined && wholeNumber(req.chainId, 'request', 'chainId') !== ctx.chainId) {
+  if (req.chainId !== undefined && wholeNumberAt(req.chainId, 'request', 'chainId') !== ctx.chainId) {
     fail('request', `chainId ${String(req.chainId)} is not the wallet's current chain (${ctx.chainId})`);
   }
   if (!Array.isArray(req.permissions) || req.permissions.length === 0) fail('request', 'permissions must be a non-empty list');
@@ -274,7 +270,7 @@ function translateExecutionPermissions(params: unknown, ctx: TranslateContext): 
   const items = params.map((raw, index) => {
     const where = `permission ${index + 1}`;
     if (!isObject(raw) || !isObject(raw.permission)) fail(where, 'is not { chainId, permission: { type, data }, rules? }');
-    if (raw.chainId !== undefined && wholeNumber(raw.chainId, where, 'chainId') !== ctx.chainId) {
+    if (raw.chainId !== undefined && wholeNumberAt(raw.chainId, where, 'chainId') !== ctx.chainId) {
       fail(where, `chainId ${String(raw.chainId)} is not the wallet's current chain (${ctx.chainId})`);
     }
     // Each entry carries its own expiry; the session ends at the earliest.
@@ -425,49 +421,26 @@ export interface GrantedOptions {
   tokenTickers?: Record<string, string>;
 }
 
-const call = (f: FunctionRef): string => f.signature ?? f.selector;
-
 /**
- * The scope as ERC-7715 `grantedPermissions` (viem's shape, amounts as hex). Session-wide limits
- * (gas-limit, call count) are reported once, as policies of the first permission.
+ * The scope as ERC-7715 `grantedPermissions` (viem's shape, amounts as hex; each kind's form is in
+ * kinds.ts). Session-wide limits (gas-limit, call count) are reported once, as policies of the
+ * first permission.
  */
 export function scopeToGrantedPermissions(scope: SessionScope, opts: GrantedOptions = {}): Erc7715Permission[] {
-  const out: Erc7715Permission[] = [];
+  const out: Omit<Erc7715Permission, 'required'>[] = [];
   const session: Erc7715Policy[] = [];
-  const allowance = (a: bigint): Erc7715Policy => ({ type: 'token-allowance', data: { allowance: numberToHex(a) } });
+  const ctx: GrantedContext = {
+    account: scope.account,
+    nativeTicker: opts.nativeTicker ?? 'ETH',
+    tokenTicker: (address) => opts.tokenTickers?.[address] ?? opts.tokenTickers?.[address.toLowerCase()],
+  };
   for (const p of scope.permissions) {
-    switch (p.type) {
-      case 'root':
-        out.push({ type: 'root', data: {}, policies: [] });
-        break;
-      case 'native-token-transfer':
-        out.push({ type: p.type, data: { ticker: opts.nativeTicker ?? 'ETH' }, policies: [allowance(p.data.allowance)] });
-        break;
-      case 'erc20-token-transfer': {
-        const ticker = opts.tokenTickers?.[p.data.address] ?? opts.tokenTickers?.[p.data.address.toLowerCase()];
-        out.push({ type: p.type, data: ticker === undefined ? { address: p.data.address } : { address: p.data.address, ticker }, policies: [allowance(p.data.allowance)] });
-        break;
-      }
-      case 'gas-limit':
-        session.push({ type: 'gas-limit', data: { limit: numberToHex(p.data.limit) } });
-        break;
-      case 'contract-access':
-        out.push({ type: 'contract-call', data: { address: p.data.address, calls: [] }, policies: [] });
-        break;
-      case 'functions-on-contract':
-        out.push({ type: 'contract-call', data: { address: p.data.address, calls: p.data.functions.map(call) }, policies: [] });
-        break;
-      case 'account-functions':
-        out.push({ type: 'contract-call', data: { address: scope.account, calls: p.data.functions.map(call) }, policies: [] });
-        break;
-      case 'functions-on-all-contracts':
-        out.push({ type: p.type, data: { functions: p.data.functions.map(call) }, policies: [] });
-        break;
-    }
+    const form = grantedForm(p, ctx);
+    if ('permission' in form) out.push(form.permission);
+    else session.push(form.sessionPolicy);
   }
   if (scope.callLimit !== undefined) session.push({ type: 'call-limit', data: { count: scope.callLimit } });
   const first = out[0];
   if (first) first.policies.push(...session);
   return out.map((p) => ({ ...p, required: true }));
 }
-

@@ -5,23 +5,25 @@
 // The expiry is not compared with the clock here: a stored session may well have expired.
 import { getAddress, isAddress, type Address, type Hex } from 'viem';
 import { PermissionError } from './errors';
+import { isObject } from './parse';
 import { checkPermissionSet, parseCallLimit, parsePermission } from './validate';
 import type { FunctionRef, Permission, SessionScope, SessionUsage } from './types';
 
 /** Bumped when the stored shape changes incompatibly. */
 export const SERIALIZED_SCOPE_VERSION = 1;
 
-export type SerializedFunctionRef = { selector: Hex; signature?: string };
+/** A value as JSON carries it: bigint amounts become decimal strings, absent optional fields stay absent. */
+export type Serialized<T> = T extends bigint
+  ? string
+  : T extends readonly (infer U)[]
+    ? Serialized<U>[]
+    : T extends object
+      ? { [K in keyof T]: Serialized<T[K]> }
+      : T;
 
-export type SerializedPermission =
-  | { type: 'root' }
-  | { type: 'native-token-transfer'; data: { allowance: string } }
-  | { type: 'erc20-token-transfer'; data: { address: Address; allowance: string } }
-  | { type: 'gas-limit'; data: { limit: string } }
-  | { type: 'contract-access'; data: { address: Address } }
-  | { type: 'account-functions'; data: { functions: SerializedFunctionRef[] } }
-  | { type: 'functions-on-all-contracts'; data: { functions: SerializedFunctionRef[] } }
-  | { type: 'functions-on-contract'; data: { address: Address; functions: SerializedFunctionRef[] } };
+export type SerializedFunctionRef = Serialized<FunctionRef>;
+/** Derived from `Permission` (kinds.ts), so a new kind is stored without a change here. */
+export type SerializedPermission = Serialized<Permission>;
 
 export interface SerializedSessionScope {
   version: typeof SERIALIZED_SCOPE_VERSION;
@@ -42,27 +44,19 @@ export interface SerializedSessionUsage {
   disabled: boolean;
 }
 
-const fns = (list: readonly FunctionRef[]): SerializedFunctionRef[] =>
-  list.map((f) => (f.signature === undefined ? { selector: f.selector } : { selector: f.selector, signature: f.signature }));
-
-export function serializePermission(p: Permission): SerializedPermission {
-  switch (p.type) {
-    case 'root':
-      return { type: 'root' };
-    case 'native-token-transfer':
-      return { type: p.type, data: { allowance: p.data.allowance.toString() } };
-    case 'erc20-token-transfer':
-      return { type: p.type, data: { address: p.data.address, allowance: p.data.allowance.toString() } };
-    case 'gas-limit':
-      return { type: p.type, data: { limit: p.data.limit.toString() } };
-    case 'contract-access':
-      return { type: p.type, data: { address: p.data.address } };
-    case 'account-functions':
-    case 'functions-on-all-contracts':
-      return { type: p.type, data: { functions: fns(p.data.functions) } };
-    case 'functions-on-contract':
-      return { type: p.type, data: { address: p.data.address, functions: fns(p.data.functions) } };
+function serialize(v: unknown): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (Array.isArray(v)) return v.map(serialize);
+  if (typeof v === 'object' && v !== null) {
+    return Object.fromEntries(Object.entries(v).flatMap(([k, x]) => (x === undefined ? [] : [[k, serialize(x)]])));
   }
+  return v;
+}
+
+/** The JSON form of a permission; parsePermission (validate.ts) reads it back with the grant-time checks. */
+export function serializePermission(p: Permission): SerializedPermission {
+  // serialize() turns exactly the bigints into strings, which is what Serialized<Permission> says.
+  return serialize(p) as SerializedPermission;
 }
 
 export function serializeScope(scope: SessionScope): SerializedSessionScope {
@@ -82,11 +76,12 @@ function bad(problem: string): never {
 }
 
 function record(v: unknown, what: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) bad(`${what} is not an object`);
-  return v as Record<string, unknown>;
+  if (!isObject(v)) bad(`${what} is not an object`);
+  return v;
 }
 
-function wholeNumber(v: unknown, what: string, min: number): number {
+/** Stored numbers are JSON numbers (we wrote them): stricter than parse.ts's wholeNumber, which also reads strings. */
+function storedWholeNumber(v: unknown, what: string, min: number): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) bad(`${what} is not a whole number >= ${min}`);
   return v;
 }
@@ -113,8 +108,8 @@ export function deserializeScope(json: unknown): SessionScope {
   checkPermissionSet(permissions, account);
   const scope: SessionScope = {
     account,
-    chainId: wholeNumber(o.chainId, 'chainId', 1),
-    expiry: wholeNumber(o.expiry, 'expiry', 1),
+    chainId: storedWholeNumber(o.chainId, 'chainId', 1),
+    expiry: storedWholeNumber(o.expiry, 'expiry', 1),
     permissions,
   };
   const callLimit = parseCallLimit(o.callLimit);
@@ -138,8 +133,8 @@ export function deserializeUsage(json: unknown): SessionUsage {
   return {
     nativeSpent: decimal(o.nativeSpent, 'nativeSpent'),
     erc20Spent,
-    callsUsed: wholeNumber(o.callsUsed, 'callsUsed', 0),
-    now: wholeNumber(o.now, 'now', 0),
+    callsUsed: storedWholeNumber(o.callsUsed, 'callsUsed', 0),
+    now: storedWholeNumber(o.now, 'now', 0),
     disabled: o.disabled,
   };
 }

@@ -1,8 +1,9 @@
-// The permission vocabulary the owner sees: the seed's (Alchemy's flat types), plus a required expiry
-// and an optional call-count limit. Amounts are bigint in memory and decimal strings when stored or
-// sent to the popup (see serialize.ts); addresses are checksummed; functions are 4-byte selectors
-// with, where known, the signature they came from.
+// A session's scope: permissions (each kind in kinds.ts) plus a required expiry and an optional
+// call-count limit. Amounts are bigint in memory and decimal strings when stored or sent to the
+// popup (see serialize.ts); addresses are checksummed; functions are 4-byte selectors with, where
+// known, the signature they came from.
 import type { Address, Hex } from 'viem';
+import type { Permission } from './kinds';
 
 export interface FunctionRef {
   selector: Hex;
@@ -10,17 +11,8 @@ export interface FunctionRef {
   signature?: string;
 }
 
-export type Permission =
-  | { type: 'root' }
-  | { type: 'native-token-transfer'; data: { allowance: bigint } }
-  | { type: 'erc20-token-transfer'; data: { address: Address; allowance: bigint } }
-  | { type: 'gas-limit'; data: { limit: bigint } }
-  | { type: 'contract-access'; data: { address: Address } }
-  | { type: 'account-functions'; data: { functions: FunctionRef[] } }
-  | { type: 'functions-on-all-contracts'; data: { functions: FunctionRef[] } }
-  | { type: 'functions-on-contract'; data: { address: Address; functions: FunctionRef[] } };
-
-export type PermissionType = Permission['type'];
+// The kinds themselves are written out once, with their rules and wording, in kinds.ts.
+export type { Permission, PermissionType } from './kinds';
 
 /** What a session may do: validated, normalized, never half-applied. */
 export interface SessionScope {

@@ -12,30 +12,23 @@
 //       { type: 'account-functions', data: { functions: ['0x12345678', …] } },
 //       { type: 'functions-on-all-contracts', data: { functions: ['move(uint8)', …] } },
 //       { type: 'functions-on-contract', data: { address: '0x…', functions: ['buyItem(uint256)'] } } ] }
-import { getAddress, isAddress, isHex, parseAbiItem, size, toFunctionSelector, toFunctionSignature, zeroAddress, type Address, type Hex } from 'viem';
-import { PermissionError } from './errors';
-import { ACCOUNT_CONTROL_SELECTORS, DELEGATION_MANAGERS, impersonated, knownFunction, isTokenMoving } from './known-functions';
+import { getAddress, type Address } from 'viem';
+import { ACCOUNT_CONTROL_SELECTORS, DELEGATION_MANAGERS, knownFunction, isTokenMoving } from './known-functions';
+import { fail, isObject, MAX_FUNCTIONS, MAX_UINT256, onlyKeys, parseAddress, parseAmount, parseFunctionRef, parseWholeNumber, show } from './parse';
+import { contractOf, isPermissionType, KINDS, PERMISSION_TYPES } from './kinds';
 import type { FunctionRef, Permission, PermissionType, SessionScope } from './types';
 
 /** Longest session the wallet grants unless told otherwise: 7 days. */
 export const DEFAULT_MAX_SESSION_SECONDS = 7 * 24 * 60 * 60;
 /** Upper bound of `callLimit`; more is "unlimited" in all but name and only hides typos. */
 export const MAX_CALL_LIMIT = 1_000_000;
-export const MAX_UINT256 = 2n ** 256n - 1n;
-/** Bounds on untrusted input size, so a request cannot make the owner scroll through thousands of items. */
+/** Bound on untrusted input size, so a request cannot make the owner scroll through thousands of items. */
 export const MAX_PERMISSIONS = 32;
-export const MAX_FUNCTIONS = 64;
+/** The parsers of single values live in parse.ts; these are part of this module's interface. */
+export { MAX_FUNCTIONS, MAX_UINT256, parseAddress, parseAmount, parseFunctionRef };
 
-export const PERMISSION_TYPES = [
-  'root',
-  'native-token-transfer',
-  'erc20-token-transfer',
-  'gas-limit',
-  'contract-access',
-  'account-functions',
-  'functions-on-all-contracts',
-  'functions-on-contract',
-] as const satisfies readonly PermissionType[];
+/** The kinds a request may name, from the table of kinds. */
+export { PERMISSION_TYPES };
 
 /**
  * Functions of the account itself that would hand a session the whole account: run any call
@@ -62,130 +55,6 @@ export interface ScopeContext {
   longExpiry?: 'cap' | 'refuse';
 }
 
-// ---------------------------------------------------------------- small parsers
-
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v);
-  if (typeof v === 'bigint') return v.toString();
-  if (v === undefined) return 'nothing';
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
-}
-
-function fail(where: string, problem: string): never {
-  throw new PermissionError(where ? `${where}: ${problem}` : problem);
-}
-
-function onlyKeys(obj: Json, allowed: readonly string[], where: string): void {
-  const extra = Object.keys(obj).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) {
-    const expected = allowed.length > 0 ? `; expected only ${allowed.join(', ')}` : '';
-    fail(where, `unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')}${expected}`);
-  }
-}
-
-/**
- * A positive amount in the token's smallest unit (wei for ETH): a bigint, a safe integer, or a
- * decimal / 0x string. Zero and negative amounts are refused: an allowance of nothing is no
- * permission at all, and usually a mistake.
- */
-export function parseAmount(value: unknown, what: string): bigint {
-  let n: bigint;
-  if (typeof value === 'bigint') n = value;
-  else if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) {
-      fail(what, `${show(value)} is not a whole number that JSON can carry exactly; send it as a decimal or 0x string`);
-    }
-    n = BigInt(value);
-  } else if (typeof value === 'string') {
-    const s = value.trim();
-    if (/^0x[0-9a-fA-F]+$/.test(s) || /^[0-9]+$/.test(s)) n = BigInt(s);
-    else if (/^-/.test(s)) fail(what, `must be more than 0, got ${show(value)}`);
-    else if (/^[0-9]*\.[0-9]+$/.test(s)) fail(what, `${show(value)} has a fraction; amounts are whole numbers of the smallest unit (wei for ETH)`);
-    else fail(what, `${show(value)} is not an amount (a decimal or 0x number)`);
-  } else fail(what, `${show(value)} is not an amount (a decimal or 0x number)`);
-  if (n <= 0n) fail(what, `must be more than 0, got ${n}`);
-  if (n > MAX_UINT256) fail(what, `${n} is larger than the largest on-chain amount (2^256 - 1)`);
-  return n;
-}
-
-/** An address in any letter case, checksummed. The zero address is refused (nothing lives there). */
-export function parseAddress(value: unknown, what: string): Address {
-  if (typeof value !== 'string' || !isAddress(value.trim(), { strict: false })) {
-    fail(what, `${show(value)} is not an Ethereum address (0x followed by 40 hex digits)`);
-  }
-  const address = getAddress(value.trim());
-  if (address === zeroAddress) fail(what, 'the zero address is not a contract or token');
-  return address;
-}
-
-/**
- * A function as a 4-byte selector ("0x70e87aaf") or a signature ("move(uint8)", "function
- * move(uint8 direction)"); a signature is reduced to its canonical form and kept for display.
- */
-export function parseFunctionRef(value: unknown, what: string): FunctionRef {
-  // The stored form (serialize.ts) is { selector, signature? }: accept it when the two agree.
-  if (isObject(value) && typeof value.selector === 'string') {
-    onlyKeys(value, ['selector', 'signature'], what);
-    const bySelector = parseFunctionRef(value.selector, what);
-    if (value.signature === undefined) return bySelector;
-    const bySignature = parseFunctionRef(value.signature, what);
-    if (bySignature.selector !== bySelector.selector) fail(what, `signature ${show(value.signature)} does not hash to selector ${bySelector.selector}`);
-    return bySignature;
-  }
-  if (typeof value !== 'string' || value.trim() === '') fail(what, `${show(value)} is not a function selector or signature`);
-  const s = value.trim();
-  if (isHex(s)) {
-    if (size(s) !== 4) fail(what, `${show(s)} is not a 4-byte function selector like "0x70e87aaf"`);
-    return { selector: s.toLowerCase() as Hex };
-  }
-  let item;
-  try {
-    item = parseAbiItem(s.startsWith('function ') ? s : `function ${s}`);
-  } catch {
-    fail(what, `${show(s)} is not a function signature like "move(uint8)" nor a selector like "0x70e87aaf"`);
-  }
-  if (item.type !== 'function') fail(what, `${show(s)} is not a function signature`);
-  const ref = { selector: toFunctionSelector(item), signature: toFunctionSignature(item) };
-  // Refused rather than renamed: an invented name on a known function's selector has no honest
-  // use (the dApp can name the real function, or send the selector), and only serves to show the
-  // owner something other than what the call does, e.g. sign_szabo_bytecode(bytes16,uint128) for
-  // ERC-20 approve. Refusing before any window also keeps the invented name off the owner's screen.
-  const real = impersonated(ref.selector, ref.signature);
-  if (real) {
-    const does = real.category === 'token-moving' ? `, which moves or approves away tokens (${real.standard})` : real.category === 'account-control' ? ', which controls your account' : '';
-    fail(what, `${show(s)} has the selector ${ref.selector} of ${real.signature}${does}; a contract cannot tell the two apart, so name the function ${real.signature} or send the selector`);
-  }
-  return ref;
-}
-
-function parseFunctions(value: unknown, where: string): FunctionRef[] {
-  if (!Array.isArray(value)) fail(where, `functions must be a list of selectors or signatures, got ${show(value)}`);
-  if (value.length === 0) fail(where, 'the list of functions is empty; name at least one function');
-  if (value.length > MAX_FUNCTIONS) fail(where, `lists ${value.length} functions; at most ${MAX_FUNCTIONS} are allowed`);
-  const out: FunctionRef[] = [];
-  for (const [i, f] of value.entries()) {
-    const ref = parseFunctionRef(f, `${where}, function ${i + 1}`);
-    // The same function twice (say, by selector and by signature) is harmless; keep the first.
-    if (!out.some((o) => o.selector === ref.selector)) out.push(ref);
-  }
-  return out;
-}
-
-function parseWholeNumber(value: unknown, what: string): number {
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
-  if (typeof value === 'string' && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(value.trim())) return Number(BigInt(value.trim()));
-  fail(what, `${show(value)} is not a whole number`);
-}
 
 // ---------------------------------------------------------------- one permission
 
@@ -197,43 +66,21 @@ export function parsePermission(input: unknown, index = 0): Permission {
   if (!isObject(input)) fail(at, `${show(input)} is not a permission object like { "type": "...", "data": { ... } }`);
   const { type } = input;
   if (typeof type !== 'string') fail(at, 'has no "type"');
-  if (!(PERMISSION_TYPES as readonly string[]).includes(type)) {
+  if (!isPermissionType(type)) {
     fail(at, `unknown permission type ${show(type)}; known types are ${PERMISSION_TYPES.join(', ')}`);
   }
   const where = describeType(index, type);
   onlyKeys(input, ['type', 'data'], where);
+  const kind = KINDS[type];
   const data = input.data;
-  if (type === 'root') {
+  if (kind.fields === null) {
     // Alchemy's schema has no data for root; accept an empty object too, refuse anything in it.
-    if (data !== undefined && !(isObject(data) && Object.keys(data).length === 0)) fail(where, 'root takes no data');
-    return { type: 'root' };
+    if (data !== undefined && !(isObject(data) && Object.keys(data).length === 0)) fail(where, `${type} takes no data`);
+    return kind.parse({}, where);
   }
   if (!isObject(data)) fail(where, `needs a "data" object, got ${show(data)}`);
-  switch (type) {
-    case 'native-token-transfer':
-      onlyKeys(data, ['allowance'], where);
-      return { type, data: { allowance: parseAmount(data.allowance, `${where} allowance`) } };
-    case 'erc20-token-transfer':
-      onlyKeys(data, ['address', 'allowance'], where);
-      return {
-        type,
-        data: { address: parseAddress(data.address, `${where} token address`), allowance: parseAmount(data.allowance, `${where} allowance`) },
-      };
-    case 'gas-limit':
-      onlyKeys(data, ['limit'], where);
-      return { type, data: { limit: parseAmount(data.limit, `${where} limit`) } };
-    case 'contract-access':
-      onlyKeys(data, ['address'], where);
-      return { type, data: { address: parseAddress(data.address, `${where} address`) } };
-    case 'account-functions':
-    case 'functions-on-all-contracts':
-      onlyKeys(data, ['functions'], where);
-      return { type, data: { functions: parseFunctions(data.functions, where) } };
-    case 'functions-on-contract':
-      onlyKeys(data, ['address', 'functions'], where);
-      return { type, data: { address: parseAddress(data.address, `${where} address`), functions: parseFunctions(data.functions, where) } };
-  }
-  return fail(where, 'unknown permission type'); // unreachable: the type was checked above
+  onlyKeys(data, kind.fields, where);
+  return kind.parse(data, where);
 }
 
 // ---------------------------------------------------------------- the scope as a whole
@@ -281,16 +128,10 @@ export function checkPermissionSet(permissions: readonly Permission[], account: 
   const ofType = <T extends PermissionType>(t: T) => permissions.filter((p): p is Extract<Permission, { type: T }> => p.type === t);
 
   // Types that describe the whole session: two of them would leave the owner guessing which counts.
-  const once: Record<string, string> = {
-    root: 'root is listed twice',
-    'native-token-transfer': 'only one native-token-transfer permission is allowed; put the whole ETH allowance in one',
-    'gas-limit': 'only one gas-limit permission is allowed',
-    'account-functions': 'only one account-functions permission is allowed; list all the functions in it',
-    'functions-on-all-contracts': 'only one functions-on-all-contracts permission is allowed; list all the functions in it',
-  };
-  for (const [type, message] of Object.entries(once)) {
+  for (const type of PERMISSION_TYPES) {
+    const message = KINDS[type].once;
     const list = permissions.filter((p) => p.type === type);
-    if (list.length > 1) fail(label(list[1] as Permission), message);
+    if (message !== undefined && list.length > 1) fail(label(list[1] as Permission), message);
   }
 
   const root = ofType('root')[0];
@@ -312,8 +153,8 @@ export function checkPermissionSet(permissions: readonly Permission[], account: 
   // Targets: one permission per contract, never the account itself (see ACCOUNT_CONTROL_SELECTORS).
   const seen = new Map<string, Permission>();
   for (const p of permissions) {
-    if (p.type !== 'contract-access' && p.type !== 'functions-on-contract' && p.type !== 'erc20-token-transfer') continue;
-    const address = p.data.address;
+    const address = contractOf(p);
+    if (address === undefined) continue;
     if (DELEGATION_MANAGERS.has(getAddress(address))) {
       // Called by the account, it redeems delegations as the account and re-enables revoked sessions.
       fail(label(p), `${short(address)} is the Delegation Framework's DelegationManager, which acts for your account; a session may not call it`);

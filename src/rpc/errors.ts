@@ -1,5 +1,6 @@
 // Provider errors as classes with a literal code, so callers can switch on `code`.
 // Codes: EIP-1193 (4001..4902), EIP-1474 / JSON-RPC 2.0 (-32700..-32006), EIP-5792 (5700..5760).
+import { PermissionError } from '../permissions/errors';
 
 export interface RpcErrorPayload {
   code: number;
@@ -60,6 +61,19 @@ export const DuplicateBundleIdError = make(5720, 'A call bundle with this id alr
 export const UnknownBundleIdError = make(5730, 'No call bundle with this id is known.', 'UnknownBundleIdError');
 export const BundleTooLargeError = make(5740, 'The call bundle is too large.', 'BundleTooLargeError');
 export const AtomicityNotSupportedError = make(5760, 'The wallet cannot execute these calls atomically.', 'AtomicityNotSupportedError');
+
+/**
+ * Runs `run`; permission validation speaks PermissionError (its message written for people), which
+ * at an RPC or wallet-API boundary is -32602 with the same message. Anything else passes through.
+ */
+export function asInvalidParams<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof PermissionError) throw new InvalidParamsError(error.message);
+    throw error;
+  }
+}
 
 /**
  * Turns anything thrown inside the wallet into the payload a dApp receives.

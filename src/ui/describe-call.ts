@@ -5,6 +5,7 @@ import { DemoGameAbi as demoGameAbi, DemoTokenAbi as demoTokenAbi } from '../../
 import { devnetContracts } from '../chains/deployments';
 import { DEVNET_CHAIN_ID } from '../chains/registry';
 import { knownFunction, type FunctionCategory } from '../permissions/known-functions';
+import type { TokenInfo } from '../permissions/kinds';
 import { shortAddress } from './format';
 
 interface Known {
@@ -16,6 +17,15 @@ function known(chainId: number, to: Address): Known | undefined {
   if (chainId !== DEVNET_CHAIN_ID) return undefined;
   if (isAddressEqual(to, devnetContracts.DemoGame)) return { name: 'DemoGame', abi: demoGameAbi as Abi };
   if (isAddressEqual(to, devnetContracts.DemoToken)) return { name: 'DemoToken (DEMO)', abi: demoTokenAbi as Abi };
+  return undefined;
+}
+
+/** A contract's name when the wallet knows it (its own devnet contracts). */
+export const knownContractName = (chainId: number, address: Address): string | undefined => known(chainId, address)?.name;
+
+/** A token's name, symbol and decimals, from the wallet's own table (the devnet DemoToken has 18). */
+export function knownToken(chainId: number, address: Address): TokenInfo | undefined {
+  if (chainId === DEVNET_CHAIN_ID && isAddressEqual(address, devnetContracts.DemoToken)) return { name: 'DemoToken', symbol: 'DEMO', decimals: 18 };
   return undefined;
 }
 

@@ -1,27 +1,26 @@
-// The shared permission model (src/permissions/types.ts) in Alchemy's flat form, as
-// `grantPermissions` of @alchemy/wallet-apis v5 takes it (reference/alchemy-wallet-api.md §6).
+// The shared permission model (src/permissions/kinds.ts) in Alchemy's flat form, as
+// `grantPermissions` of @alchemy/wallet-apis v5 takes it: `{ expirySec, permissions }`, each
+// permission `{ type, data }` with the same type names, bigint amounts and functions as bare 4-byte
+// selectors (Alchemy has no use for the signatures).
 // Alchemy's session keys have no call-count limit, so a scope with `callLimit` is refused rather
 // than granted wider than the owner asked.
-import type { Address, Hex } from 'viem';
+import type { Hex } from 'viem';
 import { InvalidParamsError } from '../../rpc/errors';
-import type { Permission, SessionScope } from '../../permissions/types';
+import type { FunctionRef, Permission, SessionScope } from '../../permissions/types';
 
-/** One permission as the v5 SDK's grantPermissions takes it (bigint amounts, 4-byte selectors). */
-export type AlchemyPermission =
-  | { type: 'root' }
-  | { type: 'native-token-transfer'; data: { allowance: bigint } }
-  | { type: 'erc20-token-transfer'; data: { address: Address; allowance: bigint } }
-  | { type: 'gas-limit'; data: { limit: bigint } }
-  | { type: 'contract-access'; data: { address: Address } }
-  | { type: 'account-functions'; data: { functions: Hex[] } }
-  | { type: 'functions-on-all-contracts'; data: { functions: Hex[] } }
-  | { type: 'functions-on-contract'; data: { address: Address; functions: Hex[] } };
+/** A permission's form with its function lists as bare selectors. */
+type WithSelectors<T> = T extends readonly FunctionRef[] ? Hex[] : T extends object ? { [K in keyof T]: WithSelectors<T[K]> } : T;
+
+/** One permission as the v5 SDK's grantPermissions takes it (bigint amounts, 4-byte selectors), derived from `Permission`. */
+export type AlchemyPermission = WithSelectors<Permission>;
 
 export interface AlchemyGrantRequest {
   expirySec: number;
   permissions: AlchemyPermission[];
 }
 
+// One case per kind: a new kind must be placed here (the switch does not compile without it),
+// mapped, or refused with -32602 if Alchemy cannot express it.
 function mapOne(p: Permission): AlchemyPermission {
   switch (p.type) {
     case 'root':

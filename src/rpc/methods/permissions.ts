@@ -6,10 +6,9 @@ import { numberToHex } from 'viem';
 import { chainNow } from '../../chains/clock';
 import { devnetContracts } from '../../chains/deployments';
 import { DEVNET_CHAIN_ID } from '../../chains/registry';
-import { PermissionError } from '../../permissions/errors';
 import { draftToScope, grantScopeView, needsTokenWarning, scopeToGrantedPermissions, translateErc7715Request, type Erc7715Method } from '../../permissions/erc7715';
 import { DEFAULT_MAX_SESSION_SECONDS } from '../../permissions/validate';
-import { InvalidParamsError, UnsupportedMethodError, UserRejectedError } from '../errors';
+import { asInvalidParams, InvalidParamsError, UnsupportedMethodError, UserRejectedError } from '../errors';
 import { requireConnection } from '../guards';
 import { defineMethod, type RequestContext } from '../method';
 import { z } from '../schema';
@@ -22,15 +21,6 @@ export interface GrantEdits {
   /** The owner ticked the red warning for token-moving functions on every contract. */
   confirmTokenMovingEverywhere?: boolean;
 }
-
-const asInvalidParams = <T>(run: () => T): T => {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof PermissionError) throw new InvalidParamsError(error.message);
-    throw error;
-  }
-};
 
 async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext) {
   const connection = await requireConnection(ctx);

@@ -1,74 +1,14 @@
 // A dApp's session request, for the owner to read and narrow: optional permissions can be left
 // out, and the expiry shortened (never lengthened: the wallet already capped it).
 import { useEffect, useState } from 'preact/hooks';
-import type { ComponentChildren } from 'preact';
-import { formatEther, type Hex } from 'viem';
 import type { GrantScopeView } from '../../permissions/erc7715';
-import { functionLabel, tokenMovingFunctions } from '../../permissions/known-functions';
-import { describeCall } from '../describe-call';
+import { describePermission } from '../../permissions/kinds';
+import { tokenMovingFunctions } from '../../permissions/known-functions';
+import { describeContext, describeSerialized, PermissionText } from '../permission-text';
 
 export type { GrantScopeView };
 
 type Item = GrantScopeView['items'][number];
-type Fn = { selector: Hex; signature?: string };
-
-/**
- * Functions by the wallet's own name (the known-functions table), the selector always beside it:
- * a name the site sent is only shown, marked as the site's, when the wallet knows none.
- */
-function Functions({ list }: { list: unknown }) {
-  const fns = Array.isArray(list) ? (list as Fn[]) : [];
-  return (
-    <>
-      {fns.map((f, i) => {
-        const label = functionLabel(f);
-        return (
-          <span key={f.selector}>
-            {i > 0 && ', '}
-            <span class={label.category === 'token-moving' || label.category === 'account-control' ? 'fn-danger' : undefined}>{label.name}</span>{' '}
-            <code class="fn-selector">{label.selector}</code>
-            {!label.trusted && label.name !== 'unknown function' && <span class="small muted"> (name given by the site)</span>}
-          </span>
-        );
-      })}
-    </>
-  );
-}
-
-function describe(p: Item['permissions'][number], chainId: number): ComponentChildren {
-  const d = ('data' in p ? p.data : {}) as Record<string, unknown>;
-  const name = (a: unknown) => (typeof a === 'string' ? describeCall(chainId, { to: a as `0x${string}`, value: 0n, data: '0x' }).target : '?');
-  switch (p.type) {
-    case 'root':
-      return 'Full access to the account (root)';
-    case 'native-token-transfer':
-      return `Spend up to ${formatEther(BigInt(d.allowance as string))} ETH`;
-    case 'erc20-token-transfer':
-      return `Transfer up to ${formatEther(BigInt(d.allowance as string))} of ${name(d.address)}`;
-    case 'contract-access':
-      return `Call any function of ${name(d.address)}`;
-    case 'functions-on-contract':
-      return (
-        <>
-          Call <Functions list={d.functions} /> on {name(d.address)}
-        </>
-      );
-    case 'functions-on-all-contracts':
-      return (
-        <>
-          Call <Functions list={d.functions} /> on any contract
-        </>
-      );
-    case 'account-functions':
-      return (
-        <>
-          Call <Functions list={d.functions} /> on your account
-        </>
-      );
-    default:
-      return p.type;
-  }
-}
 
 /** Token-moving functions the session could call on every contract, among the items still ticked. */
 function tokenMovingEverywhere(items: readonly Item[], omit: readonly number[]): string[] {
@@ -97,6 +37,9 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
     () => onEdits({ omit, expiry, confirmTokenMovingEverywhere: risky.length > 0 && confirmed, confirmationMissing: risky.length > 0 && !confirmed }),
     [omit, expiry, confirmed, risky.length],
   );
+  // The approval window is not told the chain's ticker; ETH, as for the calls it shows.
+  const ctx = describeContext(chainId, 'ETH', backend);
+  const gas = scope.gasLimit === undefined ? undefined : describePermission({ type: 'gas-limit', data: { limit: BigInt(scope.gasLimit) } }, ctx);
   const now = Math.floor(Date.now() / 1000);
   const minutes = Math.round((expiry - now) / 60);
   return (
@@ -124,7 +67,7 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
               <span>
                 {item.permissions.map((p, i) => (
                   <span key={i} class="grant-line">
-                    {describe(p, chainId)}
+                    <PermissionText description={describeSerialized(p, ctx)} />
                   </span>
                 ))}
                 {!item.supported && <span class="small"> (not supported: {item.note})</span>}
@@ -137,11 +80,9 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
       {(scope.callLimit !== undefined || scope.gasLimit !== undefined) && (
         <div class="small" data-testid="grant-session-limits">
           {scope.callLimit !== undefined && <p data-testid="grant-call-limit">At most {scope.callLimit} calls in the whole session, whatever you untick.</p>}
-          {scope.gasLimit !== undefined && (
+          {gas && (
             <p data-testid="grant-gas-limit">
-              {backend === 'alchemy'
-                ? `Uses up to ${formatEther(BigInt(scope.gasLimit))} ETH of your account's ETH for gas.`
-                : `Gas stipend up to ${formatEther(BigInt(scope.gasLimit))} ETH, paid by you now, the rest returned at the end.`}
+              <PermissionText description={gas} />
             </p>
           )}
         </div>

@@ -5,14 +5,13 @@ import { formatEther, parseEther, toFunctionSelector, type Abi, type AbiFunction
 import { DemoGameAbi, DemoTokenAbi } from '../../../devnet/contracts/abis';
 import { devnetContracts } from '../../chains/deployments';
 import { DEVNET_CHAIN_ID } from '../../chains/registry';
-import { functionLabel } from '../../permissions/known-functions';
 import { Button, ErrorText } from '../components';
 import { shortAddress } from '../format';
+import { describeContext, describeSerialized, PermissionText } from '../permission-text';
 import { callWallet } from '../wallet-api';
 
 /** A session as listed, with the chain clock's offset from this machine's clock when it was read. */
 type SessionView = Awaited<ReturnType<typeof callWallet<'sessions.list'>>>[number] & { skew: number };
-type SerializedPermission = SessionView['scope']['permissions'][number];
 
 export function SessionsTab({ chainId, symbol, backend = 'delegation' }: { chainId: number; symbol: string; backend?: 'delegation' | 'alchemy' }) {
   const [sessions, setSessions] = useState<SessionView[] | null>(null);
@@ -93,36 +92,6 @@ function timeLeft(seconds: number): string {
   return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s} s` : `${s} s`;
 }
 
-function describePermission(p: SerializedPermission, chainId: number, symbol: string): string {
-  const name = (a: string) => knownName(chainId, a) ?? shortAddress(a);
-  // The wallet's name for each selector (known-functions.ts), never only the name a site sent.
-  const fns = (f: { selector: string; signature?: string }[]) =>
-    f
-      .map((x) => {
-        const label = functionLabel(x);
-        return label.name === 'unknown function' ? label.selector : `${label.name.split('(')[0]} (${label.selector})`;
-      })
-      .join(', ');
-  switch (p.type) {
-    case 'root':
-      return 'Full access (root)';
-    case 'native-token-transfer':
-      return `Spend up to ${formatEther(BigInt(p.data.allowance))} ${symbol}`;
-    case 'erc20-token-transfer':
-      return `Transfer up to ${formatEther(BigInt(p.data.allowance))} of ${name(p.data.address)}`;
-    case 'gas-limit':
-      return `Gas stipend ${formatEther(BigInt(p.data.limit))} ${symbol}`;
-    case 'contract-access':
-      return `Any function of ${name(p.data.address)}`;
-    case 'account-functions':
-      return `Account functions: ${fns(p.data.functions)}`;
-    case 'functions-on-all-contracts':
-      return `On any contract: ${fns(p.data.functions)}`;
-    case 'functions-on-contract':
-      return `${name(p.data.address)}: ${fns(p.data.functions)}`;
-  }
-}
-
 function SessionItem({ s, now, symbol, onChanged }: { s: SessionView; now: number; symbol: string; onChanged: () => void }) {
   const [error, setError] = useState<string | null>(null);
   // Expiry is the chain's clock; count down from it (a devnet can jump ahead of the wall clock).
@@ -141,7 +110,9 @@ function SessionItem({ s, now, symbol, onChanged }: { s: SessionView; now: numbe
       </div>
       <ul class="perm-list small">
         {s.scope.permissions.map((p, i) => (
-          <li key={i}>{describePermission(p, s.chainId, symbol)}</li>
+          <li key={i}>
+            <PermissionText description={describeSerialized(p, describeContext(s.chainId, symbol, s.backend))} />
+          </li>
         ))}
       </ul>
       {status === 'active' && (
@@ -204,10 +175,6 @@ function knownContracts(chainId: number): KnownContract[] {
     { name: 'DemoGame', address: devnetContracts.DemoGame, functions: fns(DemoGameAbi as Abi) },
     { name: 'DemoToken (DEMO)', address: devnetContracts.DemoToken, functions: fns(DemoTokenAbi as Abi) },
   ];
-}
-
-function knownName(chainId: number, address: string): string | undefined {
-  return knownContracts(chainId).find((k) => k.address.toLowerCase() === address.toLowerCase())?.name;
 }
 
 const PRESETS = [

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { getAddress, parseEther, parseUnits, toFunctionSelector, type Address } from 'viem';
+import { devnetContracts } from '@/src/chains/deployments';
+import { describePermission, descriptionText, KINDS, PERMISSION_TYPES, type DescribeContext, type Permission } from '@/src/permissions/kinds';
+import { serializePermission } from '@/src/permissions/serialize';
+import { parsePermission } from '@/src/permissions/validate';
+import { describeContext } from '@/src/ui/permission-text';
+
+const GAME = getAddress(devnetContracts.DemoGame);
+const DEMO = getAddress(devnetContracts.DemoToken);
+const USDC: Address = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
+const UNKNOWN: Address = '0x1111111111111111111111111111111111111111';
+const move = { selector: toFunctionSelector('move(uint8)'), signature: 'move(uint8)' };
+const approve = { selector: toFunctionSelector('approve(address,uint256)') };
+
+/** One of each kind: a new kind fails the first test until it has an example here. */
+const EXAMPLES: Permission[] = [
+  { type: 'root' },
+  { type: 'native-token-transfer', data: { allowance: parseEther('0.01') } },
+  { type: 'erc20-token-transfer', data: { address: DEMO, allowance: parseEther('100') } },
+  { type: 'gas-limit', data: { limit: parseEther('0.002') } },
+  { type: 'contract-access', data: { address: GAME } },
+  { type: 'account-functions', data: { functions: [{ selector: '0xd087d288' }] } },
+  { type: 'functions-on-all-contracts', data: { functions: [approve] } },
+  { type: 'functions-on-contract', data: { address: GAME, functions: [move] } },
+];
+
+const devnet = describeContext(31337, 'ETH');
+
+describe('permission kinds', () => {
+  it('behavior: every kind has an example, and the table lists exactly the kinds of Permission', () => {
+    expect(EXAMPLES.map((p) => p.type)).toEqual(PERMISSION_TYPES);
+    expect(Object.keys(KINDS)).toEqual(PERMISSION_TYPES);
+  });
+
+  it.each(EXAMPLES.map((p) => [p.type, p] as const))('behavior: %s survives its stored form (derived from Permission) and is read back unchanged', (_type, p) => {
+    const json = JSON.parse(JSON.stringify(serializePermission(p))) as unknown;
+    expect(parsePermission(json)).toEqual(p);
+  });
+
+  it('behavior: each kind in plain words, the wallet naming its own contracts and tokens', () => {
+    expect(EXAMPLES.map((p) => descriptionText(describePermission(p, devnet)))).toEqual([
+      'Full access to the account (root)',
+      'Spend up to 0.01 ETH',
+      'Transfer up to 100 DEMO (DemoToken)',
+      'Gas stipend up to 0.002 ETH. Paid by you when the session is granted; what is left comes back when it ends.',
+      'Call any function of DemoGame',
+      'Call 0xd087d288 on your account',
+      `Call ${approve.selector} on any contract`,
+      'Call move(uint8) on DemoGame',
+    ]);
+  });
+
+  it("behavior: an ERC-20 amount is shown in the token's own decimals, not as if every token had 18", () => {
+    const withUsdc: DescribeContext = { ...devnet, token: (a) => (a === USDC ? { name: 'USD Coin', symbol: 'USDC', decimals: 6 } : undefined) };
+    const p: Permission = { type: 'erc20-token-transfer', data: { address: USDC, allowance: parseUnits('1.5', 6) } };
+    expect(descriptionText(describePermission(p, withUsdc))).toBe('Transfer up to 1.5 USDC (USD Coin)');
+  });
+
+  it("behavior: an unknown token's amount stays in base units and says that its decimals are unknown", () => {
+    const p: Permission = { type: 'erc20-token-transfer', data: { address: UNKNOWN, allowance: 1_000_000n } };
+    expect(descriptionText(describePermission(p, devnet))).toBe('Transfer up to 1000000 base units of token 0x1111…1111 (decimals unknown)');
+    // DemoToken is known on the devnet only: elsewhere the same address is an unknown token.
+    const demoElsewhere: Permission = { type: 'erc20-token-transfer', data: { address: DEMO, allowance: 5n } };
+    expect(descriptionText(describePermission(demoElsewhere, describeContext(1, 'ETH')))).toContain('5 base units of token');
+  });
+
+  it("param: backend alchemy says the gas comes from the account's own ETH, not a stipend", () => {
+    const gas: Permission = { type: 'gas-limit', data: { limit: parseEther('0.002') } };
+    expect(descriptionText(describePermission(gas, describeContext(31337, 'ETH', 'alchemy')))).toBe("Uses up to 0.002 ETH of your account's ETH for gas");
+  });
+
+  it('behavior: the native currency is named by the chain', () => {
+    const p: Permission = { type: 'native-token-transfer', data: { allowance: parseEther('1') } };
+    expect(descriptionText(describePermission(p, describeContext(137, 'POL')))).toBe('Spend up to 1 POL');
+  });
+});
