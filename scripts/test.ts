@@ -1,4 +1,4 @@
-// `npm test`: every check, in order, failing fast. Type check, unit tests (fakeBrowser), the
+// `npm test`: every check, in order, failing fast. Type check (and no import cycle in src/), unit tests (fakeBrowser), the
 // extension builds (Chromium for the e2e devnet, and Firefox), integration tests on a real anvil,
 // and Playwright e2e in the system Chromium with the built extension loaded.
 //
@@ -62,7 +62,7 @@ const vitest = async (project: string) => {
 };
 
 const steps: Step[] = [
-  { name: 'typecheck', run: () => npx(['tsc', '--noEmit']) },
+  { name: 'typecheck', run: async () => { await npx(['tsc', '--noEmit']); await npx(['tsx', 'scripts/check-cycles.ts']); } }, // types, and no import cycle in src/
   { name: 'unit', run: () => vitest('unit') },
   {
     name: 'build',

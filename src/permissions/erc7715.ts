@@ -18,22 +18,12 @@ import { buildSessionScope, parsePermission, type ScopeContext } from './validat
 import { tokenMovingFunctions } from './known-functions';
 import { serializePermission, type SerializedPermission } from './serialize';
 import type { FunctionRef, Permission, SessionScope } from './types';
+import type { Erc7715Permission, Erc7715Policy } from './erc7715-wire';
+
+export type { Erc7715Permission, Erc7715Policy } from './erc7715-wire';
 
 export type Erc7715Method = 'wallet_grantPermissions' | 'wallet_requestExecutionPermissions';
 
-/** A policy as it travels in JSON (viem formats allowances as hex). */
-export interface Erc7715Policy {
-  type: string;
-  data: Record<string, unknown>;
-}
-
-/** A permission in viem's ERC-7715 shape, JSON-safe. */
-export interface Erc7715Permission {
-  type: string;
-  data: Record<string, unknown>;
-  policies: Erc7715Policy[];
-  required?: boolean;
-}
 
 /** Who the dApp wants the permission granted to. */
 export type Erc7715Signer =

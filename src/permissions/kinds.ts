@@ -6,9 +6,9 @@
 // enforces is each backend's own business; README.md in this folder lists every file a new kind
 // touches.
 import { formatEther, formatUnits, numberToHex, type Address } from 'viem';
-import type { Erc7715Permission, Erc7715Policy } from './erc7715';
+import type { Erc7715Permission, Erc7715Policy } from './erc7715-wire';
 import { parseAddress, parseAmount, parseFunctions, type Json } from './parse';
-import type { FunctionRef } from './types';
+import type { FunctionRef } from './function-ref';
 
 /**
  * The permission vocabulary the owner sees: the seed's (Alchemy's flat types). Amounts are bigint

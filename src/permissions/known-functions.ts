@@ -14,7 +14,7 @@ import { getAddress, toFunctionSelector, toFunctionSignature, type Abi, type Abi
 import { DELEGATOR_CONTRACTS } from '@metamask/delegation-deployments';
 import { DemoGameAbi, DemoTokenAbi } from '../../devnet/contracts/abis';
 import devnetDeployment from '../../devnet/deployment.json';
-import type { FunctionRef } from './types';
+import type { FunctionRef } from './function-ref';
 
 export type FunctionCategory = 'token-moving' | 'account-control' | 'other';
 

@@ -4,7 +4,7 @@
 import { getAddress, isAddress, isHex, parseAbiItem, size, toFunctionSelector, toFunctionSignature, zeroAddress, type Address, type Hex } from 'viem';
 import { PermissionError } from './errors';
 import { impersonated } from './known-functions';
-import type { FunctionRef } from './types';
+import type { FunctionRef } from './function-ref';
 
 export const MAX_UINT256 = 2n ** 256n - 1n;
 /** Bound on untrusted input size, so a request cannot make the owner scroll through thousands of functions. */

@@ -5,11 +5,7 @@
 import type { Address, Hex } from 'viem';
 import type { Permission } from './kinds';
 
-export interface FunctionRef {
-  selector: Hex;
-  /** e.g. "move(uint8)", when the grant named the function by signature. */
-  signature?: string;
-}
+export type { FunctionRef } from './function-ref';
 
 // The kinds themselves are written out once, with their rules and wording, in kinds.ts.
 export type { Permission, PermissionType } from './kinds';
