@@ -1,10 +1,11 @@
 // What the owner does with its own key: the EIP-7702 upgrade and its undo, and plain calls.
 // Each returns as soon as the transaction is submitted; the popup follows the receipt.
-import { createPublicClient, createWalletClient, http, zeroAddress, type Address, type Hex, type LocalAccount, type TransactionReceipt } from 'viem';
-import { toViemChain, type ChainConfig } from '../chains/registry';
+import { zeroAddress, type Address, type Hex, type LocalAccount, type TransactionReceipt } from 'viem';
+import { type ChainConfig } from '../chains/registry';
 import { frameworkFor } from '../chains/deployments';
-import { ChainDisconnectedError, InvalidParamsError, RpcError, UnsupportedChainIdError } from '../rpc/errors';
+import { ChainDisconnectedError, InvalidParamsError, RpcError, UnsupportedChainIdError } from '../errors';
 import { classifyCode, type DelegationState } from './delegation-state';
+import { publicClientFor, walletClientFor } from '../chains/clients';
 
 export interface AccountView {
   address: Address;
@@ -22,14 +23,10 @@ export interface ExpectedImplementation {
   name: string;
 }
 
-const clients = (chain: ChainConfig, account?: LocalAccount) => {
-  const transport = http(chain.rpcUrl, { retryCount: 0 });
-  const viemChain = toViemChain(chain);
-  return {
-    publicClient: createPublicClient({ chain: viemChain, transport }),
-    walletClient: account ? createWalletClient({ chain: viemChain, transport, account }) : null,
-  };
-};
+const clients = (chain: ChainConfig, account?: LocalAccount) => ({
+  publicClient: publicClientFor(chain),
+  walletClient: account ? walletClientFor(chain, account) : null,
+});
 
 /** Node failures become clear wallet errors instead of viem's long messages. */
 async function onChain<T>(what: string, run: () => Promise<T>): Promise<T> {

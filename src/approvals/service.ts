@@ -14,7 +14,7 @@
 // dApp's bridge, which sends the request again to the new worker.
 import { browser } from 'wxt/browser';
 import { uuidV4 } from '../provider/uuid';
-import { LimitExceededError, ResourceUnavailableError, UserRejectedError } from '../rpc/errors';
+import { LimitExceededError, ResourceUnavailableError, UserRejectedError } from '../errors';
 import type { ApprovalDecision, ApprovalRequest, PendingApproval } from './types';
 
 /**

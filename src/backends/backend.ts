@@ -1,5 +1,5 @@
-// One interface for everything that differs between account backends (DESIGN.md "Two account
-// backends, one interface"; Porto's `Mode`): what the backend supports, the account upgrade, a
+// One interface for everything that differs between account backends, so that nothing outside
+// src/backends/ names a concrete one (the idea of Porto's `Mode`): what the backend supports, the account upgrade, a
 // session's grant, usage, use and end, the owner's sends, call status and message signing. The
 // session service, the RPC methods and the wallet API hold an `AccountBackend` from
 // `Backends.for(chain)` and never ask which one it is; nothing outside src/backends/ names a

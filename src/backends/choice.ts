@@ -1,4 +1,4 @@
-// Which account backend serves each network (DESIGN.md "Two account backends"): the delegation
+// Which account backend serves each network, one of the two this wallet has: the delegation
 // backend (the default: the local devnet, or any chain with the Delegation Framework on the
 // network's own RPC) or Alchemy's Wallet API (the user's API key, an optional gas policy id, and
 // the Wallet API URL, Alchemy's own unless the user points it elsewhere).
@@ -15,7 +15,7 @@ import type { CallBundle } from '../calls/bundles';
 import type { ChainConfig } from '../chains/registry';
 import type { SessionRecord } from '../sessions/record';
 import { grantedBy } from '../sessions/record';
-import { InvalidParamsError, RpcError, UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
+import { InvalidParamsError, RpcError, UnauthorizedError, UnsupportedChainIdError } from '../errors';
 import { AlchemyBackend, alchemyDelegationAddress, ALCHEMY_SUPPORTED_CHAIN_IDS, ALCHEMY_WALLET_API_URL } from './alchemy/backend';
 import { ApiKeyStore, checkApiKeyShape } from './alchemy/api-key';
 import { AlchemyAccountBackend } from './alchemy/account';

@@ -1,7 +1,7 @@
 // Entry of every provider request in the background: identity from `sender`, then the router.
 import type { Runtime } from 'webextension-polyfill';
 import type { BackgroundRequestMessage, BackgroundResponse } from '../provider/protocol';
-import { toRpcErrorPayload } from '../rpc/errors';
+import { toRpcErrorPayload } from '../errors';
 import type { RequestContext } from '../rpc/method';
 import type { Router } from '../rpc/router';
 import { originOfSender } from './sender';

@@ -1,6 +1,6 @@
 // Who is asking: the origin of a provider request, from the browser's own `sender` record.
 import type { Runtime } from 'webextension-polyfill';
-import { UnauthorizedError } from '../rpc/errors';
+import { UnauthorizedError } from '../errors';
 
 /**
  * The web origin of the page that sent a content-script message. `sender.origin` (Chromium) or

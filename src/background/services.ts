@@ -7,16 +7,10 @@ import { Vault } from '../vault/vault';
 import { Bundles } from '../calls/bundles';
 import { Sessions } from '../sessions/service';
 import { Backends } from '../backends/choice';
+import type { Services } from '../services';
+import { broadcast } from './events';
 
-export interface Services {
-  vault: Vault;
-  networks: Networks;
-  approvals: Approvals;
-  connections: Connections;
-  bundles: Bundles;
-  sessions: Sessions;
-  backends: Backends;
-}
+export type { Services } from '../services';
 
 export function createServices(): Services {
   const bundles = new Bundles();
@@ -30,5 +24,5 @@ export function createServices(): Services {
     },
   });
   const sessions = new Sessions({ vault, bundles, backends });
-  return { vault, networks: new Networks(), approvals: new Approvals(), connections: new Connections(), bundles, backends, sessions };
+  return { vault, networks: new Networks(), approvals: new Approvals(), connections: new Connections(), bundles, backends, sessions, events: { broadcast } };
 }

@@ -8,7 +8,7 @@ import { chainIdHex } from '../chains/registry';
 import { chainNow } from '../chains/clock';
 import { fundOnDevnet } from '../chains/devnet-faucet';
 import { httpChainRpc } from '../rpc/chain-rpc';
-import { asInvalidParams, toRpcErrorPayload, UnauthorizedError, InvalidParamsError, InvalidRequestError, type RpcErrorPayload } from '../rpc/errors';
+import { asInvalidParams, toRpcErrorPayload, UnauthorizedError, InvalidParamsError, InvalidRequestError, type RpcErrorPayload } from '../errors';
 import { parseParams, z } from '../rpc/schema';
 import { parseOwnerSecret } from '../vault/owner-secret';
 import { parseSessionScope } from '../permissions/validate';

@@ -1,8 +1,9 @@
 // EIP-5792 wallet_getCallsStatus for a bundle: 100 pending, 200 confirmed, 400 refused before the
 // chain, 500 reverted on chain, 600 partly reverted (non-atomic bundles only).
-import { createPublicClient, http, numberToHex, type Hex, type TransactionReceipt } from 'viem';
+import { numberToHex, type Hex, type TransactionReceipt } from 'viem';
 import type { ChainConfig } from '../chains/registry';
 import { publicBundleId, type CallBundle } from './bundles';
+import { publicClientFor } from '../chains/clients';
 
 export interface CallsStatus {
   version: '2.0.0';
@@ -25,7 +26,7 @@ export async function bundleStatus(bundle: CallBundle, chain: ChainConfig): Prom
   const base = { version: '2.0.0' as const, id: publicBundleId(bundle), chainId: numberToHex(bundle.chainId), atomic: bundle.atomic };
   if (bundle.state === 'failed') return { ...base, status: 400 };
   if (bundle.txHashes.length === 0) return { ...base, status: 100 };
-  const client = createPublicClient({ transport: http(chain.rpcUrl, { retryCount: 0 }) });
+  const client = publicClientFor(chain);
   const receipts: TransactionReceipt[] = [];
   for (const hash of bundle.txHashes) {
     try {

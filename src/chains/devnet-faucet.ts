@@ -2,7 +2,7 @@
 import type { Address } from 'viem';
 import { parseEther, toHex } from 'viem';
 import { httpChainRpc } from '../rpc/chain-rpc';
-import { UnsupportedChainIdError } from '../rpc/errors';
+import { UnsupportedChainIdError } from '../errors';
 import type { ChainConfig } from './registry';
 
 export const DEVNET_FAUCET_AMOUNT = parseEther('100');

@@ -1,6 +1,6 @@
 // The wallet's current network and the chains the owner (or a dApp, with the owner's approval) added.
 import { browser } from 'wxt/browser';
-import { InvalidParamsError, UnrecognizedChainError } from '../rpc/errors';
+import { InvalidParamsError, UnrecognizedChainError } from '../errors';
 import { builtInChains, DEFAULT_CHAIN_ID, type ChainConfig } from './registry';
 
 const KEYS = { current: 'network.current', custom: 'network.custom', rpcOverrides: 'network.rpcOverrides' } as const;

@@ -5,7 +5,7 @@
 // posts back with an explicit target origin, so another frame or window cannot talk through it. The
 // background does not trust anything here for identity: it takes the origin from `sender`.
 import type { Runtime } from 'webextension-polyfill';
-import { InternalError, type RpcErrorPayload } from '../rpc/errors';
+import { InternalError, type RpcErrorPayload } from '../errors';
 import {
   CHANNEL,
   isBackgroundEventMessage,

@@ -1,5 +1,5 @@
 // Messages between the page (MAIN world), the bridge (isolated content script) and the background.
-import type { RpcErrorPayload } from '../rpc/errors';
+import type { RpcErrorPayload } from '../errors';
 
 /** window.postMessage channel name shared by the in-page provider and the bridge. */
 export const CHANNEL = 'session-key-wallet';

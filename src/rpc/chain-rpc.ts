@@ -1,5 +1,5 @@
 // Forwards read-only JSON-RPC calls to the current chain's node.
-import { ChainDisconnectedError, RpcError, isRpcErrorPayload } from './errors';
+import { ChainDisconnectedError, RpcError, isRpcErrorPayload } from '../errors';
 
 export interface ChainRpc {
   request(method: string, params: readonly unknown[]): Promise<unknown>;

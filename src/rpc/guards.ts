@@ -1,7 +1,7 @@
 // Checks shared by the method handlers.
 import { isAddressEqual, type Address } from 'viem';
 import type { Connection } from '../connections/connections';
-import { UnauthorizedError } from './errors';
+import { UnauthorizedError } from '../errors';
 import type { RequestContext } from './method';
 
 /** The origin's connection; 4100 when the owner has not connected this site. */

@@ -1,6 +1,6 @@
 // One definition per RPC method: its params schema and its handler. The router knows nothing else.
 import type { ChainConfig } from '../chains/registry';
-import type { Services } from '../background/services';
+import type { Services } from '../services';
 import type { ChainRpc } from './chain-rpc';
 import type { z } from './schema';
 

@@ -20,7 +20,7 @@
 //   filter did not exist.
 // - net_version and eth_chainId are answered by the wallet itself (methods/chain.ts), from the
 //   chain the owner chose.
-import { InvalidParamsError } from './errors';
+import { InvalidParamsError } from '../errors';
 import type { RequestContext } from './method';
 
 const READ_ONLY_METHODS: ReadonlySet<string> = new Set([

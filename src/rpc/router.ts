@@ -1,7 +1,7 @@
 // The provider router: validates the envelope, picks the method's definition, validates its params,
 // and runs its handler. Only the allow-listed read-only chain methods go to the node (read-only.ts);
 // anything else is 4200.
-import { UnsupportedMethodError } from './errors';
+import { UnsupportedMethodError } from '../errors';
 import type { MethodDefinition, RequestContext } from './method';
 import { forwardToChain, isForwardedToChain, notForwardedReason } from './read-only';
 import { parseParams, parseProviderRequest, z } from './schema';

@@ -1,6 +1,6 @@
 // Validation of untrusted provider input, done once at the boundary (zod/mini keeps the bundle small).
 import * as z from 'zod/mini';
-import { InvalidParamsError, InvalidRequestError } from './errors';
+import { InvalidParamsError, InvalidRequestError } from '../errors';
 
 z.config(z.locales.en());
 

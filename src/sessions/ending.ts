@@ -7,7 +7,7 @@ import type { Backends } from '../backends/choice';
 import { chainNow } from '../chains/clock';
 import type { ChainConfig } from '../chains/registry';
 import { deserializeScope } from '../permissions/serialize';
-import { ResourceUnavailableError } from '../rpc/errors';
+import { ResourceUnavailableError } from '../errors';
 import type { Vault } from '../vault/vault';
 import type { ResetRevokeReport, SessionRecord } from './record';
 import type { SessionStore } from './store';

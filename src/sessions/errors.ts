@@ -1,6 +1,6 @@
 // Errors of the session service that callers tell apart (the wallet API words this one for the owner).
 import type { Address } from 'viem';
-import { UnauthorizedError } from '../rpc/errors';
+import { UnauthorizedError } from '../errors';
 
 /** 4100: the account is delegated to a contract the wallet's backend did not put there. */
 export class ForeignDelegationError extends UnauthorizedError {

@@ -14,7 +14,7 @@ import type { BundleCall, Bundles, CallBundle } from '../calls/bundles';
 import type { ChainConfig } from '../chains/registry';
 import { deserializeScope, serializeScope } from '../permissions/serialize';
 import type { SessionCall, SessionScope } from '../permissions/types';
-import { UnauthorizedError, UnsupportedChainIdError } from '../rpc/errors';
+import { UnauthorizedError, UnsupportedChainIdError } from '../errors';
 import type { Vault } from '../vault/vault';
 import { SessionKeyVault } from './key-store';
 import { covers } from './policy';

@@ -13,7 +13,7 @@
 // - after a browser restart, sessions and the Alchemy backend wait for one unlock
 //   (SealedKeysUnavailableError, 4100, "Unlock the wallet to use your sessions").
 import { browser } from 'wxt/browser';
-import { UnauthorizedError } from '../rpc/errors';
+import { UnauthorizedError } from '../errors';
 
 /** storage.local: the sealing key wrapped under the vault key. */
 export const WRAPPED_SEALING_KEY = 'vault.sealingKey';

@@ -13,7 +13,7 @@
 import { browser } from 'wxt/browser';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import type { Address } from 'viem';
-import { RpcError, UnauthorizedError } from '../rpc/errors';
+import { RpcError, UnauthorizedError } from '../errors';
 import { provideSealingKey, sealingKeyAvailable } from './sealing-key';
 import { decodeSecret, encodeSecret, ownerPrivateKey, passwordProblem, type OwnerSecret } from './owner-secret';
 import {

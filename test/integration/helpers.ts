@@ -4,7 +4,7 @@ import net from 'node:net';
 import { createPublicClient, createTestClient, createWalletClient, http, type Account, type Address } from 'viem';
 import { expect } from 'vitest';
 import { devnetChain } from '../../devnet/constants';
-import { RpcError } from '../../src/rpc/errors';
+import { RpcError } from '../../src/errors';
 
 export function devnetClients(rpcUrl: string) {
   const chain = devnetChain(rpcUrl);

@@ -74,7 +74,7 @@ function worker(devices: DeviceKeyStore): Services {
   const bundles = new Bundles();
   const backends = new Backends(new ApiKeyStore(devices));
   const sessions = new Sessions({ vault, bundles, backends, keys: new SessionKeyVault(devices) });
-  return { vault, bundles, backends, sessions, networks: new Networks(), approvals: new Approvals(), connections: new Connections() };
+  return { vault, bundles, backends, sessions, networks: new Networks(), approvals: new Approvals(), connections: new Connections(), events: { broadcast: async () => undefined } };
 }
 
 interface Wallet {

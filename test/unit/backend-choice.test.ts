@@ -4,7 +4,7 @@ import { API_KEY_STORAGE_KEY, ApiKeyStore } from '@/src/backends/alchemy/api-key
 import { AlchemyBackend, ALCHEMY_SUPPORTED_CHAIN_IDS, ALCHEMY_WALLET_API_URL } from '@/src/backends/alchemy/backend';
 import { Backends, checkWalletApiUrl, type BackendSetting } from '@/src/backends/choice';
 import { builtInChains, devnet as registryDevnet, type ChainConfig } from '@/src/chains/registry';
-import { InvalidParamsError, RpcError } from '@/src/rpc/errors';
+import { InvalidParamsError, RpcError } from '@/src/errors';
 import { memoryDeviceKeyStore } from '@/src/sessions/key-store';
 import { unlockedSealingKey } from './sealing-key-helper';
 

@@ -15,7 +15,7 @@ import { devnet, type ChainConfig } from '@/src/chains/registry';
 import { serializeScope } from '@/src/permissions/serialize';
 import type { SessionCall } from '@/src/permissions/types';
 import { parseSessionScope } from '@/src/permissions/validate';
-import { ChainDisconnectedError, InternalError, TransactionRejectedError } from '@/src/rpc/errors';
+import { ChainDisconnectedError, InternalError, TransactionRejectedError } from '@/src/errors';
 import type { RequestContext } from '@/src/rpc/method';
 import { memoryDeviceKeyStore, SessionKeyVault } from '@/src/sessions/key-store';
 import { unlockedSealingKey } from './sealing-key-helper';

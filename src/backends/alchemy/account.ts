@@ -18,7 +18,7 @@ import { chainNow } from '../../chains/clock';
 import type { ChainConfig } from '../../chains/registry';
 import { deserializeScope } from '../../permissions/serialize';
 import type { SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
-import { InvalidParamsError, InvalidRequestError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../rpc/errors';
+import { InvalidParamsError, InvalidRequestError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../errors';
 import type { AlchemySpent, SessionRecord } from '../../sessions/record';
 import type { AccountBackend, ChainCapabilities, GrantedSession, SessionIo } from '../backend';
 import { spendOf } from '../spend';

@@ -1,4 +1,4 @@
-// The Alchemy account backend (DESIGN.md "Two account backends"): the seed's flow on Alchemy's Wallet
+// The Alchemy account backend: Alchemy's Session Keys flow (its SDK guide) on Alchemy's Wallet
 // API through @alchemy/wallet-apis v5: delegate (empty sendCalls as the owner), grantPermissions
 // (wallet_createSession), calls as the session key (prepareCalls + sendPreparedCalls with
 // capabilities.permissions), status, and owner message signing (prepareSign/formatSign).
@@ -39,14 +39,12 @@ import { ModularAccountAbi_V2_0_0 } from '@alchemy/wallet-api-types/abi';
 import { Eip7702AccountTypeToDelegationAddress } from '@alchemy/wallet-api-types/capabilities';
 import {
   createClient,
-  createPublicClient,
   decodeAbiParameters,
   decodeFunctionData,
   getAddress,
   hashMessage,
   hashTypedData,
   hexToNumber,
-  http,
   isAddressEqual,
   numberToHex,
   type Address,
@@ -71,9 +69,10 @@ import {
   UnknownBundleIdError,
   UnsupportedChainIdError,
   UnsupportedMethodError,
-} from '../../rpc/errors';
+} from '../../errors';
 import { guardedSigner, UnexpectedSignatureRequestError, type SigningPolicy } from './guarded-signer';
 import { isRootGrant, toAlchemyGrant } from './permissions';
+import { publicClientFor } from '../../chains/clients';
 
 /** Alchemy's chain-agnostic Wallet API endpoint (what alchemyWalletTransport uses without `url`). */
 export const ALCHEMY_WALLET_API_URL = 'https://api.g.alchemy.com/v2';
@@ -155,7 +154,7 @@ export class AlchemyBackend {
     this.url = opts.url ?? ALCHEMY_WALLET_API_URL;
     this.policyIds = opts.policyId ? [opts.policyId] : [];
     this.transport = alchemyWalletTransport({ url: this.url, apiKey: opts.apiKey });
-    this.publicClient = createPublicClient({ transport: http(opts.chain.rpcUrl, { retryCount: 1 }) });
+    this.publicClient = publicClientFor(opts.chain);
     this.delegationAddress = alchemyDelegationAddress(opts.chain);
     this.pollIntervalMs = opts.pollIntervalMs ?? 1_000;
     this.waitTimeoutMs = opts.waitTimeoutMs ?? 60_000;

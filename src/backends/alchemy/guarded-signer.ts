@@ -4,7 +4,7 @@
 // arms it, per operation, with the exact digests / authorization / typed-data check it verified.
 import { hashMessage, isAddressEqual, type Address, type Hex, type LocalAccount, type SignableMessage, type TypedDataDefinition } from 'viem';
 import { toAccount } from 'viem/accounts';
-import { TransactionRejectedError } from '../../rpc/errors';
+import { TransactionRejectedError } from '../../errors';
 
 export interface SigningPolicy {
   /** personal_sign digests (hashMessage of what the SDK asks to sign) that may be signed. */

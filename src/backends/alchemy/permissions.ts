@@ -5,7 +5,7 @@
 // Alchemy's session keys have no call-count limit, so a scope with `callLimit` is refused rather
 // than granted wider than the owner asked.
 import type { Hex } from 'viem';
-import { InvalidParamsError } from '../../rpc/errors';
+import { InvalidParamsError } from '../../errors';
 import type { FunctionRef, Permission, SessionScope } from '../../permissions/types';
 
 /** A permission's form with its function lists as bare selectors. */

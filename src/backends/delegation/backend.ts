@@ -1,4 +1,4 @@
-// The delegation account backend (DESIGN.md "Two account backends", 1): the owner's EOA delegates
+// The delegation account backend, the default one: the owner's EOA delegates
 // (EIP-7702) to the Delegation Framework's EIP7702StatelessDeleGator; a session is a delegation the
 // owner signs to a fresh key, with caveats the chain enforces (scopeToCaveats), redeemed by the key
 // through the DelegationManager, which pays the gas from a stipend the owner funds at grant time.
@@ -7,15 +7,15 @@
 // Usage is the chain's own record (readSessionUsage) plus what this worker broadcast and the chain
 // has not mined yet (`InFlight`, shared by every instance for a worker): counting it is what keeps
 // concurrent requests within the allowances on a chain that does not mine at once.
-import { createPublicClient, createWalletClient, encodeFunctionData, http, parseEther, parseTransaction, type Address, type Hex, type LocalAccount, type PublicClient, type SignableMessage, type TypedDataDefinition } from 'viem';
+import { encodeFunctionData, parseEther, parseTransaction, type Address, type Hex, type LocalAccount, type PublicClient, type SignableMessage, type TypedDataDefinition } from 'viem';
 import { readAccount, sendOwnerCall, setDelegation, type ExpectedImplementation } from '../../account/owner-actions';
 import type { Bundles, CallBundle } from '../../calls/bundles';
 import { bundleStatus, type CallsStatus } from '../../calls/status';
 import { frameworkFor, type FrameworkDeployment } from '../../chains/deployments';
-import { toViemChain, type ChainConfig } from '../../chains/registry';
+import { type ChainConfig } from '../../chains/registry';
 import { deserializeScope } from '../../permissions/serialize';
 import type { SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
-import { InternalError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../rpc/errors';
+import { InternalError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../errors';
 import type { SessionRecord } from '../../sessions/record';
 import type { AccountBackend, ChainCapabilities, GrantedSession, SessionIo } from '../backend';
 import { spendOf } from '../spend';
@@ -23,6 +23,7 @@ import { scopeToCaveats } from './caveats';
 import { createDelegation, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from './framework';
 import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from './sender';
 import { encodeSessionBatch, readSessionUsage } from './session-chain';
+import { publicClientFor, walletClientFor } from '../../chains/clients';
 
 /** Gas stipend the owner funds the session key with when the grant names no gas-limit. */
 export const DEFAULT_GAS_STIPEND = parseEther('0.01');
@@ -44,18 +45,6 @@ const decimal = (usage: SessionUsage) => ({
   callsUsed: usage.callsUsed,
 });
 
-const clients = new Map<string, PublicClient>();
-
-/** One public client per chain and RPC URL, with JSON-RPC batching: the usage read's parallel eth_calls travel in one HTTP request. */
-function publicClient(chain: ChainConfig): PublicClient {
-  const key = `${chain.id}|${chain.rpcUrl}`;
-  let client = clients.get(key);
-  if (!client) {
-    client = createPublicClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0, batch: { wait: 0 } }), pollingInterval: 250 });
-    clients.set(key, client);
-  }
-  return client;
-}
 
 export class DelegationBackend implements AccountBackend {
   readonly kind = 'delegation' as const;
@@ -77,11 +66,11 @@ export class DelegationBackend implements AccountBackend {
   }
 
   private get client(): PublicClient {
-    return publicClient(this.chain);
+    return publicClientFor(this.chain);
   }
 
   private wallet(account: LocalAccount) {
-    return createWalletClient({ chain: toViemChain(this.chain), transport: http(this.chain.rpcUrl, { retryCount: 0 }), account });
+    return walletClientFor(this.chain, account);
   }
 
   // ---- what it supports

@@ -1,10 +1,11 @@
 // Signs and broadcasts a bundle's transactions, exactly once, in nonce order per signer.
-import { createPublicClient, createWalletClient, http, keccak256, type Hex, type LocalAccount } from 'viem';
-import { toViemChain, type ChainConfig } from '../../chains/registry';
+import { keccak256, type Hex, type LocalAccount } from 'viem';
+import { type ChainConfig } from '../../chains/registry';
 import { decodeRevertReason } from './framework';
-import { ChainDisconnectedError, RpcError, TransactionRejectedError } from '../../rpc/errors';
+import { ChainDisconnectedError, RpcError, TransactionRejectedError } from '../../errors';
 import type { Bundles, CallBundle } from '../../calls/bundles';
 import { KeyedMutex } from '../../calls/mutex';
+import { publicClientFor, walletClientFor } from '../../chains/clients';
 
 export interface TxRequest {
   to: `0x${string}`;
@@ -32,7 +33,7 @@ function chainError(error: unknown, what: string): RpcError {
  * stopped: broadcasts the recorded raw transactions again. Nothing is signed, so nothing can run twice.
  */
 export async function rebroadcastBundle(chain: ChainConfig, bundle: CallBundle, bundles: Bundles): Promise<void> {
-  const publicClient = createPublicClient({ chain: toViemChain(chain), transport: http(chain.rpcUrl, { retryCount: 0 }) });
+  const publicClient = publicClientFor(chain);
   for (const raw of bundle.rawTransactions) {
     try {
       await publicClient.sendRawTransaction({ serializedTransaction: raw });
@@ -50,10 +51,8 @@ export async function rebroadcastBundle(chain: ChainConfig, bundle: CallBundle, 
  * before anything is signed), signed, recorded, then broadcast.
  */
 export async function sendBundleTransactions(chain: ChainConfig, account: LocalAccount, bundle: CallBundle, bundles: Bundles, txs: TxRequest[], what: string): Promise<Hex[]> {
-  const transport = http(chain.rpcUrl, { retryCount: 0 });
-  const viemChain = toViemChain(chain);
-  const publicClient = createPublicClient({ chain: viemChain, transport });
-  const walletClient = createWalletClient({ chain: viemChain, transport, account });
+  const publicClient = publicClientFor(chain);
+  const walletClient = walletClientFor(chain, account);
 
   return perSigner.run(`${chain.id}:${account.address}`, async () => {
     let current = (await bundles.get(bundle.id)) ?? bundle;
@@ -64,7 +63,7 @@ export async function sendBundleTransactions(chain: ChainConfig, account: LocalA
         try {
           const request = await walletClient.prepareTransactionRequest({
             account,
-            chain: viemChain,
+            chain: walletClient.chain,
             to: tx.to,
             value: tx.value,
             data: tx.data,

@@ -1,9 +1,8 @@
 // Connecting a site (EIP-1193 eth_requestAccounts, EIP-2255 permissions) and reading its account.
-import { UnauthorizedError } from '../errors';
+import { UnauthorizedError } from '../../errors';
 import { requireConnection } from '../guards';
 import { defineMethod, type RequestContext } from '../method';
 import { noParams, z } from '../schema';
-import { broadcast } from '../../background/events';
 
 async function connect(ctx: RequestContext) {
   const existing = await ctx.services.connections.get(ctx.origin);
@@ -12,7 +11,7 @@ async function connect(ctx: RequestContext) {
   if (!address) throw new UnauthorizedError('The wallet is not set up yet. Open the wallet to create or import an account.');
   await ctx.services.approvals.ask({ kind: 'connect', origin: ctx.origin });
   const connection = await ctx.services.connections.connect(ctx.origin, address);
-  await broadcast('accountsChanged', [connection.account], (o) => o === ctx.origin);
+  await ctx.services.events.broadcast('accountsChanged', [connection.account], (o) => o === ctx.origin);
   return connection;
 }
 
@@ -60,6 +59,6 @@ export const wallet_getPermissions = defineMethod({
 export async function disconnectSite(ctx: RequestContext): Promise<null> {
   await requireConnection(ctx);
   await ctx.services.connections.disconnect(ctx.origin);
-  await broadcast('accountsChanged', [], (o) => o === ctx.origin);
+  await ctx.services.events.broadcast('accountsChanged', [], (o) => o === ctx.origin);
   return null;
 }

@@ -16,7 +16,7 @@ import {
   UnknownBundleIdError,
   UnsupportedCapabilityError,
   UnsupportedChainIdError,
-} from '../errors';
+} from '../../errors';
 import { requireConnection, requireSameAccount } from '../guards';
 import { defineMethod, type RequestContext } from '../method';
 import { address, hexString, quantity, z } from '../schema';

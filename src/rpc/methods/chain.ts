@@ -1,9 +1,8 @@
 // The wallet's chain as dApps see it: read it, switch it (owner approves), add one (EIP-3085).
 import { hexToNumber } from 'viem';
-import { broadcast } from '../../background/events';
 import { chainIdHex } from '../../chains/registry';
 import { validateCustomChain } from '../../chains/network';
-import { UnrecognizedChainError } from '../errors';
+import { UnrecognizedChainError } from '../../errors';
 import { defineMethod, type RequestContext } from '../method';
 import { noParams, quantity, z } from '../schema';
 
@@ -25,7 +24,7 @@ async function switchTo(ctx: RequestContext, chainId: number): Promise<null> {
   if (!target) throw new UnrecognizedChainError(`Chain ${chainId} is not known to the wallet. Add it with wallet_addEthereumChain.`);
   await ctx.services.approvals.ask({ kind: 'switchChain', origin: ctx.origin, chainId, chainName: target.name });
   const { changed } = await ctx.services.networks.switchTo(chainId);
-  if (changed) await broadcast('chainChanged', chainIdHex(chainId));
+  if (changed) await ctx.services.events.broadcast('chainChanged', chainIdHex(chainId));
   return null;
 }
 
@@ -64,7 +63,7 @@ export const wallet_addEthereumChain = defineMethod({
     });
     await ctx.services.networks.addCustom({ id, name: chain.name, rpcUrl: chain.rpcUrl, symbol: chain.nativeCurrency.symbol, blockExplorerUrl: chain.blockExplorerUrl });
     await ctx.services.networks.switchTo(id);
-    await broadcast('chainChanged', chainIdHex(id));
+    await ctx.services.events.broadcast('chainChanged', chainIdHex(id));
     return null;
   },
 });

@@ -8,7 +8,7 @@ import { devnetContracts } from '../../chains/deployments';
 import { DEVNET_CHAIN_ID } from '../../chains/registry';
 import { draftToScope, grantScopeView, needsTokenWarning, scopeToGrantedPermissions, translateErc7715Request, type Erc7715Method } from '../../permissions/erc7715';
 import { DEFAULT_MAX_SESSION_SECONDS } from '../../permissions/validate';
-import { asInvalidParams, InvalidParamsError, UnsupportedMethodError, UserRejectedError } from '../errors';
+import { asInvalidParams, InvalidParamsError, UnsupportedMethodError, UserRejectedError } from '../../errors';
 import { requireConnection } from '../guards';
 import { defineMethod, type RequestContext } from '../method';
 import { z } from '../schema';

@@ -4,7 +4,7 @@
 // through ERC-1271. Alchemy backend: the smart account's signature (prepareSign/formatSign).
 import { getAddress, type Hex } from 'viem';
 import { parseTypedData, toDefinition, TypedDataError, typedDataRefusal, type TypedDataPayload } from '../../signing/typed-data';
-import { InvalidParamsError, RpcError, UnauthorizedError } from '../errors';
+import { InvalidParamsError, RpcError, UnauthorizedError } from '../../errors';
 import { requireConnection, requireSameAccount } from '../guards';
 import { defineMethod } from '../method';
 import { address, hexString, z } from '../schema';

@@ -1,6 +1,6 @@
 // Provider errors as classes with a literal code, so callers can switch on `code`.
 // Codes: EIP-1193 (4001..4902), EIP-1474 / JSON-RPC 2.0 (-32700..-32006), EIP-5792 (5700..5760).
-import { PermissionError } from '../permissions/errors';
+import { PermissionError } from './permissions/errors';
 
 export interface RpcErrorPayload {
   code: number;
