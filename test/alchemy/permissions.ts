@@ -1,4 +1,5 @@
-// Off-chain enforcement of Alchemy's session permissions (reference/alchemy-wallet-api.md §6) for
+// Off-chain enforcement of Alchemy's session permissions (the flat types of its grantPermissions:
+// native-token-transfer, erc20-token-transfer, contract-access, functions-on-..., root) for
 // the local Wallet API stand-in. Pure functions over decoded values (bigints, lowercase-insensitive
 // addresses); no I/O. The real service enforces these on chain through MAv2 modules (AllowlistModule,
 // NativeTokenLimitModule, TimeRangeModule); this stand-in executes calls by impersonation (§12.4

@@ -1,6 +1,7 @@
 // A local stand-in for Alchemy's Wallet API (the chain-agnostic JSON-RPC endpoint the v5 SDK
 // `@alchemy/wallet-apis` talks to), backed by the devnet's anvil. Test infrastructure, never shipped.
-// Protocol: /work/shared/reference/alchemy-wallet-api.md; choices and limits: test/alchemy/README.md.
+// Protocol: the Wallet API's JSON-RPC methods as @alchemy/wallet-api-types defines them; choices and
+// limits: test/alchemy/README.md.
 //
 //   const server = await startWalletApiServer({ rpcUrl, apiKey: 'test-key' });
 //   const transport = alchemyWalletTransport({ url: server.url, apiKey: 'test-key' });
@@ -715,7 +716,7 @@ export async function startWalletApiServer(opts: WalletApiServerOptions): Promis
 
   async function getCapabilities(params: Params<'wallet_getCapabilities'>) {
     assertAddress(params[0], 'wallet address');
-    // Alchemy answers under the generic key "0x0", not per chain (DESIGN.md pitfalls, §4.9).
+    // Alchemy answers under the generic key "0x0", not under each chain id (seen in its wire captures).
     return { '0x0': { atomic: { status: 'supported' }, paymasterService: { supported: true }, eip7702Auth: { supported: true } } };
   }
 

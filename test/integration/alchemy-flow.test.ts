@@ -1,4 +1,5 @@
-// The seed's flow (reference/seed-session-keys-sdk.md) end to end with the real @alchemy/wallet-apis
+// Alchemy's Session Keys SDK guide, step by step as it is written (delegate, grantPermissions,
+// sendCalls with the permissions capability, waitForCallsStatus), end to end with the real @alchemy/wallet-apis
 // v5 client against the local Wallet API stand-in (test/alchemy/server.ts), executing on the devnet.
 import { alchemyWalletTransport, createSmartWalletClient } from '@alchemy/wallet-apis';
 import { encodeFunctionData, getAddress, parseEther, type Address, type Hex } from 'viem';

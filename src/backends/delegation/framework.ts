@@ -45,6 +45,7 @@ import {
   type Hex,
   type TypedDataDefinition,
 } from 'viem';
+import { classifyCode } from '../../account/delegation-state';
 
 // ---------------------------------------------------------------- ABIs
 
@@ -461,6 +462,6 @@ export function eip7702Designator(implementation: Address): Hex {
 
 /** The implementation an account's code delegates to, or undefined if it is not a 7702 designator. */
 export function delegatedImplementation(code: Hex | undefined): Address | undefined {
-  if (!code || size(code) !== 23 || slice(code, 0, 3).toLowerCase() !== EIP7702_DESIGNATOR_PREFIX) return undefined;
-  return getAddress(slice(code, 3));
+  const state = classifyCode(code, null); // with no expected target, every 7702 designator is "foreign"
+  return state.kind === 'foreign' ? state.implementation : undefined;
 }
