@@ -6,7 +6,6 @@ import type { Hex, LocalAccount } from 'viem';
 import type { Backends } from '../backends/choice';
 import { chainNow } from '../chains/clock';
 import type { ChainConfig } from '../chains/registry';
-import { deserializeScope } from '../permissions/serialize';
 import { ResourceUnavailableError } from '../errors';
 import type { Vault } from '../vault/vault';
 import type { ResetRevokeReport, SessionRecord } from './record';
@@ -42,7 +41,7 @@ export class SessionEnding {
       const chain = await chainsById(s.chainId);
       if (!chain) continue;
       if (!clock.has(s.chainId)) clock.set(s.chainId, await chainNow(chain));
-      if (deserializeScope(s.scope).expiry > clock.get(s.chainId)!) continue;
+      if (s.scope.expiry > clock.get(s.chainId)!) continue; // as stored: an old scope must still expire
       await this.end(chain, s.id, 'expired').catch((e) => console.warn('[wallet] expiring a session failed', e));
       n++;
     }

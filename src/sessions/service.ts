@@ -222,7 +222,14 @@ export class Sessions {
     if (backend.kind !== granted) {
       return { covered: false, reason: `the session was granted through ${BACKEND_NAMES[granted].grantedThrough}, and ${chain.name} no longer uses the ${BACKEND_NAMES[granted].name} backend` };
     }
-    const scope = deserializeScope(s.scope);
+    let scope: SessionScope;
+    try {
+      scope = deserializeScope(s.scope); // the grant-time rules, as this version has them
+    } catch (error) {
+      // Granted by an older version under rules this one refuses (an impostor function name, a
+      // DelegationManager target, ...): it covers nothing; the owner sees it listed and can revoke it.
+      return { covered: false, reason: `the session was granted under rules this wallet now refuses (${(error as Error).message}); revoke it` };
+    }
     const sessionCalls = toSessionCalls(calls);
     const usage = await backend.usage(s, scope, resuming !== undefined ? { bundleId: resuming, calls: sessionCalls } : undefined);
     const verdict = covers(scope, sessionCalls, usage, { chainId: chain.id, origin: s.origin });

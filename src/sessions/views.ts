@@ -25,12 +25,14 @@ export async function sessionViews(records: SessionRecord[], backends: Backends,
     let usage: SessionView['usage'] = null;
     let stipendLeft: string | null = null;
     const live = s.chainId === chain.id && s.status === 'active';
-    const expired = live && now !== null && deserializeScope(s.scope).expiry <= now;
+    // The stored expiry is read as it is: a session granted under rules this version refuses (it
+    // covers nothing: see Sessions.check) must still be listed, so the owner can revoke it.
+    const expired = live && now !== null && s.scope.expiry <= now;
     if (live && !expired) {
       try {
         ({ usage, stipendLeft } = await (await backends.forSession(chain, s)).usageView(s, deserializeScope(s.scope)));
       } catch {
-        // node unreachable: show the session without live figures
+        // node unreachable, or a scope this version refuses: show the session without live figures
       }
     }
     out.push({ ...s, ...(expired ? { status: 'expired' as const } : {}), usage, stipendLeft, chainNow: now });

@@ -20,7 +20,7 @@ import type { SessionRecord } from '../../sessions/record';
 import type { AccountBackend, ChainCapabilities, GrantedSession, SessionIo } from '../backend';
 import { spendOf } from '../spend';
 import { scopeToCaveats } from './caveats';
-import { createDelegation, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from './framework';
+import { createDelegation, DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from './framework';
 import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from './sender';
 import { encodeSessionBatch, readSessionUsage } from './session-chain';
 import { publicClientFor, walletClientFor } from '../../chains/clients';
@@ -225,11 +225,17 @@ export class DelegationBackend implements AccountBackend {
     }
   }
 
-  revokedOnChain(record: SessionRecord): Promise<boolean | null> {
-    return this.chainUsage(record, deserializeScope(record.scope)).then(
-      (u) => u.disabled,
-      () => null,
-    );
+  /**
+   * Whether the chain has the delegation disabled; null when it cannot be read. Reads only the
+   * DelegationManager's flag, not the scope: a session granted under rules this version refuses must
+   * still be revocable and checkable (Remove wallet, housekeeping).
+   */
+  async revokedOnChain(record: SessionRecord): Promise<boolean | null> {
+    try {
+      return await this.client.readContract({ address: this.framework().DelegationManager, abi: DelegationManagerAbi, functionName: 'disabledDelegations', args: [record.id] });
+    } catch {
+      return null;
+    }
   }
 
   /**
