@@ -114,10 +114,21 @@ export class Backends {
     } else {
       apiKey = await this.apiKeys.load();
       if (!apiKey) throw new InvalidParamsError('Enter your Alchemy API key.');
+      // The stored key goes only to a Wallet API the owner entered it for (or, from before that was
+      // recorded, one a network still uses it with). Otherwise anyone at the browser (the popup's
+      // settings need no unlock) could send it to a server of theirs.
+      const where = new Set([...(await this.apiKeys.urls()), ...Object.values(await this.all()).flatMap((s) => (s.kind === 'alchemy' ? [s.url ?? ALCHEMY_WALLET_API_URL] : []))]);
+      if (!where.has(url ?? ALCHEMY_WALLET_API_URL)) {
+        throw new InvalidParamsError('Enter the API key again to use it with this Wallet API URL: the stored key is sent only to a Wallet API it was saved for.');
+      }
     }
     const setting: BackendSetting = { kind: 'alchemy', ...(url ? { url } : {}), ...(policyId ? { policyId } : {}) };
     await new AlchemyBackend({ apiKey, chain, ...(url ? { url } : {}), ...(policyId ? { policyId } : {}) }).checkAccess();
-    if (input.apiKey !== undefined && input.apiKey.trim().length > 0) await this.apiKeys.save(apiKey);
+    if (input.apiKey !== undefined && input.apiKey.trim().length > 0) {
+      const previous = await this.apiKeys.load().catch(() => undefined);
+      await this.apiKeys.save(apiKey);
+      await this.apiKeys.allowUrl(url ?? ALCHEMY_WALLET_API_URL, previous !== apiKey);
+    }
     await browser.storage.local.set({ [KEY]: { ...(await this.all()), [chain.id]: setting } });
     this.built.clear();
   }

@@ -204,6 +204,25 @@ describe('Backends.useAlchemy refusals (before any request, storing nothing)', (
     await expectNothingStored();
     expect(await backends.apiKeys.load()).toBeUndefined();
   });
+
+  it('error: the stored key is not sent to a Wallet API URL it was not saved for (-32602, no request)', async () => {
+    const backends = newBackends();
+    await backends.apiKeys.save(API_KEY);
+    const fetched: string[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async (input: string | URL | Request) => {
+      fetched.push(String(input instanceof Request ? input.url : input));
+      throw new Error('no request expected');
+    }) as typeof fetch;
+    try {
+      await expectRpcError(() => backends.useAlchemy(devnet, { url: 'https://collector.example/v2' }), -32602, /Enter the API key again/);
+      await expectRpcError(() => backends.useAlchemy(sepolia, {}), -32602, /Enter the API key again/); // Alchemy's own URL: not saved for it either
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(fetched).toEqual([]);
+    expect((await fakeBrowser.storage.local.get())[BY_CHAIN]).toEqual(before);
+  });
 });
 
 describe('Backends.alchemyFor', () => {

@@ -19,6 +19,8 @@ import { b64, indexedDbDeviceKeyStore, legacyDeviceKey, type DeviceKeyStore } fr
 import { open, seal, sealingKeyAvailable, SealedKeysUnavailableError } from '../../vault/sealing-key';
 
 export const API_KEY_STORAGE_KEY = 'alchemy.apiKey';
+/** The Wallet API URLs the stored key was entered for (no secret): the only places it is sent. */
+export const API_KEY_URLS_STORAGE_KEY = 'alchemy.apiKey.urls';
 const LABEL = 'alchemy-api-key/v2';
 const LEGACY_AAD = new TextEncoder().encode('alchemy-api-key/v1');
 
@@ -70,7 +72,19 @@ export class ApiKeyStore {
   }
 
   async clear(): Promise<void> {
-    await browser.storage.local.remove(API_KEY_STORAGE_KEY);
+    await browser.storage.local.remove([API_KEY_STORAGE_KEY, API_KEY_URLS_STORAGE_KEY]);
+  }
+
+  /** Where the stored key may be sent: the Wallet API URLs the owner entered it for. */
+  async urls(): Promise<string[]> {
+    return ((await browser.storage.local.get(API_KEY_URLS_STORAGE_KEY))[API_KEY_URLS_STORAGE_KEY] as string[] | undefined) ?? [];
+  }
+
+  /** Records that the owner entered the key for `url`; `fresh` (a different key than before) forgets the others. */
+  async allowUrl(url: string, fresh: boolean): Promise<void> {
+    const urls = fresh ? [] : await this.urls();
+    if (!urls.includes(url)) urls.push(url);
+    await browser.storage.local.set({ [API_KEY_URLS_STORAGE_KEY]: urls });
   }
 
   /** What a settings screen may show: whether a key is set and its last 4 characters. Needs no unlock. */
