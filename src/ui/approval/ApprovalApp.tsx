@@ -68,9 +68,8 @@ export function ApprovalApp({ origin }: { origin: string }) {
   const [pending, setPending] = useState<PendingApproval[] | null>(null);
   const [vault, setVault] = useState<VaultState | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [edits, setEdits] = useState<unknown>(undefined);
-  /** A danger the owner must tick before approving (e.g. token-moving functions on every contract). */
-  const confirmationMissing = typeof edits === 'object' && edits !== null && (edits as { confirmationMissing?: unknown }).confirmationMissing === true;
+  /** What the owner changed in a request (grant narrowing, ticks), tagged with the request it belongs to. */
+  const [editsOf, setEditsOf] = useState<{ id: string; value: unknown } | undefined>(undefined);
   /** Requests answered in this window, to number the queue ("2 of 3"). */
   const [answered, setAnswered] = useState(0);
   const [busy, setBusy] = useState(false);
@@ -94,6 +93,10 @@ export function ApprovalApp({ origin }: { origin: string }) {
   }, [refresh]);
 
   const current = pending?.[0];
+  // Only the shown request's own edits count: the next request may already have published its own.
+  const edits = current && editsOf?.id === current.id ? editsOf.value : undefined;
+  /** A danger the owner must tick before approving (e.g. token-moving functions on every contract). */
+  const confirmationMissing = typeof edits === 'object' && edits !== null && (edits as { confirmationMissing?: unknown }).confirmationMissing === true;
   const showing = vault?.status === 'unlocked' ? current?.id : undefined;
   const ready = useReviewPause(showing);
   const total = answered + (pending?.length ?? 0);
@@ -106,7 +109,6 @@ export function ApprovalApp({ origin }: { origin: string }) {
     setBusy(true);
     try {
       await callWallet('approval.resolve', { id: current.id, approved, edits: approved ? edits : undefined });
-      setEdits(undefined);
       setAnswered((n) => n + 1);
       await refresh();
     } catch (e) {
@@ -155,7 +157,7 @@ export function ApprovalApp({ origin }: { origin: string }) {
         {vault?.status === 'unlocked' && current && (
           <section class="card queued-card" data-testid="approval-card" data-kind={current.request.kind} key={current.id}>
             <h2>{TITLES[current.request.kind]}</h2>
-            <RequestDetails request={current.request} onEdits={setEdits} />
+            <RequestDetails request={current.request} onEdits={(value) => setEditsOf({ id: current.id, value })} />
             <div class="row actions">
               <Button variant="secondary" testId="approval-reject" disabled={!ready || busy} onClick={() => decide(false)}>
                 Reject
