@@ -3,30 +3,18 @@
 // listed so the owner can see and revoke it: the strict grant-time parse must not break the list.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { Runtime } from 'webextension-polyfill';
-import { handleWalletApiMessage } from '@/src/background/wallet-api';
-import { createServices, type Services } from '@/src/background/services';
-import { Bundles } from '@/src/calls/bundles';
+import type { Services } from '@/src/background/services';
 import { devnet } from '@/src/chains/registry';
-import { Sessions, type SessionRecord } from '@/src/sessions/service';
-import { memoryDeviceKeyStore, SessionKeyVault } from '@/src/sessions/key-store';
+import type { SessionRecord } from '@/src/sessions/service';
 import { parsePrivateKey } from '@/src/vault/owner-secret';
-import { Vault } from '@/src/vault/vault';
+import { callWalletApi, testServices as services } from './wallet-services';
 
-const EXT = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
-const popup = { id: 'abcdefghijklmnopabcdefghijklmnop', url: `${EXT}/popup.html` } as Runtime.MessageSender;
 const PW = 'Correct-Horse-9';
 const KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d'; // anvil dev key #1
 const ACCOUNT = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const SITE = 'https://game.example';
 const TOKEN = '0x1111111111111111111111111111111111111111';
 
-function services(): Services {
-  const base = createServices();
-  const vault = new Vault({ kdfIterations: 1000 });
-  const bundles = new Bundles();
-  return { ...base, vault, bundles, sessions: new Sessions({ vault, bundles, backends: base.backends, keys: new SessionKeyVault(memoryDeviceKeyStore()) }) };
-}
 
 async function legacySession(s: Services, chainId: number): Promise<SessionRecord> {
   await s.vault.create(parsePrivateKey(KEY), PW, PW);
@@ -69,7 +57,7 @@ describe('a session granted under rules this version refuses', () => {
   it('behavior: it is still listed in the popup, so the owner can revoke it', async () => {
     const s = services();
     await legacySession(s, devnet.id);
-    const listed = await handleWalletApiMessage({ type: 'wallet-api', method: 'sessions.list' }, popup, EXT, s);
+    const listed = await callWalletApi(s, 'sessions.list');
     expect(listed).toMatchObject({ ok: true, value: [{ id: `0x${'11'.repeat(32)}`, origin: SITE }] });
   });
 });

@@ -1,30 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { Runtime } from 'webextension-polyfill';
-import { handleWalletApiMessage } from '@/src/background/wallet-api';
-import { createServices, type Services } from '@/src/background/services';
+import type { Services } from '@/src/background/services';
 import { Bundles } from '@/src/calls/bundles';
-import { Sessions, type SessionRecord } from '@/src/sessions/service';
-import { memoryDeviceKeyStore, SessionKeyVault } from '@/src/sessions/key-store';
+import type { SessionRecord } from '@/src/sessions/service';
 import { parsePrivateKey } from '@/src/vault/owner-secret';
-import { Vault } from '@/src/vault/vault';
+import { callWalletApi as call, testServices as services } from './wallet-services';
 
-const EXT = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
-const popup = { id: 'abcdefghijklmnopabcdefghijklmnop', url: `${EXT}/popup.html` } as Runtime.MessageSender;
 const PW = 'Correct-Horse-9';
 const KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 const ACCOUNT = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const SITE = 'https://game.example';
 
-function services(): Services {
-  const base = createServices();
-  // Fewer PBKDF2 rounds keep the test fast; the device key lives in memory (no IndexedDB in Node).
-  const vault = new Vault({ kdfIterations: 1000 });
-  const bundles = new Bundles();
-  return { ...base, vault, bundles, sessions: new Sessions({ vault, bundles, backends: base.backends, keys: new SessionKeyVault(memoryDeviceKeyStore()) }) };
-}
-
-const call = (s: Services, method: string, params?: unknown) => handleWalletApiMessage({ type: 'wallet-api', method, params }, popup, EXT, s);
 
 /** A wallet with a connected site, one bundle, a saved Alchemy key and an active session on a network the wallet no longer knows. */
 async function walletWithHistory(s: Services): Promise<void> {
