@@ -12,6 +12,8 @@
 //   other            ordinary functions the wallet knows (ERC-20 views, the devnet demo contracts).
 import { getAddress, toFunctionSelector, toFunctionSignature, type Abi, type AbiFunction, type Address, type Hex } from 'viem';
 import { DELEGATOR_CONTRACTS } from '@metamask/delegation-deployments';
+import { EIP7702StatelessDeleGator } from '@metamask/delegation-abis';
+import { ModularAccountAbi_V2_0_0, SemiModularAccountAbi_V2_0_0 } from '@alchemy/wallet-api-types/abi';
 import { DemoGameAbi, DemoTokenAbi } from '../../devnet/contracts/abis';
 import devnetDeployment from '../../devnet/deployment.json';
 import type { FunctionRef } from './function-ref';
@@ -20,7 +22,7 @@ export type FunctionCategory = 'token-moving' | 'account-control' | 'other';
 
 export interface KnownFunction {
   selector: Hex;
-  /** Canonical signature, e.g. "approve(address,uint256)"; for a few Alchemy selectors only the name is published. */
+  /** Canonical signature, e.g. "approve(address,uint256)". */
   signature: string;
   /** The function's name alone, e.g. "approve". */
   name: string;
@@ -63,35 +65,28 @@ const TOKEN_MOVING: readonly (readonly [standard: string, signatures: readonly s
   ['Ownable', ['transferOwnership(address)', 'renounceOwnership()']],
 ];
 
-/**
- * The MetaMask EIP7702StatelessDeleGator (the account on the delegation backend) and the
- * DelegationManager (enableDelegation re-enables a revoked session when the account calls it).
- * addDeposit() is left out on purpose: it only tops up the account's own EntryPoint deposit, paid
- * from the session's ETH allowance.
- */
-const DELEGATOR_CONTROL = [
-  'execute((address,uint256,bytes))',
-  'execute(bytes32,bytes)',
-  'executeFromExecutor(bytes32,bytes)',
-  'redeemDelegations(bytes[],bytes32[],bytes[])',
-  'enableDelegation((address,address,bytes32,(address,bytes,bytes)[],uint256,bytes))',
-  'disableDelegation((address,address,bytes32,(address,bytes,bytes)[],uint256,bytes))',
-  'withdrawDeposit(address,uint256)',
-  'validateUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)',
-  'upgradeToAndCall(address,bytes)',
-];
+/** A contract's state-changing functions: everything it exposes but views and pure helpers. */
+const writesOf = (abi: Abi): AbiFunction[] =>
+  abi.filter((x): x is AbiFunction => x.type === 'function' && x.stateMutability !== 'view' && x.stateMutability !== 'pure');
 
-/** Alchemy Modular Account v2's privileged selectors; some are published by name only. */
-const MODULAR_ACCOUNT_CONTROL: readonly (readonly [Hex, string])[] = [
-  ['0xb61d27f6', 'execute(address,uint256,bytes)'],
-  ['0x34fcd5be', 'executeBatch((address,uint256,bytes)[])'],
-  ['0x1bbf564c', 'installValidation'],
-  ['0xb6b1ccfe', 'uninstallValidation'],
-  ['0x1d37e7d6', 'installExecution'],
-  ['0x0b7cad71', 'uninstallExecution'],
-  ['0x5998db5c', 'performCreate'],
-  ['0xf2680c0f', 'executeWithRuntimeValidation'],
-];
+/**
+ * The MetaMask EIP7702StatelessDeleGator (the account on the delegation backend), taken from its ABI
+ * so a function added there is account control without anyone retyping it. enableDelegation and
+ * disableDelegation are among them (the account re-enabling a revoked session). addDeposit() is left
+ * out on purpose: it only tops up the account's own EntryPoint deposit, paid from the session's ETH
+ * allowance. upgradeToAndCall is not in this ABI; it is the Modular Account's, listed below.
+ */
+const DELEGATOR_ALLOWED = new Set(['addDeposit()']);
+const DELEGATOR_CONTROL: readonly AbiFunction[] = writesOf(EIP7702StatelessDeleGator as Abi).filter((fn) => !DELEGATOR_ALLOWED.has(toFunctionSignature(fn)));
+
+/**
+ * Alchemy Modular Account v2 and Semi-Modular Account v2 (the 7702 account on the Alchemy backend):
+ * every state-changing function, from the ABIs in @alchemy/wallet-api-types. Hand-typed selectors
+ * were wrong or missing here before (installExecution, uninstallExecution, updateFallbackSignerData,
+ * executeUserOp, initializeWithValidation); each of them hands the account to whoever calls it
+ * through the account. No allow-list: none of them is harmless for a session to call on the account.
+ */
+const MODULAR_ACCOUNT_CONTROL: readonly AbiFunction[] = [...writesOf(ModularAccountAbi_V2_0_0 as Abi), ...writesOf(SemiModularAccountAbi_V2_0_0 as Abi)];
 
 const ORDINARY: readonly (readonly [string, readonly string[]])[] = [
   [
@@ -111,8 +106,8 @@ function build(): Map<Hex, KnownFunction> {
   const add = (selector: Hex, signature: string, category: FunctionCategory, standard: string) => {
     if (!table.has(selector)) table.set(selector, { selector, signature, name: nameOf(signature), category, standard });
   };
-  for (const sig of DELEGATOR_CONTROL) add(toFunctionSelector(sig), sig, 'account-control', 'MetaMask DeleGator');
-  for (const [selector, sig] of MODULAR_ACCOUNT_CONTROL) add(selector, sig, 'account-control', 'Alchemy Modular Account');
+  for (const fn of DELEGATOR_CONTROL) add(toFunctionSelector(fn), toFunctionSignature(fn), 'account-control', 'MetaMask DeleGator');
+  for (const fn of MODULAR_ACCOUNT_CONTROL) add(toFunctionSelector(fn), toFunctionSignature(fn), 'account-control', 'Alchemy Modular Account');
   for (const [standard, sigs] of TOKEN_MOVING) for (const sig of sigs) add(toFunctionSelector(sig), sig, 'token-moving', standard);
   for (const [standard, sigs] of ORDINARY) for (const sig of sigs) add(toFunctionSelector(sig), sig, 'other', standard);
   // The wallet's known contracts: their ABIs are part of the build, so their names are trusted.

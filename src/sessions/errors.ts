@@ -4,7 +4,11 @@ import { UnauthorizedError } from '../errors';
 
 /** 4100: the account is delegated to a contract the wallet's backend did not put there. */
 export class ForeignDelegationError extends UnauthorizedError {
-  constructor(readonly implementation: Address) {
-    super(`Your account is upgraded to another contract (${implementation}). Open the wallet to review it before granting sessions.`, { reason: 'foreign-delegation', implementation });
+  /** `next` says what the owner should do; the default fits a session grant. */
+  constructor(
+    readonly implementation: Address,
+    next = 'Open the wallet to review it before granting sessions.',
+  ) {
+    super(`Your account is upgraded to another contract (${implementation}). ${next}`, { reason: 'foreign-delegation', implementation });
   }
 }

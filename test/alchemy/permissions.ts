@@ -23,7 +23,9 @@
 // * gas-limit {limit}: the gas the account pays for the session's calls (unsponsored) adds up and must
 //   stay <= limit; a batch is refused when its worst-case cost would cross it.
 // * expiry: refused once now >= expirySec (0 = no expiry).
-import { decodeAbiParameters, isAddress, slice, type Address, type Hex } from 'viem';
+import { decodeAbiParameters, isAddress, slice, toFunctionSelector, type Abi, type Address, type Hex } from 'viem';
+import { ModularAccountAbi_V2_0_0, SemiModularAccountAbi_V2_0_0 } from '@alchemy/wallet-api-types/abi';
+import { EIP7702StatelessDeleGator } from '@metamask/delegation-abis';
 
 export type DecodedPermission =
   | { type: 'root'; data?: undefined }
@@ -66,28 +68,24 @@ export const SELECTORS = {
   increaseAllowance: '0x39509351',
 } as const;
 
+/** A contract's state-changing functions (everything but views and pure helpers). */
+const writesOf = (abi: Abi): Hex[] =>
+  abi.flatMap((x) => (x.type === 'function' && x.stateMutability !== 'view' && x.stateMutability !== 'pure' ? [toFunctionSelector(x)] : []));
+
 /**
- * Selectors a session may never be given on the account itself: MAv2's execute/executeBatch and its
- * privileged functions (§6), and the entry points of the devnet's 7702 implementation
- * (EIP7702StatelessDeleGator execute(tuple), execute(bytes32,bytes), executeFromExecutor,
- * redeemDelegations, withdrawDeposit) — calling those through the account would be arbitrary
- * execution or would move the account's funds.
+ * Selectors a session may never be given on the account itself: every state-changing function of
+ * MAv2 and Semi-Modular Account v2 (§6: execute/executeBatch, the module installers,
+ * updateFallbackSignerData, upgradeToAndCall, …), and the entry points of the devnet's 7702
+ * implementation (EIP7702StatelessDeleGator, all but addDeposit) — calling those through the
+ * account would be arbitrary execution, would hand the account over, or would move its funds.
+ * Derived from the ABIs, not typed by hand: hand-typed selectors here were wrong before.
  */
 export const FORBIDDEN_ACCOUNT_SELECTORS: readonly Hex[] = [
-  '0xb61d27f6', // MAv2 execute(address,uint256,bytes)
-  '0x34fcd5be', // MAv2 executeBatch((address,uint256,bytes)[])
-  '0x1bbf564c', // installValidation
-  '0xb6b1ccfe', // uninstallValidation
-  '0x1d37e7d6', // installExecution
-  '0x0b7cad71', // uninstallExecution
-  '0x4f1ef286', // upgradeToAndCall
-  '0x5998db5c', // performCreate
-  '0xf2680c0f', // executeWithRuntimeValidation
-  '0x5c1c6dcd', // DeleGator execute((address,uint256,bytes))
-  '0xe9ae5c53', // DeleGator execute(bytes32,bytes)
-  '0xd691c964', // DeleGator executeFromExecutor(bytes32,bytes)
-  '0xcef6d209', // DeleGator redeemDelegations(bytes[],bytes32[],bytes[])
-  '0x7f07bfdc', // DeleGator withdrawDeposit(address,uint256)
+  ...new Set([
+    ...writesOf(ModularAccountAbi_V2_0_0 as Abi),
+    ...writesOf(SemiModularAccountAbi_V2_0_0 as Abi),
+    ...writesOf(EIP7702StatelessDeleGator as Abi).filter((s) => s !== toFunctionSelector('addDeposit()')),
+  ]),
 ];
 
 const ACCESS_TYPES = new Set(['contract-access', 'functions-on-contract', 'functions-on-all-contracts', 'account-functions', 'erc20-token-transfer']);

@@ -18,7 +18,7 @@ import { startWalletApiServer, type WalletApiServer } from '../alchemy/server';
 import { devnetClients, freePort, rejection } from './helpers';
 
 const rpcUrl = inject('rpcUrl');
-const { publicClient, testClient } = devnetClients(rpcUrl);
+const { publicClient, testClient, walletFor } = devnetClients(rpcUrl);
 const API_KEY = 'alchemy-backend-test-key-7c41d9e2';
 const game = deployment.contracts.DemoGame as Address;
 const chain: ChainConfig = { ...devnet, rpcUrl };
@@ -322,6 +322,28 @@ describe('a hostile server gets no signature', () => {
     } finally {
       await hostile.close();
     }
+  });
+});
+
+describe('an account upgraded to another contract', () => {
+  // Finding: Alchemy's prepared answer asks for a 7702 authorization whenever the account is not
+  // delegated to its contract, and the owner approves an ordinary send: signing it would silently
+  // replace whatever contract the account is upgraded to now.
+  it('error: an owner send does not re-delegate an account delegated elsewhere (4100, code unchanged, nothing signed)', async () => {
+    const owner = await freshOwner();
+    const sponsor = await freshOwner();
+    const authorization = await walletFor(owner).signAuthorization({ account: owner, contractAddress: game });
+    const tx = await walletFor(sponsor).sendTransaction({ authorizationList: [authorization], to: sponsor.address, value: 0n });
+    expect((await publicClient.waitForTransactionReceipt({ hash: tx })).status).toBe('success');
+    const foreign = `0xef0100${game.slice(2).toLowerCase()}`;
+    expect(await publicClient.getCode({ address: owner.address })).toBe(foreign);
+    const scoreBefore = await score(owner.address);
+
+    const err = await rejection(backend.sendAsOwner(owner, [move(1)]));
+    expect(err.code).toBe(4100);
+    expect(err.message).toMatch(new RegExp(`upgraded to another contract \\(${getAddress(game)}\\)`, 'i'));
+    expect(await publicClient.getCode({ address: owner.address })).toBe(foreign);
+    expect(await score(owner.address)).toBe(scoreBefore);
   });
 });
 

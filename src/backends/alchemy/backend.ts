@@ -55,6 +55,7 @@ import {
 } from 'viem';
 import { entryPoint07Address, getUserOperationHash } from 'viem/account-abstraction';
 import { classifyCode } from '../../account/delegation-state';
+import { ForeignDelegationError } from '../../sessions/errors';
 import type { CallsStatus } from '../../calls/status';
 import { devnetContracts } from '../../chains/deployments';
 import { DEVNET_CHAIN_ID, toViemChain, type ChainConfig } from '../../chains/registry';
@@ -331,6 +332,17 @@ export class AlchemyBackend {
         if (!isAddressEqual(address, this.delegationAddress)) {
           throw new UnexpectedSignatureRequestError(`a 7702 authorization to ${address}; this chain's delegation contract is ${this.delegationAddress}`);
         }
+        // Signing would replace whatever the account is upgraded to now, under an approval that
+        // only said "send": only a plain EOA may be upgraded as part of a send. A foreign
+        // delegation is the owner's to review (4100), as on the grant path.
+        const current = classifyCode(await this.publicClient.getCode({ address: account }), this.delegationAddress);
+        if (current.kind === 'foreign') {
+          throw new ForeignDelegationError(
+            current.implementation,
+            `Sending through Alchemy would replace it with Alchemy's account contract, so nothing was signed. Open the wallet to review the upgrade first.`,
+          );
+        }
+        if (current.kind === 'contract') throw new UnexpectedSignatureRequestError(`a 7702 authorization for ${account}, which is a contract, not an EOA`);
         const expectedNonce = await this.publicClient.getTransactionCount({ address: account, blockTag: 'pending' });
         if (nonce !== expectedNonce) throw new UnexpectedSignatureRequestError(`a 7702 authorization with nonce ${nonce}; the account's nonce is ${expectedNonce}`);
         if (policy.authorization) throw new UnexpectedSignatureRequestError('two 7702 authorizations');
