@@ -19,7 +19,7 @@ import { InternalError, RpcError, TransactionRejectedError, UnauthorizedError, U
 import { holderOf, type SessionHolder, type SessionRecord } from '../../sessions/record';
 import type { AccountBackend, ChainCapabilities, GrantedSession, SessionIo } from '../backend';
 import { spendOf } from '../spend';
-import { scopeToCaveats } from './caveats';
+import { caveatArgsForGroup, scopeToCaveats } from './caveats';
 import { createDelegation, DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, encodePermissionContext, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from './framework';
 import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from './sender';
 import { encodeSessionBatch, readSessionUsage } from './session-chain';
@@ -155,7 +155,16 @@ export class DelegationBackend implements AccountBackend {
     const delegation = await signDelegation(owner, unsigned, { chainId: this.chain.id, delegationManager: framework.DelegationManager });
     const stored = { ...delegation, salt: delegation.salt.toString() };
     const common = { delegation: stored, delegationManager: framework.DelegationManager };
-    if (holder.kind === 'dapp') return { id: hashDelegation(unsigned), fields: { ...common, stipend: '0', context: encodePermissionContext([delegation]) } };
+    if (holder.kind === 'dapp') {
+      // The caveats' args are not signed; a redeemer fills them. A dApp redeeming with a standard
+      // ERC-7710 client passes the context as it is, so it carries the args of the first call group
+      // (the LogicalOrWrapper's selection): a grant of one call permission (the common case, and
+      // every MetaMask allowance type) redeems as given; with several, the dApp selects another
+      // group by rewriting that caveat's args (caveats.ts says how).
+      const args = caveatArgsForGroup(scope, 0);
+      const redeemable = { ...delegation, caveats: delegation.caveats.map((c, i) => ({ ...c, args: args[i] ?? '0x' })) };
+      return { id: hashDelegation(unsigned), fields: { ...common, stipend: '0', context: encodePermissionContext([redeemable]) } };
+    }
     const gasLimit = scope.permissions.find((p) => p.type === 'gas-limit');
     const stipend = gasLimit?.type === 'gas-limit' ? gasLimit.data.limit : DEFAULT_GAS_STIPEND;
     return { id: hashDelegation(unsigned), fields: { ...common, stipend: stipend.toString() } };
