@@ -157,7 +157,7 @@ export const wallet_getGrantedExecutionPermissions = defineMethod({
  */
 export const wallet_getSupportedExecutionPermissions = defineMethod({
   method: 'wallet_getSupportedExecutionPermissions',
-  params: z.optional(z.array(z.unknown()).check(z.maxLength(1))),
+  params: z.optional(z.tuple([])),
   handler: async (_p, ctx) => {
     const backend = await ctx.services.backends.for(ctx.chain, { lazy: true });
     const caps = await backend.capabilities(zeroAddress, { current: false });
