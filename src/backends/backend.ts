@@ -11,7 +11,7 @@ import type { Bundles, CallBundle } from '../calls/bundles';
 import type { CallsStatus } from '../calls/status';
 import type { ChainConfig } from '../chains/registry';
 import type { SessionCall, SessionScope, SessionUsage } from '../permissions/types';
-import type { SessionBackendFields, SessionRecord, SessionUsageView } from '../sessions/record';
+import type { SessionBackendFields, SessionHolder, SessionRecord, SessionUsageView } from '../sessions/record';
 
 export type BackendKind = 'delegation' | 'alchemy';
 
@@ -55,6 +55,11 @@ export interface AccountBackend {
   readonly implementation: ExpectedImplementation | null;
   /** True when ending a session is also work on chain (disable it, return its gas stipend). */
   readonly endsOnChain: boolean;
+  /**
+   * True when the backend can grant a session to a key the dApp holds (the dApp redeems it
+   * itself); absent or false: such a request is refused with -32602 before the owner is asked.
+   */
+  readonly grantsToDappKeys?: boolean;
 
   // ---- what it supports
   /** `current`: the wallet's current chain, where reading the account is worth a request. */
@@ -75,8 +80,11 @@ export interface AccountBackend {
   sendOwnerCall(owner: LocalAccount, call: SessionCall): Promise<Hex>;
 
   // ---- sessions
-  /** Grants `scope` to the key `sessionKey`: what the session record keeps. Nothing funded yet. */
-  grant(owner: LocalAccount, scope: SessionScope, sessionKey: Address): Promise<GrantedSession>;
+  /**
+   * Grants `scope` to the key `sessionKey`: what the session record keeps. Nothing funded yet.
+   * `holder`: who holds the key (default the wallet); only asked of a backend with grantsToDappKeys.
+   */
+  grant(owner: LocalAccount, scope: SessionScope, sessionKey: Address, holder?: SessionHolder): Promise<GrantedSession>;
   /** After the record is stored: funds what the session needs (its gas stipend), so it can always be returned. */
   fund(owner: LocalAccount, record: SessionRecord): Promise<void>;
   /**

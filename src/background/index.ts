@@ -7,7 +7,14 @@ import { eth_accounts, eth_requestAccounts, wallet_getPermissions, wallet_reques
 import { eth_chainId, net_version, wallet_addEthereumChain, wallet_switchEthereumChain } from '../rpc/methods/chain';
 import { eth_signTypedData_v4, personal_sign } from '../rpc/methods/sign';
 import { eth_sendTransaction, wallet_getCallsStatus, wallet_getCapabilities, wallet_sendCalls, wallet_showCallsStatus } from '../rpc/methods/calls';
-import { wallet_getGrantedExecutionPermissions, wallet_grantPermissions, wallet_requestExecutionPermissions, wallet_revokePermissions } from '../rpc/methods/permissions';
+import {
+  wallet_getGrantedExecutionPermissions,
+  wallet_getSupportedExecutionPermissions,
+  wallet_grantPermissions,
+  wallet_requestExecutionPermissions,
+  wallet_revokeExecutionPermission,
+  wallet_revokePermissions,
+} from '../rpc/methods/permissions';
 import { SESSION_SWEEP_ALARM } from '../sessions/service';
 import { createRouter } from '../rpc/router';
 import { rememberTab } from './events';
@@ -35,6 +42,8 @@ export const providerRouter = createRouter([
   wallet_requestExecutionPermissions,
   wallet_revokePermissions,
   wallet_getGrantedExecutionPermissions,
+  wallet_getSupportedExecutionPermissions,
+  wallet_revokeExecutionPermission,
 ]);
 
 export function startBackground(): void {

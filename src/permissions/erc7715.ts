@@ -4,15 +4,17 @@
 //   { expiry, permissions: [{ type, data, policies: [{ type, data }], required }], signer? }
 // or a `wallet_requestExecutionPermissions` params array (MetaMask's renamed method)
 //   [{ chainId, expiry? | rules: [{ type: 'expiry', data: { timestamp } }], permission: { type, data, isAdjustmentAllowed } }]
+// (MetaMask's type names: EXECUTION_PERMISSION_TYPES below; `to` names a key the dApp holds).
 // Out: a draft the popup shows item by item (required or optional, what each becomes); the owner
 // may leave optional items out; draftToScope then validates the chosen set into a SessionScope.
 // Back: scopeToGrantedPermissions renders a scope as the `grantedPermissions` of the response.
 //
 // Restrictions the wallet cannot enforce are never silently dropped, since that would grant more
 // than was asked: an unknown policy or rule makes its item unsupported (an error when required).
-import { getAddress, isAddress, type Address } from 'viem';
+import { getAddress, isAddress, isHex, numberToHex, type Address, type Hex } from 'viem';
+import { publicKeyToAddress } from 'viem/accounts';
 import { PermissionError, UnsupportedPermissionError } from './errors';
-import { fail, isObject, parseAddress, parseAmount, wholeNumber, type Json } from './parse';
+import { fail, isObject, parseAddress, parseAmount, show, wholeNumber, type Json } from './parse';
 import { grantedForm, isPermissionType, type GrantedContext } from './kinds';
 import { buildSessionScope, parsePermission, type ScopeContext } from './validate';
 import { tokenMovingFunctions } from './known-functions';
@@ -27,11 +29,15 @@ export type Erc7715Method = 'wallet_grantPermissions' | 'wallet_requestExecution
 
 /** Who the dApp wants the permission granted to. */
 export type Erc7715Signer =
-  /** The wallet itself: it makes and keeps the session key (what this wallet does). */
+  /** The wallet itself: it makes and keeps the session key. */
   | { type: 'wallet' }
-  /** A key the dApp holds; this wallet does not delegate to dApp keys, the caller refuses it. */
+  /**
+   * A key the dApp holds (ERC-7715's `to`, viem's `signer: { type: 'account' | 'key' }`): the owner
+   * signs the grant to this address and the dApp redeems it itself (ERC-7710).
+   */
   | { type: 'account'; address: Address }
-  | { type: 'unsupported'; raw: unknown };
+  /** A signer this wallet cannot grant to; draftToScope refuses it with the reason. */
+  | { type: 'unsupported'; raw: unknown; reason: string };
 
 export interface Erc7715DraftItem {
   /** Position in the request's list. */
@@ -80,9 +86,63 @@ function parseSigner(raw: unknown): Erc7715Signer {
   if (isObject(raw) && (raw.type === 'account' || raw.type === 'key') && isObject(raw.data)) {
     const id = raw.data.id ?? raw.data.address;
     if (typeof id === 'string' && isAddress(id, { strict: false })) return { type: 'account', address: getAddress(id) };
+    // viem's key signer: { type: 'secp256k1', publicKey }. The delegation's delegate is an address,
+    // the one this public key signs for; any other curve cannot send a redemption.
+    const publicKey = raw.data.publicKey;
+    if (raw.type === 'key' && (raw.data.type === undefined || raw.data.type === 'secp256k1') && typeof publicKey === 'string' && isHex(publicKey) && (publicKey.length === 132 || publicKey.length === 130)) {
+      return { type: 'account', address: publicKeyToAddress(publicKey.length === 130 ? `0x04${publicKey.slice(2)}` : publicKey) };
+    }
+    return { type: 'unsupported', raw, reason: `signer ${JSON.stringify(raw.type)} needs data.id (an address) or data.publicKey (an uncompressed secp256k1 key)` };
   }
-  return { type: 'unsupported', raw };
+  return { type: 'unsupported', raw, reason: `signer ${JSON.stringify(isObject(raw) ? raw.type : raw)} is not supported (use "wallet", "account" or "key")` };
 }
+
+// ---------------------------------------------------------------- MetaMask's type names
+
+type ExecutionPermissionMapper = (data: Json, where: string, ctx: TranslateContext) => Permission;
+
+/**
+ * MetaMask's Advanced Permissions type names (the ERC-7715 vocabulary of
+ * `wallet_requestExecutionPermissions`) → this wallet's kinds. `null`: a type the ecosystem
+ * defines that this wallet cannot enforce yet; a request naming it is refused (-32602), never
+ * granted as something wider or with the permission left out.
+ *
+ * LEAD: extend after merging the periodic / streaming / approval-revocation kinds (kinds.ts): replace
+ * each `null` with a mapper to the new kind, and list the type in the delegation backend's
+ * capabilities so wallet_getSupportedExecutionPermissions offers it.
+ */
+export const EXECUTION_PERMISSION_TYPES: Record<string, ExecutionPermissionMapper | null> = {
+  // A lifetime allowance: this wallet's native-token-transfer. data.allowance is accepted from early drafts.
+  'native-token-allowance': (d, where, ctx) => {
+    notLater(d.startTime, where, ctx);
+    return { type: 'native-token-transfer', data: { allowance: parseAmount(d.allowanceAmount ?? d.allowance, `${where} allowanceAmount`) } };
+  },
+  'erc20-token-allowance': (d, where, ctx) => {
+    notLater(d.startTime, where, ctx);
+    return {
+      type: 'erc20-token-transfer',
+      data: { address: parseAddress(d.tokenAddress ?? d.address, `${where} tokenAddress`), allowance: parseAmount(d.allowanceAmount ?? d.allowance, `${where} allowanceAmount`) },
+    };
+  },
+  'native-token-periodic': null,
+  'native-token-stream': null,
+  'erc20-token-periodic': null,
+  'erc20-token-stream': null,
+  'token-approval-revocation': null,
+};
+
+/**
+ * An allowance that starts later cannot be granted as one that starts now (that would be more
+ * than asked); a start in the past, or now, is the same as none.
+ */
+function notLater(startTime: unknown, where: string, ctx: TranslateContext): void {
+  if (startTime === undefined || startTime === null) return;
+  const start = wholeNumberAt(startTime, where, 'startTime (unix seconds)');
+  if (ctx.now === undefined || start > ctx.now) fail(where, `startTime ${start} is in the future; an allowance that starts later is not supported yet (leave startTime out)`);
+}
+
+/** The ERC-7715 rule types this wallet enforces (wallet_getSupportedExecutionPermissions). LEAD: add 'redeemer' once it is enforced. */
+export const SUPPORTED_RULE_TYPES = ['expiry'] as const;
 
 // ---------------------------------------------------------------- one requested item
 
@@ -96,6 +156,8 @@ interface ItemInput {
 }
 
 class Unsupported extends Error {}
+/** A type the ecosystem defines and this wallet will map once the kind exists (EXECUTION_PERMISSION_TYPES). */
+class NotYet extends Unsupported {}
 
 function calls(list: unknown, where: string): unknown[] {
   if (list === undefined) return [];
@@ -104,7 +166,8 @@ function calls(list: unknown, where: string): unknown[] {
 }
 
 /** The permissions one item stands for, and the session-wide limits its policies carry. */
-function translateItem(item: ItemInput, account: Address | undefined): { permissions: Permission[]; callLimit?: number; note?: string } {
+function translateItem(item: ItemInput, tctx: TranslateContext): { permissions: Permission[]; callLimit?: number; note?: string } {
+  const account = tctx.account;
   const where = `permission ${item.index + 1} (${item.type})`;
   const out: Permission[] = [];
   let allowance: bigint | undefined;
@@ -147,19 +210,6 @@ function translateItem(item: ItemInput, account: Address | undefined): { permiss
     case 'erc20-token-transfer':
       out.push({ type: 'erc20-token-transfer', data: { address: parseAddress(d.address, `${where} address`), allowance: needAllowance() } });
       break;
-    case 'native-token-allowance':
-      // MetaMask's Advanced Permissions name; data.allowanceAmount there, data.allowance in some drafts.
-      out.push({ type: 'native-token-transfer', data: { allowance: parseAmount(d.allowance ?? d.allowanceAmount ?? allowance, `${where} allowance`) } });
-      break;
-    case 'erc20-token-allowance':
-      out.push({
-        type: 'erc20-token-transfer',
-        data: {
-          address: parseAddress(d.tokenAddress ?? d.address, `${where} token address`),
-          allowance: parseAmount(d.allowance ?? d.allowanceAmount ?? allowance, `${where} allowance`),
-        },
-      });
-      break;
     case 'contract-call': {
       const address = parseAddress(d.address, `${where} address`);
       const list = calls(d.calls, where);
@@ -171,7 +221,15 @@ function translateItem(item: ItemInput, account: Address | undefined): { permiss
       else out.push(parsePermission({ type: 'functions-on-contract', data: { address, functions } }, item.index));
       break;
     }
-    default:
+    default: {
+      // MetaMask's names (the table above); a viem-shaped token-allowance policy still counts.
+      if (Object.hasOwn(EXECUTION_PERMISSION_TYPES, item.type)) {
+        const map = EXECUTION_PERMISSION_TYPES[item.type];
+        if (!map) throw new NotYet(`permission type "${item.type}" is not supported by this wallet yet`);
+        const withPolicy = allowance !== undefined && d.allowanceAmount === undefined && d.allowance === undefined ? { ...d, allowanceAmount: numberToHex(allowance) } : d;
+        out.push(map(withPolicy, where, tctx));
+        break;
+      }
       // The wallet's own flat types (what scopeToGrantedPermissions sends back for root and
       // functions-on-all-contracts) are accepted as custom ERC-7715 types.
       if (isPermissionType(item.type)) {
@@ -180,6 +238,7 @@ function translateItem(item: ItemInput, account: Address | undefined): { permiss
         break;
       }
       throw new Unsupported(`permission type "${item.type}" is not supported`);
+    }
   }
   const result: { permissions: Permission[]; callLimit?: number; note?: string } = { permissions: out };
   if (callLimit !== undefined) result.callLimit = callLimit;
@@ -187,10 +246,10 @@ function translateItem(item: ItemInput, account: Address | undefined): { permiss
   return result;
 }
 
-function draftItem(input: ItemInput, account: Address | undefined): Erc7715DraftItem {
+function draftItem(input: ItemInput, ctx: TranslateContext): Erc7715DraftItem {
   const base = { index: input.index, requestedType: input.type, required: input.required, adjustable: input.adjustable || !input.required };
   try {
-    const t = translateItem(input, account);
+    const t = translateItem(input, ctx);
     const item: Erc7715DraftItem = { ...base, supported: true, permissions: t.permissions };
     if (t.callLimit !== undefined) item.callLimit = t.callLimit;
     if (t.note !== undefined) item.note = t.note;
@@ -200,6 +259,7 @@ function draftItem(input: ItemInput, account: Address | undefined): Erc7715Draft
     // A required item the wallet cannot honour fails the whole request; the message names the
     // permission type so the dApp developer sees which one (the RPC layer answers -32602).
     if (input.required) {
+      if (err instanceof NotYet) throw new PermissionError(`permission ${input.index + 1}: ${err.message}`);
       if (err.message.startsWith('permission type')) throw new UnsupportedPermissionError(input.type);
       throw new PermissionError(`permission ${input.index + 1} (${input.type}): ${err.message}`);
     }
@@ -224,6 +284,8 @@ export interface TranslateContext {
   account?: Address;
   /** The wallet's current chain; MetaMask-shaped requests must name it. */
   chainId: number;
+  /** The chain's clock (unix seconds), for a requested startTime; unknown: any startTime is refused. */
+  now?: number;
 }
 
 function translateGrant(params: unknown, ctx: TranslateContext): Erc7715Draft {
@@ -247,12 +309,18 @@ function translateGrant(params: unknown, ctx: TranslateContext): Erc7715Draft {
         required: raw.required === true,
         adjustable: true,
       },
-      ctx.account,
+      ctx,
     );
   });
   return { method: 'wallet_grantPermissions', expiry: expiryOf(req.expiry, 'request'), signer: parseSigner(req.signer), items };
 }
 
+/**
+ * MetaMask's / the current ERC's shape: a list of
+ * `{ chainId, from?, to?, permission: { type, isAdjustmentAllowed, data: { ..., justification? } }, rules?: [{ type, data }] }`
+ * (older drafts: `signer` instead of `to`, `expiry` beside the rules). All entries become one
+ * session, so they must agree on who holds the key.
+ */
 function translateExecutionPermissions(params: unknown, ctx: TranslateContext): Erc7715Draft {
   if (!Array.isArray(params) || params.length === 0) fail('request', 'wallet_requestExecutionPermissions takes a non-empty list of permission requests');
   let expiry: number | undefined;
@@ -263,34 +331,55 @@ function translateExecutionPermissions(params: unknown, ctx: TranslateContext): 
     if (raw.chainId !== undefined && wholeNumberAt(raw.chainId, where, 'chainId') !== ctx.chainId) {
       fail(where, `chainId ${String(raw.chainId)} is not the wallet's current chain (${ctx.chainId})`);
     }
+    if (raw.from !== undefined && raw.from !== null) {
+      const from = parseAddress(raw.from, `${where} from`);
+      if (!ctx.account || from !== getAddress(ctx.account)) fail(where, `from ${from} is not the account this site is connected to`);
+    }
+    const p = raw.permission;
+    if (p.isAdjustmentAllowed !== undefined && typeof p.isAdjustmentAllowed !== 'boolean') fail(where, 'permission.isAdjustmentAllowed must be true or false');
+    if (p.data !== undefined && !isObject(p.data)) fail(where, 'permission.data must be an object');
+    if (isObject(p.data) && p.data.justification !== undefined && typeof p.data.justification !== 'string') fail(where, 'permission.data.justification must be text');
     // Each entry carries its own expiry; the session ends at the earliest.
-    const rules = raw.rules === undefined ? [] : raw.rules;
+    const rules = raw.rules === undefined || raw.rules === null ? [] : raw.rules;
     if (!Array.isArray(rules)) fail(where, 'rules must be a list');
     let own = raw.expiry === undefined ? undefined : expiryOf(raw.expiry, where);
+    let expiryRules = 0;
     for (const rule of rules) {
-      if (isObject(rule) && rule.type === 'expiry' && isObject(rule.data)) own = expiryOf(rule.data.timestamp, where);
+      if (isObject(rule) && rule.type === 'expiry' && isObject(rule.data)) {
+        if (++expiryRules > 1) fail(where, 'has more than one expiry rule');
+        own = expiryOf(rule.data.timestamp, where);
+      }
       // A rule the wallet cannot enforce (redeemer, payee, ...) would be dropped silently otherwise.
       else throw new PermissionError(`${where}: rule ${JSON.stringify(isObject(rule) ? rule.type : rule)} is not supported`);
     }
     if (own !== undefined) expiry = Math.min(expiry ?? own, own);
-    const s = parseSigner(raw.signer ?? (raw.to === undefined ? undefined : { type: 'account', data: { address: raw.to } }));
+    const toRaw = raw.to === undefined || raw.to === null ? undefined : raw.to;
+    if (toRaw !== undefined && (typeof toRaw !== 'string' || !isAddress(toRaw, { strict: false }))) fail(where, `to ${show(toRaw)} is not an address`);
+    const s = toRaw !== undefined ? ({ type: 'account', address: getAddress(toRaw) } as const) : parseSigner(raw.signer);
+    if (signer && !sameSigner(signer, s)) fail(where, 'names another key holder (to / signer) than permission 1; one request grants one session to one holder');
     signer ??= s;
-    const type = typeName(raw.permission.type);
+    if (typeof p.type !== 'string' && !isObject(p.type)) fail(where, 'permission has no type');
+    const type = typeName(p.type);
     if (type === undefined) fail(where, 'permission has no type');
     return draftItem(
       {
         index,
         type,
-        data: isObject(raw.permission.data) ? raw.permission.data : {},
+        data: isObject(p.data) ? p.data : {},
         policies: [],
         required: true, // MetaMask's requests have no optional entries
-        adjustable: raw.permission.isAdjustmentAllowed === true,
+        adjustable: p.isAdjustmentAllowed === true,
       },
-      ctx.account,
+      ctx,
     );
   });
-  if (expiry === undefined) fail('request', 'no expiry: every session must end');
+  if (expiry === undefined) fail('request', 'no expiry: every session must end (add a rule { type: "expiry", data: { timestamp } })');
   return { method: 'wallet_requestExecutionPermissions', expiry, signer: signer ?? { type: 'wallet' }, items };
+}
+
+function sameSigner(a: Erc7715Signer, b: Erc7715Signer): boolean {
+  if (a.type === 'account' && b.type === 'account') return a.address === b.address;
+  return a.type === b.type && a.type !== 'unsupported';
 }
 
 /**
@@ -345,9 +434,8 @@ export function draftSessionLimits(draft: Erc7715Draft): { callLimit?: number; g
  * it cannot work without it.
  */
 export function draftToScope(draft: Erc7715Draft, ctx: ScopeContext, opts: { omit?: readonly number[] } = {}): SessionScope {
-  if (draft.signer.type !== 'wallet') {
-    throw new PermissionError('the request names its own signer; this wallet only grants sessions to keys it creates (signer { type: "wallet" })');
-  }
+  // A dApp-held key (signer 'account') is granted like a wallet-held one: same scope, same caveats.
+  if (draft.signer.type === 'unsupported') throw new PermissionError(`request: ${draft.signer.reason}`);
   const omit = new Set(opts.omit ?? []);
   const chosen = draft.items.filter((i) => i.supported && !omit.has(i.index));
   for (const i of draft.items) if (omit.has(i.index) && i.required) throw new PermissionError(`permission ${i.index + 1} (${i.requestedType}) is required by the dApp and cannot be left out`);
@@ -369,6 +457,8 @@ export function needsTokenWarning(scope: SessionScope): boolean {
 /** What the grant window shows: each item without the session-wide limits, which are shown once. */
 export interface GrantScopeView {
   expiry: number;
+  /** The dApp's own account when it holds the key (it redeems the grant itself); absent: the wallet holds it. */
+  heldBy?: Address;
   /** The session's call limit, whatever the owner unticks. */
   callLimit?: number;
   /** The session's gas limit (decimal wei), whatever the owner unticks. */
@@ -399,6 +489,7 @@ export function grantScopeView(draft: Erc7715Draft, scope: SessionScope): GrantS
   };
   if (scope.callLimit !== undefined) view.callLimit = scope.callLimit;
   if (gas?.type === 'gas-limit') view.gasLimit = gas.data.limit.toString();
+  if (draft.signer.type === 'account') view.heldBy = draft.signer.address;
   return view;
 }
 
@@ -433,4 +524,66 @@ export function scopeToGrantedPermissions(scope: SessionScope, opts: GrantedOpti
   const first = out[0];
   if (first) first.policies.push(...session);
   return out.map((p) => ({ ...p, required: true }));
+}
+
+// ---------------------------------------------------------------- the current dialect's answer
+
+/** One entry of wallet_requestExecutionPermissions' answer (and of wallet_getGrantedExecutionPermissions). */
+export interface ExecutionPermissionResponse {
+  chainId: Hex;
+  from: Address;
+  /** The dApp's own account, when it holds the key. */
+  to?: Address;
+  permission: { type: string; isAdjustmentAllowed: boolean; data: Record<string, unknown> };
+  rules: { type: string; data: Record<string, unknown> }[];
+  /**
+   * What the dApp hands back: for a dApp-held key, the ABI-encoded Delegation[] it passes to
+   * DelegationManager.redeemDelegations (ERC-7710); for a wallet-held one, the session's id, which
+   * names it in wallet_sendCalls' permissions capability.
+   */
+  context: Hex;
+  /** The DelegationManager that redeems the context, when the grant is a delegation. */
+  delegationManager?: Address;
+  /**
+   * Deployments the dApp must make before redeeming: none, since the wallet upgrades the account
+   * (EIP-7702) before it grants.
+   */
+  dependencies: { factory: Address; factoryData: Hex }[];
+}
+
+export interface ExecutionPermissionSession {
+  chainId: number;
+  account: Address;
+  heldBy?: Address;
+  context: Hex;
+  delegationManager?: Address;
+}
+
+/**
+ * The granted scope in the current dialect, one entry per permission: allowances under MetaMask's
+ * names (as requested), other kinds in their viem form; the expiry (what the owner chose) and the
+ * session's call limit as rules, so the answer says every restriction the grant carries.
+ */
+export function scopeToExecutionPermissions(scope: SessionScope, session: ExecutionPermissionSession, opts: GrantedOptions = {}): ExecutionPermissionResponse[] {
+  const rules: ExecutionPermissionResponse['rules'] = [{ type: 'expiry', data: { timestamp: scope.expiry } }];
+  if (scope.callLimit !== undefined) rules.push({ type: 'call-limit', data: { count: scope.callLimit } });
+  const entry = (type: string, data: Record<string, unknown>): ExecutionPermissionResponse => ({
+    chainId: numberToHex(session.chainId),
+    from: session.account,
+    ...(session.heldBy ? { to: session.heldBy } : {}),
+    permission: { type, isAdjustmentAllowed: false, data },
+    rules,
+    context: session.context,
+    ...(session.delegationManager ? { delegationManager: session.delegationManager } : {}),
+    dependencies: [],
+  });
+  const out: ExecutionPermissionResponse[] = [];
+  const others: Permission[] = [];
+  for (const p of scope.permissions) {
+    if (p.type === 'native-token-transfer') out.push(entry('native-token-allowance', { allowanceAmount: numberToHex(p.data.allowance) }));
+    else if (p.type === 'erc20-token-transfer') out.push(entry('erc20-token-allowance', { tokenAddress: p.data.address, allowanceAmount: numberToHex(p.data.allowance) }));
+    else others.push(p);
+  }
+  for (const p of scopeToGrantedPermissions({ ...scope, callLimit: undefined, permissions: others }, opts)) out.push(entry(p.type, p.data));
+  return out;
 }

@@ -7,6 +7,13 @@ import type { SealedKey } from './key-store';
 
 export type SessionStatus = 'active' | 'revoked' | 'expired';
 
+/**
+ * Who holds the session key. The wallet: it made the key, keeps it sealed and signs covered calls
+ * with no popup. The dApp: the grant is to the dApp's own account, which redeems it itself (ERC-7710,
+ * paying its own gas); the wallet has no key, funds nothing, and still lists and revokes the grant.
+ */
+export type SessionHolder = { kind: 'wallet' } | { kind: 'dapp'; address: Address };
+
 /** The owner's signed delegation to the session key, JSON-safe (the salt as a decimal string). */
 export interface StoredDelegation {
   delegate: Address;
@@ -40,6 +47,10 @@ export interface SessionBackendFields {
   alchemy?: { context: Hex; spent: AlchemySpent; pending?: string[] };
   /** Gas money the owner gave the session key (wei, decimal); '0' when the backend needs none. */
   stipend: string;
+  /** The DelegationManager that redeems the grant (delegation backend; absent on older records). */
+  delegationManager?: Address;
+  /** dApp-held: the permission context the dApp redeems (ABI-encoded Delegation[], ERC-7710). */
+  context?: Hex;
 }
 
 export interface SessionRecord extends SessionBackendFields {
@@ -47,8 +58,11 @@ export interface SessionRecord extends SessionBackendFields {
   origin: string;
   chainId: number;
   account: Address;
+  /** The delegate: the wallet's session key, or the dApp's own account when it holds the key. */
   sessionAddress: Address;
-  /** null once the session ended and its stipend went back: the key is deleted. */
+  /** Absent: the wallet (every record written before dApp-held keys). */
+  holder?: SessionHolder;
+  /** null once the session ended and its stipend went back: the key is deleted; always null when the dApp holds the key. */
   sealedKey: SealedKey | null;
   scope: SerializedSessionScope;
   createdAt: number;
@@ -62,6 +76,12 @@ export interface SessionRecord extends SessionBackendFields {
 
 /** Which backend granted the session (what `backend` says, the delegation backend when absent). */
 export const grantedBy = (s: Pick<SessionRecord, 'backend'>): 'delegation' | 'alchemy' => s.backend ?? 'delegation';
+
+/** Who holds the session key (the wallet when the record does not say). */
+export const holderOf = (s: Pick<SessionRecord, 'holder'>): SessionHolder => s.holder ?? { kind: 'wallet' };
+
+/** The context a dApp names the session by: the redeemable context when it holds the key, else the id. */
+export const contextOf = (s: Pick<SessionRecord, 'id' | 'context'>): Hex => s.context ?? s.id;
 
 /** A session's usage as the popup shows it (decimal strings: JSON-safe). */
 export interface SessionUsageView {

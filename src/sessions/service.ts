@@ -14,17 +14,17 @@ import type { BundleCall, Bundles, CallBundle } from '../calls/bundles';
 import type { ChainConfig } from '../chains/registry';
 import { deserializeScope, serializeScope } from '../permissions/serialize';
 import type { SessionCall, SessionScope } from '../permissions/types';
-import { UnauthorizedError, UnsupportedChainIdError } from '../errors';
+import { InvalidParamsError, UnauthorizedError, UnsupportedChainIdError } from '../errors';
 import type { Vault } from '../vault/vault';
 import { SessionKeyVault } from './key-store';
 import { covers } from './policy';
 import { ForeignDelegationError } from './errors';
-import { grantedBy, type ResetRevokeReport, type SessionBackendFields, type SessionRecord, type SessionView } from './record';
+import { contextOf, grantedBy, holderOf, type ResetRevokeReport, type SessionBackendFields, type SessionHolder, type SessionRecord, type SessionView } from './record';
 import { SessionEnding, type ChainsById } from './ending';
 import { SessionStore } from './store';
 import { sessionViews } from './views';
 
-export type { AlchemySpent, ResetRevokeReport, SessionRecord, SessionStatus, SessionView } from './record';
+export type { AlchemySpent, ResetRevokeReport, SessionHolder, SessionRecord, SessionStatus, SessionView } from './record';
 export { ForeignDelegationError } from './errors';
 
 export const SESSION_SWEEP_ALARM = 'sessions-sweep';
@@ -37,6 +37,13 @@ export interface SessionRequest {
 
 type Verdict = { covered: true; backend: AccountBackend } | { covered: false; reason: string };
 const toSessionCalls = (calls: BundleCall[]): SessionCall[] => calls.map((c) => ({ to: c.to, value: BigInt(c.value), data: c.data }));
+
+/** -32602 when the backend cannot grant to a key the dApp holds (said before the owner is asked). */
+function assertHolderSupported(backend: AccountBackend, holder: SessionHolder): void {
+  if (holder.kind === 'dapp' && backend.grantsToDappKeys !== true) {
+    throw new InvalidParamsError(`The ${BACKEND_NAMES[backend.kind].name} backend of this network cannot grant a session to a key the site holds (to / signer); ask without one, so the wallet holds the key.`);
+  }
+}
 
 export class Sessions {
   private readonly store = new SessionStore();
@@ -63,6 +70,15 @@ export class Sessions {
     return this.store.get(id);
   }
 
+  /**
+   * The session of `origin` that a dApp names by `context` (its id, or the redeemable context of a
+   * dApp-held grant); undefined when no session of that origin has it: another site's is not found.
+   */
+  async byContext(origin: string, context: string): Promise<SessionRecord | undefined> {
+    const c = context.toLowerCase();
+    return (await this.all()).find((s) => s.origin === origin && (s.id.toLowerCase() === c || contextOf(s).toLowerCase() === c));
+  }
+
   /** Seals legacy-sealed keys again under the sealing key (after an unlock); how many are left. */
   resealLegacyKeys(): Promise<number> {
     return this.store.resealLegacyKeys(this.keys);
@@ -86,17 +102,21 @@ export class Sessions {
    * record is stored before anything is funded: whatever happens next, the key that holds it is
    * kept, so it can always be returned.
    */
-  async grant(chain: ChainConfig, origin: string, scope: SessionScope): Promise<SessionRecord> {
+  async grant(chain: ChainConfig, origin: string, scope: SessionScope, holder: SessionHolder = { kind: 'wallet' }): Promise<SessionRecord> {
     const backend = await this.backends.for(chain);
     backend.assertCanEnforce(scope); // refuse what the backend cannot enforce before anything goes on chain
+    assertHolderSupported(backend, holder);
     const owner = await this.deps.vault.ownerAccount();
     if (!isAddressEqual(owner.address, scope.account)) throw new UnauthorizedError('The session is not for the wallet account.');
+    if (holder.kind === 'dapp' && isAddressEqual(holder.address, owner.address)) throw new InvalidParamsError('The key holder (to) is the wallet account itself; name the site\'s own account.');
     // Checked again after the approval: the account may have changed while the owner looked.
     await this.assertNotDelegatedElsewhere(backend, owner.address);
     await backend.ensureUpgraded(owner);
-    const privateKey = generatePrivateKey();
-    const granted = await backend.grant(owner, scope, privateKeyToAccount(privateKey).address);
-    const record = await this.newRecord(granted.id, origin, chain, scope, privateKey, granted.fields);
+    // A dApp-held grant has no key here: the delegate is the dApp's account, and nothing is funded.
+    const privateKey = holder.kind === 'wallet' ? generatePrivateKey() : undefined;
+    const delegate = privateKey ? privateKeyToAccount(privateKey).address : (holder as { address: Address }).address;
+    const granted = await backend.grant(owner, scope, delegate, holder);
+    const record = await this.newRecord(granted.id, origin, chain, scope, privateKey ? { privateKey } : { holder: holder as Extract<SessionHolder, { kind: 'dapp' }> }, granted.fields);
     await this.store.save(record);
     await this.scheduleSweep();
     try {
@@ -112,9 +132,10 @@ export class Sessions {
    * Throws before the owner is asked: -32602 when this chain's backend cannot grant `scope`, 4100
    * when the account is delegated (EIP-7702) to a contract the backend did not put there.
    */
-  async assertGrantable(chain: ChainConfig, scope: SessionScope): Promise<void> {
+  async assertGrantable(chain: ChainConfig, scope: SessionScope, holder: SessionHolder = { kind: 'wallet' }): Promise<void> {
     const backend = await this.backends.for(chain);
     backend.assertCanEnforce(scope);
+    assertHolderSupported(backend, holder);
     await this.assertNotDelegatedElsewhere(backend, scope.account);
   }
 
@@ -128,14 +149,22 @@ export class Sessions {
     if (view.delegation.kind === 'foreign') throw new ForeignDelegationError(view.delegation.implementation);
   }
 
-  private async newRecord(id: Hex, origin: string, chain: ChainConfig, scope: SessionScope, privateKey: Hex, fields: SessionBackendFields): Promise<SessionRecord> {
+  private async newRecord(
+    id: Hex,
+    origin: string,
+    chain: ChainConfig,
+    scope: SessionScope,
+    key: { privateKey: Hex } | { holder: Extract<SessionHolder, { kind: 'dapp' }> },
+    fields: SessionBackendFields,
+  ): Promise<SessionRecord> {
     return {
       id,
       origin,
       chainId: chain.id,
       account: scope.account,
-      sessionAddress: privateKeyToAccount(privateKey).address,
-      sealedKey: await this.keys.seal(privateKey),
+      ...('privateKey' in key
+        ? { sessionAddress: privateKeyToAccount(key.privateKey).address, sealedKey: await this.keys.seal(key.privateKey) }
+        : { sessionAddress: key.holder.address, holder: key.holder, sealedKey: null }),
       scope: serializeScope(scope),
       ...fields,
       createdAt: Date.now(),
@@ -159,12 +188,14 @@ export class Sessions {
     context: Hex | undefined,
     makeBundle: (sessionId: Hex) => Promise<CallBundle>,
   ): Promise<{ sent: CallBundle } | { covered: false; reason: string }> {
+    // A dApp-held session has no key here: the wallet never signs with it.
     const candidates = (await this.all()).filter(
-      (s) => s.status === 'active' && s.origin === req.origin && s.chainId === req.chain.id && isAddressEqual(s.account, account) && (!context || s.id.toLowerCase() === context.toLowerCase()),
+      (s) => s.status === 'active' && holderOf(s).kind === 'wallet' && s.origin === req.origin && s.chainId === req.chain.id && isAddressEqual(s.account, account) && (!context || s.id.toLowerCase() === context.toLowerCase()),
     );
     if (context && candidates.length === 0) {
       const named = await this.get(context);
       if (named && named.origin !== req.origin) return { covered: false, reason: 'The session named in the request belongs to another site.' };
+      if (named && named.origin === req.origin && holderOf(named).kind === 'dapp') return { covered: false, reason: "The session named in the request is held by the site's own account, which redeems it itself; the wallet has no key for it." };
       if (named && named.status !== 'active') return { covered: false, reason: `The session named in the request is ${named.status}.` };
       return { covered: false, reason: 'No active session of this site matches the given permissions context.' };
     }

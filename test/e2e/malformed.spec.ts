@@ -22,6 +22,7 @@ test('bad input: 1,000+ malformed requests each get a spec error code, and the w
       'wallet_getCapabilities', 'wallet_sendCalls', 'wallet_getCallsStatus', 'wallet_showCallsStatus', 'eth_sendTransaction',
       'wallet_grantPermissions', 'wallet_requestExecutionPermissions', 'wallet_revokePermissions', 'personal_sign', 'eth_signTypedData_v4',
       'wallet_requestPermissions', 'wallet_getPermissions',
+      'wallet_getSupportedExecutionPermissions', 'wallet_getGrantedExecutionPermissions', 'wallet_revokeExecutionPermission',
     ];
     const forwarded = ['eth_getBalance', 'eth_call', 'eth_getCode', 'eth_getTransactionReceipt', 'eth_blockNumber'];
     const refused = ['wallet_unknownThing', 'eth_sign', 'eth_signTransaction', 'anvil_mine', 'evm_snapshot', 'debug_traceCall', 'foo', 'personal_unlockAccount', 'eth_sendUnsignedTransaction', 'eth_sendTransactionSync', 'anvil_impersonateAccount', 'anvil_setBalance', 'personal_sendTransaction', 'txpool_content'];
@@ -43,6 +44,13 @@ test('bad input: 1,000+ malformed requests each get a spec error code, and the w
       ],
       wallet_grantPermissions: [[{ expiry: 'soon', permissions: 5 }], [{ expiry: 1, permissions: [] }], [{ permissions: [{ type: 'root' }] }]],
       wallet_revokePermissions: [[{ permissionsContext: 'zz' }], [{}], [{ permissionsContext: 42 }]],
+      wallet_requestExecutionPermissions: [
+        [{ chainId: '0x7a69', to: 'nope', permission: { type: 'native-token-allowance', isAdjustmentAllowed: false, data: { allowanceAmount: '0x1' } }, rules: [{ type: 'expiry', data: { timestamp: 4e9 } }] }],
+        [{ chainId: '0x7a69', permission: { type: 'native-token-stream', isAdjustmentAllowed: false, data: {} }, rules: [{ type: 'expiry', data: { timestamp: 4e9 } }] }],
+        [{ chainId: '0x7a69', permission: { type: 'native-token-allowance', isAdjustmentAllowed: 'yes', data: { allowanceAmount: '0x1' } }, rules: 'soon' }],
+      ],
+      wallet_revokeExecutionPermission: [[{ permissionContext: 'zz' }], [{}], [{ permissionContext: '0x1234' }], [{ permissionContext: '0x' + 'ab'.repeat(32) }]],
+      wallet_getGrantedExecutionPermissions: [[{ origin: 'https://other.example' }]],
       personal_sign: [['0x123', 'not-an-address'], ['hello', '0x' + '1'.repeat(40)], ['0x' + 'aa'.repeat(70000), '0x' + '1'.repeat(40)]],
       eth_signTypedData_v4: [['0x' + '1'.repeat(40), '{not json'], ['0x' + '1'.repeat(40), '{"types":{}}'], ['0x12', '{}']],
       wallet_getCallsStatus: [['0x' + '0'.repeat(64)], [42], ['x'.repeat(300)]],

@@ -152,9 +152,12 @@ describe('ERC-7715 → scope', () => {
   it('error: a draft that validation refuses, or a signer the wallet does not serve', () => {
     const past = translate({ ...demoRequest, expiry: NOW - 1 });
     expect(() => draftToScope(past, ctx)).toThrowError(new PermissionError(`expiry: ${NOW - 1} is not in the future (now is ${NOW})`));
+    // A key the dApp holds is granted like the wallet's own (the one intended change of issue 11).
     const dappKey = translate({ ...demoRequest, signer: { type: 'account', data: { id: GAME } } });
     expect(dappKey.signer).toEqual({ type: 'account', address: GAME });
-    expect(() => draftToScope(dappKey, ctx)).toThrow(/only grants sessions to keys it creates/);
+    expect(draftToScope(dappKey, ctx).permissions).toEqual(draftToScope(translate(demoRequest), ctx).permissions);
+    const passkey = translate({ ...demoRequest, signer: { type: 'key', data: { type: 'p256', publicKey: '0x01' } } });
+    expect(() => draftToScope(passkey, ctx)).toThrow('request: signer "key" needs data.id (an address) or data.publicKey (an uncompressed secp256k1 key)');
     const onlyOptional: Erc7715Draft = { ...translate(demoRequest), items: [] };
     expect(() => draftToScope(onlyOptional, ctx)).toThrow('no permission is left to grant');
   });

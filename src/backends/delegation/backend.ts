@@ -16,11 +16,11 @@ import { type ChainConfig } from '../../chains/registry';
 import { deserializeScope } from '../../permissions/serialize';
 import type { SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { InternalError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../errors';
-import type { SessionRecord } from '../../sessions/record';
+import { holderOf, type SessionHolder, type SessionRecord } from '../../sessions/record';
 import type { AccountBackend, ChainCapabilities, GrantedSession, SessionIo } from '../backend';
 import { spendOf } from '../spend';
-import { scopeToCaveats } from './caveats';
-import { createDelegation, DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from './framework';
+import { caveatArgsForGroup, scopeToCaveats } from './caveats';
+import { createDelegation, DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, encodePermissionContext, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from './framework';
 import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from './sender';
 import { encodeSessionBatch, readSessionUsage } from './session-chain';
 import { publicClientFor, walletClientFor } from '../../chains/clients';
@@ -49,6 +49,8 @@ const decimal = (usage: SessionUsage) => ({
 export class DelegationBackend implements AccountBackend {
   readonly kind = 'delegation' as const;
   readonly endsOnChain = true;
+  /** A dApp-held key is a delegation to the dApp's address with the same caveats; it redeems it itself. */
+  readonly grantsToDappKeys = true;
   readonly implementation: ExpectedImplementation | null;
   private readonly deployment: FrameworkDeployment | null;
 
@@ -82,7 +84,7 @@ export class DelegationBackend implements AccountBackend {
       atomic: { status: upgraded ? 'supported' : 'ready' },
       permissions: {
         supported: true,
-        signerTypes: ['wallet'],
+        signerTypes: ['wallet', 'account', 'key'],
         permissionTypes: ['native-token-transfer', 'erc20-token-transfer', 'contract-call', 'native-token-allowance', 'erc20-token-allowance'],
         policyTypes: ['token-allowance', 'gas-limit', 'call-limit', 'rate-limit'],
       },
@@ -142,16 +144,34 @@ export class DelegationBackend implements AccountBackend {
 
   // ---- sessions
 
-  async grant(owner: LocalAccount, scope: SessionScope, sessionKey: Address): Promise<GrantedSession> {
+  /**
+   * The owner signs the delegation to `sessionKey`. A dApp-held key gets the same caveats, no
+   * stipend (the dApp pays its own gas) and the context it redeems: the delegation chain (of one)
+   * ABI-encoded as redeemDelegations takes it.
+   */
+  async grant(owner: LocalAccount, scope: SessionScope, sessionKey: Address, holder: SessionHolder = { kind: 'wallet' }): Promise<GrantedSession> {
     const framework = this.framework();
     const unsigned = createDelegation({ delegator: owner.address, delegate: sessionKey, caveats: scopeToCaveats(scope, framework.caveatEnforcers) });
     const delegation = await signDelegation(owner, unsigned, { chainId: this.chain.id, delegationManager: framework.DelegationManager });
+    const stored = { ...delegation, salt: delegation.salt.toString() };
+    const common = { delegation: stored, delegationManager: framework.DelegationManager };
+    if (holder.kind === 'dapp') {
+      // The caveats' args are not signed; a redeemer fills them. A dApp redeeming with a standard
+      // ERC-7710 client passes the context as it is, so it carries the args of the first call group
+      // (the LogicalOrWrapper's selection): a grant of one call permission (the common case, and
+      // every MetaMask allowance type) redeems as given; with several, the dApp selects another
+      // group by rewriting that caveat's args (caveats.ts says how).
+      const args = caveatArgsForGroup(scope, 0);
+      const redeemable = { ...delegation, caveats: delegation.caveats.map((c, i) => ({ ...c, args: args[i] ?? '0x' })) };
+      return { id: hashDelegation(unsigned), fields: { ...common, stipend: '0', context: encodePermissionContext([redeemable]) } };
+    }
     const gasLimit = scope.permissions.find((p) => p.type === 'gas-limit');
     const stipend = gasLimit?.type === 'gas-limit' ? gasLimit.data.limit : DEFAULT_GAS_STIPEND;
-    return { id: hashDelegation(unsigned), fields: { delegation: { ...delegation, salt: delegation.salt.toString() }, stipend: stipend.toString() } };
+    return { id: hashDelegation(unsigned), fields: { ...common, stipend: stipend.toString() } };
   }
 
   async fund(owner: LocalAccount, record: SessionRecord): Promise<void> {
+    if (holderOf(record).kind === 'dapp' || BigInt(record.stipend) === 0n) return; // the dApp pays its own gas
     try {
       const funded = await this.client.waitForTransactionReceipt({ hash: await this.wallet(owner).sendTransaction({ to: record.sessionAddress, value: BigInt(record.stipend) }) });
       if (funded.status !== 'success') throw new TransactionRejectedError('Funding the session key reverted.');
@@ -172,6 +192,8 @@ export class DelegationBackend implements AccountBackend {
 
   async usageView(record: SessionRecord, scope: SessionScope) {
     const usage = decimal(await this.chainUsage(record, scope));
+    // A dApp-held delegate is the dApp's own account: its balance is not the owner's gas money.
+    if (holderOf(record).kind === 'dapp') return { usage, stipendLeft: null };
     return { usage, stipendLeft: (await this.client.getBalance({ address: record.sessionAddress })).toString() };
   }
 
@@ -254,6 +276,7 @@ export class DelegationBackend implements AccountBackend {
   }
 
   stipendLeft(record: SessionRecord): Promise<bigint | undefined> {
+    if (holderOf(record).kind === 'dapp') return Promise.resolve(undefined);
     return this.client.getBalance({ address: record.sessionAddress }).catch(() => undefined);
   }
 

@@ -1,14 +1,30 @@
-// ERC-7715: a dApp asks for a session (wallet_grantPermissions, or its new name
-// wallet_requestExecutionPermissions). The owner sees it in the approval window, may leave out the
-// optional parts and shorten the expiry, and the wallet grants it to a key it creates. The answer's
-// permissionsContext names the session in later wallet_sendCalls.
-import { numberToHex } from 'viem';
+// ERC-7715: a dApp asks for a session (wallet_grantPermissions in viem's experimental shape, or
+// wallet_requestExecutionPermissions in the current ERC's and MetaMask's). The owner sees it in the
+// approval window, may leave out the optional parts and shorten the expiry, and the wallet grants
+// it: to a key it creates (wallet-held: the context names the session in later wallet_sendCalls),
+// or to the dApp's own account (`to` / `signer`: the context is the delegation the dApp redeems
+// itself with ERC-7710). Discovery (wallet_getSupportedExecutionPermissions), listing
+// (wallet_getGrantedExecutionPermissions) and revoke by context (wallet_revokeExecutionPermission).
+import { numberToHex, zeroAddress } from 'viem';
 import { chainNow } from '../../chains/clock';
 import { devnetContracts } from '../../chains/deployments';
 import { DEVNET_CHAIN_ID } from '../../chains/registry';
-import { draftToScope, grantScopeView, needsTokenWarning, scopeToGrantedPermissions, translateErc7715Request, type Erc7715Method } from '../../permissions/erc7715';
+import {
+  draftToScope,
+  EXECUTION_PERMISSION_TYPES,
+  grantScopeView,
+  needsTokenWarning,
+  scopeToExecutionPermissions,
+  scopeToGrantedPermissions,
+  SUPPORTED_RULE_TYPES,
+  translateErc7715Request,
+  type Erc7715Draft,
+  type Erc7715Method,
+} from '../../permissions/erc7715';
+import { deserializeScope } from '../../permissions/serialize';
+import { contextOf, holderOf, type SessionHolder, type SessionRecord } from '../../sessions/record';
 import { DEFAULT_MAX_SESSION_SECONDS } from '../../permissions/validate';
-import { asInvalidParams, InvalidParamsError, UnsupportedMethodError, UserRejectedError } from '../../errors';
+import { asInvalidParams, InvalidParamsError, TransactionRejectedError, UnsupportedMethodError, UserRejectedError } from '../../errors';
 import { requireConnection } from '../guards';
 import { defineMethod, type RequestContext } from '../method';
 import { z } from '../schema';
@@ -22,14 +38,35 @@ export interface GrantEdits {
   confirmTokenMovingEverywhere?: boolean;
 }
 
+const holderOfDraft = (draft: Erc7715Draft): SessionHolder => (draft.signer.type === 'account' ? { kind: 'dapp', address: draft.signer.address } : { kind: 'wallet' });
+
+const tickersFor = (ctx: RequestContext) => ({ nativeTicker: ctx.chain.nativeCurrency.symbol, tokenTickers: ctx.chain.id === DEVNET_CHAIN_ID ? { [devnetContracts.DemoToken]: 'DEMO' } : {} });
+
+/** A stored session in the current dialect (the grant's answer, and the listing). */
+function executionPermissionsOf(s: SessionRecord, ctx: RequestContext) {
+  const holder = holderOf(s);
+  return scopeToExecutionPermissions(
+    deserializeScope(s.scope),
+    {
+      chainId: s.chainId,
+      account: s.account,
+      context: contextOf(s),
+      ...(holder.kind === 'dapp' ? { heldBy: holder.address } : {}),
+      ...(s.delegationManager ? { delegationManager: s.delegationManager } : {}),
+    },
+    tickersFor(ctx),
+  );
+}
+
 async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext) {
   const connection = await requireConnection(ctx);
-  const draft = asInvalidParams(() => translateErc7715Request(method, params, { account: connection.account, chainId: ctx.chain.id }));
   const now = await chainNow(ctx.chain);
+  const draft = asInvalidParams(() => translateErc7715Request(method, params, { account: connection.account, chainId: ctx.chain.id, now }));
+  const holder = holderOfDraft(draft);
   const scopeContext = { account: connection.account, chainId: ctx.chain.id, now, maxSessionSeconds: DEFAULT_MAX_SESSION_SECONDS };
   // Validate before bothering the owner: a request that cannot be granted is -32602 at once.
   const requested = asInvalidParams(() => draftToScope(draft, scopeContext));
-  await ctx.services.sessions.assertGrantable(ctx.chain, requested);
+  await ctx.services.sessions.assertGrantable(ctx.chain, requested, holder);
   const onAlchemy = (await ctx.services.backends.setting(ctx.chain.id)).kind === 'alchemy';
   const decision = await ctx.services.approvals.ask({
     kind: 'grantPermissions',
@@ -47,23 +84,16 @@ async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext
   if (needsTokenWarning(scope) && edits.confirmTokenMovingEverywhere !== true) {
     throw new UserRejectedError('The owner did not confirm that this site may move or approve away tokens on every contract; nothing was granted.');
   }
-  const record = await ctx.services.sessions.grant(ctx.chain, ctx.origin, scope);
-  const tokenTickers = ctx.chain.id === DEVNET_CHAIN_ID ? { [devnetContracts.DemoToken]: 'DEMO' } : {};
-  const grantedPermissions = scopeToGrantedPermissions(scope, { nativeTicker: ctx.chain.nativeCurrency.symbol, tokenTickers });
-  if (method === 'wallet_requestExecutionPermissions') {
-    return grantedPermissions.map((permission) => ({
-      chainId: numberToHex(ctx.chain.id),
-      address: connection.account,
-      signer: { type: 'wallet', data: {} },
-      permission,
-      rules: [{ type: 'expiry', data: { timestamp: scope.expiry } }],
-      context: record.id,
-    }));
-  }
-  return { expiry: scope.expiry, grantedPermissions, permissionsContext: record.id, signerData: { submitToAddress: connection.account } };
+  const record = await ctx.services.sessions.grant(ctx.chain, ctx.origin, scope, holder);
+  if (method === 'wallet_requestExecutionPermissions') return executionPermissionsOf(record, ctx);
+  const grantedPermissions = scopeToGrantedPermissions(scope, tickersFor(ctx));
+  const answer = { expiry: scope.expiry, grantedPermissions, permissionsContext: contextOf(record), signerData: { submitToAddress: connection.account } };
+  // viem's ERC-7710 fields: where the dApp sends its redemption of a key it holds.
+  return holder.kind === 'dapp' && record.delegationManager ? { ...answer, signerMeta: { delegationManager: record.delegationManager } } : answer;
 }
 
 const anyParams = z.unknown();
+const hexContext = z.string().check(z.regex(/^0x([0-9a-fA-F]{2}){32,}$/, 'expected the permissionContext a grant returned (hex)'));
 
 export const wallet_grantPermissions = defineMethod({
   method: 'wallet_grantPermissions',
@@ -98,13 +128,73 @@ export const wallet_revokePermissions = defineMethod({
   },
 });
 
-/** This site's sessions, active ones first (viem has no action for it; wallets commonly expose it). */
+/**
+ * This site's live grants on the current chain, in the current dialect (the same shape as
+ * wallet_requestExecutionPermissions' answer). Another site's grants are never listed.
+ */
 export const wallet_getGrantedExecutionPermissions = defineMethod({
   method: 'wallet_getGrantedExecutionPermissions',
   params: z.optional(z.array(z.unknown())),
   handler: async (_p, ctx) => {
     await requireConnection(ctx);
-    const mine = (await ctx.services.sessions.all()).filter((s) => s.origin === ctx.origin && s.chainId === ctx.chain.id && s.status === 'active');
-    return mine.map((s) => ({ context: s.id, expiry: s.scope.expiry, permissions: s.scope.permissions }));
+    const now = await chainNow(ctx.chain);
+    const mine = (await ctx.services.sessions.all()).filter((s) => s.origin === ctx.origin && s.chainId === ctx.chain.id && s.status === 'active' && s.scope.expiry > now);
+    // A session granted under rules this version refuses covers nothing: it is not offered as live.
+    return mine.flatMap((s) => {
+      try {
+        return executionPermissionsOf(s, ctx);
+      } catch {
+        return [];
+      }
+    });
+  },
+});
+
+/**
+ * What the current network's backend enforces, by the current dialect's type names: each type the
+ * backend's capabilities list (and this wallet maps), on this chain, with the rule types it
+ * enforces. No account is read, so a site need not be connected to ask.
+ */
+export const wallet_getSupportedExecutionPermissions = defineMethod({
+  method: 'wallet_getSupportedExecutionPermissions',
+  params: z.optional(z.tuple([])),
+  handler: async (_p, ctx) => {
+    const backend = await ctx.services.backends.for(ctx.chain, { lazy: true });
+    const caps = await backend.capabilities(zeroAddress, { current: false });
+    const out: Record<string, { chainIds: string[]; ruleTypes: string[] }> = {};
+    for (const type of caps.permissions?.permissionTypes ?? []) {
+      // A name the wallet's table has but cannot map yet is not offered, whatever the backend says.
+      if (Object.hasOwn(EXECUTION_PERMISSION_TYPES, type) && EXECUTION_PERMISSION_TYPES[type] === null) continue;
+      out[type] = { chainIds: [numberToHex(ctx.chain.id)], ruleTypes: [...SUPPORTED_RULE_TYPES] };
+    }
+    return out;
+  },
+});
+
+/**
+ * Revokes one of this site's grants by the context it was given: disableDelegation on chain, sent
+ * by the owner's account (the owner pays the gas), the wallet-held key deleted and its stipend
+ * returned. No approval window: revoking only takes away what the site itself was given, and only
+ * the site's own grants can be named; it needs the wallet unlocked (4100 otherwise), since the
+ * owner key sends the transaction.
+ */
+export const wallet_revokeExecutionPermission = defineMethod({
+  method: 'wallet_revokeExecutionPermission',
+  params: z.union([z.tuple([z.looseObject({ permissionContext: hexContext })]), z.looseObject({ permissionContext: hexContext })]),
+  handler: async (params, ctx) => {
+    await requireConnection(ctx);
+    const { permissionContext } = Array.isArray(params) ? params[0] : params;
+    const session = await ctx.services.sessions.byContext(ctx.origin, permissionContext);
+    if (!session) throw new InvalidParamsError('No grant of this site has that permissionContext.');
+    if (session.status !== 'active') throw new InvalidParamsError(`That grant is already ${session.status}.`);
+    await ctx.services.vault.ownerAccount(); // 4100 while locked: nothing is ended half-way
+    const backend = await ctx.services.backends.forSession(ctx.chain, session);
+    const ended = await ctx.services.sessions.revoke(ctx.chain, session.id);
+    // Where the grant lives on chain, the answer is the disabling transaction, or an error that says
+    // it did not go through (a dApp-held grant stays redeemable until it does).
+    if (backend.endsOnChain && (!ended.revokeTx || ended.note?.includes('Disabling'))) {
+      throw new TransactionRejectedError(`This wallet will not use the grant any more, but disabling it on chain did not go through${ended.note ? ` (${ended.note})` : ''}; the owner can revoke it again from the wallet's Sessions list.`);
+    }
+    return ended.revokeTx ? { revokeTx: ended.revokeTx } : { revokeTx: null, ...(ended.note ? { note: ended.note } : {}) };
   },
 });

@@ -44,10 +44,24 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
   const minutes = Math.round((expiry - now) / 60);
   return (
     <div class="stack" data-testid="grant-details">
-      <p class="small muted">
-        A new key, kept by the wallet, will act for your account <strong>only</strong> within these limits, which{' '}
-        {backend === 'alchemy' ? "Alchemy's Wallet API and your account enforce" : 'the chain enforces'}. Calls inside them need no further approval.
-      </p>
+      {scope.heldBy ? (
+        // A dApp-held key: the site itself spends within the limits; say so before anything else.
+        <div class="small" data-testid="grant-holder" data-holder="dapp">
+          <p>
+            <strong>The site's own account will hold this permission</strong> and can spend from your account within these limits, with no further
+            approval from you. The chain enforces the limits; the site pays its own gas.
+          </p>
+          <p class="mono" style={{ overflowWrap: 'anywhere' }} data-testid="grant-holder-address">
+            {scope.heldBy}
+          </p>
+          <p class="muted">You can revoke it any time in the wallet; revoking is a transaction your account pays for.</p>
+        </div>
+      ) : (
+        <p class="small muted" data-testid="grant-holder" data-holder="wallet">
+          A new key, kept by the wallet, will act for your account <strong>only</strong> within these limits, which{' '}
+          {backend === 'alchemy' ? "Alchemy's Wallet API and your account enforce" : 'the chain enforces'}. Calls inside them need no further approval.
+        </p>
+      )}
       {backend === 'alchemy' && (
         <p class="small" data-testid="grant-backend">
           Granted through Alchemy's Wallet API. Revoking deletes the key from this wallet; the grant itself ends at the expiry.

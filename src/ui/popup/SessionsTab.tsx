@@ -108,6 +108,12 @@ function SessionItem({ s, now, symbol, onChanged }: { s: SessionView; now: numbe
           {status === 'active' ? timeLeft(left) : status}
         </span>
       </div>
+      {s.holder?.kind === 'dapp' && (
+        // No key in the wallet: the site redeems the grant itself, from its own account.
+        <p class="small muted" data-testid="session-holder" style={{ overflowWrap: 'anywhere' }}>
+          Held by the site's own account <span class="mono">{s.holder.address}</span>
+        </p>
+      )}
       <ul class="perm-list small">
         {s.scope.permissions.map((p, i) => (
           <li key={i}>

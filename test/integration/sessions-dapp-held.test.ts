@@ -1,0 +1,122 @@
+// A session whose key the dApp holds (ERC-7715 `to`), on the delegation backend, end to end: the
+// wallet's Sessions service (real Vault, Backends, store over fakeBrowser) grants it, the owner's
+// account is upgraded, no key is made and nothing is funded; the dApp's own account redeems the
+// returned context with DelegationManager.redeemDelegations (ERC-7710, its own gas): within scope it
+// succeeds on chain, out of scope it reverts; after wallet_revokeExecutionPermission by that
+// context, the same redemption reverts.
+import { encodeFunctionData, getAddress, parseEther, type Address, type Hex } from 'viem';
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { DemoGameAbi, DemoTokenAbi } from '../../devnet/contracts/abis';
+import deployment from '../../devnet/deployment.json';
+import { Approvals } from '../../src/approvals/service';
+import { Backends } from '../../src/backends/choice';
+import { DelegationManagerAbi, encodeExecutionCalldata, EXECUTION_MODE } from '../../src/backends/delegation/framework';
+import type { Services } from '../../src/background/services';
+import { Bundles } from '../../src/calls/bundles';
+import { Networks } from '../../src/chains/network';
+import { devnet, type ChainConfig } from '../../src/chains/registry';
+import { Connections } from '../../src/connections/connections';
+import { parseSessionScope } from '../../src/permissions/validate';
+import { httpChainRpc } from '../../src/rpc/chain-rpc';
+import type { RequestContext } from '../../src/rpc/method';
+import { wallet_getGrantedExecutionPermissions, wallet_revokeExecutionPermission } from '../../src/rpc/methods/permissions';
+import { memoryDeviceKeyStore, SessionKeyVault } from '../../src/sessions/key-store';
+import { Sessions } from '../../src/sessions/service';
+import { parsePrivateKey } from '../../src/vault/owner-secret';
+import { Vault } from '../../src/vault/vault';
+import { devnetClients } from './helpers';
+
+const rpcUrl = inject('rpcUrl');
+const { publicClient, testClient, walletFor } = devnetClients(rpcUrl);
+const chain: ChainConfig = { ...devnet, rpcUrl };
+const PASSWORD = 'Correct-Horse-9';
+const SITE = 'https://game.example';
+const game = getAddress(deployment.contracts.DemoGame);
+const token = getAddress(deployment.contracts.DemoToken);
+const DM = getAddress(deployment.contracts.DelegationManager);
+const ITEM_PRICE = parseEther('0.001');
+
+beforeEach(() => fakeBrowser.reset());
+
+function services(): Services {
+  const vault = new Vault({ kdfIterations: 1000 });
+  const bundles = new Bundles();
+  const backends = new Backends();
+  const sessions = new Sessions({ vault, bundles, backends, keys: new SessionKeyVault(memoryDeviceKeyStore()) });
+  return { vault, bundles, backends, sessions, networks: new Networks(), approvals: new Approvals(), connections: new Connections(), events: { broadcast: async () => undefined } };
+}
+
+const ctxFor = (s: Services): RequestContext => ({ origin: SITE, chain, chainRpc: httpChainRpc(rpcUrl), requestId: crypto.randomUUID(), services: s });
+
+/** The dApp redeems `context` itself: one call, from its own account, with a fixed gas limit (so a refusal really goes on chain). */
+async function redeem(dapp: PrivateKeyAccount, context: Hex, call: { to: Address; value: bigint; data: Hex }) {
+  const data = encodeFunctionData({
+    abi: DelegationManagerAbi,
+    functionName: 'redeemDelegations',
+    args: [[context], [EXECUTION_MODE.SingleDefault], [encodeExecutionCalldata([{ target: call.to, value: call.value, callData: call.data }], EXECUTION_MODE.SingleDefault)]],
+  });
+  const hash = await walletFor(dapp).sendTransaction({ to: DM, data, gas: 900_000n });
+  return publicClient.waitForTransactionReceipt({ hash });
+}
+
+const buy = (id: bigint, value = ITEM_PRICE) => ({ to: game, value, data: encodeFunctionData({ abi: DemoGameAbi, functionName: 'buyItem', args: [id] }) });
+const itemsOwned = (who: Address, id: bigint) => publicClient.readContract({ address: game, abi: DemoGameAbi, functionName: 'itemsOwned', args: [who, id] });
+
+describe('a dApp-held session on the delegation backend', () => {
+  it('behavior: granted to the dApp account, redeemed by it within scope, refused out of scope, and dead after revoke by context', async () => {
+    const s = services();
+    const owner = await s.vault.create(parsePrivateKey(generatePrivateKey()), PASSWORD, PASSWORD);
+    await testClient.setBalance({ address: owner, value: parseEther('10') });
+    const dapp = privateKeyToAccount(generatePrivateKey());
+    await testClient.setBalance({ address: dapp.address, value: parseEther('1') });
+    await s.connections.connect(SITE, owner);
+
+    const now = Number((await publicClient.getBlock()).timestamp);
+    const scope = parseSessionScope(
+      { expiry: now + 3600, permissions: [{ type: 'functions-on-contract', data: { address: game, functions: ['buyItem(uint256)'] } }, { type: 'native-token-transfer', data: { allowance: (ITEM_PRICE * 3n) / 2n } }] },
+      { account: owner, chainId: chain.id, now },
+    );
+    const ownerBalance = await publicClient.getBalance({ address: owner });
+    const record = await s.sessions.grant(chain, SITE, scope, { kind: 'dapp', address: dapp.address });
+
+    // No key made, nothing funded; the delegate is the dApp's account; the context is redeemable.
+    expect(record).toMatchObject({ holder: { kind: 'dapp', address: dapp.address }, sessionAddress: dapp.address, sealedKey: null, stipend: '0', delegationManager: DM });
+    expect(record.delegation?.delegate).toBe(dapp.address);
+    const context = record.context!;
+    expect(context).toMatch(/^0x[0-9a-f]+$/i);
+    expect(ownerBalance - (await publicClient.getBalance({ address: owner }))).toBeLessThan(parseEther('0.01')); // only the upgrade's gas, no stipend
+
+    // The listing: this origin's grant, in the answer's shape.
+    const granted = await wallet_getGrantedExecutionPermissions.handler(undefined, ctxFor(s));
+    expect(granted).toContainEqual(expect.objectContaining({ to: dapp.address, from: owner, context, delegationManager: DM, dependencies: [], permission: expect.objectContaining({ type: 'native-token-allowance' }) }));
+
+    // A wallet send never uses it: the wallet has no key for it.
+    const tried = await s.sessions.trySend({ origin: SITE, chain }, owner, [{ to: game, value: ITEM_PRICE.toString(), data: buy(1n).data }], undefined, async () => {
+      throw new Error('no bundle may be made');
+    });
+    expect(tried).toEqual({ covered: false, reason: 'This site has no active session on this chain.' });
+
+    // Within scope: succeeds, paid from the owner's account, gas from the dApp's.
+    const before = await itemsOwned(owner, 1n);
+    expect((await redeem(dapp, context, buy(1n))).status).toBe('success');
+    expect(await itemsOwned(owner, 1n)).toBe(before + 1n);
+    // The wallet reads usage from the chain the same way as for its own keys.
+    const view = (await s.sessions.views(chain)).find((v) => v.id === record.id)!;
+    expect(view.usage?.nativeSpent).toBe(ITEM_PRICE.toString());
+    expect(view.stipendLeft).toBeNull();
+
+    // Out of scope: another contract, and more ETH than the allowance left.
+    expect((await redeem(dapp, context, { to: token, value: 0n, data: encodeFunctionData({ abi: DemoTokenAbi, functionName: 'transfer', args: [dapp.address, 1n] }) })).status).toBe('reverted');
+    expect((await redeem(dapp, context, buy(2n, ITEM_PRICE))).status).toBe('reverted');
+
+    // Revoke by the context the dApp was given: disabled on chain by the owner; the next redemption reverts.
+    const revoked = await wallet_revokeExecutionPermission.handler([{ permissionContext: context }], ctxFor(s));
+    expect(revoked.revokeTx).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(await publicClient.readContract({ address: DM, abi: DelegationManagerAbi, functionName: 'disabledDelegations', args: [record.id] })).toBe(true);
+    expect((await redeem(dapp, context, buy(3n, ITEM_PRICE / 4n))).status).toBe('reverted');
+    expect((await s.sessions.get(record.id))?.status).toBe('revoked');
+    expect(await wallet_getGrantedExecutionPermissions.handler(undefined, ctxFor(s))).toEqual([]);
+  });
+});

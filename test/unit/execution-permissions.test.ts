@@ -1,0 +1,95 @@
+// The current ERC-7715 dialect (MetaMask's wire format): wallet_requestExecutionPermissions'
+// parser, its answer, and who holds the key.
+import { describe, expect, it } from 'vitest';
+import { numberToHex, parseEther, type Address } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { PermissionError } from '@/src/permissions/errors';
+import { draftToScope, EXECUTION_PERMISSION_TYPES, grantScopeView, scopeToExecutionPermissions, translateErc7715Request } from '@/src/permissions/erc7715';
+import type { ScopeContext } from '@/src/permissions/validate';
+
+const ACCOUNT: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const DAPP: Address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+const TOKEN: Address = '0xAde078291A13b081F19A4a0636A91712Ac1A304C';
+const DM: Address = '0xdb9B1e94B5b69Df7e401DDbedE43491141047dB3';
+const NOW = 1_750_000_000;
+const ctx: ScopeContext = { account: ACCOUNT, chainId: 31337, now: NOW };
+
+const request = (over: Record<string, unknown> = {}, permission: Record<string, unknown> = {}) => ({
+  chainId: '0x7a69',
+  from: ACCOUNT,
+  to: DAPP,
+  permission: { type: 'native-token-allowance', isAdjustmentAllowed: false, data: { allowanceAmount: numberToHex(parseEther('0.5')), justification: 'pay for moves' }, ...permission },
+  rules: [{ type: 'expiry', data: { timestamp: NOW + 3600 } }],
+  ...over,
+});
+const translate = (params: unknown) => translateErc7715Request('wallet_requestExecutionPermissions', params, { account: ACCOUNT, chainId: 31337, now: NOW });
+
+describe('wallet_requestExecutionPermissions (current shape)', () => {
+  it('behavior: `to` makes a dApp-held grant of the same scope; the window is told who holds the key', () => {
+    const draft = translate([request(), request({}, { type: 'erc20-token-allowance', data: { tokenAddress: TOKEN, allowanceAmount: '0x64', startTime: NOW - 10 } })]);
+    expect(draft.signer).toEqual({ type: 'account', address: DAPP });
+    const scope = draftToScope(draft, ctx);
+    expect(scope.permissions).toEqual([
+      { type: 'native-token-transfer', data: { allowance: parseEther('0.5') } },
+      { type: 'erc20-token-transfer', data: { address: TOKEN, allowance: 100n } },
+    ]);
+    expect(grantScopeView(draft, scope).heldBy).toBe(DAPP);
+    expect(grantScopeView(translate([request({ to: undefined })]), scope).heldBy).toBeUndefined();
+  });
+
+  it("behavior: viem's key signer (secp256k1 public key) is the address it signs for", () => {
+    const key = privateKeyToAccount('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d');
+    const draft = translate([request({ to: undefined, signer: { type: 'key', data: { type: 'secp256k1', publicKey: key.publicKey } } })]);
+    expect(draft.signer).toEqual({ type: 'account', address: key.address });
+  });
+
+  it('behavior: the answer repeats each permission under its requested name, with context, delegationManager and no dependencies', () => {
+    const scope = draftToScope(translate([request()]), ctx);
+    const context = '0x1234' as const;
+    expect(scopeToExecutionPermissions({ ...scope, callLimit: 3 }, { chainId: 31337, account: ACCOUNT, heldBy: DAPP, context, delegationManager: DM })).toEqual([
+      {
+        chainId: '0x7a69',
+        from: ACCOUNT,
+        to: DAPP,
+        permission: { type: 'native-token-allowance', isAdjustmentAllowed: false, data: { allowanceAmount: numberToHex(parseEther('0.5')) } },
+        rules: [
+          { type: 'expiry', data: { timestamp: NOW + 3600 } },
+          { type: 'call-limit', data: { count: 3 } },
+        ],
+        context,
+        delegationManager: DM,
+        dependencies: [],
+      },
+    ]);
+  });
+
+  it.each(Object.entries(EXECUTION_PERMISSION_TYPES).filter(([, map]) => map === null).map(([type]) => [type]))('error: %s is refused (-32602, not supported yet), never dropped', (type) => {
+    expect(() => translate([request({}, { type, data: {} })])).toThrowError(new PermissionError(`permission 1: permission type "${type}" is not supported by this wallet yet`));
+  });
+
+  it.each<[string, unknown, string]>([
+    ['not a list', request(), 'request: wallet_requestExecutionPermissions takes a non-empty list of permission requests'],
+    ['empty list', [], 'request: wallet_requestExecutionPermissions takes a non-empty list of permission requests'],
+    ['no permission', [{ chainId: '0x7a69', rules: [] }], 'permission 1: is not { chainId, permission: { type, data }, rules? }'],
+    ['unknown type', [request({}, { type: 'nft-allowance', data: {} })], 'permission type "nft-allowance" is not supported by this wallet'],
+    ['type not text', [request({}, { type: 7 })], 'permission 1: permission has no type'],
+    ['isAdjustmentAllowed not boolean', [request({}, { isAdjustmentAllowed: 'yes' })], 'permission 1: permission.isAdjustmentAllowed must be true or false'],
+    ['data not an object', [request({}, { data: '0x1' })], 'permission 1: permission.data must be an object'],
+    ['justification not text', [request({}, { data: { allowanceAmount: '0x1', justification: 5 } })], 'permission 1: permission.data.justification must be text'],
+    ['bad allowance', [request({}, { data: { allowanceAmount: 'lots' } })], 'permission 1 (native-token-allowance) allowanceAmount'],
+    ['zero allowance', [request({}, { data: { allowanceAmount: '0x0' } })], 'must be more than 0'],
+    ['bad token', [request({}, { type: 'erc20-token-allowance', data: { tokenAddress: '0x12', allowanceAmount: '0x1' } })], 'permission 1 (erc20-token-allowance) tokenAddress'],
+    ['later start', [request({}, { data: { allowanceAmount: '0x1', startTime: NOW + 60 } })], `startTime ${NOW + 60} is in the future; an allowance that starts later is not supported yet`],
+    ['to not an address', [request({ to: 'game.eth' })], 'permission 1: to "game.eth" is not an address'],
+    ['from another account', [request({ from: DAPP })], `permission 1: from ${DAPP} is not the account this site is connected to`],
+    ['two holders', [request(), request({ to: TOKEN })], 'permission 2: names another key holder (to / signer) than permission 1'],
+    ['rules not a list', [request({ rules: { type: 'expiry' } })], 'permission 1: rules must be a list'],
+    ['two expiries', [request({ rules: [{ type: 'expiry', data: { timestamp: NOW + 1 } }, { type: 'expiry', data: { timestamp: NOW + 2 } }] })], 'permission 1: has more than one expiry rule'],
+    ['expiry not a number', [request({ rules: [{ type: 'expiry', data: { timestamp: 'soon' } }] })], 'permission 1: expiry (unix seconds) "soon" is not a whole number'],
+    ['unknown rule', [request({ rules: [{ type: 'expiry', data: { timestamp: NOW + 1 } }, { type: 'payee', data: {} }] })], 'permission 1: rule "payee" is not supported'],
+    ['no expiry', [request({ rules: [] })], 'request: no expiry: every session must end'],
+    ['wrong chain', [request({ chainId: '0x1' })], "permission 1: chainId 0x1 is not the wallet's current chain (31337)"],
+  ])('error: %s', (_name, params, message) => {
+    expect(() => translate(params)).toThrow(message);
+  });
+});
