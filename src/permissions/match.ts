@@ -34,6 +34,21 @@ export function callGroups(scope: Pick<SessionScope, 'permissions'>): GroupPermi
   return scope.permissions.filter(isGroupPermission);
 }
 
+/** Kinds that let the session send ETH, each with its own on-chain counter of every call's value. */
+export type NativePermission = Extract<Permission, { type: 'native-token-transfer' | 'native-token-periodic' | 'native-token-stream' }>;
+/** Kinds that let the session move one ERC-20 token by transfer(), within an amount of their own. */
+export type Erc20AmountPermission = Extract<Permission, { type: 'erc20-token-transfer' | 'erc20-token-periodic' | 'erc20-token-stream' }>;
+
+export const isNativePermission = (p: Permission): p is NativePermission =>
+  p.type === 'native-token-transfer' || p.type === 'native-token-periodic' || p.type === 'native-token-stream';
+export const isErc20AmountPermission = (p: Permission): p is Erc20AmountPermission =>
+  p.type === 'erc20-token-transfer' || p.type === 'erc20-token-periodic' || p.type === 'erc20-token-stream';
+
+/** The session's ETH allowance (lifetime, per period or streamed), if it may send ETH at all. validate.ts allows one. */
+export function nativePermissionOf(scope: Pick<SessionScope, 'permissions'>): NativePermission | undefined {
+  return scope.permissions.find(isNativePermission);
+}
+
 export function nativeAllowanceOf(scope: Pick<SessionScope, 'permissions'>): bigint | undefined {
   const p = scope.permissions.find((x) => x.type === 'native-token-transfer');
   return p?.type === 'native-token-transfer' ? p.data.allowance : undefined;
@@ -73,8 +88,12 @@ export function groupAccepts(group: GroupPermission, call: SessionCall, account:
   const selector = selectorOf(call.data);
   switch (group.type) {
     case 'native-token-transfer':
+    case 'native-token-periodic':
+    case 'native-token-stream':
       return size(call.data) === 0; // a plain value transfer, to any address
     case 'erc20-token-transfer':
+    case 'erc20-token-periodic':
+    case 'erc20-token-stream':
       return isErc20Transfer(call, group.data.address);
     case 'contract-access':
       return same(call.to, group.data.address);
@@ -91,14 +110,15 @@ export function groupAccepts(group: GroupPermission, call: SessionCall, account:
  * The index of the group a call should be redeemed under, or undefined when none accepts it.
  * When several accept it, a group without an allowance of its own wins, so a call never spends an
  * ERC-20 allowance it does not need to (validate.ts refuses scopes where that choice would make
- * an allowance meaningless, so in practice at most one group accepts an ERC-20 transfer).
+ * an allowance meaningless and a second allowance of any kind on one token, so in practice at most
+ * one group accepts an ERC-20 transfer).
  */
 export function matchCallGroup(scope: Pick<SessionScope, 'permissions' | 'account'>, call: SessionCall): number | undefined {
   const groups = callGroups(scope);
   let limited: number | undefined;
   for (const [i, g] of groups.entries()) {
     if (!groupAccepts(g, call, scope.account)) continue;
-    if (g.type !== 'erc20-token-transfer') return i;
+    if (!isErc20AmountPermission(g)) return i;
     limited ??= i;
   }
   return limited;

@@ -39,6 +39,18 @@ export interface SessionUsage {
   now: number;
   /** DelegationManager.disabledDelegations(hash). */
   disabled: boolean;
+  /**
+   * The period kinds' records (the enforcers' periodicAllowances): the period of the last transfer
+   * (the first period is 1) and what was moved in it. Absent: nothing moved yet.
+   */
+  periods?: { native?: PeriodRecord; erc20?: PeriodRecord };
+  /** What the stream kinds have spent so far (the enforcers' streamingAllowances.spent). Absent: 0. */
+  streamed?: { native?: bigint; erc20?: bigint };
+}
+
+export interface PeriodRecord {
+  lastPeriod: number;
+  transferred: bigint;
 }
 
 export type CoverVerdict = { covered: true } | { covered: false; reason: string; callIndex?: number };

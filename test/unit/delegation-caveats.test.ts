@@ -6,9 +6,11 @@ import {
   decodeLogicalOrWrapperArgs,
   decodeLogicalOrWrapperTerms,
   decodeMultiTokenPeriodTerms,
+  decodeNativeTokenPeriodTransferTerms,
+  decodeNativeTokenStreamingTerms,
   decodeTimestampTerms,
 } from '@metamask/delegation-core';
-import { encodeFunctionData, erc20Abi, type Address } from 'viem';
+import { encodeFunctionData, encodePacked, erc20Abi, type Address } from 'viem';
 import devnet from '@/devnet/deployment.json';
 import { caveatArgsForCall, scopeToCaveats, SINGLE_TOKEN_CONFIG_ARGS } from '@/src/backends/delegation/caveats';
 import { caveatBuilder, encodeLogicalOrWrapperArgs, type CaveatEnforcerAddresses } from '@/src/backends/delegation/framework';
@@ -88,6 +90,32 @@ describe('scopeToCaveats', () => {
     const caveats = scopeToCaveats(scopeOf([{ type: 'contract-access', data: { address: GAME } }], 3), E);
     expect(caveats.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'LimitedCallsEnforcer', 'ValueLteEnforcer', 'LogicalOrWrapperEnforcer']);
     expect(caveats[2]!.terms).toBe(caveatBuilder(E).valueLte(0n).terms);
+  });
+
+  it('behavior: a periodic or streamed ETH allowance is the session-wide ETH caveat; plain transfers are its group', () => {
+    const periodic = scopeToCaveats(scopeOf([{ type: 'native-token-periodic', data: { periodAmount: '100', periodDuration: 3600, startTime: NOW } }]), E);
+    expect(periodic.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'NativeTokenPeriodTransferEnforcer', 'LogicalOrWrapperEnforcer']);
+    expect(decodeNativeTokenPeriodTransferTerms(periodic[1]!.terms)).toEqual({ periodAmount: 100n, periodDuration: 3600, startDate: NOW });
+    expect(decodeLogicalOrWrapperTerms(periodic[2]!.terms).caveatGroups.map((g) => g.map((c) => nameOf(c.enforcer)))).toEqual([['ExactCalldataEnforcer']]);
+    const stream = scopeToCaveats(scopeOf([{ type: 'native-token-stream', data: { amountPerSecond: '2', initialAmount: '10', maxAmount: '50', startTime: NOW } }]), E);
+    expect(nameOf(stream[1]!.enforcer)).toBe('NativeTokenStreamingEnforcer');
+    expect(decodeNativeTokenStreamingTerms(stream[1]!.terms)).toEqual({ initialAmount: 10n, maxAmount: 50n, amountPerSecond: 2n, startTime: NOW });
+  });
+
+  it('behavior: periodic and streamed ERC-20 allowances are groups of their own, with no ETH', () => {
+    const scope = scopeOf([
+      { type: 'erc20-token-periodic', data: { address: TOKEN, periodAmount: '100', periodDuration: 60, startTime: NOW } },
+      { type: 'erc20-token-stream', data: { address: TOKEN2, amountPerSecond: '1', initialAmount: '0', maxAmount: '9', startTime: NOW } },
+    ]);
+    const caveats = scopeToCaveats(scope, E);
+    const groups = decodeLogicalOrWrapperTerms(caveats[2]!.terms).caveatGroups;
+    expect(groups.map((g) => g.map((c) => nameOf(c.enforcer)))).toEqual([
+      ['ERC20PeriodTransferEnforcer', 'ValueLteEnforcer'],
+      ['ERC20StreamingEnforcer', 'ValueLteEnforcer'],
+    ]);
+    expect(groups[0]![0]!.terms).toBe(encodePacked(['address', 'uint256', 'uint256', 'uint256'], [TOKEN, 100n, 60n, BigInt(NOW)]));
+    expect(groups[1]![0]!.terms).toBe(encodePacked(['address', 'uint256', 'uint256', 'uint256', 'uint256'], [TOKEN2, 0n, 9n, 1n, BigInt(NOW)]));
+    expect(decodeLogicalOrWrapperArgs(caveatArgsForCall(scope, transfer(TOKEN2, 1n))![2]!)).toEqual({ groupIndex: 1n, caveatArgs: ['0x', '0x'] });
   });
 
   it('error: a deployment without the wrapper cannot express a scope', () => {

@@ -13,6 +13,9 @@ const UNKNOWN: Address = '0x1111111111111111111111111111111111111111';
 const move = { selector: toFunctionSelector('move(uint8)'), signature: 'move(uint8)' };
 const approve = { selector: toFunctionSelector('approve(address,uint256)') };
 
+/** 2025-06-15 15:06:40 UTC. */
+const START = 1_750_000_000;
+
 /** One of each kind: a new kind fails the first test until it has an example here. */
 const EXAMPLES: Permission[] = [
   { type: 'root' },
@@ -23,6 +26,10 @@ const EXAMPLES: Permission[] = [
   { type: 'account-functions', data: { functions: [{ selector: '0xd087d288' }] } },
   { type: 'functions-on-all-contracts', data: { functions: [approve] } },
   { type: 'functions-on-contract', data: { address: GAME, functions: [move] } },
+  { type: 'native-token-periodic', data: { periodAmount: parseEther('0.01'), periodDuration: 86400, startTime: START } },
+  { type: 'native-token-stream', data: { amountPerSecond: 10n ** 12n, initialAmount: 0n, maxAmount: parseEther('0.1'), startTime: START } },
+  { type: 'erc20-token-periodic', data: { address: DEMO, periodAmount: parseEther('5'), periodDuration: 7 * 86400, startTime: START } },
+  { type: 'erc20-token-stream', data: { address: DEMO, amountPerSecond: 10n ** 15n, initialAmount: 0n, maxAmount: parseEther('100'), startTime: START } },
 ];
 
 const devnet = describeContext(31337, 'ETH');
@@ -48,6 +55,10 @@ describe('permission kinds', () => {
       'Call 0xd087d288 on your account',
       `Call ${approve.selector} on any contract`,
       'Call move(uint8) on DemoGame',
+      'Spend up to 0.01 ETH per day, starting 2025-06-15 15:06 UTC. What is not spent in a day does not carry over.',
+      'Spend ETH as it streams: 0.0036 ETH per hour, at most 0.1 ETH in total, starting 2025-06-15 15:06 UTC',
+      'Transfer up to 5 DEMO (DemoToken) per week, starting 2025-06-15 15:06 UTC. What is not transferred in a week does not carry over.',
+      'Transfer tokens as they stream: streams 3.6 DEMO (DemoToken) per hour, at most 100 DEMO (DemoToken) in total, starting 2025-06-15 15:06 UTC',
     ]);
   });
 
@@ -68,6 +79,24 @@ describe('permission kinds', () => {
   it("param: backend alchemy says the gas comes from the account's own ETH, not a stipend", () => {
     const gas: Permission = { type: 'gas-limit', data: { limit: parseEther('0.002') } };
     expect(descriptionText(describePermission(gas, describeContext(31337, 'ETH', 'alchemy')))).toBe("Uses up to 0.002 ETH of your account's ETH for gas");
+  });
+
+  it('behavior: a stream with an initial amount says what comes at once; an ERC-20 one unlocks it in chunks', () => {
+    const eth: Permission = { type: 'native-token-stream', data: { amountPerSecond: 10n ** 14n, initialAmount: parseEther('0.5'), maxAmount: parseEther('1'), startTime: START } };
+    expect(descriptionText(describePermission(eth, devnet))).toBe('Spend ETH as it streams: 0.5 ETH at the start, then 0.36 ETH per hour, at most 1 ETH in total, starting 2025-06-15 15:06 UTC');
+    const demo: Permission = { type: 'erc20-token-stream', data: { address: DEMO, amountPerSecond: parseEther('1') / 60n, initialAmount: parseEther('1'), maxAmount: parseEther('10'), startTime: START } };
+    expect(descriptionText(describePermission(demo, devnet))).toBe('Transfer tokens as they stream: 1 DEMO (DemoToken) at the start, then 1 DEMO (DemoToken) more every minute, at most 10 DEMO (DemoToken) in total, starting 2025-06-15 15:06 UTC');
+  });
+
+  it.each<[string, unknown, string]>([
+    ['zero period amount', { type: 'native-token-periodic', data: { periodAmount: '0', periodDuration: 60, startTime: START } }, 'periodAmount: must be more than 0, got 0'],
+    ['zero period', { type: 'erc20-token-periodic', data: { address: DEMO, periodAmount: '1', periodDuration: 0, startTime: START } }, 'periodDuration must be at least 1 second'],
+    ['no start', { type: 'native-token-periodic', data: { periodAmount: '1', periodDuration: 60 } }, 'startTime'],
+    ['max below initial', { type: 'native-token-stream', data: { amountPerSecond: '1', initialAmount: '10', maxAmount: '5', startTime: START } }, 'maxAmount must be at least initialAmount'],
+    ['zero rate', { type: 'native-token-stream', data: { amountPerSecond: '0', initialAmount: '0', maxAmount: '5', startTime: START } }, 'amountPerSecond: must be more than 0, got 0'],
+    ['chunk under a second', { type: 'erc20-token-stream', data: { address: DEMO, amountPerSecond: '10', initialAmount: '5', maxAmount: '50', startTime: START } }, 'amountPerSecond must be at most initialAmount'],
+  ])('error: %s', (_name, input, message) => {
+    expect(() => parsePermission(input)).toThrow(message);
   });
 
   it('behavior: the native currency is named by the chain', () => {

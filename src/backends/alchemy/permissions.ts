@@ -39,6 +39,15 @@ function mapOne(p: Permission): AlchemyPermission {
       return { type: 'functions-on-all-contracts', data: { functions: p.data.functions.map((f) => f.selector) } };
     case 'functions-on-contract':
       return { type: 'functions-on-contract', data: { address: p.data.address, functions: p.data.functions.map((f) => f.selector) } };
+    case 'native-token-periodic':
+    case 'native-token-stream':
+    case 'erc20-token-periodic':
+    case 'erc20-token-stream':
+      // Alchemy's allowances only count down over the whole session; granting the period's or the
+      // stream's cap as a lifetime allowance would let the session spend it all at once.
+      throw new InvalidParamsError(
+        `The Alchemy backend cannot enforce ${p.type}: Alchemy session keys have no allowance that renews or streams over time. Ask for a fixed allowance (${p.type.startsWith('native') ? 'native-token-transfer' : 'erc20-token-transfer'}) or use the delegation backend.`,
+      );
   }
 }
 
