@@ -3,7 +3,7 @@ import { getAddress, parseEther, parseUnits, toFunctionSelector, type Address } 
 import { devnetContracts } from '@/src/chains/deployments';
 import { describePermission, descriptionText, KINDS, PERMISSION_TYPES, type DescribeContext, type Permission } from '@/src/permissions/kinds';
 import { serializePermission } from '@/src/permissions/serialize';
-import { parsePermission } from '@/src/permissions/validate';
+import { parsePermission, parseSessionScope } from '@/src/permissions/validate';
 import { describeContext } from '@/src/ui/permission-text';
 
 const GAME = getAddress(devnetContracts.DemoGame);
@@ -97,6 +97,21 @@ describe('permission kinds', () => {
     ['chunk under a second', { type: 'erc20-token-stream', data: { address: DEMO, amountPerSecond: '10', initialAmount: '5', maxAmount: '50', startTime: START } }, 'amountPerSecond must be at most initialAmount'],
   ])('error: %s', (_name, input, message) => {
     expect(() => parsePermission(input)).toThrow(message);
+  });
+
+  it('error: one ETH allowance per session, and one allowance per token, whatever their kinds', () => {
+    const scope = (permissions: unknown[]) => () => parseSessionScope({ expiry: START + 60, permissions }, { account: UNKNOWN, chainId: 31337, now: START });
+    const periodic = { type: 'native-token-periodic', data: { periodAmount: '1', periodDuration: 60, startTime: START } };
+    expect(scope([{ type: 'native-token-transfer', data: { allowance: '1' } }, periodic])).toThrow(
+      'permission 2 (native-token-periodic): the session already has an ETH allowance (native-token-transfer); ask for one ETH allowance: a fixed amount, per period, or streamed',
+    );
+    const demoStream = { type: 'erc20-token-stream', data: { address: DEMO, amountPerSecond: '1', initialAmount: '0', maxAmount: '9', startTime: START } };
+    expect(scope([{ type: 'erc20-token-transfer', data: { address: DEMO, allowance: '1' } }, demoStream])).toThrow(
+      `permission 2 (erc20-token-stream): ${DEMO.slice(0, 6)}…${DEMO.slice(-4)} already has an erc20-token-transfer allowance; ask for one allowance per token`,
+    );
+    // contract-access on the token would make a periodic allowance meaningless, as it does a fixed one.
+    const demoPeriodic = { type: 'erc20-token-periodic', data: { address: DEMO, periodAmount: '1', periodDuration: 60, startTime: START } };
+    expect(scope([demoPeriodic, { type: 'contract-access', data: { address: DEMO } }])).toThrow(/makes the allowance of permission 1 \(erc20-token-periodic\) meaningless/);
   });
 
   it('behavior: the native currency is named by the chain', () => {
