@@ -32,6 +32,7 @@ export interface SerializedSessionScope {
   expiry: number;
   permissions: SerializedPermission[];
   callLimit?: number;
+  redeemers?: Address[];
 }
 
 export interface SerializedSessionUsage {
@@ -70,6 +71,7 @@ export function serializeScope(scope: SessionScope): SerializedSessionScope {
     permissions: scope.permissions.map(serializePermission),
   };
   if (scope.callLimit !== undefined) out.callLimit = scope.callLimit;
+  if (scope.redeemers !== undefined) out.redeemers = [...scope.redeemers];
   return out;
 }
 
@@ -116,6 +118,10 @@ export function deserializeScope(json: unknown): SessionScope {
   };
   const callLimit = parseCallLimit(o.callLimit);
   if (callLimit !== undefined) scope.callLimit = callLimit;
+  if (o.redeemers !== undefined) {
+    if (!Array.isArray(o.redeemers) || o.redeemers.length === 0) bad('redeemers is not a list of addresses');
+    scope.redeemers = o.redeemers.map((a, i) => address(a, `redeemers[${i}]`));
+  }
   return scope;
 }
 

@@ -20,6 +20,12 @@ export interface SessionScope {
   permissions: Permission[];
   /** At most this many calls (each call in a batch counts); undefined = no count limit. */
   callLimit?: number;
+  /**
+   * Only these addresses may send the transaction that uses the session (RedeemerEnforcer);
+   * undefined = whoever holds the session key. A wallet-held session's only sender is its own key,
+   * so there the rule changes nothing; it matters once the dApp holds the key.
+   */
+  redeemers?: Address[];
 }
 
 /** One call a dApp asks the session to make. */

@@ -6,6 +6,7 @@
 // It mirrors backends/delegation/caveats.ts exactly (same call shapes, from permissions/match.ts):
 //   - chain: the session's chain only;
 //   - revoked (DelegationManager.disabledDelegations) → nothing;
+//   - redeemers: the sender (context.redeemer) must be one of them;
 //   - expiry: refused from `expiryMarginSeconds` before the expiry (see DEFAULT_EXPIRY_MARGIN_SECONDS);
 //   - call count: calls used + calls in this batch <= callLimit (each call is one redemption);
 //   - ETH: no value at all without native-token-transfer; with it, ETH spent + the batch's total
@@ -65,6 +66,8 @@ export interface CoverContext {
    * only offers a site its own sessions. Kept so callers pass it where the decision is made.
    */
   origin?: string;
+  /** Who will send the transaction (the session key's address for a wallet-held session): checked against scope.redeemers. */
+  redeemer?: Address;
   /** Default DEFAULT_EXPIRY_MARGIN_SECONDS; tests that need the exact boundary pass 0 or more. */
   expiryMarginSeconds?: number;
   labels?: CoverLabels;
@@ -188,6 +191,13 @@ export function covers(scope: SessionScope, calls: readonly SessionCall[], usage
     return refuse(`the session expires in ${plural(scope.expiry - usage.now, 'second')}, too soon to send a call safely`);
   }
   if (calls.length === 0) return refuse('there is no call to make');
+  if (scope.redeemers !== undefined) {
+    const sender = context.redeemer;
+    if (sender === undefined || !scope.redeemers.some((r) => lower(r) === lower(sender))) {
+      const allowed = scope.redeemers.map((r) => `${r.slice(0, 6)}…${r.slice(-4)}`).join(', ');
+      return refuse(`only ${allowed} may use this session${sender === undefined ? '' : `, not ${sender.slice(0, 6)}…${sender.slice(-4)}`}`);
+    }
+  }
   if (scope.callLimit !== undefined) {
     const left = Math.max(0, scope.callLimit - usage.callsUsed);
     if (calls.length > left) {

@@ -9,7 +9,7 @@
 // parseSessionScope (refused requests are counted and replaced), random calls (DemoGame, DemoToken,
 // a second token, random EOAs, the account itself; allowed and not allowed functions; values;
 // ETH and ERC-20 allowances that are fixed, renew per period or stream, some not started yet),
-// batches of 1-4, time jumps, revocations, sessions replaced as they expire or are revoked.
+// sometimes a redeemer rule (the key itself or another address), batches of 1-4, time jumps, revocations, sessions replaced as they expire or are revoked.
 // Each batch lands in a block whose timestamp the test sets (one second after the latest), and
 // covers() is asked at that time: periods and streams move by the second, so the comparison is
 // made at the clock the enforcers will read.
@@ -98,6 +98,7 @@ const stats = {
   /** Per permission kind: batches to sessions holding it, and how many of them covers() covered. */
   kinds: new Map<string, { sessions: number; batches: number; covered: number; refused: number }>(),
 };
+const kindsOf = (scope: SessionScope) => [...new Set(scope.permissions.map((p) => p.type as string)), ...(scope.redeemers ? ['redeemers'] : [])];
 const kindStats = (type: string) => {
   let k = stats.kinds.get(type);
   if (!k) stats.kinds.set(type, (k = { sessions: 0, batches: 0, covered: 0, refused: 0 }));
@@ -180,8 +181,10 @@ async function newSession(id: number): Promise<Live> {
     try {
       const scope = parseSessionScope(randomRequest(now), { account: owner.address, chainId: env.chain.id, now });
       const key = await env.newSessionKey();
+      // The redeemer rule is set by the wallet, not asked for: mostly the key itself, sometimes another address.
+      if (rnd.chance(0.15)) scope.redeemers = rnd.chance(0.8) ? [key.address] : [rnd.pick(eoas)];
       stats.sessions++;
-      for (const t of new Set(scope.permissions.map((p) => p.type))) kindStats(t).sessions++;
+      for (const t of kindsOf(scope)) kindStats(t).sessions++;
       return { id, scope, key, delegation: await env.grant(owner, key.address, scope), revoked: false, callsSent: 0 };
     } catch (err) {
       if (!(err instanceof PermissionError)) throw err;
@@ -353,8 +356,8 @@ it(`differential: covers() agrees with the chain on every generated batch (seed 
     const usage: SessionUsage = await env.usage(s.delegation, s.scope);
     // The batch's block comes one second after the latest, and covers() is asked at that time.
     const at = usage.now + 1;
-    const verdict = covers(s.scope, calls, { ...usage, now: at }, { chainId: env.chain.id });
-    for (const t of new Set(s.scope.permissions.map((p) => p.type))) {
+    const verdict = covers(s.scope, calls, { ...usage, now: at }, { chainId: env.chain.id, redeemer: s.key.address });
+    for (const t of kindsOf(s.scope)) {
       const k = kindStats(t);
       k.batches++;
       if (verdict.covered) k.covered++;

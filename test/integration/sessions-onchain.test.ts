@@ -378,6 +378,35 @@ describe('allowances over time', () => {
   });
 });
 
+describe('redeemers (RedeemerEnforcer)', () => {
+  async function grantWith(redeemers: (key: Address) => Address[]): Promise<Session> {
+    const scope = await scopeOf({ permissions: [{ type: 'contract-access', data: { address: c.DemoGame } }] });
+    const key = await env.newSessionKey();
+    const withRedeemers = { ...scope, redeemers: redeemers(key.address) };
+    return { scope: withRedeemers, key, delegation: await env.grant(owner, key.address, withRedeemers) };
+  }
+  const check = async (s: Session, redeemer: Address) =>
+    covers(s.scope, [env.calls.move(1)], await env.usage(s.delegation, s.scope), { chainId: env.chain.id, redeemer });
+
+  it('behavior: the session key as its own redeemer uses the session as before', async () => {
+    const s = await grantWith((key) => [key]);
+    expect(await check(s, s.key.address)).toEqual({ covered: true });
+    const before = await env.score(owner.address);
+    expect((await env.sendBatch(s.key, s.delegation, s.scope, [env.calls.move(1)])).status).toBe('success');
+    expect(await env.score(owner.address)).toBe(before + 1n);
+  });
+
+  it('error: a key that is not a redeemer is refused off chain and reverts on chain', async () => {
+    const other = eoa();
+    const s = await grantWith(() => [other]);
+    expect(await check(s, s.key.address)).toEqual({ covered: false, reason: `only ${other.slice(0, 6)}…${other.slice(-4)} may use this session, not ${s.key.address.slice(0, 6)}…${s.key.address.slice(-4)}` });
+    const receipt = await env.sendBatch(s.key, s.delegation, s.scope, [env.calls.move(1)]);
+    expect(receipt.status).toBe('reverted');
+    const sim = await simulateSessionBatch(publicClient, { from: s.key.address, delegationManager: c.DelegationManager, data: encodeSessionBatch(s.delegation, s.scope, [env.calls.move(1)]) });
+    expect(sim).toMatchObject({ ok: false, reason: expect.stringContaining('RedeemerEnforcer:unauthorized-redeemer') });
+  });
+});
+
 describe('several call groups in one session', () => {
   it('behavior: group A target with group B function is refused on both sides (no cross-product widening)', async () => {
     const s = await grant({

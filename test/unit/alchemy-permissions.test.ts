@@ -54,6 +54,10 @@ describe('toAlchemyGrant: the shared model in Alchemy flat types', () => {
     expect(() => toAlchemyGrant(scope([{ type: 'root' }], { expiry: 0 }))).toThrow(/needs an expiry/);
   });
 
+  it('error: redeemers are refused with -32602 (Alchemy cannot limit who sends)', () => {
+    expect(() => toAlchemyGrant(scope([{ type: 'contract-access', data: { address: game } }], { redeemers: [account] }))).toThrow(expect.objectContaining({ code: -32602 }));
+  });
+
   it('error: allowances that renew or stream are refused with -32602, never granted as a lifetime allowance', () => {
     const timed: Permission[] = [
       { type: 'native-token-periodic', data: { periodAmount: 1n, periodDuration: 60, startTime: 1 } },

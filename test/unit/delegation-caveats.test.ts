@@ -118,6 +118,16 @@ describe('scopeToCaveats', () => {
     expect(decodeLogicalOrWrapperArgs(caveatArgsForCall(scope, transfer(TOKEN2, 1n))![2]!)).toEqual({ groupIndex: 1n, caveatArgs: ['0x', '0x'] });
   });
 
+  it('param: redeemers add a RedeemerEnforcer after the call limit, and its (empty) args', () => {
+    const scope = { ...scopeOf([{ type: 'contract-access', data: { address: GAME } }], 3), redeemers: [TOKEN2] };
+    const caveats = scopeToCaveats(scope, E);
+    expect(caveats.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'LimitedCallsEnforcer', 'RedeemerEnforcer', 'ValueLteEnforcer', 'LogicalOrWrapperEnforcer']);
+    expect(caveats[2]!.terms).toBe(caveatBuilder(E).redeemer([TOKEN2]).terms);
+    expect(caveatArgsForCall(scope, { to: GAME, value: 0n, data: '0x' })?.length).toBe(5);
+    const root = { ...scopeOf([{ type: 'root' }]), redeemers: [TOKEN2] };
+    expect(scopeToCaveats(root, E).map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'RedeemerEnforcer']);
+  });
+
   it('error: a deployment without the wrapper cannot express a scope', () => {
     const { LogicalOrWrapperEnforcer: _omit, ...rest } = E;
     expect(() => scopeToCaveats(scopeOf([{ type: 'contract-access', data: { address: GAME } }]), rest)).toThrow('no LogicalOrWrapperEnforcer address in this deployment');

@@ -141,6 +141,20 @@ describe('covers: allowances that renew or stream', () => {
   });
 });
 
+describe('covers: redeemers', () => {
+  const KEY: Address = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
+  const scope = { ...scopeOf([game]), redeemers: [KEY] };
+
+  it('behavior: the session may be used by one of its redeemers (any letter case)', () => {
+    expect(covers(scope, [move()], usage(), { ...ctx, redeemer: KEY.toLowerCase() as Address })).toEqual({ covered: true });
+  });
+
+  it('error: another sender, or none named, is refused before any signature', () => {
+    expect(covers(scope, [move()], usage(), { ...ctx, redeemer: OTHER })).toEqual({ covered: false, reason: 'only 0x3C44…93BC may use this session, not 0x1111…1111' });
+    expect(covers(scope, [move()], usage(), ctx)).toEqual({ covered: false, reason: 'only 0x3C44…93BC may use this session' });
+  });
+});
+
 describe('allowance-time', () => {
   it('behavior: periods start at startTime + k × duration, the first is 1', () => {
     const terms = { periodAmount: 10n, periodDuration: 60, startTime: 1000 };

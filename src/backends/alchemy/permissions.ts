@@ -61,6 +61,9 @@ export function toAlchemyGrant(scope: SessionScope): AlchemyGrantRequest {
       `The Alchemy backend cannot limit the number of calls (callLimit ${scope.callLimit}): Alchemy session keys have no call-count permission. Remove the limit or use the delegation backend.`,
     );
   }
+  if (scope.redeemers !== undefined) {
+    throw new InvalidParamsError('The Alchemy backend cannot limit who sends the session\'s transactions (redeemers). Use the delegation backend.');
+  }
   if (!Number.isSafeInteger(scope.expiry) || scope.expiry <= 0) throw new InvalidParamsError('A session needs an expiry (unix seconds).');
   if (scope.permissions.length === 0) throw new InvalidParamsError('A session needs at least one permission.');
   if (scope.permissions.some((p) => p.type === 'root') && scope.permissions.length > 1) {

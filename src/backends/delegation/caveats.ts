@@ -8,6 +8,7 @@
 //   scope part                   enforcer                              terms                         args
 //   expiry (always, root too)    TimestampEnforcer                     after 0, before = expiry      -
 //   callLimit                    LimitedCallsEnforcer                  limit                         -
+//   redeemers                    RedeemerEnforcer                      addresses that may send       -
 //   native-token-transfer        NativeTokenTransferAmountEnforcer     allowance (wei, cumulative)   -
 //   native-token-periodic        NativeTokenPeriodTransferEnforcer     amount, duration, start       -
 //   native-token-stream          NativeTokenStreamingEnforcer          initial, max, per second, start -
@@ -124,6 +125,7 @@ export function scopeToCaveats(scope: SessionScope, enforcers: CaveatEnforcerAdd
   const b = caveatBuilder(enforcers);
   const caveats: Caveat[] = [b.timestamp({ beforeThreshold: scope.expiry })];
   if (scope.callLimit !== undefined) caveats.push(b.limitedCalls(scope.callLimit));
+  if (scope.redeemers !== undefined) caveats.push(b.redeemer(scope.redeemers));
   if (isRootScope(scope)) return caveats; // root: any call, any value, until expiry / the call limit
   caveats.push(nativeCaveat(nativePermissionOf(scope), b));
   const groups = callGroups(scope);
@@ -150,7 +152,7 @@ function innerArgs(scope: SessionScope, groupIndex: number): Hex[] {
  * not choose; the wallet uses caveatArgsForCall.
  */
 export function caveatArgsForGroup(scope: SessionScope, groupIndex: number): Hex[] {
-  const count = 1 + (scope.callLimit !== undefined ? 1 : 0);
+  const count = 1 + (scope.callLimit !== undefined ? 1 : 0) + (scope.redeemers !== undefined ? 1 : 0);
   if (isRootScope(scope)) return Array<Hex>(count).fill('0x');
   return [...Array<Hex>(count + 1).fill('0x'), encodeLogicalOrWrapperArgs(groupIndex, innerArgs(scope, groupIndex))];
 }
