@@ -29,7 +29,9 @@ export type Permission =
   | { type: 'native-token-periodic'; data: { periodAmount: bigint; periodDuration: number; startTime: number } }
   | { type: 'native-token-stream'; data: { amountPerSecond: bigint; initialAmount: bigint; maxAmount: bigint; startTime: number } }
   | { type: 'erc20-token-periodic'; data: { address: Address; periodAmount: bigint; periodDuration: number; startTime: number } }
-  | { type: 'erc20-token-stream'; data: { address: Address; amountPerSecond: bigint; initialAmount: bigint; maxAmount: bigint; startTime: number } };
+  | { type: 'erc20-token-stream'; data: { address: Address; amountPerSecond: bigint; initialAmount: bigint; maxAmount: bigint; startTime: number } }
+  // Clearing approvals the account gave (on any token contract); never granting one.
+  | { type: 'token-approval-revocation' };
 
 export type PermissionType = Permission['type'];
 export type PermissionOf<K extends PermissionType> = Extract<Permission, { type: K }>;
@@ -119,7 +121,7 @@ function parsePeriod(d: Json, where: string) {
   return { periodAmount, periodDuration, startTime };
 }
 
-function parseStream(d: Json, where: string, erc20: boolean) {
+function parseStream(d: Json, where: string) {
   const amountPerSecond = parseAmount(d.amountPerSecond, `${where} amountPerSecond`);
   // 0 is a real choice here (nothing at once, all of it streamed), unlike an allowance of 0.
   const zero = d.initialAmount === 0 || d.initialAmount === 0n || (typeof d.initialAmount === 'string' && /^(0x)?0+$/.test(d.initialAmount.trim()));
@@ -128,19 +130,13 @@ function parseStream(d: Json, where: string, erc20: boolean) {
   const startTime = parseWholeNumber(d.startTime, `${where} startTime`);
   if (maxAmount < initialAmount) fail(where, 'maxAmount must be at least initialAmount');
   if (startTime < 1) fail(where, 'startTime must be a unix time in seconds');
-  // ERC20StreamingEnforcer unlocks in chunks of initialAmount when it is not 0, and reverts every
-  // transfer when a chunk would last less than a second: refused here rather than granted unusable.
-  if (erc20 && initialAmount > 0n && initialAmount < amountPerSecond) {
-    fail(where, 'with an initialAmount, amountPerSecond must be at most initialAmount');
-  }
   return { amountPerSecond, initialAmount, maxAmount, startTime };
 }
 
-/** How the ERC-20 stream unlocks (ERC20StreamingEnforcer): linearly without initialAmount, else in chunks of it. */
-function erc20StreamText(s: { amountPerSecond: bigint; initialAmount: bigint }, amount: (n: bigint) => string): string {
-  if (s.initialAmount === 0n) return `streams ${amount(s.amountPerSecond * 3600n)} per hour`;
-  const chunk = Number(s.initialAmount / s.amountPerSecond);
-  return `${amount(s.initialAmount)} at the start, then ${amount(s.initialAmount)} more every ${periodText(chunk)}`;
+/** A stream in words: what comes at once, then the rate per hour (the enforcers unlock it by the second). */
+function streamText(s: { amountPerSecond: bigint; initialAmount: bigint }, amount: (n: bigint) => string): string {
+  const first = s.initialAmount > 0n ? `${amount(s.initialAmount)} at the start, then ` : '';
+  return `${first}${amount(s.amountPerSecond * 3600n)} per hour`;
 }
 
 const hex = (n: bigint) => numberToHex(n);
@@ -258,15 +254,11 @@ export const KINDS: { readonly [K in PermissionType]: KindSpec<K> } = {
   },
   'native-token-stream': {
     fields: ['amountPerSecond', 'initialAmount', 'maxAmount', 'startTime'],
-    parse: (d, where) => ({ type: 'native-token-stream', data: parseStream(d, where, false) }),
+    parse: (d, where) => ({ type: 'native-token-stream', data: parseStream(d, where) }),
     once: 'only one native-token-stream permission is allowed; put the whole ETH allowance in one',
     describe: (p, ctx) => {
       const eth = (n: bigint) => `${formatEther(n)} ${ctx.nativeSymbol}`;
-      const first = p.data.initialAmount > 0n ? `${eth(p.data.initialAmount)} at the start, then ` : '';
-      return {
-        title: [`Spend ${ctx.nativeSymbol} as it streams: ${first}${eth(p.data.amountPerSecond * 3600n)} per hour, at most ${eth(p.data.maxAmount)} in total, ${startText(p.data.startTime)}`],
-        lines: [],
-      };
+      return { title: [`Spend ${ctx.nativeSymbol} as it streams: ${streamText(p.data, eth)}, at most ${eth(p.data.maxAmount)} in total, ${startText(p.data.startTime)}`], lines: [] };
     },
     erc7715: (p) => ({
       permission: {
@@ -296,13 +288,13 @@ export const KINDS: { readonly [K in PermissionType]: KindSpec<K> } = {
   },
   'erc20-token-stream': {
     fields: ['address', 'amountPerSecond', 'initialAmount', 'maxAmount', 'startTime'],
-    parse: (d, where) => ({ type: 'erc20-token-stream', data: { address: parseAddress(d.address, `${where} token address`), ...parseStream(d, where, true) } }),
+    parse: (d, where) => ({ type: 'erc20-token-stream', data: { address: parseAddress(d.address, `${where} token address`), ...parseStream(d, where) } }),
     // ERC20StreamingEnforcer keys its record by the delegation alone, so two would share one.
     once: 'only one erc20-token-stream permission is allowed in a session',
     contract: (p) => p.data.address,
     describe: (p, ctx) => {
       const amount = (n: bigint) => tokenAmount(p.data.address, n, ctx);
-      return { title: [`Transfer tokens as they stream: ${erc20StreamText(p.data, amount)}, at most ${amount(p.data.maxAmount)} in total, ${startText(p.data.startTime)}`], lines: [] };
+      return { title: [`Transfer tokens as they stream: ${streamText(p.data, amount)}, at most ${amount(p.data.maxAmount)} in total, ${startText(p.data.startTime)}`], lines: [] };
     },
     erc7715: (p) => ({
       permission: {
@@ -317,6 +309,16 @@ export const KINDS: { readonly [K in PermissionType]: KindSpec<K> } = {
         policies: [],
       },
     }),
+  },
+  'token-approval-revocation': {
+    fields: null,
+    parse: () => ({ type: 'token-approval-revocation' }),
+    once: 'token-approval-revocation is listed twice',
+    describe: () => ({
+      title: ['Revoke approvals you gave on any token (ERC-20 allowances, NFT approvals)'],
+      lines: ['It can only clear an approval that exists, never give a new one, and sends no ETH.'],
+    }),
+    erc7715: () => ({ permission: { type: 'token-approval-revocation', data: {}, policies: [] } }),
   },
 };
 

@@ -18,6 +18,28 @@ export const ERC20_TRANSFER_SELECTOR: Hex = '0xa9059cbb';
 /** A standard transfer(address,uint256) call: 4-byte selector + two 32-byte words. */
 export const ERC20_TRANSFER_CALLDATA_BYTES = 68;
 
+/** approve(address,uint256): ERC-20 and ERC-721 share it. */
+export const APPROVE_SELECTOR: Hex = '0x095ea7b3';
+/** setApprovalForAll(address,bool): ERC-721 and ERC-1155 share it. */
+export const SET_APPROVAL_FOR_ALL_SELECTOR: Hex = '0xa22cb465';
+
+/**
+ * Whether a call only clears an approval, as ApprovalRevocationEnforcer (ERC-20, ERC-721 and
+ * operator flags) reads it: no ETH, 68 bytes, and approve(spender ≠ 0, 0) (ERC-20),
+ * approve(0, tokenId) (ERC-721; the address is the word's low 20 bytes) or
+ * setApprovalForAll(operator, false). The enforcer also wants the approval to exist at the time,
+ * which is chain state this shape check does not read (revoking nothing reverts, harmlessly).
+ */
+export function isApprovalRevocation(call: SessionCall): boolean {
+  if (call.value !== 0n || size(call.data) !== 68) return false;
+  const selector = selectorOf(call.data);
+  const second = hexToBigInt(slice(call.data, 36, 68));
+  if (selector === SET_APPROVAL_FOR_ALL_SELECTOR) return second === 0n;
+  if (selector !== APPROVE_SELECTOR) return false;
+  const firstAddress = hexToBigInt(slice(call.data, 16, 36));
+  return firstAddress === 0n || second === 0n;
+}
+
 /** Permissions that form a call-shape group. */
 export type GroupPermission = Exclude<Permission, { type: 'root' } | { type: 'gas-limit' }>;
 
@@ -103,6 +125,8 @@ export function groupAccepts(group: GroupPermission, call: SessionCall, account:
       return hasSelector(group.data.functions, selector);
     case 'account-functions':
       return same(call.to, account) && hasSelector(group.data.functions, selector);
+    case 'token-approval-revocation':
+      return isApprovalRevocation(call);
   }
 }
 

@@ -33,25 +33,18 @@ export function periodState(terms: PeriodTerms, record: PeriodRecord | undefined
 }
 
 /**
- * What has streamed by `now`: initialAmount + amountPerSecond × (now − start), capped at maxAmount.
- * `chunked` is ERC20StreamingEnforcer's rule: with an initialAmount it unlocks whole chunks of
- * initialAmount, one every initialAmount / amountPerSecond seconds (validate.ts keeps that >= 1).
+ * What has streamed by `now`: initialAmount + amountPerSecond × (now − start), capped at maxAmount;
+ * nothing before the start. Both stream enforcers of the deployed framework (v1.3.0) count this way.
+ * (A later ERC20StreamingEnforcer unlocks whole chunks of initialAmount instead; not deployed here.)
  */
-export function streamedBy(terms: StreamTerms, now: number, chunked: boolean): bigint {
+export function streamedBy(terms: StreamTerms, now: number): bigint {
   if (now < terms.startTime) return 0n;
-  const elapsed = BigInt(now - terms.startTime);
-  let unlocked: bigint;
-  if (chunked && terms.initialAmount > 0n) {
-    const chunk = terms.initialAmount / terms.amountPerSecond;
-    unlocked = (elapsed / chunk + 1n) * terms.initialAmount;
-  } else {
-    unlocked = terms.initialAmount + terms.amountPerSecond * elapsed;
-  }
+  const unlocked = terms.initialAmount + terms.amountPerSecond * BigInt(now - terms.startTime);
   return unlocked > terms.maxAmount ? terms.maxAmount : unlocked;
 }
 
 /** What is left of a stream: streamed so far minus spent, never below 0. */
-export function streamLeft(terms: StreamTerms, spent: bigint, now: number, chunked: boolean): bigint {
-  const unlocked = streamedBy(terms, now, chunked);
+export function streamLeft(terms: StreamTerms, spent: bigint, now: number): bigint {
+  const unlocked = streamedBy(terms, now);
   return unlocked > spent ? unlocked - spent : 0n;
 }

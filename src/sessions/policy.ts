@@ -20,6 +20,8 @@
 //     it governs, as its enforcer does.
 import { formatEther, formatUnits, getAddress, isAddress, isHex, size, type Address, type Hex } from 'viem';
 import {
+  APPROVE_SELECTOR,
+  SET_APPROVAL_FOR_ALL_SELECTOR,
   callGroups,
   ERC20_TRANSFER_SELECTOR,
   erc20TransferAmount,
@@ -135,6 +137,9 @@ function whyNotAllowed(scope: SessionScope, call: SessionCall, d: ReturnType<typ
         (g.type === 'account-functions' && lower(call.to) === lower(scope.account)),
     );
   const what = `${target}.${d.fn(selector)}`;
+  if (groups.some((g) => g.type === 'token-approval-revocation') && (selector === APPROVE_SELECTOR || selector === SET_APPROVAL_FOR_ALL_SELECTOR)) {
+    return `${what} does not only revoke: the session may call approve(spender, 0), approve(0x0, tokenId) or setApprovalForAll(operator, false), with no ETH`;
+  }
   return knownTarget ? `${what} is not in the session's functions` : `${what} is not allowed: ${target} is not one of the session's contracts`;
 }
 
@@ -168,9 +173,9 @@ function allowanceOf(p: NativePermission | Erc20AmountPermission, usage: Session
     case 'erc20-token-stream': {
       const native = p.type === 'native-token-stream';
       const spent = (native ? usage.streamed?.native : usage.streamed?.erc20) ?? 0n;
-      const streamed = streamedBy(p.data, usage.now, !native);
+      const streamed = streamedBy(p.data, usage.now);
       return {
-        left: streamLeft(p.data, spent, usage.now, !native),
+        left: streamLeft(p.data, spent, usage.now),
         says: (left) => `the session's ${what} stream has ${left} available now (${fmt(streamed)} of at most ${fmt(p.data.maxAmount)} streamed so far)`,
       };
     }

@@ -119,7 +119,7 @@ function randomRequest(now: number): unknown {
   const permissions: unknown[] = [];
   if (rnd.chance(0.1)) permissions.push({ type: 'root' });
   else {
-    const kinds = rnd.subset(['native', 'erc20', 'erc20b', 'access', 'fn-contract', 'fn-all', 'account'] as const).slice(0, rnd.int(1, 4));
+    const kinds = rnd.subset(['native', 'erc20', 'erc20b', 'access', 'fn-contract', 'fn-all', 'account', 'revoke'] as const).slice(0, rnd.int(1, 4));
     for (const k of kinds) {
       switch (k) {
         case 'native': {
@@ -162,6 +162,9 @@ function randomRequest(now: number): unknown {
         }
         case 'fn-all':
           permissions.push({ type: 'functions-on-all-contracts', data: { functions: rnd.subset(['move(uint8)', 'mint(address,uint256)', 'approve(address,uint256)', RANDOM_SELECTOR]) } });
+          break;
+        case 'revoke':
+          permissions.push({ type: 'token-approval-revocation' });
           break;
         case 'account':
           permissions.push({ type: 'account-functions', data: { functions: rnd.subset(ACCOUNT_FNS.map((f) => (rnd.chance(0.5) ? f : toFunctionSelector(f)))) } });
@@ -267,6 +270,11 @@ function inScopeCall(scope: SessionScope): SessionCall {
     }
     case 'account-functions':
       return accountCall();
+    case 'token-approval-revocation':
+      // Only calls that do not revoke (approve of an amount): ApprovalRevocationEnforcer also wants
+      // the approval to exist, chain state covers() does not read, so real revocations are tested
+      // in sessions-onchain.test.ts instead.
+      return tokenCall(rnd.pick([c.DemoToken, token2]), 'approve(address,uint256)');
   }
 }
 

@@ -343,18 +343,18 @@ describe('allowances over time', () => {
     expect((await env.usage(s.delegation, s.scope)).streamed?.native).toBe(parseEther('0.003'));
   });
 
-  it('behavior: an ERC-20 stream with an initial amount unlocks it in whole chunks', async () => {
-    // 2 DEMO at once, then 2 DEMO more every 100 seconds.
+  it('behavior: an ERC-20 stream with an initial amount: that much at once, then by the second (linear, as the deployed enforcer counts)', async () => {
+    // 2 DEMO at once, then 0.02 DEMO per second, at most 5.
     const s = await grant({
       permissions: [{ type: 'erc20-token-stream', data: { address: c.DemoToken, amountPerSecond: (DEMO(2) / 100n).toString(), initialAmount: DEMO(2).toString(), maxAmount: DEMO(5).toString(), startTime: await env.now() } }],
     });
     await sendCovered(s, [env.calls.transfer(c.DemoToken, eoa(), DEMO(2))]);
-    await expectRefusedBothSides(s, [env.calls.transfer(c.DemoToken, eoa(), 1n)], /stream has 0 DEMO available now/);
-    await env.increaseTime(100);
-    await sendCovered(s, [env.calls.transfer(c.DemoToken, eoa(), DEMO(2))]);
+    await expectRefusedBothSides(s, [env.calls.transfer(c.DemoToken, eoa(), DEMO(1))], /stream has 0(\.\d+)? DEMO available now/);
+    await env.increaseTime(60); // 1.2 DEMO more
+    await sendCovered(s, [env.calls.transfer(c.DemoToken, eoa(), DEMO(1))]);
     await env.increaseTime(1000); // capped at 5
-    await expectRefusedBothSides(s, [env.calls.transfer(c.DemoToken, eoa(), DEMO(2))], /stream has 1 DEMO available now/);
-    expect((await env.usage(s.delegation, s.scope)).streamed?.erc20).toBe(DEMO(4));
+    await expectRefusedBothSides(s, [env.calls.transfer(c.DemoToken, eoa(), DEMO(3))], /stream has 2 DEMO available now \(5 DEMO of at most 5 DEMO streamed so far\)/);
+    expect((await env.usage(s.delegation, s.scope)).streamed?.erc20).toBe(DEMO(3));
   });
 
   it('error: before its start a periodic allowance refuses every call it governs, on both sides', async () => {
@@ -375,6 +375,31 @@ describe('allowances over time', () => {
     });
     await expectRefusedBothSides(demo, [env.calls.transfer(c.DemoToken, eoa(), 1n)], /DemoToken allowance starts at .* UTC/);
     await sendCovered(demo, [env.calls.move(2)]);
+  });
+});
+
+describe('token-approval-revocation (ApprovalRevocationEnforcer)', () => {
+  const allowanceOf = (spender: Address) => publicClient.readContract({ address: c.DemoToken, abi: DemoTokenAbi, functionName: 'allowance', args: [owner.address, spender] });
+
+  it('behavior: an existing approval is revoked; granting or raising one is refused on both sides', async () => {
+    const spender = eoa();
+    const root = await grant({ permissions: [{ type: 'root' }] });
+    await sendCovered(root, [env.calls.approve(c.DemoToken, spender, DEMO(5))]);
+    expect(await allowanceOf(spender)).toBe(DEMO(5));
+
+    const s = await grant({ permissions: [{ type: 'token-approval-revocation' }] });
+    await expectRefusedBothSides(s, [env.calls.approve(c.DemoToken, spender, DEMO(6))], /DemoToken\.approve does not only revoke/);
+    await expectRefusedBothSides(s, [env.calls.transfer(c.DemoToken, spender, 1n)], /DemoToken\.transfer is not allowed/);
+    await sendCovered(s, [env.calls.approve(c.DemoToken, spender, 0n)]);
+    expect(await allowanceOf(spender)).toBe(0n);
+  });
+
+  it('behavior: revoking an approval that does not exist passes covers() (a shape check) and the dry run says why it would revert', async () => {
+    const s = await grant({ permissions: [{ type: 'token-approval-revocation' }] });
+    const calls = [env.calls.approve(c.DemoToken, eoa(), 0n)];
+    expect(await verdict(s, calls)).toEqual({ covered: true });
+    const sim = await simulateSessionBatch(publicClient, { from: s.key.address, delegationManager: c.DelegationManager, data: encodeSessionBatch(s.delegation, s.scope, calls) });
+    expect(sim).toMatchObject({ ok: false, reason: expect.stringContaining('ApprovalRevocationEnforcer:no-approval-to-revoke') });
   });
 });
 

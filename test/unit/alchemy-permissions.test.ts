@@ -65,6 +65,7 @@ describe('toAlchemyGrant: the shared model in Alchemy flat types', () => {
       { type: 'erc20-token-periodic', data: { address: token, periodAmount: 1n, periodDuration: 60, startTime: 1 } },
       { type: 'erc20-token-stream', data: { address: token, amountPerSecond: 1n, initialAmount: 0n, maxAmount: 10n, startTime: 1 } },
     ];
+    expect(() => toAlchemyGrant(scope([{ type: 'token-approval-revocation' }]))).toThrow(expect.objectContaining({ code: -32602 }));
     for (const p of timed) {
       expect(() => toAlchemyGrant(scope([p]))).toThrow(expect.objectContaining({ code: -32602, message: expect.stringContaining(`cannot enforce ${p.type}`) }));
     }

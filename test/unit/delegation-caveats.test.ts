@@ -10,7 +10,7 @@ import {
   decodeNativeTokenStreamingTerms,
   decodeTimestampTerms,
 } from '@metamask/delegation-core';
-import { encodeFunctionData, encodePacked, erc20Abi, type Address } from 'viem';
+import { encodeFunctionData, encodePacked, erc20Abi, parseAbi, zeroAddress, type Address } from 'viem';
 import devnet from '@/devnet/deployment.json';
 import { caveatArgsForCall, scopeToCaveats, SINGLE_TOKEN_CONFIG_ARGS } from '@/src/backends/delegation/caveats';
 import { caveatBuilder, encodeLogicalOrWrapperArgs, type CaveatEnforcerAddresses } from '@/src/backends/delegation/framework';
@@ -116,6 +116,21 @@ describe('scopeToCaveats', () => {
     expect(groups[0]![0]!.terms).toBe(encodePacked(['address', 'uint256', 'uint256', 'uint256'], [TOKEN, 100n, 60n, BigInt(NOW)]));
     expect(groups[1]![0]!.terms).toBe(encodePacked(['address', 'uint256', 'uint256', 'uint256', 'uint256'], [TOKEN2, 0n, 9n, 1n, BigInt(NOW)]));
     expect(decodeLogicalOrWrapperArgs(caveatArgsForCall(scope, transfer(TOKEN2, 1n))![2]!)).toEqual({ groupIndex: 1n, caveatArgs: ['0x', '0x'] });
+  });
+
+  it('behavior: token-approval-revocation is one ApprovalRevocationEnforcer group (no Permit2), accepting only revocations', () => {
+    const scope = scopeOf([{ type: 'token-approval-revocation' }]);
+    const groups = decodeLogicalOrWrapperTerms(scopeToCaveats(scope, E)[2]!.terms).caveatGroups;
+    expect(groups.map((g) => g.map((c) => nameOf(c.enforcer)))).toEqual([['ApprovalRevocationEnforcer']]);
+    expect(groups[0]![0]!.terms).toBe('0x07');
+    const approve = (spender: Address, amount: bigint) => ({ to: TOKEN, value: 0n, data: encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [spender, amount] }) });
+    const forAll = (approved: boolean) => ({ to: TOKEN, value: 0n, data: encodeFunctionData({ abi: parseAbi(['function setApprovalForAll(address,bool)']), functionName: 'setApprovalForAll', args: [GAME, approved] }) });
+    expect(caveatArgsForCall(scope, approve(GAME, 0n))).toBeDefined();
+    expect(caveatArgsForCall(scope, approve(zeroAddress, 7n))).toBeDefined(); // ERC-721 approve(0, tokenId)
+    expect(caveatArgsForCall(scope, forAll(false))).toBeDefined();
+    expect(caveatArgsForCall(scope, approve(GAME, 1n))).toBeUndefined();
+    expect(caveatArgsForCall(scope, forAll(true))).toBeUndefined();
+    expect(caveatArgsForCall(scope, { ...approve(GAME, 0n), value: 1n })).toBeUndefined();
   });
 
   it('param: redeemers add a RedeemerEnforcer after the call limit, and its (empty) args', () => {

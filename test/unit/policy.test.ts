@@ -164,13 +164,13 @@ describe('allowance-time', () => {
     expect(periodState(terms, { lastPeriod: 1, transferred: 7n }, 1060)).toEqual({ started: true, left: 10n, period: 2, resetsAt: 1120 });
   });
 
-  it('behavior: an ERC-20 stream with an initial amount unlocks whole chunks; a native one is linear', () => {
+  it('behavior: a stream is initialAmount at its start, then amountPerSecond each second, capped at maxAmount', () => {
     const terms = { amountPerSecond: 2n, initialAmount: 10n, maxAmount: 25n, startTime: 100 };
-    expect(streamedBy(terms, 99, true)).toBe(0n);
-    expect(streamedBy(terms, 104, true)).toBe(10n);
-    expect(streamedBy(terms, 105, true)).toBe(20n);
-    expect(streamedBy(terms, 200, true)).toBe(25n);
-    expect(streamedBy(terms, 104, false)).toBe(18n);
-    expect(streamLeft(terms, 18n, 104, false)).toBe(0n);
+    expect(streamedBy(terms, 99)).toBe(0n);
+    expect(streamedBy(terms, 100)).toBe(10n);
+    expect(streamedBy(terms, 104)).toBe(18n);
+    expect(streamedBy(terms, 200)).toBe(25n);
+    expect(streamLeft(terms, 18n, 104)).toBe(0n);
+    expect(streamLeft(terms, 5n, 104)).toBe(13n);
   });
 });

@@ -39,6 +39,8 @@ function mapOne(p: Permission): AlchemyPermission {
       return { type: 'functions-on-all-contracts', data: { functions: p.data.functions.map((f) => f.selector) } };
     case 'functions-on-contract':
       return { type: 'functions-on-contract', data: { address: p.data.address, functions: p.data.functions.map((f) => f.selector) } };
+    case 'token-approval-revocation':
+      throw new InvalidParamsError('The Alchemy backend cannot limit a session to revoking approvals (token-approval-revocation). Use the delegation backend.');
     case 'native-token-periodic':
     case 'native-token-stream':
     case 'erc20-token-periodic':

@@ -34,6 +34,7 @@
 //   functions-on-contract        AllowedTargetsEnforcer([address]) + AllowedMethodsEnforcer     -
 //   functions-on-all-contracts   AllowedMethodsEnforcer(selectors)                              -
 //   account-functions            AllowedTargetsEnforcer([account]) + AllowedMethodsEnforcer     -
+//   token-approval-revocation    ApprovalRevocationEnforcer(ERC-20, ERC-721, operator flags)     -
 //   root                         no wrapper: only the session-wide caveats above
 //   gas-limit                    nothing on chain: it is the session key's gas stipend
 //
@@ -101,6 +102,8 @@ function groupCaveats(scope: SessionScope, group: GroupPermission, kind: GroupKi
       return [b.allowedMethods(group.data.functions.map((f) => f.selector))];
     case 'account-functions':
       return [b.allowedTargets([scope.account]), b.allowedMethods(group.data.functions.map((f) => f.selector))];
+    case 'token-approval-revocation':
+      return [b.approvalRevocation()];
   }
 }
 

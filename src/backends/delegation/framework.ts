@@ -18,6 +18,7 @@ import {
   createAllowedCalldataTerms,
   createAllowedMethodsTerms,
   createAllowedTargetsTerms,
+  createApprovalRevocationTerms,
   createERC20TransferAmountTerms,
   createExactCalldataTerms,
   createLimitedCallsTerms,
@@ -236,6 +237,7 @@ export interface CaveatEnforcerAddresses {
   AllowedCalldataEnforcer?: Address;
   AllowedMethodsEnforcer?: Address;
   AllowedTargetsEnforcer?: Address;
+  ApprovalRevocationEnforcer?: Address;
   ERC20PeriodTransferEnforcer?: Address;
   ERC20StreamingEnforcer?: Address;
   ERC20TransferAmountEnforcer?: Address;
@@ -309,6 +311,15 @@ export function caveatBuilder(enforcers: CaveatEnforcerAddresses) {
       make(
         'ERC20StreamingEnforcer',
         encodePacked(['address', 'uint256', 'uint256', 'uint256', 'uint256'], [t.token, t.initialAmount, t.maxAmount, t.amountPerSecond, BigInt(t.startTime)]),
+      ),
+    /**
+     * Only calls that clear an existing approval of the account: ERC-20 approve(spender, 0), ERC-721
+     * approve(0, tokenId), setApprovalForAll(operator, false); no value. Permit2's revocations stay off.
+     */
+    approvalRevocation: () =>
+      make(
+        'ApprovalRevocationEnforcer',
+        createApprovalRevocationTerms({ erc20Approve: true, erc721Approve: true, erc721SetApprovalForAll: true, permit2Approve: false, permit2Lockdown: false, permit2InvalidateNonces: false }),
       ),
     /** Each execution's value must be <= `maxValue` wei. */
     valueLte: (maxValue: bigint) => make('ValueLteEnforcer', createValueLteTerms({ maxValue })),
