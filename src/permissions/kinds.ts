@@ -7,7 +7,7 @@
 // touches.
 import { formatEther, formatUnits, numberToHex, type Address } from 'viem';
 import type { Erc7715Permission, Erc7715Policy } from './erc7715-wire';
-import { parseAddress, parseAmount, parseFunctions, type Json } from './parse';
+import { fail, parseAddress, parseAmount, parseFunctions, parseWholeNumber, type Json } from './parse';
 import type { FunctionRef } from './function-ref';
 
 /**
@@ -23,7 +23,15 @@ export type Permission =
   | { type: 'contract-access'; data: { address: Address } }
   | { type: 'account-functions'; data: { functions: FunctionRef[] } }
   | { type: 'functions-on-all-contracts'; data: { functions: FunctionRef[] } }
-  | { type: 'functions-on-contract'; data: { address: Address; functions: FunctionRef[] } };
+  | { type: 'functions-on-contract'; data: { address: Address; functions: FunctionRef[] } }
+  // Allowances that renew or accrue with time (MetaMask's ERC-7715 kinds). Times are unix seconds
+  // and durations seconds, by the chain's clock (block timestamps).
+  | { type: 'native-token-periodic'; data: { periodAmount: bigint; periodDuration: number; startTime: number } }
+  | { type: 'native-token-stream'; data: { amountPerSecond: bigint; initialAmount: bigint; maxAmount: bigint; startTime: number } }
+  | { type: 'erc20-token-periodic'; data: { address: Address; periodAmount: bigint; periodDuration: number; startTime: number } }
+  | { type: 'erc20-token-stream'; data: { address: Address; amountPerSecond: bigint; initialAmount: bigint; maxAmount: bigint; startTime: number } }
+  // Clearing approvals the account gave (on any token contract); never granting one.
+  | { type: 'token-approval-revocation' };
 
 export type PermissionType = Permission['type'];
 export type PermissionOf<K extends PermissionType> = Extract<Permission, { type: K }>;
@@ -87,6 +95,51 @@ export type GrantedForm = { permission: Omit<Erc7715Permission, 'required'> } | 
 
 const allowancePolicy = (a: bigint): Erc7715Policy => ({ type: 'token-allowance', data: { allowance: numberToHex(a) } });
 const call = (f: FunctionRef): string => f.signature ?? f.selector;
+
+
+// ---------------------------------------------------------------- allowances over time
+
+const UNITS: readonly [number, string][] = [[604800, 'week'], [86400, 'day'], [3600, 'hour'], [60, 'minute'], [1, 'second']];
+
+/** "day", "2 hours", "90 seconds": the largest unit the duration is a whole number of. */
+export function periodText(seconds: number): string {
+  const [size, unit] = UNITS.find(([u]) => seconds % u === 0) ?? [1, 'second'];
+  const n = seconds / size;
+  return n === 1 ? unit : `${n} ${unit}s`;
+}
+
+/** A start time as a person reads it, in UTC (the popup has no reason to guess a time zone). */
+export const startText = (t: number): string => `starting ${new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+function parsePeriod(d: Json, where: string) {
+  const periodAmount = parseAmount(d.periodAmount, `${where} periodAmount`);
+  // The enforcers refuse a zero amount, duration or start on first use: every call would revert.
+  const periodDuration = parseWholeNumber(d.periodDuration, `${where} periodDuration`);
+  if (periodDuration < 1) fail(where, 'periodDuration must be at least 1 second');
+  const startTime = parseWholeNumber(d.startTime, `${where} startTime`);
+  if (startTime < 1) fail(where, 'startTime must be a unix time in seconds');
+  return { periodAmount, periodDuration, startTime };
+}
+
+function parseStream(d: Json, where: string) {
+  const amountPerSecond = parseAmount(d.amountPerSecond, `${where} amountPerSecond`);
+  // 0 is a real choice here (nothing at once, all of it streamed), unlike an allowance of 0.
+  const zero = d.initialAmount === 0 || d.initialAmount === 0n || (typeof d.initialAmount === 'string' && /^(0x)?0+$/.test(d.initialAmount.trim()));
+  const initialAmount = zero ? 0n : parseAmount(d.initialAmount, `${where} initialAmount`);
+  const maxAmount = parseAmount(d.maxAmount, `${where} maxAmount`);
+  const startTime = parseWholeNumber(d.startTime, `${where} startTime`);
+  if (maxAmount < initialAmount) fail(where, 'maxAmount must be at least initialAmount');
+  if (startTime < 1) fail(where, 'startTime must be a unix time in seconds');
+  return { amountPerSecond, initialAmount, maxAmount, startTime };
+}
+
+/** A stream in words: what comes at once, then the rate per hour (the enforcers unlock it by the second). */
+function streamText(s: { amountPerSecond: bigint; initialAmount: bigint }, amount: (n: bigint) => string): string {
+  const first = s.initialAmount > 0n ? `${amount(s.initialAmount)} at the start, then ` : '';
+  return `${first}${amount(s.amountPerSecond * 3600n)} per hour`;
+}
+
+const hex = (n: bigint) => numberToHex(n);
 
 // ---------------------------------------------------------------- the kinds
 
@@ -186,6 +239,86 @@ export const KINDS: { readonly [K in PermissionType]: KindSpec<K> } = {
     contract: (p) => p.data.address,
     describe: (p, ctx) => ({ title: ['Call ', { functions: p.data.functions }, ` on ${contract(p.data.address, ctx)}`], lines: [] }),
     erc7715: (p) => ({ permission: { type: 'contract-call', data: { address: p.data.address, calls: p.data.functions.map(call) }, policies: [] } }),
+  },
+  'native-token-periodic': {
+    fields: ['periodAmount', 'periodDuration', 'startTime'],
+    parse: (d, where) => ({ type: 'native-token-periodic', data: parsePeriod(d, where) }),
+    once: 'only one native-token-periodic permission is allowed; put the whole ETH allowance in one',
+    describe: (p, ctx) => ({
+      title: [`Spend up to ${formatEther(p.data.periodAmount)} ${ctx.nativeSymbol} per ${periodText(p.data.periodDuration)}, ${startText(p.data.startTime)}`],
+      lines: [`What is not spent in a ${periodText(p.data.periodDuration)} does not carry over.`],
+    }),
+    erc7715: (p) => ({
+      permission: { type: p.type, data: { periodAmount: hex(p.data.periodAmount), periodDuration: p.data.periodDuration, startTime: p.data.startTime }, policies: [] },
+    }),
+  },
+  'native-token-stream': {
+    fields: ['amountPerSecond', 'initialAmount', 'maxAmount', 'startTime'],
+    parse: (d, where) => ({ type: 'native-token-stream', data: parseStream(d, where) }),
+    once: 'only one native-token-stream permission is allowed; put the whole ETH allowance in one',
+    describe: (p, ctx) => {
+      const eth = (n: bigint) => `${formatEther(n)} ${ctx.nativeSymbol}`;
+      return { title: [`Spend ${ctx.nativeSymbol} as it streams: ${streamText(p.data, eth)}, at most ${eth(p.data.maxAmount)} in total, ${startText(p.data.startTime)}`], lines: [] };
+    },
+    erc7715: (p) => ({
+      permission: {
+        type: p.type,
+        data: { amountPerSecond: hex(p.data.amountPerSecond), initialAmount: hex(p.data.initialAmount), maxAmount: hex(p.data.maxAmount), startTime: p.data.startTime },
+        policies: [],
+      },
+    }),
+  },
+  'erc20-token-periodic': {
+    fields: ['address', 'periodAmount', 'periodDuration', 'startTime'],
+    parse: (d, where) => ({ type: 'erc20-token-periodic', data: { address: parseAddress(d.address, `${where} token address`), ...parsePeriod(d, where) } }),
+    // ERC20PeriodTransferEnforcer keys its record by the delegation alone, so two would share one.
+    once: 'only one erc20-token-periodic permission is allowed in a session',
+    contract: (p) => p.data.address,
+    describe: (p, ctx) => ({
+      title: [`Transfer up to ${tokenAmount(p.data.address, p.data.periodAmount, ctx)} per ${periodText(p.data.periodDuration)}, ${startText(p.data.startTime)}`],
+      lines: [`What is not transferred in a ${periodText(p.data.periodDuration)} does not carry over.`],
+    }),
+    erc7715: (p) => ({
+      permission: {
+        type: p.type,
+        data: { tokenAddress: p.data.address, periodAmount: hex(p.data.periodAmount), periodDuration: p.data.periodDuration, startTime: p.data.startTime },
+        policies: [],
+      },
+    }),
+  },
+  'erc20-token-stream': {
+    fields: ['address', 'amountPerSecond', 'initialAmount', 'maxAmount', 'startTime'],
+    parse: (d, where) => ({ type: 'erc20-token-stream', data: { address: parseAddress(d.address, `${where} token address`), ...parseStream(d, where) } }),
+    // ERC20StreamingEnforcer keys its record by the delegation alone, so two would share one.
+    once: 'only one erc20-token-stream permission is allowed in a session',
+    contract: (p) => p.data.address,
+    describe: (p, ctx) => {
+      const amount = (n: bigint) => tokenAmount(p.data.address, n, ctx);
+      return { title: [`Transfer tokens as they stream: ${streamText(p.data, amount)}, at most ${amount(p.data.maxAmount)} in total, ${startText(p.data.startTime)}`], lines: [] };
+    },
+    erc7715: (p) => ({
+      permission: {
+        type: p.type,
+        data: {
+          tokenAddress: p.data.address,
+          amountPerSecond: hex(p.data.amountPerSecond),
+          initialAmount: hex(p.data.initialAmount),
+          maxAmount: hex(p.data.maxAmount),
+          startTime: p.data.startTime,
+        },
+        policies: [],
+      },
+    }),
+  },
+  'token-approval-revocation': {
+    fields: null,
+    parse: () => ({ type: 'token-approval-revocation' }),
+    once: 'token-approval-revocation is listed twice',
+    describe: () => ({
+      title: ['Revoke approvals you gave on any token (ERC-20 allowances, NFT approvals)'],
+      lines: ['It can only clear an approval that exists, never give a new one, and sends no ETH.'],
+    }),
+    erc7715: () => ({ permission: { type: 'token-approval-revocation', data: {}, policies: [] } }),
   },
 };
 

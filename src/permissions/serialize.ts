@@ -32,6 +32,7 @@ export interface SerializedSessionScope {
   expiry: number;
   permissions: SerializedPermission[];
   callLimit?: number;
+  redeemers?: Address[];
 }
 
 export interface SerializedSessionUsage {
@@ -42,6 +43,8 @@ export interface SerializedSessionUsage {
   callsUsed: number;
   now: number;
   disabled: boolean;
+  periods?: Serialized<NonNullable<SessionUsage['periods']>>;
+  streamed?: Serialized<NonNullable<SessionUsage['streamed']>>;
 }
 
 function serialize(v: unknown): unknown {
@@ -68,6 +71,7 @@ export function serializeScope(scope: SessionScope): SerializedSessionScope {
     permissions: scope.permissions.map(serializePermission),
   };
   if (scope.callLimit !== undefined) out.callLimit = scope.callLimit;
+  if (scope.redeemers !== undefined) out.redeemers = [...scope.redeemers];
   return out;
 }
 
@@ -114,13 +118,20 @@ export function deserializeScope(json: unknown): SessionScope {
   };
   const callLimit = parseCallLimit(o.callLimit);
   if (callLimit !== undefined) scope.callLimit = callLimit;
+  if (o.redeemers !== undefined) {
+    if (!Array.isArray(o.redeemers) || o.redeemers.length === 0) bad('redeemers is not a list of addresses');
+    scope.redeemers = o.redeemers.map((a, i) => address(a, `redeemers[${i}]`));
+  }
   return scope;
 }
 
 export function serializeUsage(usage: SessionUsage): SerializedSessionUsage {
   const erc20Spent: Record<Address, string> = {};
   for (const [token, spent] of Object.entries(usage.erc20Spent) as [Address, bigint][]) erc20Spent[token] = spent.toString();
-  return { nativeSpent: usage.nativeSpent.toString(), erc20Spent, callsUsed: usage.callsUsed, now: usage.now, disabled: usage.disabled };
+  const out: SerializedSessionUsage = { nativeSpent: usage.nativeSpent.toString(), erc20Spent, callsUsed: usage.callsUsed, now: usage.now, disabled: usage.disabled };
+  if (usage.periods) out.periods = serialize(usage.periods) as SerializedSessionUsage['periods'];
+  if (usage.streamed) out.streamed = serialize(usage.streamed) as SerializedSessionUsage['streamed'];
+  return out;
 }
 
 export function deserializeUsage(json: unknown): SessionUsage {
@@ -130,11 +141,28 @@ export function deserializeUsage(json: unknown): SessionUsage {
     erc20Spent[address(token, 'erc20Spent token')] = decimal(spent, `erc20Spent[${token}]`);
   }
   if (typeof o.disabled !== 'boolean') bad('disabled is not a boolean');
-  return {
+  const usage: SessionUsage = {
     nativeSpent: decimal(o.nativeSpent, 'nativeSpent'),
     erc20Spent,
     callsUsed: storedWholeNumber(o.callsUsed, 'callsUsed', 0),
     now: storedWholeNumber(o.now, 'now', 0),
     disabled: o.disabled,
   };
+  if (o.periods !== undefined) {
+    const periods = record(o.periods, 'periods');
+    usage.periods = {};
+    for (const side of ['native', 'erc20'] as const) {
+      if (periods[side] === undefined) continue;
+      const r = record(periods[side], `periods.${side}`);
+      usage.periods[side] = { lastPeriod: storedWholeNumber(r.lastPeriod, `periods.${side}.lastPeriod`, 0), transferred: decimal(r.transferred, `periods.${side}.transferred`) };
+    }
+  }
+  if (o.streamed !== undefined) {
+    const streamed = record(o.streamed, 'streamed');
+    usage.streamed = {};
+    for (const side of ['native', 'erc20'] as const) {
+      if (streamed[side] !== undefined) usage.streamed[side] = decimal(streamed[side], `streamed.${side}`);
+    }
+  }
+  return usage;
 }

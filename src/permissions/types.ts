@@ -20,6 +20,12 @@ export interface SessionScope {
   permissions: Permission[];
   /** At most this many calls (each call in a batch counts); undefined = no count limit. */
   callLimit?: number;
+  /**
+   * Only these addresses may send the transaction that uses the session (RedeemerEnforcer);
+   * undefined = whoever holds the session key. A wallet-held session's only sender is its own key,
+   * so there the rule changes nothing; it matters once the dApp holds the key.
+   */
+  redeemers?: Address[];
 }
 
 /** One call a dApp asks the session to make. */
@@ -39,6 +45,18 @@ export interface SessionUsage {
   now: number;
   /** DelegationManager.disabledDelegations(hash). */
   disabled: boolean;
+  /**
+   * The period kinds' records (the enforcers' periodicAllowances): the period of the last transfer
+   * (the first period is 1) and what was moved in it. Absent: nothing moved yet.
+   */
+  periods?: { native?: PeriodRecord; erc20?: PeriodRecord };
+  /** What the stream kinds have spent so far (the enforcers' streamingAllowances.spent). Absent: 0. */
+  streamed?: { native?: bigint; erc20?: bigint };
+}
+
+export interface PeriodRecord {
+  lastPeriod: number;
+  transferred: bigint;
 }
 
 export type CoverVerdict = { covered: true } | { covered: false; reason: string; callIndex?: number };

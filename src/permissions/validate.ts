@@ -16,6 +16,7 @@ import { getAddress, type Address } from 'viem';
 import { ACCOUNT_CONTROL_SELECTORS, DELEGATION_MANAGERS, knownFunction, isTokenMoving } from './known-functions';
 import { fail, isObject, MAX_FUNCTIONS, MAX_UINT256, onlyKeys, parseAddress, parseAmount, parseFunctionRef, parseWholeNumber, show } from './parse';
 import { contractOf, isPermissionType, KINDS, PERMISSION_TYPES } from './kinds';
+import { isErc20AmountPermission, isNativePermission } from './match';
 import type { FunctionRef, Permission, PermissionType, SessionScope } from './types';
 
 /** Longest session the wallet grants unless told otherwise: 7 days. */
@@ -150,6 +151,13 @@ export function checkPermissionSet(permissions: readonly Permission[], account: 
     fail('', 'the session would not be allowed to make any call; add a permission besides gas-limit');
   }
 
+  // One ETH allowance: each native kind counts the value of every call on chain, so two would each
+  // hold the session to its own rule and the owner could not tell which one stops it.
+  const natives = permissions.filter(isNativePermission);
+  if (natives.length > 1) {
+    fail(label(natives[1] as Permission), `the session already has an ETH allowance (${(natives[0] as Permission).type}); ask for one ETH allowance: a fixed amount, per period, or streamed`);
+  }
+
   // Targets: one permission per contract, never the account itself (see ACCOUNT_CONTROL_SELECTORS).
   const seen = new Map<string, Permission>();
   for (const p of permissions) {
@@ -162,12 +170,12 @@ export function checkPermissionSet(permissions: readonly Permission[], account: 
     if (address.toLowerCase() === account.toLowerCase()) {
       fail(
         label(p),
-        p.type === 'erc20-token-transfer'
+        isErc20AmountPermission(p)
           ? 'the token address is your own account'
           : 'targets your own account; use account-functions to name the functions of your account a session may call',
       );
     }
-    if (p.type === 'erc20-token-transfer') continue; // checked against the others below
+    if (isErc20AmountPermission(p)) continue; // checked against the others below
     const earlier = seen.get(address);
     if (earlier) {
       const message =
@@ -180,9 +188,18 @@ export function checkPermissionSet(permissions: readonly Permission[], account: 
   }
 
   const tokens = new Map<string, Permission>();
-  for (const p of ofType('erc20-token-transfer')) {
+  for (const p of permissions.filter(isErc20AmountPermission)) {
     const key = p.data.address;
-    if (tokens.has(key)) fail(label(p), `${short(key)} already has an erc20-token-transfer allowance; put the whole allowance in one`);
+    const other = tokens.get(key);
+    // Two allowances on one token: the session key picks the group per call, so it could spend both.
+    if (other) {
+      fail(
+        label(p),
+        other.type === 'erc20-token-transfer' && p.type === 'erc20-token-transfer'
+          ? `${short(key)} already has an erc20-token-transfer allowance; put the whole allowance in one`
+          : `${short(key)} already has an ${other.type} allowance; ask for one allowance per token`,
+      );
+    }
     tokens.set(key, p);
     // Another permission that lets the session move this token without the allowance makes the
     // allowance meaningless: transfer() directly, or approve() / increaseAllowance() / permit() and

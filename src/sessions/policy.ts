@@ -6,6 +6,7 @@
 // It mirrors backends/delegation/caveats.ts exactly (same call shapes, from permissions/match.ts):
 //   - chain: the session's chain only;
 //   - revoked (DelegationManager.disabledDelegations) → nothing;
+//   - redeemers: the sender (context.redeemer) must be one of them;
 //   - expiry: refused from `expiryMarginSeconds` before the expiry (see DEFAULT_EXPIRY_MARGIN_SECONDS);
 //   - call count: calls used + calls in this batch <= callLimit (each call is one redemption);
 //   - ETH: no value at all without native-token-transfer; with it, ETH spent + the batch's total
@@ -13,9 +14,28 @@
 //   - each call (unless root): some call group accepts its target / function / calldata form;
 //   - ERC-20: spent + the batch's transfers of that token <= the allowance, counting earlier calls
 //     of the same batch.
+//   - allowances per period or streamed (ETH or ERC-20): the batch's total <= what is left at the
+//     latest block (allowance-time.ts: this period's amount minus what moved in it; what has
+//     streamed minus what was spent); a periodic allowance that has not started refuses every call
+//     it governs, as its enforcer does.
 import { formatEther, formatUnits, getAddress, isAddress, isHex, size, type Address, type Hex } from 'viem';
-import { callGroups, ERC20_TRANSFER_SELECTOR, erc20TransferAmount, isRootScope, matchCallGroup, nativeAllowanceOf, selectorOf } from '../permissions/match';
+import {
+  APPROVE_SELECTOR,
+  SET_APPROVAL_FOR_ALL_SELECTOR,
+  callGroups,
+  ERC20_TRANSFER_SELECTOR,
+  erc20TransferAmount,
+  isErc20AmountPermission,
+  isRootScope,
+  matchCallGroup,
+  nativePermissionOf,
+  selectorOf,
+  type Erc20AmountPermission,
+  type NativePermission,
+} from '../permissions/match';
+import { periodText } from '../permissions/kinds';
 import type { CoverVerdict, SessionCall, SessionScope, SessionUsage } from '../permissions/types';
+import { periodState, streamedBy, streamLeft } from './allowance-time';
 import { accountControlCall } from '../calls/self-calls';
 
 /**
@@ -48,6 +68,8 @@ export interface CoverContext {
    * only offers a site its own sessions. Kept so callers pass it where the decision is made.
    */
   origin?: string;
+  /** Who will send the transaction (the session key's address for a wallet-held session): checked against scope.redeemers. */
+  redeemer?: Address;
   /** Default DEFAULT_EXPIRY_MARGIN_SECONDS; tests that need the exact boundary pass 0 or more. */
   expiryMarginSeconds?: number;
   labels?: CoverLabels;
@@ -102,7 +124,7 @@ function whyNotAllowed(scope: SessionScope, call: SessionCall, d: ReturnType<typ
   if (n < 4) return `the calldata to ${target} is too short to name a function`;
   const selector = selectorOf(call.data) as Hex;
   const groups = callGroups(scope);
-  const token = groups.find((g) => g.type === 'erc20-token-transfer' && lower(g.data.address) === lower(call.to));
+  const token = groups.find((g) => isErc20AmountPermission(g) && lower(g.data.address) === lower(call.to));
   if (token && selector === ERC20_TRANSFER_SELECTOR) {
     return call.value > 0n ? `${target}.transfer must not send ${d.eth(call.value)}` : `${target}.transfer must be a standard transfer(address,uint256) call`;
   }
@@ -115,6 +137,9 @@ function whyNotAllowed(scope: SessionScope, call: SessionCall, d: ReturnType<typ
         (g.type === 'account-functions' && lower(call.to) === lower(scope.account)),
     );
   const what = `${target}.${d.fn(selector)}`;
+  if (groups.some((g) => g.type === 'token-approval-revocation') && (selector === APPROVE_SELECTOR || selector === SET_APPROVAL_FOR_ALL_SELECTOR)) {
+    return `${what} does not only revoke: the session may call approve(spender, 0), approve(0x0, tokenId) or setApprovalForAll(operator, false), with no ETH`;
+  }
   return knownTarget ? `${what} is not in the session's functions` : `${what} is not allowed: ${target} is not one of the session's contracts`;
 }
 
@@ -123,6 +148,38 @@ function normalize(call: SessionCall): SessionCall | string {
   if (typeof call.data !== 'string' || !isHex(call.data)) return 'the calldata is not hex';
   if (typeof call.value !== 'bigint' || call.value < 0n) return 'the value is not a non-negative amount';
   return { to: getAddress(call.to), value: call.value, data: call.data.toLowerCase() as Hex };
+}
+
+const time = (t: number) => `${new Date(t * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
+/** An allowance at `now`: what is left, how to say it, or why nothing under it can run yet. */
+type Available = { left: bigint; says: (left: string) => string };
+type Allowance = Available | { notStarted: string };
+
+function allowanceOf(p: NativePermission | Erc20AmountPermission, usage: SessionUsage, what: string, fmt: (n: bigint) => string): Allowance {
+  switch (p.type) {
+    case 'native-token-transfer':
+      return { left: p.data.allowance - usage.nativeSpent, says: (left) => `the session's ${what} allowance has ${left} left` };
+    case 'erc20-token-transfer':
+      return { left: p.data.allowance - (usage.erc20Spent[p.data.address] ?? 0n), says: (left) => `the session's ${what} allowance has ${left} left` };
+    case 'native-token-periodic':
+    case 'erc20-token-periodic': {
+      const st = periodState(p.data, p.type === 'native-token-periodic' ? usage.periods?.native : usage.periods?.erc20, usage.now);
+      if (!st.started) return { notStarted: `the session's ${what} allowance starts at ${time(st.startsAt)}` };
+      const per = periodText(p.data.periodDuration);
+      return { left: st.left, says: (left) => `the session's ${what} allowance has ${left} left this ${per} (${fmt(p.data.periodAmount)} again at ${time(st.resetsAt)})` };
+    }
+    case 'native-token-stream':
+    case 'erc20-token-stream': {
+      const native = p.type === 'native-token-stream';
+      const spent = (native ? usage.streamed?.native : usage.streamed?.erc20) ?? 0n;
+      const streamed = streamedBy(p.data, usage.now);
+      return {
+        left: streamLeft(p.data, spent, usage.now),
+        says: (left) => `the session's ${what} stream has ${left} available now (${fmt(streamed)} of at most ${fmt(p.data.maxAmount)} streamed so far)`,
+      };
+    }
+  }
 }
 
 /**
@@ -139,6 +196,13 @@ export function covers(scope: SessionScope, calls: readonly SessionCall[], usage
     return refuse(`the session expires in ${plural(scope.expiry - usage.now, 'second')}, too soon to send a call safely`);
   }
   if (calls.length === 0) return refuse('there is no call to make');
+  if (scope.redeemers !== undefined) {
+    const sender = context.redeemer;
+    if (sender === undefined || !scope.redeemers.some((r) => lower(r) === lower(sender))) {
+      const allowed = scope.redeemers.map((r) => `${r.slice(0, 6)}…${r.slice(-4)}`).join(', ');
+      return refuse(`only ${allowed} may use this session${sender === undefined ? '' : `, not ${sender.slice(0, 6)}…${sender.slice(-4)}`}`);
+    }
+  }
   if (scope.callLimit !== undefined) {
     const left = Math.max(0, scope.callLimit - usage.callsUsed);
     if (calls.length > left) {
@@ -151,9 +215,14 @@ export function covers(scope: SessionScope, calls: readonly SessionCall[], usage
   }
 
   const root = isRootScope(scope);
-  const nativeAllowance = nativeAllowanceOf(scope);
+  const nativeSymbol = context.labels?.nativeSymbol ?? 'ETH';
+  const native = root ? undefined : nativePermissionOf(scope);
+  const nativeAllowance = native && allowanceOf(native, usage, nativeSymbol, d.eth);
+  // NativeTokenPeriodTransferEnforcer checks every call, whatever its value, and refuses them all
+  // before its start.
+  if (nativeAllowance && 'notStarted' in nativeAllowance) return refuse(`${nativeAllowance.notStarted}; no call can be made before then`);
   const groups = callGroups(scope);
-  const erc20Batch = new Map<Address, { amount: bigint; firstOver?: number }>();
+  const erc20Batch = new Map<Address, { amount: bigint; allowance: Available; firstOver?: number }>();
   let nativeBatch = 0n;
   let nativeFirstOver: number | undefined;
 
@@ -161,11 +230,11 @@ export function covers(scope: SessionScope, calls: readonly SessionCall[], usage
     const call = normalize(raw);
     const at = `call ${i + 1}`;
     if (typeof call === 'string') return refuse(`${at}: ${call}`, i);
-    if (!root && nativeAllowance === undefined && call.value > 0n) {
-      return refuse(`${at} sends ${d.eth(call.value)}, but the session may not send ${context.labels?.nativeSymbol ?? 'ETH'}`, i);
+    if (!root && native === undefined && call.value > 0n) {
+      return refuse(`${at} sends ${d.eth(call.value)}, but the session may not send ${nativeSymbol}`, i);
     }
     nativeBatch += call.value;
-    if (nativeAllowance !== undefined && nativeFirstOver === undefined && usage.nativeSpent + nativeBatch > nativeAllowance) nativeFirstOver = i;
+    if (nativeAllowance && 'left' in nativeAllowance && nativeFirstOver === undefined && nativeBatch > nativeAllowance.left) nativeFirstOver = i;
     // Not even root: execute() and its kin on the account hide their inner calls and value from
     // this check (calls/self-calls.ts); a session sends the inner calls themselves.
     const control = accountControlCall(call, scope.account);
@@ -175,29 +244,28 @@ export function covers(scope: SessionScope, calls: readonly SessionCall[], usage
     const index = matchCallGroup(scope, call);
     const group = index === undefined ? undefined : groups[index];
     if (!group) return refuse(`${at}: ${whyNotAllowed(scope, call, d)}`, i);
-    if (group.type === 'erc20-token-transfer') {
+    if (isErc20AmountPermission(group)) {
       const token = group.data.address;
-      const entry = erc20Batch.get(token) ?? { amount: 0n };
+      let entry = erc20Batch.get(token);
+      if (!entry) {
+        const allowance = allowanceOf(group, usage, d.address(token), (n) => d.token(token, n));
+        if ('notStarted' in allowance) return refuse(`${at}: ${allowance.notStarted}`, i);
+        entry = { amount: 0n, allowance };
+        erc20Batch.set(token, entry);
+      }
       entry.amount += erc20TransferAmount(call.data);
-      const spent = usage.erc20Spent[token] ?? 0n;
-      if (entry.firstOver === undefined && spent + entry.amount > group.data.allowance) entry.firstOver = i;
-      erc20Batch.set(token, entry);
+      if (entry.firstOver === undefined && entry.amount > entry.allowance.left) entry.firstOver = i;
     }
   }
 
-  for (const [token, { amount, firstOver }] of erc20Batch) {
+  for (const [token, { amount, allowance, firstOver }] of erc20Batch) {
     if (firstOver === undefined) continue;
-    const group = groups.find((g) => g.type === 'erc20-token-transfer' && g.data.address === token);
-    const allowance = group?.type === 'erc20-token-transfer' ? group.data.allowance : 0n;
-    const left = allowance - (usage.erc20Spent[token] ?? 0n);
-    return refuse(
-      `the session's ${d.address(token)} allowance has ${d.token(token, left > 0n ? left : 0n)} left; this batch transfers ${d.token(token, amount)}`,
-      firstOver,
-    );
+    const left = allowance.left > 0n ? allowance.left : 0n;
+    return refuse(`${allowance.says(d.token(token, left))}; this batch transfers ${d.token(token, amount)}`, firstOver);
   }
-  if (nativeAllowance !== undefined && nativeFirstOver !== undefined) {
-    const left = nativeAllowance - usage.nativeSpent;
-    return refuse(`the session's ${context.labels?.nativeSymbol ?? 'ETH'} allowance has ${d.eth(left > 0n ? left : 0n)} left; this batch sends ${d.eth(nativeBatch)}`, nativeFirstOver);
+  if (nativeAllowance && 'left' in nativeAllowance && nativeFirstOver !== undefined) {
+    const left = nativeAllowance.left > 0n ? nativeAllowance.left : 0n;
+    return refuse(`${nativeAllowance.says(d.eth(left))}; this batch sends ${d.eth(nativeBatch)}`, nativeFirstOver);
   }
   return { covered: true };
 }

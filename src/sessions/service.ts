@@ -263,7 +263,7 @@ export class Sessions {
     }
     const sessionCalls = toSessionCalls(calls);
     const usage = await backend.usage(s, scope, resuming !== undefined ? { bundleId: resuming, calls: sessionCalls } : undefined);
-    const verdict = covers(scope, sessionCalls, usage, { chainId: chain.id, origin: s.origin });
+    const verdict = covers(scope, sessionCalls, usage, { chainId: chain.id, origin: s.origin, redeemer: s.sessionAddress });
     return verdict.covered ? { covered: true, backend } : verdict;
   }
 

@@ -48,4 +48,35 @@ test.describe('grant window: permissions in plain words', () => {
     await decide(w, 'reject');
     expect(await answered).toMatchObject({ error: { code: 4001 } });
   });
+
+  test('behavior: allowances per period and streamed say how much, how often and from when', async ({ context, fresh, rpcUrl, shoot }) => {
+    const { key, popup, dapp } = fresh;
+    await connectedOwner(context, popup, dapp, key);
+    const now = Number((await publicClient(rpcUrl).getBlock()).timestamp);
+    const request = {
+      expiry: now + 3600,
+      signer: { type: 'wallet' },
+      permissions: [
+        { type: 'native-token-periodic', data: { periodAmount: numberToHex(parseEther('0.01')), periodDuration: 86400, startTime: now }, policies: [], required: true },
+        {
+          type: 'erc20-token-stream',
+          data: { address: TOKEN, amountPerSecond: numberToHex(10n ** 15n), initialAmount: '0x0', maxAmount: numberToHex(parseEther('100')), startTime: now },
+          policies: [],
+          required: true,
+        },
+      ],
+    };
+    let answered: Promise<unknown> | undefined;
+    const w = await approvalWindow(context, async () => {
+      answered = providerRequest(dapp, 'wallet_grantPermissions', [request]);
+    });
+    const details = w.getByTestId('grant-details');
+    await expect(details).toContainText('Spend up to 0.01 ETH per day, starting');
+    await expect(details).toContainText('Transfer tokens as they stream: 3.6 DEMO (DemoToken) per hour');
+    await expect(details).toContainText('at most 100 DEMO (DemoToken) in total');
+    await expect(w.getByTestId('approval-approve')).toBeEnabled();
+    await shoot(w, 'grant-periodic-stream');
+    await decide(w, 'reject');
+    expect(await answered).toMatchObject({ error: { code: 4001 } });
+  });
 });

@@ -3,7 +3,8 @@
 // succeeds on chain (state changes); an out-of-scope call is refused by covers() AND, forced on
 // chain with a fixed gas limit under every call group the session key could name, reverts; after
 // expiry and after revocation both sides refuse. Plus: several contract groups do not widen each
-// other, two ERC-20 allowances keep separate counters, and a batch is all or nothing.
+// other, two ERC-20 allowances keep separate counters, and a batch is all or nothing; allowances
+// that renew per period or stream with time, at the chain's clock.
 import { encodeFunctionData, parseEther, toFunctionSelector, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -24,8 +25,11 @@ const DEMO = (n: number) => parseEther(String(n));
 
 let owner: PrivateKeyAccount;
 let token2: Address;
+/** A start time just before the tests, for the allowances that renew or stream. */
+let t0 = 0;
 
 beforeAll(async () => {
+  t0 = (await env.now()) - 10;
   owner = await env.newOwner();
   token2 = await env.deployToken();
   await env.mintDemo(token2, owner.address, DEMO(1000));
@@ -222,6 +226,62 @@ const kinds: Kind[] = [
     },
     outOfScope: () => [{ calls: [env.calls.move(0)], reason: /used all of its 3 calls/ }],
   },
+  {
+    name: 'native-token-periodic',
+    permissions: () => [{ type: 'native-token-periodic', data: { periodAmount: parseEther('0.01').toString(), periodDuration: 86400, startTime: t0 } }],
+    inScope: async () => {
+      const to = eoa();
+      return { calls: [env.calls.pay(to, parseEther('0.004'))], check: async () => expect(await ethOf(to)).toBe(parseEther('0.004')) };
+    },
+    outOfScope: () => [
+      { calls: [env.calls.pay(eoa(), parseEther('0.007'))], reason: /ETH allowance has 0\.006 ETH left this day \(0\.01 ETH again at .* UTC\); this batch sends 0\.007 ETH/ },
+      { calls: [env.calls.move(0)], reason: /DemoGame\.move is not allowed/ },
+    ],
+  },
+  {
+    name: 'native-token-stream',
+    // 0.005 ETH at once, then 0.0036 ETH per hour: the seconds between the check and the block do not matter.
+    permissions: () => [
+      { type: 'native-token-stream', data: { amountPerSecond: (10n ** 12n).toString(), initialAmount: parseEther('0.005').toString(), maxAmount: parseEther('0.02').toString(), startTime: t0 } },
+    ],
+    inScope: async () => {
+      const to = eoa();
+      return { calls: [env.calls.pay(to, parseEther('0.004'))], check: async () => expect(await ethOf(to)).toBe(parseEther('0.004')) };
+    },
+    outOfScope: () => [
+      { calls: [env.calls.pay(eoa(), parseEther('0.003'))], reason: /ETH stream has 0\.001\d* ETH available now \(0\.005\d* ETH of at most 0\.02 ETH streamed so far\); this batch sends 0\.003 ETH/ },
+      { calls: [env.calls.move(0)], reason: /DemoGame\.move is not allowed/ },
+    ],
+  },
+  {
+    name: 'erc20-token-periodic',
+    permissions: () => [{ type: 'erc20-token-periodic', data: { address: c.DemoToken, periodAmount: DEMO(10).toString(), periodDuration: 3600, startTime: t0 } }],
+    inScope: async () => {
+      const to = eoa();
+      return { calls: [env.calls.transfer(c.DemoToken, to, DEMO(4))], check: async () => expect(await env.balanceOf(c.DemoToken, to)).toBe(DEMO(4)) };
+    },
+    outOfScope: () => [
+      { calls: [env.calls.transfer(c.DemoToken, eoa(), DEMO(7))], reason: /DemoToken allowance has 6 DEMO left this hour \(10 DEMO again at .* UTC\); this batch transfers 7 DEMO/ },
+      { calls: [env.calls.transfer(token2, eoa(), 1n)], reason: /Token2\.transfer is not allowed/ },
+      { calls: [env.calls.approve(c.DemoToken, eoa(), 1n)], reason: /DemoToken\.approve is not in the session's functions/ },
+      { calls: [{ ...env.calls.transfer(c.DemoToken, eoa(), 1n), value: 1n }], reason: /sends 0\.000000000000000001 ETH, but the session may not send ETH/ },
+    ],
+  },
+  {
+    name: 'erc20-token-stream',
+    // Started an hour ago at 3.6 DEMO per hour: about 3.6 DEMO have streamed.
+    permissions: () => [
+      { type: 'erc20-token-stream', data: { address: c.DemoToken, amountPerSecond: (10n ** 15n).toString(), initialAmount: '0', maxAmount: DEMO(50).toString(), startTime: t0 - 3600 } },
+    ],
+    inScope: async () => {
+      const to = eoa();
+      return { calls: [env.calls.transfer(c.DemoToken, to, DEMO(2))], check: async () => expect(await env.balanceOf(c.DemoToken, to)).toBe(DEMO(2)) };
+    },
+    outOfScope: () => [
+      { calls: [env.calls.transfer(c.DemoToken, eoa(), DEMO(3))], reason: /DemoToken stream has 1\.6\d* DEMO available now \(3\.6\d* DEMO of at most 50 DEMO streamed so far\); this batch transfers 3 DEMO/ },
+      { calls: [env.calls.approve(c.DemoToken, eoa(), 1n)], reason: /DemoToken\.approve is not in the session's functions/ },
+    ],
+  },
 ];
 
 describe.each(kinds)('session with $name', (kind) => {
@@ -256,6 +316,119 @@ describe.each(kinds)('session with $name', (kind) => {
     const { calls } = await kind.inScope();
     await env.revoke(owner, fresh.delegation);
     await expectRefusedBothSides(fresh, calls.slice(0, 1), /revoked/);
+  });
+});
+
+describe('allowances over time', () => {
+  it('behavior: a periodic ETH allowance renews when its period ends, on both sides', async () => {
+    const s = await grant({ permissions: [{ type: 'native-token-periodic', data: { periodAmount: parseEther('0.01').toString(), periodDuration: 600, startTime: (await env.now()) - 1 } }] });
+    await sendCovered(s, [env.calls.pay(eoa(), parseEther('0.01'))]);
+    await expectRefusedBothSides(s, [env.calls.pay(eoa(), 1n)], /ETH allowance has 0 ETH left this 10 minutes/);
+    await env.increaseTime(600);
+    await sendCovered(s, [env.calls.pay(eoa(), parseEther('0.006')), env.calls.pay(eoa(), parseEther('0.004'))]);
+    const usage = await env.usage(s.delegation, s.scope);
+    expect(usage.periods?.native).toEqual({ lastPeriod: 2, transferred: parseEther('0.01') });
+  });
+
+  it('behavior: a streamed ETH allowance grows with time, up to its maximum', async () => {
+    const s = await grant({
+      permissions: [{ type: 'native-token-stream', data: { amountPerSecond: (10n ** 12n).toString(), initialAmount: '0', maxAmount: parseEther('0.005').toString(), startTime: await env.now() } }],
+      expiresIn: 6 * 3600,
+    });
+    await expectRefusedBothSides(s, [env.calls.pay(eoa(), parseEther('0.003'))], /ETH stream has 0(\.0000\d+)? ETH available now/);
+    await env.increaseTime(3600); // 0.0036 ETH streamed
+    await sendCovered(s, [env.calls.pay(eoa(), parseEther('0.003'))]);
+    await env.increaseTime(7200); // capped at 0.005
+    await expectRefusedBothSides(s, [env.calls.pay(eoa(), parseEther('0.0021'))], /ETH stream has 0\.002 ETH available now \(0\.005 ETH of at most 0\.005 ETH streamed so far\)/);
+    expect((await env.usage(s.delegation, s.scope)).streamed?.native).toBe(parseEther('0.003'));
+  });
+
+  it('behavior: an ERC-20 stream with an initial amount: that much at once, then by the second (linear, as the deployed enforcer counts)', async () => {
+    // 2 DEMO at once, then 0.02 DEMO per second, at most 5.
+    const s = await grant({
+      permissions: [{ type: 'erc20-token-stream', data: { address: c.DemoToken, amountPerSecond: (DEMO(2) / 100n).toString(), initialAmount: DEMO(2).toString(), maxAmount: DEMO(5).toString(), startTime: await env.now() } }],
+    });
+    await sendCovered(s, [env.calls.transfer(c.DemoToken, eoa(), DEMO(2))]);
+    await expectRefusedBothSides(s, [env.calls.transfer(c.DemoToken, eoa(), DEMO(1))], /stream has 0(\.\d+)? DEMO available now/);
+    await env.increaseTime(60); // 1.2 DEMO more
+    await sendCovered(s, [env.calls.transfer(c.DemoToken, eoa(), DEMO(1))]);
+    await env.increaseTime(1000); // capped at 5
+    await expectRefusedBothSides(s, [env.calls.transfer(c.DemoToken, eoa(), DEMO(3))], /stream has 2 DEMO available now \(5 DEMO of at most 5 DEMO streamed so far\)/);
+    expect((await env.usage(s.delegation, s.scope)).streamed?.erc20).toBe(DEMO(3));
+  });
+
+  it('error: before its start a periodic allowance refuses every call it governs, on both sides', async () => {
+    const later = (await env.now()) + 3600;
+    const eth = await grant({
+      permissions: [
+        { type: 'native-token-periodic', data: { periodAmount: parseEther('0.01').toString(), periodDuration: 600, startTime: later } },
+        { type: 'contract-access', data: { address: c.DemoGame } },
+      ],
+    });
+    // NativeTokenPeriodTransferEnforcer checks every call, even one that sends no ETH.
+    await expectRefusedBothSides(eth, [env.calls.move(1)], /ETH allowance starts at .* UTC; no call can be made before then/);
+    const demo = await grant({
+      permissions: [
+        { type: 'erc20-token-periodic', data: { address: c.DemoToken, periodAmount: DEMO(1).toString(), periodDuration: 600, startTime: later } },
+        { type: 'contract-access', data: { address: c.DemoGame } },
+      ],
+    });
+    await expectRefusedBothSides(demo, [env.calls.transfer(c.DemoToken, eoa(), 1n)], /DemoToken allowance starts at .* UTC/);
+    await sendCovered(demo, [env.calls.move(2)]);
+  });
+});
+
+describe('token-approval-revocation (ApprovalRevocationEnforcer)', () => {
+  const allowanceOf = (spender: Address) => publicClient.readContract({ address: c.DemoToken, abi: DemoTokenAbi, functionName: 'allowance', args: [owner.address, spender] });
+
+  it('behavior: an existing approval is revoked; granting or raising one is refused on both sides', async () => {
+    const spender = eoa();
+    const root = await grant({ permissions: [{ type: 'root' }] });
+    await sendCovered(root, [env.calls.approve(c.DemoToken, spender, DEMO(5))]);
+    expect(await allowanceOf(spender)).toBe(DEMO(5));
+
+    const s = await grant({ permissions: [{ type: 'token-approval-revocation' }] });
+    await expectRefusedBothSides(s, [env.calls.approve(c.DemoToken, spender, DEMO(6))], /DemoToken\.approve does not only revoke/);
+    await expectRefusedBothSides(s, [env.calls.transfer(c.DemoToken, spender, 1n)], /DemoToken\.transfer is not allowed/);
+    await sendCovered(s, [env.calls.approve(c.DemoToken, spender, 0n)]);
+    expect(await allowanceOf(spender)).toBe(0n);
+  });
+
+  it('behavior: revoking an approval that does not exist passes covers() (a shape check) and the dry run says why it would revert', async () => {
+    const s = await grant({ permissions: [{ type: 'token-approval-revocation' }] });
+    const calls = [env.calls.approve(c.DemoToken, eoa(), 0n)];
+    expect(await verdict(s, calls)).toEqual({ covered: true });
+    const sim = await simulateSessionBatch(publicClient, { from: s.key.address, delegationManager: c.DelegationManager, data: encodeSessionBatch(s.delegation, s.scope, calls) });
+    expect(sim).toMatchObject({ ok: false, reason: expect.stringContaining('ApprovalRevocationEnforcer:no-approval-to-revoke') });
+  });
+});
+
+describe('redeemers (RedeemerEnforcer)', () => {
+  async function grantWith(redeemers: (key: Address) => Address[]): Promise<Session> {
+    const scope = await scopeOf({ permissions: [{ type: 'contract-access', data: { address: c.DemoGame } }] });
+    const key = await env.newSessionKey();
+    const withRedeemers = { ...scope, redeemers: redeemers(key.address) };
+    return { scope: withRedeemers, key, delegation: await env.grant(owner, key.address, withRedeemers) };
+  }
+  const check = async (s: Session, redeemer: Address) =>
+    covers(s.scope, [env.calls.move(1)], await env.usage(s.delegation, s.scope), { chainId: env.chain.id, redeemer });
+
+  it('behavior: the session key as its own redeemer uses the session as before', async () => {
+    const s = await grantWith((key) => [key]);
+    expect(await check(s, s.key.address)).toEqual({ covered: true });
+    const before = await env.score(owner.address);
+    expect((await env.sendBatch(s.key, s.delegation, s.scope, [env.calls.move(1)])).status).toBe('success');
+    expect(await env.score(owner.address)).toBe(before + 1n);
+  });
+
+  it('error: a key that is not a redeemer is refused off chain and reverts on chain', async () => {
+    const other = eoa();
+    const s = await grantWith(() => [other]);
+    expect(await check(s, s.key.address)).toEqual({ covered: false, reason: `only ${other.slice(0, 6)}…${other.slice(-4)} may use this session, not ${s.key.address.slice(0, 6)}…${s.key.address.slice(-4)}` });
+    const receipt = await env.sendBatch(s.key, s.delegation, s.scope, [env.calls.move(1)]);
+    expect(receipt.status).toBe('reverted');
+    const sim = await simulateSessionBatch(publicClient, { from: s.key.address, delegationManager: c.DelegationManager, data: encodeSessionBatch(s.delegation, s.scope, [env.calls.move(1)]) });
+    expect(sim).toMatchObject({ ok: false, reason: expect.stringContaining('RedeemerEnforcer:unauthorized-redeemer') });
   });
 });
 

@@ -53,6 +53,23 @@ describe('toAlchemyGrant: the shared model in Alchemy flat types', () => {
     expect(() => toAlchemyGrant(scope([{ type: 'functions-on-contract', data: { address: game, functions: [] } }]))).toThrow(/needs at least one function/);
     expect(() => toAlchemyGrant(scope([{ type: 'root' }], { expiry: 0 }))).toThrow(/needs an expiry/);
   });
+
+  it('error: redeemers are refused with -32602 (Alchemy cannot limit who sends)', () => {
+    expect(() => toAlchemyGrant(scope([{ type: 'contract-access', data: { address: game } }], { redeemers: [account] }))).toThrow(expect.objectContaining({ code: -32602 }));
+  });
+
+  it('error: allowances that renew or stream are refused with -32602, never granted as a lifetime allowance', () => {
+    const timed: Permission[] = [
+      { type: 'native-token-periodic', data: { periodAmount: 1n, periodDuration: 60, startTime: 1 } },
+      { type: 'native-token-stream', data: { amountPerSecond: 1n, initialAmount: 0n, maxAmount: 10n, startTime: 1 } },
+      { type: 'erc20-token-periodic', data: { address: token, periodAmount: 1n, periodDuration: 60, startTime: 1 } },
+      { type: 'erc20-token-stream', data: { address: token, amountPerSecond: 1n, initialAmount: 0n, maxAmount: 10n, startTime: 1 } },
+    ];
+    expect(() => toAlchemyGrant(scope([{ type: 'token-approval-revocation' }]))).toThrow(expect.objectContaining({ code: -32602 }));
+    for (const p of timed) {
+      expect(() => toAlchemyGrant(scope([p]))).toThrow(expect.objectContaining({ code: -32602, message: expect.stringContaining(`cannot enforce ${p.type}`) }));
+    }
+  });
 });
 
 describe('AlchemyBackend configuration', () => {

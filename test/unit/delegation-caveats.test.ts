@@ -6,9 +6,11 @@ import {
   decodeLogicalOrWrapperArgs,
   decodeLogicalOrWrapperTerms,
   decodeMultiTokenPeriodTerms,
+  decodeNativeTokenPeriodTransferTerms,
+  decodeNativeTokenStreamingTerms,
   decodeTimestampTerms,
 } from '@metamask/delegation-core';
-import { encodeFunctionData, erc20Abi, type Address } from 'viem';
+import { encodeFunctionData, encodePacked, erc20Abi, parseAbi, zeroAddress, type Address } from 'viem';
 import devnet from '@/devnet/deployment.json';
 import { caveatArgsForCall, scopeToCaveats, SINGLE_TOKEN_CONFIG_ARGS } from '@/src/backends/delegation/caveats';
 import { caveatBuilder, encodeLogicalOrWrapperArgs, type CaveatEnforcerAddresses } from '@/src/backends/delegation/framework';
@@ -88,6 +90,57 @@ describe('scopeToCaveats', () => {
     const caveats = scopeToCaveats(scopeOf([{ type: 'contract-access', data: { address: GAME } }], 3), E);
     expect(caveats.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'LimitedCallsEnforcer', 'ValueLteEnforcer', 'LogicalOrWrapperEnforcer']);
     expect(caveats[2]!.terms).toBe(caveatBuilder(E).valueLte(0n).terms);
+  });
+
+  it('behavior: a periodic or streamed ETH allowance is the session-wide ETH caveat; plain transfers are its group', () => {
+    const periodic = scopeToCaveats(scopeOf([{ type: 'native-token-periodic', data: { periodAmount: '100', periodDuration: 3600, startTime: NOW } }]), E);
+    expect(periodic.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'NativeTokenPeriodTransferEnforcer', 'LogicalOrWrapperEnforcer']);
+    expect(decodeNativeTokenPeriodTransferTerms(periodic[1]!.terms)).toEqual({ periodAmount: 100n, periodDuration: 3600, startDate: NOW });
+    expect(decodeLogicalOrWrapperTerms(periodic[2]!.terms).caveatGroups.map((g) => g.map((c) => nameOf(c.enforcer)))).toEqual([['ExactCalldataEnforcer']]);
+    const stream = scopeToCaveats(scopeOf([{ type: 'native-token-stream', data: { amountPerSecond: '2', initialAmount: '10', maxAmount: '50', startTime: NOW } }]), E);
+    expect(nameOf(stream[1]!.enforcer)).toBe('NativeTokenStreamingEnforcer');
+    expect(decodeNativeTokenStreamingTerms(stream[1]!.terms)).toEqual({ initialAmount: 10n, maxAmount: 50n, amountPerSecond: 2n, startTime: NOW });
+  });
+
+  it('behavior: periodic and streamed ERC-20 allowances are groups of their own, with no ETH', () => {
+    const scope = scopeOf([
+      { type: 'erc20-token-periodic', data: { address: TOKEN, periodAmount: '100', periodDuration: 60, startTime: NOW } },
+      { type: 'erc20-token-stream', data: { address: TOKEN2, amountPerSecond: '1', initialAmount: '0', maxAmount: '9', startTime: NOW } },
+    ]);
+    const caveats = scopeToCaveats(scope, E);
+    const groups = decodeLogicalOrWrapperTerms(caveats[2]!.terms).caveatGroups;
+    expect(groups.map((g) => g.map((c) => nameOf(c.enforcer)))).toEqual([
+      ['ERC20PeriodTransferEnforcer', 'ValueLteEnforcer'],
+      ['ERC20StreamingEnforcer', 'ValueLteEnforcer'],
+    ]);
+    expect(groups[0]![0]!.terms).toBe(encodePacked(['address', 'uint256', 'uint256', 'uint256'], [TOKEN, 100n, 60n, BigInt(NOW)]));
+    expect(groups[1]![0]!.terms).toBe(encodePacked(['address', 'uint256', 'uint256', 'uint256', 'uint256'], [TOKEN2, 0n, 9n, 1n, BigInt(NOW)]));
+    expect(decodeLogicalOrWrapperArgs(caveatArgsForCall(scope, transfer(TOKEN2, 1n))![2]!)).toEqual({ groupIndex: 1n, caveatArgs: ['0x', '0x'] });
+  });
+
+  it('behavior: token-approval-revocation is one ApprovalRevocationEnforcer group (no Permit2), accepting only revocations', () => {
+    const scope = scopeOf([{ type: 'token-approval-revocation' }]);
+    const groups = decodeLogicalOrWrapperTerms(scopeToCaveats(scope, E)[2]!.terms).caveatGroups;
+    expect(groups.map((g) => g.map((c) => nameOf(c.enforcer)))).toEqual([['ApprovalRevocationEnforcer']]);
+    expect(groups[0]![0]!.terms).toBe('0x07');
+    const approve = (spender: Address, amount: bigint) => ({ to: TOKEN, value: 0n, data: encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [spender, amount] }) });
+    const forAll = (approved: boolean) => ({ to: TOKEN, value: 0n, data: encodeFunctionData({ abi: parseAbi(['function setApprovalForAll(address,bool)']), functionName: 'setApprovalForAll', args: [GAME, approved] }) });
+    expect(caveatArgsForCall(scope, approve(GAME, 0n))).toBeDefined();
+    expect(caveatArgsForCall(scope, approve(zeroAddress, 7n))).toBeDefined(); // ERC-721 approve(0, tokenId)
+    expect(caveatArgsForCall(scope, forAll(false))).toBeDefined();
+    expect(caveatArgsForCall(scope, approve(GAME, 1n))).toBeUndefined();
+    expect(caveatArgsForCall(scope, forAll(true))).toBeUndefined();
+    expect(caveatArgsForCall(scope, { ...approve(GAME, 0n), value: 1n })).toBeUndefined();
+  });
+
+  it('param: redeemers add a RedeemerEnforcer after the call limit, and its (empty) args', () => {
+    const scope = { ...scopeOf([{ type: 'contract-access', data: { address: GAME } }], 3), redeemers: [TOKEN2] };
+    const caveats = scopeToCaveats(scope, E);
+    expect(caveats.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'LimitedCallsEnforcer', 'RedeemerEnforcer', 'ValueLteEnforcer', 'LogicalOrWrapperEnforcer']);
+    expect(caveats[2]!.terms).toBe(caveatBuilder(E).redeemer([TOKEN2]).terms);
+    expect(caveatArgsForCall(scope, { to: GAME, value: 0n, data: '0x' })?.length).toBe(5);
+    const root = { ...scopeOf([{ type: 'root' }]), redeemers: [TOKEN2] };
+    expect(scopeToCaveats(root, E).map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'RedeemerEnforcer']);
   });
 
   it('error: a deployment without the wrapper cannot express a scope', () => {

@@ -3,7 +3,7 @@ import { getAddress, parseEther, parseUnits, toFunctionSelector, type Address } 
 import { devnetContracts } from '@/src/chains/deployments';
 import { describePermission, descriptionText, KINDS, PERMISSION_TYPES, type DescribeContext, type Permission } from '@/src/permissions/kinds';
 import { serializePermission } from '@/src/permissions/serialize';
-import { parsePermission } from '@/src/permissions/validate';
+import { parsePermission, parseSessionScope } from '@/src/permissions/validate';
 import { describeContext } from '@/src/ui/permission-text';
 
 const GAME = getAddress(devnetContracts.DemoGame);
@@ -12,6 +12,9 @@ const USDC: Address = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
 const UNKNOWN: Address = '0x1111111111111111111111111111111111111111';
 const move = { selector: toFunctionSelector('move(uint8)'), signature: 'move(uint8)' };
 const approve = { selector: toFunctionSelector('approve(address,uint256)') };
+
+/** 2025-06-15 15:06:40 UTC. */
+const START = 1_750_000_000;
 
 /** One of each kind: a new kind fails the first test until it has an example here. */
 const EXAMPLES: Permission[] = [
@@ -23,6 +26,11 @@ const EXAMPLES: Permission[] = [
   { type: 'account-functions', data: { functions: [{ selector: '0xd087d288' }] } },
   { type: 'functions-on-all-contracts', data: { functions: [approve] } },
   { type: 'functions-on-contract', data: { address: GAME, functions: [move] } },
+  { type: 'native-token-periodic', data: { periodAmount: parseEther('0.01'), periodDuration: 86400, startTime: START } },
+  { type: 'native-token-stream', data: { amountPerSecond: 10n ** 12n, initialAmount: 0n, maxAmount: parseEther('0.1'), startTime: START } },
+  { type: 'erc20-token-periodic', data: { address: DEMO, periodAmount: parseEther('5'), periodDuration: 7 * 86400, startTime: START } },
+  { type: 'erc20-token-stream', data: { address: DEMO, amountPerSecond: 10n ** 15n, initialAmount: 0n, maxAmount: parseEther('100'), startTime: START } },
+  { type: 'token-approval-revocation' },
 ];
 
 const devnet = describeContext(31337, 'ETH');
@@ -48,6 +56,11 @@ describe('permission kinds', () => {
       'Call 0xd087d288 on your account',
       `Call ${approve.selector} on any contract`,
       'Call move(uint8) on DemoGame',
+      'Spend up to 0.01 ETH per day, starting 2025-06-15 15:06 UTC. What is not spent in a day does not carry over.',
+      'Spend ETH as it streams: 0.0036 ETH per hour, at most 0.1 ETH in total, starting 2025-06-15 15:06 UTC',
+      'Transfer up to 5 DEMO (DemoToken) per week, starting 2025-06-15 15:06 UTC. What is not transferred in a week does not carry over.',
+      'Transfer tokens as they stream: 3.6 DEMO (DemoToken) per hour, at most 100 DEMO (DemoToken) in total, starting 2025-06-15 15:06 UTC',
+      'Revoke approvals you gave on any token (ERC-20 allowances, NFT approvals). It can only clear an approval that exists, never give a new one, and sends no ETH.',
     ]);
   });
 
@@ -68,6 +81,38 @@ describe('permission kinds', () => {
   it("param: backend alchemy says the gas comes from the account's own ETH, not a stipend", () => {
     const gas: Permission = { type: 'gas-limit', data: { limit: parseEther('0.002') } };
     expect(descriptionText(describePermission(gas, describeContext(31337, 'ETH', 'alchemy')))).toBe("Uses up to 0.002 ETH of your account's ETH for gas");
+  });
+
+  it('behavior: a stream with an initial amount says what comes at once', () => {
+    const eth: Permission = { type: 'native-token-stream', data: { amountPerSecond: 10n ** 14n, initialAmount: parseEther('0.5'), maxAmount: parseEther('1'), startTime: START } };
+    expect(descriptionText(describePermission(eth, devnet))).toBe('Spend ETH as it streams: 0.5 ETH at the start, then 0.36 ETH per hour, at most 1 ETH in total, starting 2025-06-15 15:06 UTC');
+    const demo: Permission = { type: 'erc20-token-stream', data: { address: DEMO, amountPerSecond: parseEther('1') / 100n, initialAmount: parseEther('1'), maxAmount: parseEther('10'), startTime: START } };
+    expect(descriptionText(describePermission(demo, devnet))).toBe('Transfer tokens as they stream: 1 DEMO (DemoToken) at the start, then 36 DEMO (DemoToken) per hour, at most 10 DEMO (DemoToken) in total, starting 2025-06-15 15:06 UTC');
+  });
+
+  it.each<[string, unknown, string]>([
+    ['zero period amount', { type: 'native-token-periodic', data: { periodAmount: '0', periodDuration: 60, startTime: START } }, 'periodAmount: must be more than 0, got 0'],
+    ['zero period', { type: 'erc20-token-periodic', data: { address: DEMO, periodAmount: '1', periodDuration: 0, startTime: START } }, 'periodDuration must be at least 1 second'],
+    ['no start', { type: 'native-token-periodic', data: { periodAmount: '1', periodDuration: 60 } }, 'startTime'],
+    ['max below initial', { type: 'native-token-stream', data: { amountPerSecond: '1', initialAmount: '10', maxAmount: '5', startTime: START } }, 'maxAmount must be at least initialAmount'],
+    ['zero rate', { type: 'native-token-stream', data: { amountPerSecond: '0', initialAmount: '0', maxAmount: '5', startTime: START } }, 'amountPerSecond: must be more than 0, got 0'],
+  ])('error: %s', (_name, input, message) => {
+    expect(() => parsePermission(input)).toThrow(message);
+  });
+
+  it('error: one ETH allowance per session, and one allowance per token, whatever their kinds', () => {
+    const scope = (permissions: unknown[]) => () => parseSessionScope({ expiry: START + 60, permissions }, { account: UNKNOWN, chainId: 31337, now: START });
+    const periodic = { type: 'native-token-periodic', data: { periodAmount: '1', periodDuration: 60, startTime: START } };
+    expect(scope([{ type: 'native-token-transfer', data: { allowance: '1' } }, periodic])).toThrow(
+      'permission 2 (native-token-periodic): the session already has an ETH allowance (native-token-transfer); ask for one ETH allowance: a fixed amount, per period, or streamed',
+    );
+    const demoStream = { type: 'erc20-token-stream', data: { address: DEMO, amountPerSecond: '1', initialAmount: '0', maxAmount: '9', startTime: START } };
+    expect(scope([{ type: 'erc20-token-transfer', data: { address: DEMO, allowance: '1' } }, demoStream])).toThrow(
+      `permission 2 (erc20-token-stream): ${DEMO.slice(0, 6)}…${DEMO.slice(-4)} already has an erc20-token-transfer allowance; ask for one allowance per token`,
+    );
+    // contract-access on the token would make a periodic allowance meaningless, as it does a fixed one.
+    const demoPeriodic = { type: 'erc20-token-periodic', data: { address: DEMO, periodAmount: '1', periodDuration: 60, startTime: START } };
+    expect(scope([demoPeriodic, { type: 'contract-access', data: { address: DEMO } }])).toThrow(/makes the allowance of permission 1 \(erc20-token-periodic\) meaningless/);
   });
 
   it('behavior: the native currency is named by the chain', () => {

@@ -81,4 +81,21 @@ describe('serialize', () => {
     expect(deserializeUsage(json)).toEqual(usage);
     expect(() => deserializeUsage({ ...(json as object), nativeSpent: '-1' })).toThrow(/nativeSpent is not a decimal string/);
   });
+
+  it('behavior: the period and stream records, and redeemers, survive JSON both ways', () => {
+    const usage: SessionUsage = {
+      nativeSpent: 0n,
+      erc20Spent: {},
+      callsUsed: 0,
+      now: NOW,
+      disabled: false,
+      periods: { native: { lastPeriod: 3, transferred: 10n ** 20n } },
+      streamed: { erc20: 7n },
+    };
+    const json = JSON.parse(JSON.stringify(serializeUsage(usage))) as unknown;
+    expect(json).toMatchObject({ periods: { native: { lastPeriod: 3, transferred: '100000000000000000000' } }, streamed: { erc20: '7' } });
+    expect(deserializeUsage(json)).toEqual(usage);
+    const withRedeemers: SessionScope = { ...scope, redeemers: [GAME] };
+    expect(deserializeScope(JSON.parse(JSON.stringify(serializeScope(withRedeemers))))).toEqual(withRedeemers);
+  });
 });

@@ -95,7 +95,7 @@ describe('parseSessionScope', () => {
   });
 
   it.each<[string, unknown, string]>([
-    ['unknown type', { type: 'nft-transfer', data: {} }, 'permission 1: unknown permission type "nft-transfer"; known types are root, native-token-transfer, erc20-token-transfer, gas-limit, contract-access, account-functions, functions-on-all-contracts, functions-on-contract'],
+    ['unknown type', { type: 'nft-transfer', data: {} }, 'permission 1: unknown permission type "nft-transfer"; known types are root, native-token-transfer, erc20-token-transfer, gas-limit, contract-access, account-functions, functions-on-all-contracts, functions-on-contract, native-token-periodic, native-token-stream, erc20-token-periodic, erc20-token-stream, token-approval-revocation'],
     ['no type', { data: {} }, 'permission 1: has no "type"'],
     ['not an object', 'root', 'permission 1: "root" is not a permission object like { "type": "...", "data": { ... } }'],
     ['root with data', { type: 'root', data: { all: true } }, 'permission 1 (root): root takes no data'],

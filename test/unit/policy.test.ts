@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeFunctionData, erc20Abi, parseAbi, parseEther, type Address, type Hex } from 'viem';
 import type { SessionCall, SessionScope, SessionUsage } from '@/src/permissions/types';
 import { parseSessionScope } from '@/src/permissions/validate';
+import { periodState, streamedBy, streamLeft } from '@/src/sessions/allowance-time';
 import { covers, DEFAULT_EXPIRY_MARGIN_SECONDS, type CoverContext } from '@/src/sessions/policy';
 
 const ACCOUNT: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
@@ -89,5 +90,87 @@ describe('covers', () => {
   it('param: labels are optional: addresses and functions fall back to hex', () => {
     const verdict = covers(scopeOf([game]), [{ to: OTHER, value: 0n, data: '0xdeadbeef' }], usage(), { chainId: 31337 });
     expect(verdict).toEqual({ covered: false, reason: "call 1: 0x1111…1111.0xdeadbeef is not allowed: 0x1111…1111 is not one of the session's contracts", callIndex: 0 });
+  });
+});
+
+describe('covers: allowances that renew or stream', () => {
+  const periodic = (amount: string, startTime = NOW - 100) => ({ type: 'native-token-periodic', data: { periodAmount: parseEther(amount).toString(), periodDuration: 3600, startTime } });
+  const demoPeriodic = { type: 'erc20-token-periodic', data: { address: TOKEN, periodAmount: parseEther('10').toString(), periodDuration: 86400, startTime: NOW - 100 } };
+  // 1 ETH at once, then 0.001 ETH per second, at most 2 ETH.
+  const stream = { type: 'native-token-stream', data: { amountPerSecond: parseEther('0.001').toString(), initialAmount: parseEther('1').toString(), maxAmount: parseEther('2').toString(), startTime: NOW - 100 } };
+
+  it('behavior: a periodic ETH allowance counts what moved in the current period only, and says when it renews', () => {
+    const scope = scopeOf([game, periodic('0.01')]);
+    // Period 1 runs from NOW-100 to NOW+3500.
+    expect(covers(scope, [buy(parseEther('0.004'))], usage({ periods: { native: { lastPeriod: 1, transferred: parseEther('0.006') } } }), ctx)).toEqual({ covered: true });
+    expect(covers(scope, [buy(parseEther('0.004')), buy(parseEther('0.001'))], usage({ periods: { native: { lastPeriod: 1, transferred: parseEther('0.006') } } }), ctx)).toEqual({
+      covered: false,
+      callIndex: 1,
+      reason: "the session's ETH allowance has 0.004 ETH left this hour (0.01 ETH again at 2025-06-15 16:05:00 UTC); this batch sends 0.005 ETH",
+    });
+    // What moved in an earlier period does not count any more.
+    expect(covers(scope, [pay(parseEther('0.01'))], usage({ now: NOW + 3500, periods: { native: { lastPeriod: 1, transferred: parseEther('0.01') } } }), ctx)).toEqual({ covered: true });
+  });
+
+  it('error: before its start a periodic ETH allowance refuses every call, even one that sends no ETH', () => {
+    const v = covers(scopeOf([game, periodic('0.01', NOW + 60)]), [move()], usage(), ctx);
+    expect(v).toEqual({ covered: false, reason: "the session's ETH allowance starts at 2025-06-15 15:07:40 UTC; no call can be made before then" });
+  });
+
+  it('behavior: an ETH stream allows what has streamed so far minus what was spent', () => {
+    const scope = scopeOf([stream]);
+    // 1 + 0.001 × 100 = 1.1 ETH streamed, 0.5 spent: 0.6 left.
+    expect(covers(scope, [pay(parseEther('0.6'))], usage({ streamed: { native: parseEther('0.5') } }), ctx)).toEqual({ covered: true });
+    expect(covers(scope, [pay(parseEther('0.61'))], usage({ streamed: { native: parseEther('0.5') } }), ctx)).toEqual({
+      covered: false,
+      callIndex: 0,
+      reason: "the session's ETH stream has 0.6 ETH available now (1.1 ETH of at most 2 ETH streamed so far); this batch sends 0.61 ETH",
+    });
+    // Capped at maxAmount.
+    expect(covers(scope, [pay(parseEther('1.6'))], usage({ now: NOW + 5000, streamed: { native: parseEther('0.5') } }), ctx)).toMatchObject({ covered: false });
+  });
+
+  it('behavior: an ERC-20 periodic allowance counts the batch against this period', () => {
+    const scope = scopeOf([demoPeriodic]);
+    expect(covers(scope, [transfer(parseEther('6')), transfer(parseEther('4'))], usage(), ctx)).toEqual({ covered: true });
+    expect(covers(scope, [transfer(parseEther('6')), transfer(parseEther('5'))], usage(), ctx)).toMatchObject({
+      covered: false,
+      callIndex: 1,
+      reason: expect.stringMatching(/^the session's DemoToken allowance has 10 DEMO left this day \(10 DEMO again at .* UTC\); this batch transfers 11 DEMO$/),
+    });
+  });
+});
+
+describe('covers: redeemers', () => {
+  const KEY: Address = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
+  const scope = { ...scopeOf([game]), redeemers: [KEY] };
+
+  it('behavior: the session may be used by one of its redeemers (any letter case)', () => {
+    expect(covers(scope, [move()], usage(), { ...ctx, redeemer: KEY.toLowerCase() as Address })).toEqual({ covered: true });
+  });
+
+  it('error: another sender, or none named, is refused before any signature', () => {
+    expect(covers(scope, [move()], usage(), { ...ctx, redeemer: OTHER })).toEqual({ covered: false, reason: 'only 0x3C44…93BC may use this session, not 0x1111…1111' });
+    expect(covers(scope, [move()], usage(), ctx)).toEqual({ covered: false, reason: 'only 0x3C44…93BC may use this session' });
+  });
+});
+
+describe('allowance-time', () => {
+  it('behavior: periods start at startTime + k × duration, the first is 1', () => {
+    const terms = { periodAmount: 10n, periodDuration: 60, startTime: 1000 };
+    expect(periodState(terms, undefined, 999)).toEqual({ started: false, startsAt: 1000 });
+    expect(periodState(terms, undefined, 1000)).toEqual({ started: true, left: 10n, period: 1, resetsAt: 1060 });
+    expect(periodState(terms, { lastPeriod: 1, transferred: 7n }, 1059)).toEqual({ started: true, left: 3n, period: 1, resetsAt: 1060 });
+    expect(periodState(terms, { lastPeriod: 1, transferred: 7n }, 1060)).toEqual({ started: true, left: 10n, period: 2, resetsAt: 1120 });
+  });
+
+  it('behavior: a stream is initialAmount at its start, then amountPerSecond each second, capped at maxAmount', () => {
+    const terms = { amountPerSecond: 2n, initialAmount: 10n, maxAmount: 25n, startTime: 100 };
+    expect(streamedBy(terms, 99)).toBe(0n);
+    expect(streamedBy(terms, 100)).toBe(10n);
+    expect(streamedBy(terms, 104)).toBe(18n);
+    expect(streamedBy(terms, 200)).toBe(25n);
+    expect(streamLeft(terms, 18n, 104)).toBe(0n);
+    expect(streamLeft(terms, 5n, 104)).toBe(13n);
   });
 });

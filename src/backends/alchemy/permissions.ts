@@ -39,6 +39,17 @@ function mapOne(p: Permission): AlchemyPermission {
       return { type: 'functions-on-all-contracts', data: { functions: p.data.functions.map((f) => f.selector) } };
     case 'functions-on-contract':
       return { type: 'functions-on-contract', data: { address: p.data.address, functions: p.data.functions.map((f) => f.selector) } };
+    case 'token-approval-revocation':
+      throw new InvalidParamsError('The Alchemy backend cannot limit a session to revoking approvals (token-approval-revocation). Use the delegation backend.');
+    case 'native-token-periodic':
+    case 'native-token-stream':
+    case 'erc20-token-periodic':
+    case 'erc20-token-stream':
+      // Alchemy's allowances only count down over the whole session; granting the period's or the
+      // stream's cap as a lifetime allowance would let the session spend it all at once.
+      throw new InvalidParamsError(
+        `The Alchemy backend cannot enforce ${p.type}: Alchemy session keys have no allowance that renews or streams over time. Ask for a fixed allowance (${p.type.startsWith('native') ? 'native-token-transfer' : 'erc20-token-transfer'}) or use the delegation backend.`,
+      );
   }
 }
 
@@ -51,6 +62,9 @@ export function toAlchemyGrant(scope: SessionScope): AlchemyGrantRequest {
     throw new InvalidParamsError(
       `The Alchemy backend cannot limit the number of calls (callLimit ${scope.callLimit}): Alchemy session keys have no call-count permission. Remove the limit or use the delegation backend.`,
     );
+  }
+  if (scope.redeemers !== undefined) {
+    throw new InvalidParamsError('The Alchemy backend cannot limit who sends the session\'s transactions (redeemers). Use the delegation backend.');
   }
   if (!Number.isSafeInteger(scope.expiry) || scope.expiry <= 0) throw new InvalidParamsError('A session needs an expiry (unix seconds).');
   if (scope.permissions.length === 0) throw new InvalidParamsError('A session needs at least one permission.');

@@ -8,8 +8,11 @@
 //   scope part                   enforcer                              terms                         args
 //   expiry (always, root too)    TimestampEnforcer                     after 0, before = expiry      -
 //   callLimit                    LimitedCallsEnforcer                  limit                         -
+//   redeemers                    RedeemerEnforcer                      addresses that may send       -
 //   native-token-transfer        NativeTokenTransferAmountEnforcer     allowance (wei, cumulative)   -
-//   no native-token-transfer     ValueLteEnforcer                      0: no call moves ETH          -
+//   native-token-periodic        NativeTokenPeriodTransferEnforcer     amount, duration, start       -
+//   native-token-stream          NativeTokenStreamingEnforcer          initial, max, per second, start -
+//   none of the three            ValueLteEnforcer                      0: no call moves ETH          -
 //   call permissions (not root)  LogicalOrWrapperEnforcer              one group per permission      SelectedGroup{index, args}
 //
 // One group per call permission, because AllowedTargets x AllowedMethods on one delegation is a
@@ -18,14 +21,20 @@
 // group in the (unsigned) args. Any group it names must be safe on its own, and is:
 //
 //   permission                   group caveats                                               inner args
-//   native-token-transfer        ExactCalldataEnforcer('0x'): plain value transfers to anyone  -
+//   native-token-transfer,       ExactCalldataEnforcer('0x'): plain value transfers to anyone  -
+//     -periodic, -stream
 //   erc20-token-transfer (1st)   ERC20TransferAmountEnforcer(token, allowance)                  -
+//                                + ValueLteEnforcer(0)
+//   erc20-token-periodic         ERC20PeriodTransferEnforcer(token, amount, duration, start)    -, -
+//                                + ValueLteEnforcer(0)
+//   erc20-token-stream           ERC20StreamingEnforcer(token, initial, max, per second, start) -, -
 //                                + ValueLteEnforcer(0)
 //   erc20-token-transfer (2nd+)  MultiTokenPeriodEnforcer(token, allowance, one period)         abi.encode(uint256 0)
 //   contract-access              AllowedTargetsEnforcer([address])                              -
 //   functions-on-contract        AllowedTargetsEnforcer([address]) + AllowedMethodsEnforcer     -
 //   functions-on-all-contracts   AllowedMethodsEnforcer(selectors)                              -
 //   account-functions            AllowedTargetsEnforcer([account]) + AllowedMethodsEnforcer     -
+//   token-approval-revocation    ApprovalRevocationEnforcer(ERC-20, ERC-721, operator flags)     -
 //   root                         no wrapper: only the session-wide caveats above
 //   gas-limit                    nothing on chain: it is the session key's gas stipend
 //
@@ -38,11 +47,15 @@
 // It also requires value 0 and exactly transfer(address,uint256) calldata, which is what the first
 // token's group gets from ERC20TransferAmount (68-byte transfer only) + ValueLte(0).
 //
+// The period and stream enforcers key their record by (msg.sender, delegation hash) without the
+// token, so a session holds at most one of each (kinds.ts `once`); inside the wrapper msg.sender
+// is the wrapper. Lifetime allowances are the transfer kinds above.
+//
 // Why ETH is session-wide: NativeTokenTransferAmountEnforcer outside the wrapper counts the value
 // of every call, whichever group it uses (DemoGame.buyItem as well as plain transfers), against
 // one allowance keyed by (DelegationManager, delegation hash).
 import { encodeAbiParameters, type Hex } from 'viem';
-import { callGroups, isRootScope, matchCallGroup, nativeAllowanceOf, type GroupPermission } from '../../permissions/match';
+import { callGroups, isRootScope, matchCallGroup, nativePermissionOf, type GroupPermission, type NativePermission } from '../../permissions/match';
 import type { SessionCall, SessionScope } from '../../permissions/types';
 import { caveatBuilder, encodeLogicalOrWrapperArgs, type Caveat, type CaveatEnforcerAddresses } from './framework';
 
@@ -68,7 +81,15 @@ function groupKinds(groups: readonly GroupPermission[]): GroupKind[] {
 function groupCaveats(scope: SessionScope, group: GroupPermission, kind: GroupKind, b: ReturnType<typeof caveatBuilder>): Caveat[] {
   switch (group.type) {
     case 'native-token-transfer':
+    case 'native-token-periodic':
+    case 'native-token-stream':
       return [b.exactCalldata('0x')];
+    case 'erc20-token-periodic': {
+      const { address: token, periodAmount, periodDuration, startTime: startDate } = group.data;
+      return [b.erc20PeriodTransfer({ token, periodAmount, periodDuration, startDate }), b.valueLte(0n)];
+    }
+    case 'erc20-token-stream':
+      return [b.erc20Streaming({ token: group.data.address, ...group.data }), b.valueLte(0n)];
     case 'erc20-token-transfer':
       return kind === 'multi-token'
         ? [b.multiTokenPeriod([{ token: group.data.address, periodAmount: group.data.allowance, periodDuration: scope.expiry, startDate: PERIOD_START }])]
@@ -81,6 +102,21 @@ function groupCaveats(scope: SessionScope, group: GroupPermission, kind: GroupKi
       return [b.allowedMethods(group.data.functions.map((f) => f.selector))];
     case 'account-functions':
       return [b.allowedTargets([scope.account]), b.allowedMethods(group.data.functions.map((f) => f.selector))];
+    case 'token-approval-revocation':
+      return [b.approvalRevocation()];
+  }
+}
+
+/** The session-wide ETH caveat: the one native kind's counter (validate.ts allows one), or no ETH at all. */
+function nativeCaveat(p: NativePermission | undefined, b: ReturnType<typeof caveatBuilder>): Caveat {
+  if (p === undefined) return b.valueLte(0n);
+  switch (p.type) {
+    case 'native-token-transfer':
+      return b.nativeTokenTransferAmount(p.data.allowance);
+    case 'native-token-periodic':
+      return b.nativeTokenPeriodTransfer({ periodAmount: p.data.periodAmount, periodDuration: p.data.periodDuration, startDate: p.data.startTime });
+    case 'native-token-stream':
+      return b.nativeTokenStreaming(p.data);
   }
 }
 
@@ -92,9 +128,9 @@ export function scopeToCaveats(scope: SessionScope, enforcers: CaveatEnforcerAdd
   const b = caveatBuilder(enforcers);
   const caveats: Caveat[] = [b.timestamp({ beforeThreshold: scope.expiry })];
   if (scope.callLimit !== undefined) caveats.push(b.limitedCalls(scope.callLimit));
+  if (scope.redeemers !== undefined) caveats.push(b.redeemer(scope.redeemers));
   if (isRootScope(scope)) return caveats; // root: any call, any value, until expiry / the call limit
-  const native = nativeAllowanceOf(scope);
-  caveats.push(native === undefined ? b.valueLte(0n) : b.nativeTokenTransferAmount(native));
+  caveats.push(nativeCaveat(nativePermissionOf(scope), b));
   const groups = callGroups(scope);
   const kinds = groupKinds(groups);
   caveats.push(b.logicalOrWrapper(groups.map((g, i) => groupCaveats(scope, g, kinds[i] ?? 'plain', b))));
@@ -109,7 +145,8 @@ function innerArgs(scope: SessionScope, groupIndex: number): Hex[] {
   const kind = groupKinds(groups)[groupIndex];
   if (kind === 'multi-token') return [SINGLE_TOKEN_CONFIG_ARGS];
   if (kind === 'erc20-amount') return ['0x', '0x'];
-  return group.type === 'functions-on-contract' || group.type === 'account-functions' ? ['0x', '0x'] : ['0x'];
+  const twoCaveats = ['functions-on-contract', 'account-functions', 'erc20-token-periodic', 'erc20-token-stream'];
+  return twoCaveats.includes(group.type) ? ['0x', '0x'] : ['0x'];
 }
 
 /**
@@ -118,7 +155,7 @@ function innerArgs(scope: SessionScope, groupIndex: number): Hex[] {
  * not choose; the wallet uses caveatArgsForCall.
  */
 export function caveatArgsForGroup(scope: SessionScope, groupIndex: number): Hex[] {
-  const count = 1 + (scope.callLimit !== undefined ? 1 : 0);
+  const count = 1 + (scope.callLimit !== undefined ? 1 : 0) + (scope.redeemers !== undefined ? 1 : 0);
   if (isRootScope(scope)) return Array<Hex>(count).fill('0x');
   return [...Array<Hex>(count + 1).fill('0x'), encodeLogicalOrWrapperArgs(groupIndex, innerArgs(scope, groupIndex))];
 }

@@ -18,10 +18,13 @@ import {
   createAllowedCalldataTerms,
   createAllowedMethodsTerms,
   createAllowedTargetsTerms,
+  createApprovalRevocationTerms,
   createERC20TransferAmountTerms,
   createExactCalldataTerms,
   createLimitedCallsTerms,
   createMultiTokenPeriodTerms,
+  createNativeTokenPeriodTransferTerms,
+  createNativeTokenStreamingTerms,
   createNativeTokenTransferAmountTerms,
   createRedeemerTerms,
   createTimestampTerms,
@@ -234,11 +237,16 @@ export interface CaveatEnforcerAddresses {
   AllowedCalldataEnforcer?: Address;
   AllowedMethodsEnforcer?: Address;
   AllowedTargetsEnforcer?: Address;
+  ApprovalRevocationEnforcer?: Address;
+  ERC20PeriodTransferEnforcer?: Address;
+  ERC20StreamingEnforcer?: Address;
   ERC20TransferAmountEnforcer?: Address;
   ExactCalldataEnforcer?: Address;
   LimitedCallsEnforcer?: Address;
   LogicalOrWrapperEnforcer?: Address;
   MultiTokenPeriodEnforcer?: Address;
+  NativeTokenPeriodTransferEnforcer?: Address;
+  NativeTokenStreamingEnforcer?: Address;
   NativeTokenTransferAmountEnforcer?: Address;
   RedeemerEnforcer?: Address;
   TimestampEnforcer?: Address;
@@ -278,6 +286,41 @@ export function caveatBuilder(enforcers: CaveatEnforcerAddresses) {
     /** At most `maxAmount` of `token` moved by `transfer` calls in total; only `token` may be called. */
     erc20TransferAmount: (token: Address, maxAmount: bigint) =>
       make('ERC20TransferAmountEnforcer', createERC20TransferAmountTerms({ tokenAddress: token, maxAmount })),
+    /**
+     * At most `periodAmount` wei of native value per period of `periodDuration` seconds, periods
+     * counted from `startDate`; unspent value does not carry over. Before `startDate` the enforcer
+     * refuses every call until its first use, whatever the value.
+     */
+    nativeTokenPeriodTransfer: (t: { periodAmount: bigint; periodDuration: number; startDate: number }) =>
+      make('NativeTokenPeriodTransferEnforcer', createNativeTokenPeriodTransferTerms({ ...t })),
+    /** Native value unlocked linearly: `initialAmount` at `startTime`, then `amountPerSecond`, capped at `maxAmount`. */
+    nativeTokenStreaming: (t: { initialAmount: bigint; maxAmount: bigint; amountPerSecond: bigint; startTime: number }) =>
+      make('NativeTokenStreamingEnforcer', createNativeTokenStreamingTerms({ ...t })),
+    /** transfer() of `token` only (68 bytes), at most `periodAmount` per period from `startDate`. Terms: packed (token, amount, duration, start). */
+    erc20PeriodTransfer: (t: { token: Address; periodAmount: bigint; periodDuration: number; startDate: number }) =>
+      make(
+        'ERC20PeriodTransferEnforcer',
+        encodePacked(['address', 'uint256', 'uint256', 'uint256'], [t.token, t.periodAmount, BigInt(t.periodDuration), BigInt(t.startDate)]),
+      ),
+    /**
+     * transfer() of `token` only (68 bytes), streamed from `startTime`: linearly at `amountPerSecond`
+     * when `initialAmount` is 0, otherwise in chunks of `initialAmount`; capped at `maxAmount`.
+     * Terms: packed (token, initialAmount, maxAmount, amountPerSecond, startTime).
+     */
+    erc20Streaming: (t: { token: Address; initialAmount: bigint; maxAmount: bigint; amountPerSecond: bigint; startTime: number }) =>
+      make(
+        'ERC20StreamingEnforcer',
+        encodePacked(['address', 'uint256', 'uint256', 'uint256', 'uint256'], [t.token, t.initialAmount, t.maxAmount, t.amountPerSecond, BigInt(t.startTime)]),
+      ),
+    /**
+     * Only calls that clear an existing approval of the account: ERC-20 approve(spender, 0), ERC-721
+     * approve(0, tokenId), setApprovalForAll(operator, false); no value. Permit2's revocations stay off.
+     */
+    approvalRevocation: () =>
+      make(
+        'ApprovalRevocationEnforcer',
+        createApprovalRevocationTerms({ erc20Approve: true, erc721Approve: true, erc721SetApprovalForAll: true, permit2Approve: false, permit2Lockdown: false, permit2InvalidateNonces: false }),
+      ),
     /** Each execution's value must be <= `maxValue` wei. */
     valueLte: (maxValue: bigint) => make('ValueLteEnforcer', createValueLteTerms({ maxValue })),
     /** Each execution's calldata must equal `calldata` exactly ('0x' = plain value transfers only). */

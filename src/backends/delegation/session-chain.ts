@@ -8,17 +8,25 @@
 //   ERC20TransferAmountEnforcer.spentMap(LogicalOrWrapper, hash)         token units spent: the
 //       enforcer sits inside the OR wrapper, which is the one calling it
 //   MultiTokenPeriodEnforcer.getAvailableAmount(hash, LogicalOrWrapper, terms, index)  further tokens
+//   NativeTokenPeriodTransferEnforcer.periodicAllowances(DelegationManager, hash)  last period, moved in it
+//   NativeTokenStreamingEnforcer.streamingAllowances(DelegationManager, hash)      spent
+//   ERC20PeriodTransferEnforcer.periodicAllowances(LogicalOrWrapper, hash)         last period, moved in it
+//   ERC20StreamingEnforcer.streamingAllowances(LogicalOrWrapper, hash)             spent
 //   DelegationManager.disabledDelegations(hash)                          revoked
 // All of it is read at one block, together with that block's timestamp.
 import {
+  ERC20PeriodTransferEnforcer,
+  ERC20StreamingEnforcer,
   ERC20TransferAmountEnforcer,
   LimitedCallsEnforcer,
   MultiTokenPeriodEnforcer,
+  NativeTokenPeriodTransferEnforcer,
+  NativeTokenStreamingEnforcer,
   NativeTokenTransferAmountEnforcer,
 } from '@metamask/delegation-abis';
 import { decodeERC20TransferAmountTerms, decodeLogicalOrWrapperTerms, decodeMultiTokenPeriodTerms } from '@metamask/delegation-core';
 import { BaseError, encodeAbiParameters, getAddress, type Address, type Hex, type PublicClient } from 'viem';
-import type { SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
+import type { PeriodRecord, SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { caveatArgsForCall, scopeToCaveats } from './caveats';
 import {
   DelegationManagerAbi,
@@ -69,7 +77,9 @@ type Reading =
   | { kind: 'calls'; caller: Address; enforcer: Address }
   | { kind: 'native'; caller: Address; enforcer: Address }
   | { kind: 'erc20'; caller: Address; enforcer: Address; token: Address }
-  | { kind: 'multi-token'; caller: Address; enforcer: Address; token: Address; periodAmount: bigint; terms: Hex; index: number };
+  | { kind: 'multi-token'; caller: Address; enforcer: Address; token: Address; periodAmount: bigint; terms: Hex; index: number }
+  | { kind: 'period'; caller: Address; enforcer: Address; erc20: boolean }
+  | { kind: 'stream'; caller: Address; enforcer: Address; erc20: boolean };
 
 function readingsOf(caveats: readonly Caveat[], caller: Address, enforcers: CaveatEnforcerAddresses, depth = 0): Reading[] {
   const out: Reading[] = [];
@@ -85,6 +95,10 @@ function readingsOf(caveats: readonly Caveat[], caller: Address, enforcers: Cave
           out.push({ kind: 'multi-token', caller, enforcer: c.enforcer, token, periodAmount: BigInt(cfg.periodAmount), terms: c.terms, index });
         }
       });
+    } else if (same(enforcers.NativeTokenPeriodTransferEnforcer, c.enforcer) || same(enforcers.ERC20PeriodTransferEnforcer, c.enforcer)) {
+      out.push({ kind: 'period', caller, enforcer: c.enforcer, erc20: same(enforcers.ERC20PeriodTransferEnforcer, c.enforcer) });
+    } else if (same(enforcers.NativeTokenStreamingEnforcer, c.enforcer) || same(enforcers.ERC20StreamingEnforcer, c.enforcer)) {
+      out.push({ kind: 'stream', caller, enforcer: c.enforcer, erc20: same(enforcers.ERC20StreamingEnforcer, c.enforcer) });
     } else if (same(enforcers.LogicalOrWrapperEnforcer, c.enforcer) && depth === 0) {
       // Inside the wrapper, msg.sender of every enforcer is the wrapper itself.
       for (const group of decodeLogicalOrWrapperTerms(c.terms).caveatGroups) {
@@ -111,8 +125,19 @@ export async function readSessionUsage(client: PublicClient, delegation: Delegat
 
   const disabledP = client.readContract({ ...at, address: framework.DelegationManager, abi: DelegationManagerAbi, functionName: 'disabledDelegations', args: [hash] });
   const values = await Promise.all(
-    readings.map(async (r): Promise<bigint> => {
+    readings.map(async (r): Promise<bigint | PeriodRecord> => {
       switch (r.kind) {
+        case 'period': {
+          // The struct's getter: (periodAmount, periodDuration, startDate, lastTransferPeriod, transferredInCurrentPeriod).
+          const abi = r.erc20 ? ERC20PeriodTransferEnforcer : NativeTokenPeriodTransferEnforcer;
+          const [, , , lastPeriod, transferred] = await client.readContract({ ...at, address: r.enforcer, abi, functionName: 'periodicAllowances', args: [r.caller, hash] });
+          return { lastPeriod: Number(lastPeriod), transferred };
+        }
+        case 'stream': {
+          const abi = r.erc20 ? ERC20StreamingEnforcer : NativeTokenStreamingEnforcer;
+          const [, , , , spent] = await client.readContract({ ...at, address: r.enforcer, abi, functionName: 'streamingAllowances', args: [r.caller, hash] });
+          return spent;
+        }
         case 'calls':
           return client.readContract({ ...at, address: r.enforcer, abi: LimitedCallsEnforcer, functionName: 'callCounts', args: [r.caller, hash] });
         case 'native':
@@ -138,7 +163,13 @@ export async function readSessionUsage(client: PublicClient, delegation: Delegat
   for (const p of scope.permissions) if (p.type === 'erc20-token-transfer') usage.erc20Spent[p.data.address] = 0n;
   readings.forEach((r, i) => {
     const v = values[i] ?? 0n;
-    if (r.kind === 'calls') usage.callsUsed += Number(v);
+    if (typeof v !== 'bigint') {
+      if (r.kind === 'period') (usage.periods ??= {})[r.erc20 ? 'erc20' : 'native'] = v;
+      return;
+    }
+    if (r.kind === 'stream') (usage.streamed ??= {})[r.erc20 ? 'erc20' : 'native'] = v;
+    else if (r.kind === 'period') return;
+    else if (r.kind === 'calls') usage.callsUsed += Number(v);
     else if (r.kind === 'native') usage.nativeSpent += v;
     else usage.erc20Spent[r.token] = (usage.erc20Spent[r.token] ?? 0n) + v;
   });
