@@ -124,12 +124,34 @@ export const EXECUTION_PERMISSION_TYPES: Record<string, ExecutionPermissionMappe
       data: { address: parseAddress(d.tokenAddress ?? d.address, `${where} tokenAddress`), allowance: parseAmount(d.allowanceAmount ?? d.allowance, `${where} allowanceAmount`) },
     };
   },
-  'native-token-periodic': null,
-  'native-token-stream': null,
-  'erc20-token-periodic': null,
-  'erc20-token-stream': null,
-  'token-approval-revocation': null,
+  // Allowances over time: MetaMask's fields, with its defaults (start now; a stream starts from 0
+  // and, with no maxAmount, is capped only by its rate and the session's expiry), into the kinds of
+  // the same name, which the kind table validates.
+  'native-token-periodic': (d, where, ctx) =>
+    parsePermission({ type: 'native-token-periodic', data: { periodAmount: d.periodAmount, periodDuration: d.periodDuration, startTime: d.startTime ?? nowFor(where, ctx) } }),
+  'native-token-stream': (d, where, ctx) =>
+    parsePermission({ type: 'native-token-stream', data: { ...streamFields(d), startTime: d.startTime ?? nowFor(where, ctx) } }),
+  'erc20-token-periodic': (d, where, ctx) =>
+    parsePermission({
+      type: 'erc20-token-periodic',
+      data: { address: d.tokenAddress ?? d.address, periodAmount: d.periodAmount, periodDuration: d.periodDuration, startTime: d.startTime ?? nowFor(where, ctx) },
+    }),
+  'erc20-token-stream': (d, where, ctx) =>
+    parsePermission({ type: 'erc20-token-stream', data: { address: d.tokenAddress ?? d.address, ...streamFields(d), startTime: d.startTime ?? nowFor(where, ctx) } }),
+  'token-approval-revocation': () => parsePermission({ type: 'token-approval-revocation', data: {} }),
 };
+
+const MAX_UINT256 = (1n << 256n) - 1n;
+
+function streamFields(d: Record<string, unknown>) {
+  return { amountPerSecond: d.amountPerSecond, initialAmount: d.initialAmount ?? '0', maxAmount: d.maxAmount ?? numberToHex(MAX_UINT256) };
+}
+
+/** "Start now" needs the chain's clock. */
+function nowFor(where: string, ctx: TranslateContext): number {
+  if (ctx.now === undefined) fail(where, 'startTime is required here');
+  return ctx.now;
+}
 
 /**
  * An allowance that starts later cannot be granted as one that starts now (that would be more

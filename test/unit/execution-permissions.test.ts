@@ -63,8 +63,25 @@ describe('wallet_requestExecutionPermissions (current shape)', () => {
     ]);
   });
 
-  it.each(Object.entries(EXECUTION_PERMISSION_TYPES).filter(([, map]) => map === null).map(([type]) => [type]))('error: %s is refused (-32602, not supported yet), never dropped', (type) => {
-    expect(() => translate([request({}, { type, data: {} })])).toThrowError(new PermissionError(`permission 1: permission type "${type}" is not supported by this wallet yet`));
+  it('behavior: every MetaMask type has a mapping (none is refused as "not supported yet")', () => {
+    expect(Object.entries(EXECUTION_PERMISSION_TYPES).filter(([, map]) => map === null)).toEqual([]);
+  });
+
+  it("behavior: MetaMask's periodic and stream types become the kinds of the same name, starting now unless told otherwise", () => {
+    const draft = translate([
+      request({}, { type: 'native-token-periodic', data: { periodAmount: numberToHex(parseEther('0.01')), periodDuration: 86400, justification: 'a subscription' } }),
+      request({}, { type: 'erc20-token-stream', data: { tokenAddress: TOKEN, amountPerSecond: '0x1', maxAmount: '0x64', startTime: NOW - 5 } }),
+      request({}, { type: 'erc20-token-periodic', data: { tokenAddress: DAPP, periodAmount: '0x10', periodDuration: 3600 } }),
+    ]);
+    expect(draftToScope(draft, ctx).permissions).toEqual([
+      { type: 'native-token-periodic', data: { periodAmount: parseEther('0.01'), periodDuration: 86400, startTime: NOW } },
+      { type: 'erc20-token-stream', data: { address: TOKEN, amountPerSecond: 1n, initialAmount: 0n, maxAmount: 100n, startTime: NOW - 5 } },
+      { type: 'erc20-token-periodic', data: { address: DAPP, periodAmount: 16n, periodDuration: 3600, startTime: NOW } },
+    ]);
+  });
+
+  it('error: a periodic allowance with no period is refused with its reason (-32602), never dropped', () => {
+    expect(() => draftToScope(translate([request({}, { type: 'native-token-periodic', data: { periodAmount: '0x10' } })]), ctx)).toThrowError(PermissionError);
   });
 
   it.each<[string, unknown, string]>([
