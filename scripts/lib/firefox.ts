@@ -18,13 +18,12 @@ export class MissingFirefoxError extends Error {
   }
 }
 
-export function findFirefox(): string {
-  const fromEnv = process.env.FIREFOX_PATH;
+export function findFirefox(candidates: readonly string[] = FIREFOX_CANDIDATES, fromEnv = process.env.FIREFOX_PATH): string {
   if (fromEnv) {
     if (!fs.existsSync(fromEnv)) throw new Error(`FIREFOX_PATH=${fromEnv} does not exist.`);
     return fromEnv;
   }
-  const found = FIREFOX_CANDIDATES.find((p) => fs.existsSync(p));
+  const found = candidates.find((p) => fs.existsSync(p));
   if (!found) throw new MissingFirefoxError();
   return found;
 }
