@@ -50,11 +50,13 @@ export interface FirefoxWallet {
      * once the page is stopped.
      */
     terminate(): Promise<void>;
+    /** Sets Firefox's event-page idle timeout (pref extensions.background.idle.timeout; default 30 s), read live. */
+    setIdleTimeout(ms: number): Promise<void>;
   };
   close(): Promise<void>;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => undefined);
@@ -153,6 +155,12 @@ export async function launchFirefoxWallet(opts: { extensionDir?: string; prefs?:
             await extension.terminateBackground({ disableResetIdleForTest: true });
             if (extension.backgroundState !== 'stopped') throw new Error(`the event page is ${extension.backgroundState}, not stopped`);
           }, ADDON_ID);
+        },
+        async setIdleTimeout(ms) {
+          await chrome.evaluate((value: number) => {
+            // @ts-expect-error Services exists only in a system-principal page
+            Services.prefs.setIntPref('extensions.background.idle.timeout', value);
+          }, ms);
         },
       },
       close: () => browser.close(),

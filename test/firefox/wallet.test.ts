@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import deployment from '../../devnet/deployment.json' with { type: 'json' };
 import { E2E_DAPP_PORT, E2E_DEVNET_PORT } from '../../scripts/lib/test-env';
 import { gameScore, publicClient } from '../e2e/helpers';
-import { byTestId, click, decide, importOwner, launchFirefoxWallet, request, shoot, textOf, waitForMatch, type FirefoxWallet } from './harness';
+import { byTestId, click, decide, importOwner, launchFirefoxWallet, request, shoot, textOf, waitFor, waitForMatch, type FirefoxWallet } from './harness';
 
 const RPC_URL = `http://127.0.0.1:${E2E_DEVNET_PORT}`;
 const DAPP_URL = `http://127.0.0.1:${E2E_DAPP_PORT}/`;
@@ -133,6 +133,31 @@ describe('Firefox: sessions', () => {
     console.log(`event page stopped mid-request in ${answeredAfterStop} of 4 trials; every bundle ran exactly once`);
     expect(answeredAfterStop).toBeGreaterThan(0);
     expect(windows()).toBe(0);
+  });
+
+  test("behavior: Firefox's idle timeout suspends the event page; the next session call wakes it and signs with no window", async () => {
+    await popup.close(); // an open wallet page calls the background every few seconds, as a person's would
+    await ff.background.setIdleTimeout(1_000);
+    try {
+      // A running page keeps the timer it armed with the old timeout: stop it once, and the next
+      // event starts a page whose idle timer uses the new one.
+      await ff.background.terminate();
+      expect(await request(dapp, 'eth_chainId')).toEqual({ result: '0x7a69' });
+      await waitFor('the event page to be suspended', async () => ((await ff.background.state()) === 'stopped' ? true : undefined), 30_000);
+      const windows = ff.countWindows();
+      const before = await gameScore(RPC_URL, GAME, owner.address);
+      const answer = await request<{ id: string }>(dapp, 'wallet_sendCalls', [
+        { version: '2.0.0', chainId: '0x7a69', from: owner.address, atomicRequired: true, calls: [moveCall(3), moveCall(0)], capabilities: { permissions: { context: sessionContext } } },
+      ]);
+      expect(answer.error).toBeUndefined();
+      await expect
+        .poll(async () => ((await request<{ status: number }>(dapp, 'wallet_getCallsStatus', [answer.result!.id])).result?.status), { timeout: 30_000 })
+        .toBe(200);
+      expect(await gameScore(RPC_URL, GAME, owner.address)).toBe(before + 2n);
+      expect(windows()).toBe(0);
+    } finally {
+      await ff.background.setIdleTimeout(30_000);
+    }
   });
 
   test('behavior: revoke disables the session on chain, and the next batch asks the owner', async () => {
