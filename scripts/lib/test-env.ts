@@ -12,4 +12,6 @@ export const E2E_DAPP_PORT = port('E2E_DAPP_PORT', 15173);
 export const E2E_DAPP_PORT_2 = port('E2E_DAPP_PORT_2', 15174);
 export const E2E_OUT_DIR = path.join(root, '.output', 'e2e');
 export const E2E_EXTENSION_DIR = path.join(E2E_OUT_DIR, 'chrome-mv3');
+/** The Firefox build for the Firefox e2e step (MV3, same devnet as the Chromium e2e: the two steps run one after the other). */
+export const FIREFOX_EXTENSION_DIR = path.join(E2E_OUT_DIR, 'firefox-mv3');
 export const SCREENSHOT_DIR = path.join(root, 'test-results', 'screenshots');
