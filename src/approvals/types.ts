@@ -3,7 +3,8 @@
 import type { Address, Hex } from 'viem';
 
 export interface CallView {
-  to: Address;
+  /** Absent: the call deploys a contract (data is its creation code). */
+  to?: Address;
   value: string;
   data: Hex;
 }
