@@ -5,7 +5,7 @@ import { browser } from 'wxt/browser';
 import { httpChainRpc } from '../rpc/chain-rpc';
 import { eth_accounts, eth_requestAccounts, wallet_getPermissions, wallet_requestPermissions } from '../rpc/methods/accounts';
 import { eth_chainId, net_version, wallet_addEthereumChain, wallet_switchEthereumChain } from '../rpc/methods/chain';
-import { eth_signTypedData_v4, personal_sign } from '../rpc/methods/sign';
+import { eth_signTypedData_v4, personal_ecRecover, personal_sign } from '../rpc/methods/sign';
 import { eth_sendTransaction, wallet_getCallsStatus, wallet_getCapabilities, wallet_sendCalls, wallet_showCallsStatus } from '../rpc/methods/calls';
 import {
   wallet_getGrantedExecutionPermissions,
@@ -32,6 +32,7 @@ export const providerRouter = createRouter([
   wallet_switchEthereumChain,
   wallet_addEthereumChain,
   personal_sign,
+  personal_ecRecover,
   eth_signTypedData_v4,
   wallet_getCapabilities,
   wallet_sendCalls,
