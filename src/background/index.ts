@@ -15,6 +15,7 @@ import {
   wallet_revokeExecutionPermission,
   wallet_revokePermissions,
 } from '../rpc/methods/permissions';
+import { wallet_watchAsset } from '../rpc/methods/assets';
 import { SESSION_SWEEP_ALARM } from '../sessions/service';
 import { createRouter } from '../rpc/router';
 import { rememberTab } from './events';
@@ -45,6 +46,7 @@ export const providerRouter = createRouter([
   wallet_getGrantedExecutionPermissions,
   wallet_getSupportedExecutionPermissions,
   wallet_revokeExecutionPermission,
+  wallet_watchAsset,
 ]);
 
 export function startBackground(): void {

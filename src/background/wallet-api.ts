@@ -7,6 +7,7 @@ import { readAccount, setDelegation, transactionStatus } from '../account/owner-
 import { chainIdHex } from '../chains/registry';
 import { publicClientFor } from '../chains/clients';
 import { isDeployment, type CallBundle } from '../calls/bundles';
+import { removeWatchedToken, tokenBalances } from '../tokens/watched';
 import { chainNow } from '../chains/clock';
 import { fundOnDevnet } from '../chains/devnet-faucet';
 import { httpChainRpc } from '../rpc/chain-rpc';
@@ -173,6 +174,18 @@ export const walletApiHandlers = {
     return null;
   }),
   'activity.list': define(none, async (_p, s) => withDeployedAddresses(await listActivity(s), s)),
+
+  'tokens.list': define(none, async (_p, s) => {
+    const account = await s.vault.ownerAddress();
+    if (!account) throw new UnauthorizedError('There is no wallet yet.');
+    return tokenBalances(await s.networks.current(), account as Address);
+  }),
+  'tokens.remove': define(z.object({ address: addressParam }), async (p, s) => {
+    const account = await s.vault.ownerAddress();
+    if (!account) throw new UnauthorizedError('There is no wallet yet.');
+    await removeWatchedToken((await s.networks.current()).id, account as Address, getAddress(p.address));
+    return null;
+  }),
 
   'approval.list': define(z.object({ origin: z.optional(z.string()) }), async (p, s) => s.approvals.list(p.origin)),
   'approval.resolve': define(z.object({ id: z.string(), approved: z.boolean(), edits: z.optional(z.unknown()) }), async (p, s) => {

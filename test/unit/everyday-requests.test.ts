@@ -1,8 +1,9 @@
 // Everyday requests every wallet answers (issue 12): deployments through eth_sendTransaction and
-// wallet_sendCalls, every personal_sign form, personal_ecRecover. The RPC handlers run with
+// wallet_sendCalls, every personal_sign form, personal_ecRecover, EIP-747 wallet_watchAsset. The RPC handlers run with
 // stand-in services that record what would reach a window, a session or a backend; the e2e tests
 // (test/e2e/everyday-requests.spec.ts) run the same requests on the devnet.
 import { describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { getAddress, hashMessage, recoverMessageAddress, stringToHex, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { ApprovalRequest } from '@/src/approvals/types';
@@ -15,6 +16,8 @@ import { messageBytes, personal_ecRecover, personal_sign, personalSignParams } f
 import { parseParams } from '@/src/rpc/schema';
 import type { Services } from '@/src/services';
 import { describeCall } from '@/src/ui/describe-call';
+import { wallet_watchAsset } from '@/src/rpc/methods/assets';
+import { addWatchedToken, removeWatchedToken, tokenBalances, watchedTokens } from '@/src/tokens/watched';
 
 const owner = privateKeyToAccount('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d');
 const OTHER: Address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
@@ -183,5 +186,53 @@ describe('personal_ecRecover', () => {
     expect(messageBytes('0xDEADbeef')).toBe('0xdeadbeef');
     expect(hashMessage({ raw: messageBytes('hello') })).toBe(hashMessage('hello'));
     expect(getAddress(owner.address)).toBe(owner.address);
+  });
+});
+
+describe('wallet_watchAsset', () => {
+  const TOKEN: Address = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+  // An RPC nobody listens on: anything that reaches the chain fails.
+  const deadChain = { ...devnet, rpcUrl: 'http://127.0.0.1:9' };
+
+  it.each([
+    ['an ERC721 asset', { type: 'ERC721', options: { address: TOKEN, tokenId: '1' } }, /ERC20 tokens only; ERC721/],
+    ['an ERC1155 asset', { type: 'ERC1155', options: { address: TOKEN, tokenId: '1' } }, /ERC20 tokens only; ERC1155/],
+    ['no address', { type: 'ERC20', options: { symbol: 'DEMO' } }, /options\]\[address/],
+    ['a symbol over 11 characters', { type: 'ERC20', options: { address: TOKEN, symbol: 'TWELVE_CHARS' } }, /at most 11 characters/],
+    ['decimals over 36', { type: 'ERC20', options: { address: TOKEN, decimals: 37 } }, /options\]\[decimals/],
+    ['an array of params', [{ type: 'ERC20', options: { address: TOKEN } }], /expected object/],
+  ])('error: %s is -32602 with the reason, before any window', async (_what, params, reason) => {
+    const { ctx, asked } = setup({ decision: 'approve' });
+    await expect(run(wallet_watchAsset, params, ctx)).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(reason) });
+    expect(asked).toHaveLength(0);
+  });
+
+  it('error: a site that is not connected is 4100', async () => {
+    const { ctx } = setup({ decision: 'approve' });
+    expect(await codeOf(run(wallet_watchAsset, { type: 'ERC20', options: { address: TOKEN } }, { ...ctx, origin: 'https://other.example' }))).toBe(4100);
+  });
+
+  it('behavior: tokens are kept per account and chain, and removed one by one', async () => {
+    fakeBrowser.reset();
+    const demo = { address: TOKEN, symbol: 'DEMO', decimals: 18, name: 'DemoToken' };
+    await addWatchedToken(31337, owner.address, demo);
+    await addWatchedToken(31337, owner.address, { ...demo, address: OTHER, symbol: 'USDC', decimals: 6 });
+    await addWatchedToken(31337, owner.address, demo); // again: no duplicate
+    expect((await watchedTokens(31337, owner.address)).map((t) => t.symbol)).toEqual(['DEMO', 'USDC']);
+    expect(await watchedTokens(1, owner.address)).toEqual([]);
+    expect(await watchedTokens(31337, OTHER)).toEqual([]);
+    await removeWatchedToken(31337, owner.address, getAddress(TOKEN.toLowerCase()));
+    expect((await watchedTokens(31337, owner.address)).map((t) => t.symbol)).toEqual(['USDC']);
+  });
+
+  it('behavior: a token that does not answer shows no balance, and the list still answers', async () => {
+    fakeBrowser.reset();
+    await addWatchedToken(deadChain.id, owner.address, { address: TOKEN, symbol: 'DEMO', decimals: 18, name: 'DemoToken' });
+    expect(await tokenBalances(deadChain, owner.address)).toEqual([{ address: TOKEN, symbol: 'DEMO', decimals: 18, name: 'DemoToken', balance: null, formatted: null }]);
+  });
+
+  it('error: an unreachable chain is 4901, not an internal error', async () => {
+    const { ctx } = setup({ decision: 'approve' });
+    expect(await codeOf(run(wallet_watchAsset, { type: 'ERC20', options: { address: TOKEN } }, { ...ctx, chain: deadChain }))).toBe(4901);
   });
 });

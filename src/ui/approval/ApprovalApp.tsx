@@ -23,6 +23,7 @@ const TITLES: Record<PendingApproval['request']['kind'], string> = {
   sendCalls: 'Send from your account?',
   signMessage: 'Sign a message?',
   signTypedData: 'Sign typed data?',
+  watchAsset: 'Add a token to your wallet?',
   grantPermissions: 'Grant a session?',
 };
 

@@ -154,6 +154,28 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
       return <SignMessageDetails request={request} />;
     case 'signTypedData':
       return <TypedDataDetails typedData={request.typedData} />;
+    case 'watchAsset':
+      return (
+        <div class="stack">
+          <dl class="facts" data-testid="watch-asset-facts">
+            <dt>Token</dt>
+            <dd data-testid="watch-asset-symbol">{request.token.symbol}</dd>
+            <dt>Name</dt>
+            <dd>{request.token.name}</dd>
+            <dt>Decimals</dt>
+            <dd data-testid="watch-asset-decimals">{request.token.decimals}</dd>
+            <dt>Contract</dt>
+            <dd class="mono" data-testid="watch-asset-address">{request.token.address}</dd>
+            <dt>Network</dt>
+            <dd>chain {request.chainId}</dd>
+          </dl>
+          <p class="small muted">
+            Read from the token's contract, not from the site. Adding it only shows its balance in your wallet: the site gets no access to your tokens and
+            nothing is sent.
+          </p>
+          <p class="small muted">Anyone can make a token with any name or symbol. Check the contract address before you rely on it.</p>
+        </div>
+      );
     case 'grantPermissions':
       return <GrantDetails scope={request.scope as GrantScopeView} chainId={request.chainId} backend={request.backend ?? 'delegation'} onEdits={onEdits} />;
   }
