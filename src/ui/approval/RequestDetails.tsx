@@ -146,7 +146,8 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
             })}
           </ol>
           {total > 0n && <p class="small">Total value: {describeCall(request.chainId, { value: total, data: '0x' }).value}</p>}
-          <p class="small muted">{request.atomic ? 'All calls succeed or none does.' : 'Calls are sent one after another.'}</p>
+          {/* A deployment is always alone (rpc/methods/calls.ts): there is nothing to say about the others. */}
+          {!request.calls.some((c) => c.to === undefined) && <p class="small muted">{request.atomic ? 'All calls succeed or none does.' : 'Calls are sent one after another.'}</p>}
         </div>
       );
     }
