@@ -7,7 +7,7 @@ import { parseTypedData, toDefinition, TypedDataError, typedDataRefusal, type Ty
 import { InvalidParamsError, RpcError, UnauthorizedError } from '../../errors';
 import { requireConnection, requireSameAccount } from '../guards';
 import { defineMethod } from '../method';
-import { address, hexString, z } from '../schema';
+import { address, z } from '../schema';
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
 /** A message param: hex or text, at most 64 KiB as bytes (checked after decoding; this bounds the string). */
