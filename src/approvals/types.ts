@@ -1,9 +1,11 @@
 // What a dApp asks the owner to approve, in a form the approval window can show in plain words.
 // Amounts are decimal strings (JSON-safe).
 import type { Address, Hex } from 'viem';
+import type { WatchedToken } from '../tokens/watched';
 
 export interface CallView {
-  to: Address;
+  /** Absent: the call deploys a contract (data is its creation code). */
+  to?: Address;
   value: string;
   data: Hex;
 }
@@ -15,6 +17,7 @@ export type ApprovalRequest =
   | { kind: 'sendCalls'; origin: string; chainId: number; calls: CallView[]; atomic: boolean; whyNoSession: string }
   | { kind: 'signMessage'; origin: string; message: Hex }
   | { kind: 'signTypedData'; origin: string; typedData: string }
+  | { kind: 'watchAsset'; origin: string; chainId: number; account: Address; token: WatchedToken }
   | { kind: 'grantPermissions'; origin: string; chainId: number; scope: unknown; optional: string[]; backend?: 'alchemy' };
 
 export interface PendingApproval {

@@ -60,6 +60,11 @@ export interface AccountBackend {
    * itself); absent or false: such a request is refused with -32602 before the owner is asked.
    */
   readonly grantsToDappKeys?: boolean;
+  /**
+   * True when the owner can deploy a contract through this backend (a transaction with no `to`);
+   * absent or false: a deployment is refused with 4200 before the owner is asked.
+   */
+  readonly deploysContracts?: boolean;
 
   // ---- what it supports
   /** `current`: the wallet's current chain, where reading the account is worth a request. */

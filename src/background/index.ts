@@ -5,7 +5,7 @@ import { browser } from 'wxt/browser';
 import { httpChainRpc } from '../rpc/chain-rpc';
 import { eth_accounts, eth_requestAccounts, wallet_getPermissions, wallet_requestPermissions } from '../rpc/methods/accounts';
 import { eth_chainId, net_version, wallet_addEthereumChain, wallet_switchEthereumChain } from '../rpc/methods/chain';
-import { eth_signTypedData_v4, personal_sign } from '../rpc/methods/sign';
+import { eth_signTypedData_v4, personal_ecRecover, personal_sign } from '../rpc/methods/sign';
 import { eth_sendTransaction, wallet_getCallsStatus, wallet_getCapabilities, wallet_sendCalls, wallet_showCallsStatus } from '../rpc/methods/calls';
 import {
   wallet_getGrantedExecutionPermissions,
@@ -15,6 +15,7 @@ import {
   wallet_revokeExecutionPermission,
   wallet_revokePermissions,
 } from '../rpc/methods/permissions';
+import { wallet_watchAsset } from '../rpc/methods/assets';
 import { SESSION_SWEEP_ALARM } from '../sessions/service';
 import { createRouter } from '../rpc/router';
 import { rememberTab } from './events';
@@ -32,6 +33,7 @@ export const providerRouter = createRouter([
   wallet_switchEthereumChain,
   wallet_addEthereumChain,
   personal_sign,
+  personal_ecRecover,
   eth_signTypedData_v4,
   wallet_getCapabilities,
   wallet_sendCalls,
@@ -44,6 +46,7 @@ export const providerRouter = createRouter([
   wallet_getGrantedExecutionPermissions,
   wallet_getSupportedExecutionPermissions,
   wallet_revokeExecutionPermission,
+  wallet_watchAsset,
 ]);
 
 export function startBackground(): void {

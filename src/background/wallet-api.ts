@@ -5,6 +5,9 @@ import type { Runtime } from 'webextension-polyfill';
 import { getAddress, isAddress, type Address, type Hex } from 'viem';
 import { readAccount, setDelegation, transactionStatus } from '../account/owner-actions';
 import { chainIdHex } from '../chains/registry';
+import { publicClientFor } from '../chains/clients';
+import { isDeployment, type CallBundle } from '../calls/bundles';
+import { removeWatchedToken, tokenBalances } from '../tokens/watched';
 import { chainNow } from '../chains/clock';
 import { fundOnDevnet } from '../chains/devnet-faucet';
 import { httpChainRpc } from '../rpc/chain-rpc';
@@ -25,6 +28,38 @@ const none = z.optional(z.object({}));
 
 function define<S extends z.ZodMiniType, R>(params: S, run: (p: z.infer<S>, s: Services) => Promise<R>) {
   return { params, run };
+}
+
+async function listActivity(s: Services) {
+  const list = await s.bundles.list();
+  // A backend that signs a payload (Alchemy) picks the transaction itself: look up the hashes of
+  // the newest sent bundles still without one.
+  const waiting = list.filter((b) => b.signed && b.state === 'submitted' && b.txHashes.length === 0).slice(0, 5);
+  if (waiting.length === 0) return list;
+  const chain = await s.networks.current();
+  const backend = await s.backends.for(chain).catch(() => null);
+  if (!backend) return list;
+  await Promise.all(waiting.filter((b) => b.chainId === chain.id && b.signed?.backend === backend.kind).map((b) => backend.status(b, s.bundles).catch(() => null)));
+  return s.bundles.list();
+}
+
+/**
+ * The address each deployment created, from its mined receipt (the newest few on the current
+ * chain; not stored: the receipt is the record). Pending or unreadable: no address yet.
+ */
+async function withDeployedAddresses(list: CallBundle[], s: Services): Promise<(CallBundle & { contractAddress?: Address })[]> {
+  const chain = await s.networks.current();
+  const deploys = list.filter((b) => b.chainId === chain.id && b.txHashes.length > 0 && b.calls.some(isDeployment)).slice(0, 10);
+  if (deploys.length === 0) return list;
+  const client = publicClientFor(chain);
+  const found = new Map<string, Address>();
+  await Promise.all(
+    deploys.map(async (b) => {
+      const receipt = await client.getTransactionReceipt({ hash: b.txHashes[b.txHashes.length - 1]! }).catch(() => null);
+      if (receipt?.contractAddress) found.set(b.id, getAddress(receipt.contractAddress));
+    }),
+  );
+  return list.map((b) => (found.has(b.id) ? { ...b, contractAddress: found.get(b.id)! } : b));
 }
 
 export const walletApiHandlers = {
@@ -138,17 +173,18 @@ export const walletApiHandlers = {
     await broadcast('accountsChanged', [], (o) => o === p.origin);
     return null;
   }),
-  'activity.list': define(none, async (_p, s) => {
-    const list = await s.bundles.list();
-    // A backend that signs a payload (Alchemy) picks the transaction itself: look up the hashes of
-    // the newest sent bundles still without one.
-    const waiting = list.filter((b) => b.signed && b.state === 'submitted' && b.txHashes.length === 0).slice(0, 5);
-    if (waiting.length === 0) return list;
-    const chain = await s.networks.current();
-    const backend = await s.backends.for(chain).catch(() => null);
-    if (!backend) return list;
-    await Promise.all(waiting.filter((b) => b.chainId === chain.id && b.signed?.backend === backend.kind).map((b) => backend.status(b, s.bundles).catch(() => null)));
-    return s.bundles.list();
+  'activity.list': define(none, async (_p, s) => withDeployedAddresses(await listActivity(s), s)),
+
+  'tokens.list': define(none, async (_p, s) => {
+    const account = await s.vault.ownerAddress();
+    if (!account) throw new UnauthorizedError('There is no wallet yet.');
+    return tokenBalances(await s.networks.current(), account as Address);
+  }),
+  'tokens.remove': define(z.object({ address: addressParam }), async (p, s) => {
+    const account = await s.vault.ownerAddress();
+    if (!account) throw new UnauthorizedError('There is no wallet yet.');
+    await removeWatchedToken((await s.networks.current()).id, account as Address, getAddress(p.address));
+    return null;
   }),
 
   'approval.list': define(z.object({ origin: z.optional(z.string()) }), async (p, s) => s.approvals.list(p.origin)),

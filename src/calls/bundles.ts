@@ -16,6 +16,8 @@
 import { browser } from 'wxt/browser';
 import type { Address, Hex } from 'viem';
 import { keccak256, toHex } from 'viem';
+import { InternalError } from '../errors';
+import type { SessionCall } from '../permissions/types';
 import { KeyedMutex } from './mutex';
 
 const INDEX = 'bundles.index';
@@ -28,9 +30,24 @@ const dappIdKey = (origin: string, dappId: string) => `bundle.dappId:${origin}|$
 export const publicBundleId = (bundle: Pick<CallBundle, 'id' | 'dappId'>): string => bundle.dappId ?? bundle.id;
 
 export interface BundleCall {
-  to: Address;
+  /** Absent: a contract deployment (the data is the creation code); only the owner sends one. */
+  to?: Address;
   value: string;
   data: Hex;
+}
+
+/** A call with no `to` creates a contract from its data (the creation code). */
+export const isDeployment = (call: Pick<BundleCall, 'to'>): boolean => call.to === undefined;
+
+/**
+ * The calls as calls to existing contracts, for the paths that can only make those (a session, a
+ * smart-account batch). routeSend keeps deployments off those paths, so one here is a wallet bug.
+ */
+export function contractCalls(calls: readonly BundleCall[]): SessionCall[] {
+  return calls.map((c) => {
+    if (c.to === undefined) throw new InternalError('A contract deployment cannot be sent this way.');
+    return { to: c.to, value: BigInt(c.value), data: c.data };
+  });
 }
 
 export interface CallBundle {

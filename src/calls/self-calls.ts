@@ -17,7 +17,7 @@ import { isAddressEqual, type Address, type Hex } from 'viem';
 import { ACCOUNT_CONTROL_SELECTORS } from '../permissions/validate';
 
 /** The account-control function a call makes the owner's account run on itself, or undefined. */
-export function accountControlCall(call: { to: Address; data: Hex }, account: Address): string | undefined {
-  if (call.data.length < 10 || !isAddressEqual(call.to, account)) return undefined;
+export function accountControlCall(call: { to?: Address; data: Hex }, account: Address): string | undefined {
+  if (call.to === undefined || call.data.length < 10 || !isAddressEqual(call.to, account)) return undefined;
   return ACCOUNT_CONTROL_SELECTORS.get(call.data.slice(0, 10).toLowerCase() as Hex);
 }

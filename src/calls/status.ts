@@ -19,6 +19,8 @@ export interface CallsStatus {
     blockNumber: Hex;
     gasUsed: Hex;
     transactionHash: Hex;
+    /** The contract a deployment created (as in the transaction receipt). */
+    contractAddress?: Hex;
   }[];
 }
 
@@ -47,6 +49,7 @@ export async function bundleStatus(bundle: CallBundle, chain: ChainConfig): Prom
       blockNumber: numberToHex(r.blockNumber),
       gasUsed: numberToHex(r.gasUsed),
       transactionHash: r.transactionHash,
+      ...(r.contractAddress ? { contractAddress: r.contractAddress } : {}),
     })),
   };
 }

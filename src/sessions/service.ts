@@ -10,7 +10,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { readAccount } from '../account/owner-actions';
 import { BACKEND_NAMES, type AccountBackend, type SessionIo } from '../backends/backend';
 import { Backends } from '../backends/choice';
-import type { BundleCall, Bundles, CallBundle } from '../calls/bundles';
+import { contractCalls, type BundleCall, type Bundles, type CallBundle } from '../calls/bundles';
 import type { ChainConfig } from '../chains/registry';
 import { deserializeScope, serializeScope } from '../permissions/serialize';
 import type { SessionCall, SessionScope } from '../permissions/types';
@@ -36,7 +36,7 @@ export interface SessionRequest {
 }
 
 type Verdict = { covered: true; backend: AccountBackend } | { covered: false; reason: string };
-const toSessionCalls = (calls: BundleCall[]): SessionCall[] => calls.map((c) => ({ to: c.to, value: BigInt(c.value), data: c.data }));
+const toSessionCalls = (calls: BundleCall[]): SessionCall[] => contractCalls(calls);
 
 /** -32602 when the backend cannot grant to a key the dApp holds (said before the owner is asked). */
 function assertHolderSupported(backend: AccountBackend, holder: SessionHolder): void {

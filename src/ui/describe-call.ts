@@ -33,7 +33,8 @@ const erc20Abi = demoTokenAbi as Abi;
 
 export interface CallDescription {
   target: string;
-  targetAddress: Address;
+  /** null: the call deploys a new contract (it has no target yet). */
+  targetAddress: Address | null;
   action: string;
   /** The call's 4-byte selector, always shown beside the name (null for a plain transfer). */
   selector: Hex | null;
@@ -44,9 +45,20 @@ export interface CallDescription {
 
 const formatArg = (a: unknown) => (typeof a === 'string' && a.startsWith('0x') && a.length === 42 ? shortAddress(a) : String(a));
 
-export function describeCall(chainId: number, call: { to: Address; value: string | bigint; data: Hex }, symbol = 'ETH'): CallDescription {
-  const k = known(chainId, call.to);
+export function describeCall(chainId: number, call: { to?: Address | undefined; value: string | bigint; data: Hex }, symbol = 'ETH'): CallDescription {
   const value = BigInt(call.value);
+  if (call.to === undefined) {
+    // A deployment: the data is creation code, not a function call; its size is what can be said.
+    return {
+      target: 'New contract',
+      targetAddress: null,
+      action: `Deploy a contract (${Math.floor((call.data.length - 2) / 2).toLocaleString('en-US')} bytes)`,
+      selector: null,
+      category: null,
+      value: value > 0n ? `${formatEther(value)} ${symbol}` : null,
+    };
+  }
+  const k = known(chainId, call.to);
   let action: string;
   let selector: Hex | null = null;
   let category: CallDescription['category'] = null;

@@ -23,6 +23,7 @@ test('bad input: 1,000+ malformed requests each get a spec error code, and the w
       'wallet_grantPermissions', 'wallet_requestExecutionPermissions', 'wallet_revokePermissions', 'personal_sign', 'eth_signTypedData_v4',
       'wallet_requestPermissions', 'wallet_getPermissions',
       'wallet_getSupportedExecutionPermissions', 'wallet_getGrantedExecutionPermissions', 'wallet_revokeExecutionPermission',
+      'personal_ecRecover', 'wallet_watchAsset',
     ];
     const forwarded = ['eth_getBalance', 'eth_call', 'eth_getCode', 'eth_getTransactionReceipt', 'eth_blockNumber'];
     const refused = ['wallet_unknownThing', 'eth_sign', 'eth_signTransaction', 'anvil_mine', 'evm_snapshot', 'debug_traceCall', 'foo', 'personal_unlockAccount', 'eth_sendUnsignedTransaction', 'eth_sendTransactionSync', 'anvil_impersonateAccount', 'anvil_setBalance', 'personal_sendTransaction', 'txpool_content'];
@@ -51,10 +52,23 @@ test('bad input: 1,000+ malformed requests each get a spec error code, and the w
       ],
       wallet_revokeExecutionPermission: [[{ permissionContext: 'zz' }], [{}], [{ permissionContext: '0x1234' }], [{ permissionContext: '0x' + 'ab'.repeat(32) }]],
       wallet_getGrantedExecutionPermissions: [[{ origin: 'https://other.example' }]],
-      personal_sign: [['0x123', 'not-an-address'], ['hello', '0x' + '1'.repeat(40)], ['0x' + 'aa'.repeat(70000), '0x' + '1'.repeat(40)]],
+      personal_sign: [
+        ['0x123', 'not-an-address'], ['hello', '0x' + '1'.repeat(40)], ['0x' + 'aa'.repeat(70000), '0x' + '1'.repeat(40)],
+        ['hello'], ['hello', 'world', 'password'], ['0x123', '0x' + '1'.repeat(40), 'password'], ['hello', '0x' + '1'.repeat(40), '', ''], [42, '0x' + '1'.repeat(40)],
+      ],
+      personal_ecRecover: [['hello', '0x1234'], ['hello'], [42, '0x' + 'ab'.repeat(65)], ['0x123', '0x' + 'ab'.repeat(65)], ['hello', '0x' + '00'.repeat(65)], ['hello', '0x' + 'ab'.repeat(65), 'x']],
+      wallet_watchAsset: [
+        { type: 'ERC721', options: { address: '0x' + '1'.repeat(40), tokenId: '1' } },
+        { type: 'ERC1155', options: { address: '0x' + '1'.repeat(40), tokenId: '1' } },
+        { type: 'ERC20', options: { address: 'nope' } },
+        { type: 'ERC20' },
+        { type: 'ERC20', options: { address: '0x' + '1'.repeat(40), symbol: 'X'.repeat(20) } },
+        { type: 'ERC20', options: { address: '0x' + '1'.repeat(40), decimals: 99 } },
+        [{ type: 'ERC20', options: { address: '0x' + '1'.repeat(40) } }],
+      ],
       eth_signTypedData_v4: [['0x' + '1'.repeat(40), '{not json'], ['0x' + '1'.repeat(40), '{"types":{}}'], ['0x12', '{}']],
       wallet_getCallsStatus: [['0x' + '0'.repeat(64)], [42], ['x'.repeat(300)]],
-      eth_sendTransaction: [[{ to: 'nope' }], [{ to: '0x' + '1'.repeat(40), value: '-1' }], [{ to: '0x' + '1'.repeat(40), value: '0x' + 'f'.repeat(70) }]],
+      eth_sendTransaction: [[{ to: 'nope' }], [{ to: '0x' + '1'.repeat(40), value: '-1' }], [{ to: '0x' + '1'.repeat(40), value: '0x' + 'f'.repeat(70) }], [{ to: null, data: '0xzz' }], [{ data: 42 }]],
       wallet_addEthereumChain: [[{ chainId: '0x1', chainName: '', rpcUrls: [] }], [{ chainId: '0xzz', chainName: 'x', rpcUrls: ['ftp://x'] }]],
     };
     const requests: unknown[] = [];

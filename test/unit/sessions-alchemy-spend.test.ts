@@ -136,7 +136,7 @@ describe('Sessions on the Alchemy backend: booking the spend around a send', () 
     expect(key.address).toBe(s.sessionAddress);
     expect(owner).toBe(ACCOUNT);
     expect(permissions).toEqual({ context: CONTEXT });
-    expect(signedCalls).toEqual(calls.map((c) => ({ to: getAddress(c.to), value: BigInt(c.value), data: c.data })));
+    expect(signedCalls).toEqual(calls.map((c) => ({ to: getAddress(c.to!), value: BigInt(c.value), data: c.data })));
     expect(s.sendSigned).toHaveBeenCalledTimes(1);
     expect(s.sendSigned).toHaveBeenCalledWith({ payload: '{}', context: CONTEXT });
   });

@@ -12,7 +12,7 @@
 // failure before sending, or Alchemy refusing the send); when the answer was lost it stays booked.
 import { keccak256, type Address, type Hex, type LocalAccount, type SignableMessage, type TypedDataDefinition } from 'viem';
 import type { ExpectedImplementation } from '../../account/owner-actions';
-import { publicBundleId, type Bundles, type CallBundle } from '../../calls/bundles';
+import { contractCalls, publicBundleId, type Bundles, type CallBundle } from '../../calls/bundles';
 import type { CallsStatus } from '../../calls/status';
 import { chainNow } from '../../chains/clock';
 import type { ChainConfig } from '../../chains/registry';
@@ -88,7 +88,7 @@ function usageOf(spent: AlchemySpent, now: number): SessionUsage {
   };
 }
 
-const toSessionCalls = (bundle: CallBundle): SessionCall[] => bundle.calls.map((c) => ({ to: c.to, value: BigInt(c.value), data: c.data }));
+const toSessionCalls = (bundle: CallBundle): SessionCall[] => contractCalls(bundle.calls);
 
 /**
  * `api` loads the Wallet API client (it needs the API key, which opens only once the wallet was

@@ -9,7 +9,7 @@
 // concurrent requests within the allowances on a chain that does not mine at once.
 import { encodeFunctionData, parseEther, parseTransaction, type Address, type Hex, type LocalAccount, type PublicClient, type SignableMessage, type TypedDataDefinition } from 'viem';
 import { readAccount, sendOwnerCall, setDelegation, type ExpectedImplementation } from '../../account/owner-actions';
-import type { Bundles, CallBundle } from '../../calls/bundles';
+import { contractCalls, isDeployment, type Bundles, type CallBundle } from '../../calls/bundles';
 import { bundleStatus, type CallsStatus } from '../../calls/status';
 import { frameworkFor, type FrameworkDeployment } from '../../chains/deployments';
 import { type ChainConfig } from '../../chains/registry';
@@ -38,7 +38,7 @@ function toDelegation(s: SessionRecord): Delegation {
   return { ...s.delegation, salt: BigInt(s.delegation.salt) };
 }
 
-const toSessionCalls = (bundle: CallBundle): SessionCall[] => bundle.calls.map((c) => ({ to: c.to, value: BigInt(c.value), data: c.data }));
+const toSessionCalls = (bundle: CallBundle): SessionCall[] => contractCalls(bundle.calls);
 const decimal = (usage: SessionUsage) => ({
   nativeSpent: usage.nativeSpent.toString(),
   erc20Spent: Object.fromEntries(Object.entries(usage.erc20Spent).map(([k, v]) => [k, v.toString()])),
@@ -51,6 +51,8 @@ export class DelegationBackend implements AccountBackend {
   readonly endsOnChain = true;
   /** A dApp-held key is a delegation to the dApp's address with the same caveats; it redeems it itself. */
   readonly grantsToDappKeys = true;
+  /** The owner's EOA sends the creation transaction itself (sendAsOwner says why). */
+  readonly deploysContracts = true;
   readonly implementation: ExpectedImplementation | null;
   private readonly deployment: FrameworkDeployment | null;
 
@@ -118,6 +120,16 @@ export class DelegationBackend implements AccountBackend {
    * executes the batch itself, one transaction, all or nothing. Otherwise one transaction each.
    */
   async sendAsOwner(owner: LocalAccount, bundle: CallBundle, bundles: Bundles): Promise<void> {
+    const [first] = bundle.calls;
+    if (bundle.calls.length === 1 && first && isDeployment(first)) {
+      // A deployment is a plain transaction with no `to`, sent by the owner's EOA itself. The 7702
+      // account runs calls through execute() (ERC-7579), which has no CREATE; but the EOA is the
+      // account (same address), so the contract's deployer is the account and its address is
+      // keccak(rlp(account, nonce)), as in every other wallet. A transaction the EOA sends itself
+      // does not run the delegated code, and keeps the delegation as it is.
+      await sendBundleTransactions(this.chain, owner, bundle, bundles, [{ value: BigInt(first.value), data: first.data }], 'The deployment');
+      return;
+    }
     const calls = toSessionCalls(bundle);
     const txs: TxRequest[] =
       calls.length === 1

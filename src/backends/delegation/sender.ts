@@ -8,7 +8,8 @@ import { KeyedMutex } from '../../calls/mutex';
 import { publicClientFor, walletClientFor } from '../../chains/clients';
 
 export interface TxRequest {
-  to: `0x${string}`;
+  /** Absent: a contract creation. */
+  to?: `0x${string}`;
   value: bigint;
   data: Hex;
   /** Set to skip estimation (estimation is also the pre-flight simulation, so normally unset). */
@@ -64,7 +65,7 @@ export async function sendBundleTransactions(chain: ChainConfig, account: LocalA
           const request = await walletClient.prepareTransactionRequest({
             account,
             chain: walletClient.chain,
-            to: tx.to,
+            ...(tx.to !== undefined ? { to: tx.to } : {}),
             value: tx.value,
             data: tx.data,
             ...(tx.gas ? { gas: tx.gas } : {}),

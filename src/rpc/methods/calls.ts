@@ -3,7 +3,7 @@
 // call signs at once, with no popup; anything else goes to the owner in the approval window.
 import { getAddress, hexToBigInt, hexToNumber, numberToHex, type Address, type Hex } from 'viem';
 import { browser } from 'wxt/browser';
-import { Bundles, publicBundleId, type BundleCall, type CallBundle } from '../../calls/bundles';
+import { Bundles, isDeployment, publicBundleId, type BundleCall, type CallBundle } from '../../calls/bundles';
 import { showInStatusWindow } from '../../calls/status-window';
 import { accountControlCall } from '../../calls/self-calls';
 import {
@@ -16,17 +16,23 @@ import {
   UnknownBundleIdError,
   UnsupportedCapabilityError,
   UnsupportedChainIdError,
+  UnsupportedMethodError,
 } from '../../errors';
 import { requireConnection, requireSameAccount } from '../guards';
 import { defineMethod, type RequestContext } from '../method';
 import { address, hexString, quantity, z } from '../schema';
 
 export const MAX_CALLS_PER_BUNDLE = 20;
+/** EIP-3860's limit on creation code (2 x the 24,576-byte code limit): a larger deployment cannot succeed. */
+export const MAX_INITCODE_BYTES = 49_152;
+/** Why no session sends a deployment: no permission kind covers creating code from the account. */
+export const DEPLOY_NEEDS_OWNER = 'Deploying a contract always needs your approval: no session can do it.';
 /** Capabilities the wallet understands; any other one marked non-optional is refused with 5700. */
 const KNOWN_CAPABILITIES = new Set(['permissions', 'atomic']);
 
 const capabilities = z.optional(z.record(z.string(), z.unknown()));
-const callSchema = z.object({ to: address, data: z.optional(hexString), value: z.optional(quantity), capabilities });
+// No `to` (or null, as some clients send it): a contract deployment, its creation code in `data`.
+const callSchema = z.object({ to: z.optional(z.nullable(address)), data: z.optional(hexString), value: z.optional(quantity), capabilities });
 
 const sendCallsParams = z.tuple([
   z.object({
@@ -91,13 +97,18 @@ export async function routeSend(ctx: RequestContext, request: SendRequest): Prom
   // Duplicates are looked for among this origin's ids only: another site's ids are none of its business.
   if (request.id && !existing && (await bundles.forOrigin(ctx.origin, request.id))) throw new DuplicateBundleIdError();
   refuseAccountControl(request.calls, connection.account);
+  const deploys = request.calls.some(isDeployment);
+  if (deploys) checkDeployment(request.calls, backend.deploysContracts === true);
 
   const newId = () => Bundles.newId(ctx.origin, ctx.requestId);
   const dappId = request.id !== undefined ? { dappId: request.id } : {};
   if (existing?.signer === 'session') return ctx.services.sessions.resume(ctx, existing);
-  const viaSession = await ctx.services.sessions.trySend(ctx, connection.account, request.calls, request.permissionsContext, (sessionId) =>
-    bundles.create({ id: newId(), ...dappId, requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: connection.account, signer: 'session', sessionId, calls: request.calls, atomic: true }),
-  );
+  // A deployment never reaches the sessions: it goes to the owner whatever the site holds.
+  const viaSession = deploys
+    ? { reason: DEPLOY_NEEDS_OWNER }
+    : await ctx.services.sessions.trySend(ctx, connection.account, request.calls, request.permissionsContext, (sessionId) =>
+        bundles.create({ id: newId(), ...dappId, requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: connection.account, signer: 'session', sessionId, calls: request.calls, atomic: true }),
+      );
   if ('sent' in viaSession) return viaSession.sent;
 
   // The owner's path: approval, then the owner key signs.
@@ -138,8 +149,26 @@ function refuseAccountControl(calls: readonly BundleCall[], account: Address): v
   }
 }
 
-function toBundleCalls(calls: { to: string; data?: string; value?: string }[]): BundleCall[] {
-  return calls.map((c) => ({ to: getAddress(c.to) as Address, data: (c.data ?? '0x') as Hex, value: hexToBigInt((c.value ?? '0x0') as Hex).toString() }));
+/**
+ * A deployment is sent alone (the smart account's batch, ERC-7579 execute, cannot create a
+ * contract), carries creation code within EIP-3860's limit, and needs a backend that can send it.
+ */
+function checkDeployment(calls: readonly BundleCall[], backendDeploys: boolean): void {
+  if (calls.length > 1) throw new InvalidParamsError('A contract deployment (a call with no "to") must be sent alone: send it in its own request, then the other calls.');
+  const [call] = calls;
+  const bytes = (call!.data.length - 2) / 2;
+  if (bytes === 0) throw new InvalidParamsError('A contract deployment (no "to") needs the contract\'s creation code in "data".');
+  if (!Number.isInteger(bytes)) throw new InvalidParamsError('The creation code must be whole bytes of hex.');
+  if (bytes > MAX_INITCODE_BYTES) throw new InvalidParamsError(`The creation code is ${bytes} bytes; a deployment can carry at most ${MAX_INITCODE_BYTES} (EIP-3860).`);
+  if (!backendDeploys) throw new UnsupportedMethodError("This network's account backend cannot deploy contracts. Choose the Delegation Framework backend in Settings to deploy from your account.");
+}
+
+function toBundleCalls(calls: { to?: string | null | undefined; data?: string | undefined; value?: string | undefined }[]): BundleCall[] {
+  return calls.map((c) => ({
+    ...(c.to ? { to: getAddress(c.to) as Address } : {}),
+    data: (c.data ?? '0x') as Hex,
+    value: hexToBigInt((c.value ?? '0x0') as Hex).toString(),
+  }));
 }
 
 export const wallet_sendCalls = defineMethod({
@@ -165,7 +194,8 @@ export const wallet_sendCalls = defineMethod({
 
 export const eth_sendTransaction = defineMethod({
   method: 'eth_sendTransaction',
-  params: z.tuple([z.looseObject({ from: z.optional(address), to: address, data: z.optional(hexString), value: z.optional(quantity), chainId: z.optional(quantity) })]),
+  // No `to` (or null): a contract deployment, sent by the owner after approval (never a session).
+  params: z.tuple([z.looseObject({ from: z.optional(address), to: z.optional(z.nullable(address)), data: z.optional(hexString), value: z.optional(quantity), chainId: z.optional(quantity) })]),
   handler: async ([tx], ctx) => {
     if (tx.chainId !== undefined && hexToNumber(tx.chainId as Hex) !== ctx.chain.id) throw new UnsupportedChainIdError();
     const connection = await requireConnection(ctx);

@@ -23,8 +23,15 @@ const TITLES: Record<PendingApproval['request']['kind'], string> = {
   sendCalls: 'Send from your account?',
   signMessage: 'Sign a message?',
   signTypedData: 'Sign typed data?',
+  watchAsset: 'Add a token to your wallet?',
   grantPermissions: 'Grant a session?',
 };
+
+/** The window's question; a send that creates a contract says so. */
+function titleOf(request: PendingApproval['request']): string {
+  if (request.kind === 'sendCalls' && request.calls.some((c) => c.to === undefined)) return 'Deploy a contract?';
+  return TITLES[request.kind];
+}
 
 /**
  * How long a request must be on screen, in a focused window, before Approve and Reject take a click:
@@ -156,7 +163,7 @@ export function ApprovalApp({ origin }: { origin: string }) {
         )}
         {vault?.status === 'unlocked' && current && (
           <section class="card queued-card" data-testid="approval-card" data-kind={current.request.kind} key={current.id}>
-            <h2>{TITLES[current.request.kind]}</h2>
+            <h2>{titleOf(current.request)}</h2>
             <RequestDetails request={current.request} onEdits={(value) => setEditsOf({ id: current.id, value })} />
             <div class="row actions">
               <Button variant="secondary" testId="approval-reject" disabled={!ready || busy} onClick={() => decide(false)}>

@@ -50,7 +50,9 @@ function SignMessageDetails({ request }: { request: Extract<ApprovalRequest, { k
   return (
     <div class="stack">
       {warnings.length > 0 && <Warning title="Check before you sign in" lines={warnings} testId="siwe-warning" />}
-      <p class="small muted">{siwe ? 'Sign-in message' : isText ? 'Message' : 'Binary message (hex)'}</p>
+      <p class="small muted" data-testid="approval-message-kind">
+        {siwe ? 'Sign-in message' : isText ? 'Message' : `Not text: ${(request.message.length - 2) / 2} bytes, shown as hex. Sign only if you know what these bytes are for.`}
+      </p>
       <pre class="message" data-testid="approval-message">
         {text}
       </pre>
@@ -124,21 +126,28 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
               return (
                 <li key={i}>
                   <div class="row">
-                    <strong title={d.targetAddress}>{d.target}</strong>
+                    <strong title={d.targetAddress ?? undefined}>{d.target}</strong>
                     {d.value && <span class="pill warn">{d.value}</span>}
                   </div>
                   <span class={`mono small${d.category === 'token-moving' || d.category === 'account-control' ? ' fn-danger' : ''}`} data-testid="call-action">
                     {d.action}
                   </span>
                   {/* The whole address: a 0x1234…abcd look-alike costs an attacker seconds to make. */}
-                  <span class="fn-selector mono" data-testid="call-target-address">to {getAddress(d.targetAddress)}</span>
+                  {d.targetAddress ? (
+                    <span class="fn-selector mono" data-testid="call-target-address">to {getAddress(d.targetAddress)}</span>
+                  ) : (
+                    <span class="fn-selector" data-testid="call-deploy-note">
+                      Creates a new contract from your account, which becomes its deployer.{BigInt(c.value) > 0n ? ' The value goes to the new contract.' : ''} Only deploy code you trust.
+                    </span>
+                  )}
                   {d.selector && <span class="fn-selector">selector {d.selector}{d.category === 'token-moving' ? ' · moves or approves tokens' : ''}</span>}
                 </li>
               );
             })}
           </ol>
-          {total > 0n && <p class="small">Total value: {describeCall(request.chainId, { to: request.calls[0]!.to, value: total, data: '0x' }).value}</p>}
-          <p class="small muted">{request.atomic ? 'All calls succeed or none does.' : 'Calls are sent one after another.'}</p>
+          {total > 0n && <p class="small">Total value: {describeCall(request.chainId, { value: total, data: '0x' }).value}</p>}
+          {/* A deployment is always alone (rpc/methods/calls.ts): there is nothing to say about the others. */}
+          {!request.calls.some((c) => c.to === undefined) && <p class="small muted">{request.atomic ? 'All calls succeed or none does.' : 'Calls are sent one after another.'}</p>}
         </div>
       );
     }
@@ -146,6 +155,28 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
       return <SignMessageDetails request={request} />;
     case 'signTypedData':
       return <TypedDataDetails typedData={request.typedData} />;
+    case 'watchAsset':
+      return (
+        <div class="stack">
+          <dl class="facts" data-testid="watch-asset-facts">
+            <dt>Token</dt>
+            <dd data-testid="watch-asset-symbol">{request.token.symbol}</dd>
+            <dt>Name</dt>
+            <dd>{request.token.name}</dd>
+            <dt>Decimals</dt>
+            <dd data-testid="watch-asset-decimals">{request.token.decimals}</dd>
+            <dt>Contract</dt>
+            <dd class="mono" data-testid="watch-asset-address">{request.token.address}</dd>
+            <dt>Network</dt>
+            <dd>chain {request.chainId}</dd>
+          </dl>
+          <p class="small muted">
+            Read from the token's contract, not from the site. Adding it only shows its balance in your wallet: the site gets no access to your tokens and
+            nothing is sent.
+          </p>
+          <p class="small muted">Anyone can make a token with any name or symbol. Check the contract address before you rely on it.</p>
+        </div>
+      );
     case 'grantPermissions':
       return <GrantDetails scope={request.scope as GrantScopeView} chainId={request.chainId} backend={request.backend ?? 'delegation'} onEdits={onEdits} />;
   }

@@ -36,6 +36,11 @@ export function ActivityTab({ highlight }: { highlight?: string | null }) {
             })}
             {b.calls.length > 3 && <li class="muted">+{b.calls.length - 3} more</li>}
           </ul>
+          {'contractAddress' in b && b.contractAddress && (
+            <p class="small">
+              Contract created at <span class="mono address" data-testid="activity-contract-address">{b.contractAddress}</span>
+            </p>
+          )}
           <p class="small muted mono">
             {b.state === 'failed'
               ? `Refused: ${b.error ?? ''}`

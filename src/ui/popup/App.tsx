@@ -7,6 +7,7 @@ import { AccountCard } from './AccountCard';
 import { NetworkCard } from './NetworkCard';
 import { Onboarding } from './Onboarding';
 import { SendCard } from './SendCard';
+import { TokensCard } from './TokensCard';
 import { SessionsTab } from './SessionsTab';
 import { ActivityTab } from './ActivityTab';
 import { Settings } from './Settings';
@@ -119,6 +120,7 @@ export function App() {
             {tab === 'account' && (
               <>
                 {account ? <AccountCard view={account} onChanged={refresh} /> : <p class="muted">Reading the account…</p>}
+                {account && <TokensCard chainId={account.chain.id} />}
                 {account && status?.chain.kind === 'devnet' && (
                   <Button
                     variant="secondary"
