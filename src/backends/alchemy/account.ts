@@ -20,7 +20,7 @@ import { deserializeScope } from '../../permissions/serialize';
 import type { SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { InvalidParamsError, InvalidRequestError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../errors';
 import type { AlchemySpent, SessionRecord } from '../../sessions/record';
-import type { AccountBackend, ChainCapabilities, GrantedSession, SessionIo } from '../backend';
+import type { AccountBackend, ChainCapabilities, ExecutionPermissionSupport, GrantedSession, SessionIo } from '../backend';
 import { spendOf } from '../spend';
 import type { AlchemyBackend, SignedCalls } from './backend';
 import { toAlchemyGrant } from './permissions';
@@ -91,6 +91,16 @@ function usageOf(spent: AlchemySpent, now: number): SessionUsage {
 const toSessionCalls = (bundle: CallBundle): SessionCall[] => bundle.calls.map((c) => ({ to: c.to, value: BigInt(c.value), data: c.data }));
 
 /**
+ * What Alchemy's session permissions can express (permissions.ts maps them): lifetime allowances,
+ * contract and function scopes, with an expiry. Not the periodic or streamed allowances, approval
+ * revocation, or the redeemer rule: Alchemy's session keys have no allowance that renews and no
+ * limit on who submits, and granting those as something Alchemy can hold would be more than asked.
+ */
+const ALCHEMY_EXECUTION_PERMISSIONS: ExecutionPermissionSupport = Object.fromEntries(
+  ['native-token-transfer', 'erc20-token-transfer', 'contract-call', 'native-token-allowance', 'erc20-token-allowance'].map((type) => [type, ['expiry'] as const]),
+);
+
+/**
  * `api` loads the Wallet API client (it needs the API key, which opens only once the wallet was
  * unlocked since the browser started); what does not talk to Alchemy never loads it, so a session
  * can end even when the chain no longer uses Alchemy.
@@ -99,6 +109,7 @@ export class AlchemyAccountBackend implements AccountBackend {
   readonly kind = 'alchemy' as const;
   /** Revoking deletes the key; Alchemy keeps the grant installed until it expires. No stipend. */
   readonly endsOnChain = false;
+  readonly executionPermissions = ALCHEMY_EXECUTION_PERMISSIONS;
   readonly implementation: ExpectedImplementation;
 
   constructor(
@@ -118,7 +129,7 @@ export class AlchemyAccountBackend implements AccountBackend {
       permissions: {
         supported: true,
         signerTypes: ['wallet'],
-        permissionTypes: ['native-token-transfer', 'erc20-token-transfer', 'contract-call', 'native-token-allowance', 'erc20-token-allowance'],
+        permissionTypes: Object.keys(this.executionPermissions),
         policyTypes: ['token-allowance', 'gas-limit'],
       },
     };

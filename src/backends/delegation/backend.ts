@@ -17,7 +17,8 @@ import { deserializeScope } from '../../permissions/serialize';
 import type { SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { InternalError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../errors';
 import { holderOf, type SessionHolder, type SessionRecord } from '../../sessions/record';
-import type { AccountBackend, ChainCapabilities, GrantedSession, SessionIo } from '../backend';
+import type { AccountBackend, ChainCapabilities, ExecutionPermissionSupport, GrantedSession, SessionIo } from '../backend';
+import { EXECUTION_PERMISSION_TYPES } from '../../permissions/erc7715';
 import { spendOf } from '../spend';
 import { caveatArgsForGroup, scopeToCaveats } from './caveats';
 import { createDelegation, DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, encodePermissionContext, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from './framework';
@@ -29,6 +30,15 @@ import { publicClientFor, walletClientFor } from '../../chains/clients';
 export const DEFAULT_GAS_STIPEND = parseEther('0.01');
 
 const IMPLEMENTATION_NAME = "the Delegation Framework's EIP7702StatelessDeleGator";
+
+/**
+ * Every type a request may name maps to a kind with its own enforcer here (caveats.ts), so all of
+ * them: viem's names and the current dialect's (EXECUTION_PERMISSION_TYPES); the expiry is the
+ * TimestampEnforcer and the redeemer rule the RedeemerEnforcer, on every grant.
+ */
+const DELEGATION_EXECUTION_PERMISSIONS: ExecutionPermissionSupport = Object.fromEntries(
+  ['native-token-transfer', 'erc20-token-transfer', 'contract-call', ...Object.keys(EXECUTION_PERMISSION_TYPES)].map((type) => [type, ['expiry', 'redeemer'] as const]),
+);
 
 /** Session transactions a worker broadcast, by session, until the chain mines them. */
 export type InFlight = Map<string, { nonce: number; calls: SessionCall[] }[]>;
@@ -52,6 +62,7 @@ export class DelegationBackend implements AccountBackend {
   /** A dApp-held key is a delegation to the dApp's address with the same caveats; it redeems it itself. */
   readonly grantsToDappKeys = true;
   readonly implementation: ExpectedImplementation | null;
+  readonly executionPermissions: ExecutionPermissionSupport;
   private readonly deployment: FrameworkDeployment | null;
 
   constructor(
@@ -60,6 +71,7 @@ export class DelegationBackend implements AccountBackend {
   ) {
     this.deployment = frameworkFor(chain.id);
     this.implementation = this.deployment ? { address: this.deployment.EIP7702StatelessDeleGatorImpl, name: IMPLEMENTATION_NAME } : null;
+    this.executionPermissions = this.deployment ? DELEGATION_EXECUTION_PERMISSIONS : {};
   }
 
   private framework(): FrameworkDeployment {
@@ -85,7 +97,7 @@ export class DelegationBackend implements AccountBackend {
       permissions: {
         supported: true,
         signerTypes: ['wallet', 'account', 'key'],
-        permissionTypes: ['native-token-transfer', 'erc20-token-transfer', 'contract-call', 'native-token-allowance', 'erc20-token-allowance'],
+        permissionTypes: Object.keys(this.executionPermissions),
         policyTypes: ['token-allowance', 'gas-limit', 'call-limit', 'rate-limit'],
       },
     };

@@ -91,6 +91,20 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
           </li>
         ))}
       </ul>
+      {scope.redeemers && (
+        // The redeemer rule: who may send the transactions that use the permission (RedeemerEnforcer).
+        <div class="small" data-testid="grant-redeemers">
+          <p>
+            <strong>Only {scope.redeemers.length === 1 ? 'this address' : `these ${scope.redeemers.length} addresses`} can use this permission</strong>; the
+            chain refuses anyone else, even with the site's key:
+          </p>
+          {scope.redeemers.map((r) => (
+            <p key={r} class="mono" style={{ overflowWrap: 'anywhere' }} data-testid="grant-redeemer">
+              {r}
+            </p>
+          ))}
+        </div>
+      )}
       {(scope.callLimit !== undefined || scope.gasLimit !== undefined) && (
         <div class="small" data-testid="grant-session-limits">
           {scope.callLimit !== undefined && <p data-testid="grant-call-limit">At most {scope.callLimit} calls in the whole session, whatever you untick.</p>}
