@@ -36,8 +36,8 @@ test.describe('wallet_requestExecutionPermissions: a key the dApp holds', () => 
 
     // Discovery: what this network's backend enforces.
     const supported = await providerRequest<Record<string, { chainIds: Hex[]; ruleTypes: string[] }>>(dapp, 'wallet_getSupportedExecutionPermissions', []);
-    expect(supported.result?.['native-token-allowance']).toEqual({ chainIds: ['0x7a69'], ruleTypes: ['expiry'] });
-    expect(supported.result?.['native-token-stream']).toBeUndefined();
+    expect(supported.result?.['native-token-allowance']).toEqual({ chainIds: ['0x7a69'], ruleTypes: ['expiry', 'redeemer'] });
+    expect(supported.result?.['native-token-stream']).toEqual({ chainIds: ['0x7a69'], ruleTypes: ['expiry', 'redeemer'] }); // enforced on chain now (NativeTokenStreamingEnforcer)
 
     // The dApp's own account (its gas is its own).
     const site = privateKeyToAccount(generatePrivateKey());

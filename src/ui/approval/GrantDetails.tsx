@@ -54,7 +54,16 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
           <p class="mono" style={{ overflowWrap: 'anywhere' }} data-testid="grant-holder-address">
             {scope.heldBy}
           </p>
-          <p class="muted">You can revoke it any time in the wallet; revoking is a transaction your account pays for.</p>
+          {backend === 'alchemy' ? (
+            // Alchemy keeps the grant installed until it expires and the site holds the key: the
+            // wallet cannot take it back, and the owner must know that before approving.
+            <p data-testid="grant-holder-irrevocable">
+              <strong>You cannot take this back before it ends.</strong> Alchemy keeps the grant on your account until the expiry below, and the site
+              holds the key.
+            </p>
+          ) : (
+            <p class="muted">You can revoke it any time in the wallet; revoking is a transaction your account pays for.</p>
+          )}
         </div>
       ) : (
         <p class="small muted" data-testid="grant-holder" data-holder="wallet">
@@ -64,7 +73,8 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
       )}
       {backend === 'alchemy' && (
         <p class="small" data-testid="grant-backend">
-          Granted through Alchemy's Wallet API. Revoking deletes the key from this wallet; the grant itself ends at the expiry.
+          Granted through Alchemy's Wallet API.{' '}
+          {scope.heldBy ? 'The site signs its own calls with its key.' : 'Revoking deletes the key from this wallet; the grant itself ends at the expiry.'}
         </p>
       )}
       <ul class="grant-items">
