@@ -111,4 +111,39 @@ test.describe('wallet_requestExecutionPermissions: a key the dApp holds', () => 
     expect((await providerRequest<Granted[]>(dapp, 'wallet_getGrantedExecutionPermissions', [])).result).toEqual([]);
     await expect(item).toHaveAttribute('data-status', 'revoked');
   });
+
+  test('behavior: a redeemer rule is shown in the window ("Only this address can use this permission") and repeated in the answer', async ({ context, fresh, rpcUrl, shoot }) => {
+    const { key, owner, popup, dapp } = fresh;
+    await connectedOwner(context, popup, dapp, key);
+    const site = privateKeyToAccount(generatePrivateKey()).address;
+    const relayer = privateKeyToAccount(generatePrivateKey()).address;
+    const expiry = Number((await publicClient(rpcUrl).getBlock()).timestamp) + 3600;
+    const request = [
+      {
+        chainId: '0x7a69',
+        from: owner.address,
+        to: site,
+        permission: { type: 'native-token-periodic', isAdjustmentAllowed: false, data: { periodAmount: numberToHex(parseEther('0.001')), periodDuration: 86400 } },
+        rules: [
+          { type: 'expiry', data: { timestamp: expiry } },
+          { type: 'redeemer', data: { addresses: [relayer] } },
+        ],
+      },
+    ];
+    let answered: Promise<{ result?: Granted[]; error?: { code?: number; message?: string } }> | undefined;
+    const w = await approvalWindow(context, async () => {
+      answered = providerRequest<Granted[]>(dapp, 'wallet_requestExecutionPermissions', request);
+    });
+    await expect(w.getByTestId('grant-redeemers')).toContainText('Only this address can use this permission');
+    await expect(w.getByTestId('grant-redeemer')).toHaveText(relayer);
+    await expect(w.getByTestId('grant-holder-address')).toHaveText(site);
+    await shoot(w, 'grant-redeemer');
+    await decide(w, 'approve');
+    const answer = await answered!;
+    expect(answer.error).toBeUndefined();
+    expect(answer.result?.[0]?.rules).toEqual([
+      { type: 'expiry', data: { timestamp: expiry } },
+      { type: 'redeemer', data: { addresses: [relayer] } },
+    ]);
+  });
 });

@@ -106,7 +106,7 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
         <div class="small" data-testid="grant-redeemers">
           <p>
             <strong>Only {scope.redeemers.length === 1 ? 'this address' : `these ${scope.redeemers.length} addresses`} can use this permission</strong>; the
-            chain refuses anyone else, even with the site's key:
+            chain refuses any other sender:
           </p>
           {scope.redeemers.map((r) => (
             <p key={r} class="mono" style={{ overflowWrap: 'anywhere' }} data-testid="grant-redeemer">
