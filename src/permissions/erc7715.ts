@@ -18,6 +18,7 @@ import { fail, isObject, parseAddress, parseAmount, show, wholeNumber, type Json
 import { grantedForm, isPermissionType, type GrantedContext } from './kinds';
 import { buildSessionScope, parsePermission, type ScopeContext } from './validate';
 import { tokenMovingFunctions } from './known-functions';
+import { callGroups } from './match';
 import { serializePermission, type SerializedPermission } from './serialize';
 import type { FunctionRef, Permission, SessionScope } from './types';
 import type { Erc7715Permission, Erc7715Policy } from './erc7715-wire';
@@ -636,6 +637,8 @@ export interface ExecutionPermissionSession {
   account: Address;
   heldBy?: Address;
   context: Hex;
+  /** One context per call group (callGroups order), each selecting its group; absent: `context` for all. */
+  groupContexts?: readonly Hex[];
   delegationManager?: Address;
 }
 
@@ -648,23 +651,29 @@ export function scopeToExecutionPermissions(scope: SessionScope, session: Execut
   const rules: ExecutionPermissionResponse['rules'] = [{ type: 'expiry', data: { timestamp: scope.expiry } }];
   if (scope.redeemers !== undefined) rules.push({ type: 'redeemer', data: { addresses: [...scope.redeemers] } });
   if (scope.callLimit !== undefined) rules.push({ type: 'call-limit', data: { count: scope.callLimit } });
-  const entry = (type: string, data: Record<string, unknown>): ExecutionPermissionResponse => ({
+  // Each permission is redeemed under its own call group: its entry carries that group's context.
+  const groups: readonly Permission[] = callGroups(scope);
+  const contextFor = (p: Permission): Hex => session.groupContexts?.[groups.indexOf(p)] ?? session.context;
+  const entry = (p: Permission, type: string, data: Record<string, unknown>): ExecutionPermissionResponse => ({
     chainId: numberToHex(session.chainId),
     from: session.account,
     ...(session.heldBy ? { to: session.heldBy } : {}),
     permission: { type, isAdjustmentAllowed: false, data },
     rules,
-    context: session.context,
+    context: contextFor(p),
     ...(session.delegationManager ? { delegationManager: session.delegationManager } : {}),
     dependencies: [],
   });
   const out: ExecutionPermissionResponse[] = [];
   const others: Permission[] = [];
   for (const p of scope.permissions) {
-    if (p.type === 'native-token-transfer') out.push(entry('native-token-allowance', { allowanceAmount: numberToHex(p.data.allowance) }));
-    else if (p.type === 'erc20-token-transfer') out.push(entry('erc20-token-allowance', { tokenAddress: p.data.address, allowanceAmount: numberToHex(p.data.allowance) }));
+    if (p.type === 'native-token-transfer') out.push(entry(p, 'native-token-allowance', { allowanceAmount: numberToHex(p.data.allowance) }));
+    else if (p.type === 'erc20-token-transfer') out.push(entry(p, 'erc20-token-allowance', { tokenAddress: p.data.address, allowanceAmount: numberToHex(p.data.allowance) }));
     else others.push(p);
   }
-  for (const p of scopeToGrantedPermissions({ ...scope, callLimit: undefined, permissions: others }, opts)) out.push(entry(p.type, p.data));
+  // scopeToGrantedPermissions gives one entry per permission, in order, except gas-limit (a policy
+  // of the first entry): zip them back to their permissions.
+  const shown = others.filter((p) => p.type !== 'gas-limit');
+  scopeToGrantedPermissions({ ...scope, callLimit: undefined, permissions: others }, opts).forEach((g, i) => out.push(entry(shown[i] ?? others[0]!, g.type, g.data)));
   return out;
 }

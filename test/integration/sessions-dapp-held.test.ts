@@ -101,7 +101,9 @@ describe('a dApp-held session on the delegation backend', () => {
 
     // The listing: this origin's grant, in the answer's shape.
     const granted = await wallet_getGrantedExecutionPermissions.handler(undefined, ctxFor(s));
-    expect(granted).toContainEqual(expect.objectContaining({ to: dapp.address, from: owner, context, delegationManager: DM, dependencies: [], permission: expect.objectContaining({ type: 'native-token-allowance' }) }));
+    // The ETH allowance is the second call group (after DemoGame's): its entry carries that group's context.
+    expect(granted).toContainEqual(expect.objectContaining({ to: dapp.address, from: owner, context: record.groupContexts![1], delegationManager: DM, dependencies: [], permission: expect.objectContaining({ type: 'native-token-allowance' }) }));
+    expect(granted).toContainEqual(expect.objectContaining({ context, permission: expect.objectContaining({ type: 'contract-call' }) }));
 
     // A wallet send never uses it: the wallet has no key for it.
     const tried = await s.sessions.trySend({ origin: SITE, chain }, owner, [{ to: game, value: ITEM_PRICE.toString(), data: buy(1n).data }], undefined, async () => {
@@ -129,6 +131,47 @@ describe('a dApp-held session on the delegation backend', () => {
     expect((await redeem(dapp, context, buy(3n, ITEM_PRICE / 4n))).status).toBe('reverted');
     expect((await s.sessions.get(record.id))?.status).toBe('revoked');
     expect(await wallet_getGrantedExecutionPermissions.handler(undefined, ctxFor(s))).toEqual([]);
+  });
+});
+
+describe('a dApp-held grant with several call groups', () => {
+  it("behavior: each permission's context selects its own call group, so a standard ERC-7710 redeemer passes any of them as given; revoke by any of them", async () => {
+    const s = services();
+    const owner = await s.vault.create(parsePrivateKey(generatePrivateKey()), PASSWORD, PASSWORD);
+    await testClient.setBalance({ address: owner, value: parseEther('10') });
+    const dapp = privateKeyToAccount(generatePrivateKey());
+    await testClient.setBalance({ address: dapp.address, value: parseEther('1') });
+    await s.connections.connect(SITE, owner);
+    const now = Number((await publicClient.getBlock()).timestamp);
+    // Group 0: DemoGame.buyItem; group 1: plain ETH transfers (the ETH allowance's own group).
+    const scope = parseSessionScope(
+      { expiry: now + 3600, permissions: [{ type: 'functions-on-contract', data: { address: game, functions: ['buyItem(uint256)'] } }, { type: 'native-token-transfer', data: { allowance: ITEM_PRICE * 3n } }] },
+      { account: owner, chainId: chain.id, now },
+    );
+    const record = await s.sessions.grant(chain, SITE, scope, { kind: 'dapp', address: dapp.address });
+    expect(record.groupContexts).toHaveLength(2);
+    const granted = await wallet_getGrantedExecutionPermissions.handler(undefined, ctxFor(s));
+    const forGame = granted.find((g) => g.permission.type === 'contract-call')!.context;
+    const forEth = granted.find((g) => g.permission.type === 'native-token-allowance')!.context;
+    expect(forGame).toBe(record.context);
+    expect(forEth).not.toBe(forGame);
+
+    const friend = privateKeyToAccount(generatePrivateKey()).address;
+    const tip = { to: friend, value: ITEM_PRICE / 2n, data: '0x' as Hex };
+    // The first group's context cannot send a plain transfer (it selects DemoGame's group)...
+    expect((await redeem(dapp, forGame, tip)).status).toBe('reverted');
+    // ...the ETH allowance's own context can, as given; and the game's context buys an item.
+    expect((await redeem(dapp, forEth, tip)).status).toBe('success');
+    expect(await publicClient.getBalance({ address: friend })).toBe(ITEM_PRICE / 2n);
+    const before = await itemsOwned(owner, 4n);
+    expect((await redeem(dapp, forGame, buy(4n))).status).toBe('success');
+    expect(await itemsOwned(owner, 4n)).toBe(before + 1n);
+
+    // Any of the contexts names the grant: revoking by the second disables the one delegation.
+    const revoked = await wallet_revokeExecutionPermission.handler([{ permissionContext: forEth }], ctxFor(s));
+    expect(revoked.revokeTx).toMatch(/^0x[0-9a-f]{64}$/);
+    expect((await redeem(dapp, forGame, buy(5n))).status).toBe('reverted');
+    expect((await redeem(dapp, forEth, tip)).status).toBe('reverted');
   });
 });
 

@@ -63,6 +63,18 @@ describe('wallet_requestExecutionPermissions (current shape)', () => {
     ]);
   });
 
+  it('behavior: with one context per call group, each entry carries the context of its own group (gas-limit is no group)', () => {
+    const scope = draftToScope(translate([request(), request({}, { type: 'erc20-token-allowance', data: { tokenAddress: TOKEN, allowanceAmount: '0x64' } })]), ctx);
+    const withGas = { ...scope, permissions: [{ type: 'gas-limit' as const, data: { limit: 5n } }, ...scope.permissions] };
+    const entries = scopeToExecutionPermissions(withGas, { chainId: 31337, account: ACCOUNT, heldBy: DAPP, context: '0xaa', groupContexts: ['0xaa', '0xbb'], delegationManager: DM });
+    expect(entries.map((e) => [e.permission.type, e.context])).toEqual([
+      ['native-token-allowance', '0xaa'],
+      ['erc20-token-allowance', '0xbb'],
+    ]);
+    // Without group contexts (one group, or an older record), every entry has the one context.
+    expect(scopeToExecutionPermissions(scope, { chainId: 31337, account: ACCOUNT, context: '0xaa' }).map((e) => e.context)).toEqual(['0xaa', '0xaa']);
+  });
+
   it('behavior: every MetaMask type has a mapping (none is refused as "not supported yet")', () => {
     expect(Object.entries(EXECUTION_PERMISSION_TYPES).filter(([, map]) => map === null)).toEqual([]);
   });

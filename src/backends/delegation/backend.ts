@@ -21,6 +21,7 @@ import type { AccountBackend, ChainCapabilities, ExecutionPermissionSupport, Gra
 import { EXECUTION_PERMISSION_TYPES } from '../../permissions/erc7715';
 import { spendOf } from '../spend';
 import { caveatArgsForGroup, scopeToCaveats } from './caveats';
+import { callGroups } from '../../permissions/match';
 import { createDelegation, DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, encodePermissionContext, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from './framework';
 import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from './sender';
 import { encodeSessionBatch, readSessionUsage } from './session-chain';
@@ -168,14 +169,17 @@ export class DelegationBackend implements AccountBackend {
     const stored = { ...delegation, salt: delegation.salt.toString() };
     const common = { delegation: stored, delegationManager: framework.DelegationManager };
     if (holder.kind === 'dapp') {
-      // The caveats' args are not signed; a redeemer fills them. A dApp redeeming with a standard
-      // ERC-7710 client passes the context as it is, so it carries the args of the first call group
-      // (the LogicalOrWrapper's selection): a grant of one call permission (the common case, and
-      // every MetaMask allowance type) redeems as given; with several, the dApp selects another
-      // group by rewriting that caveat's args (caveats.ts says how).
-      const args = caveatArgsForGroup(scope, 0);
-      const redeemable = { ...delegation, caveats: delegation.caveats.map((c, i) => ({ ...c, args: args[i] ?? '0x' })) };
-      return { id: hashDelegation(unsigned), fields: { ...common, stipend: '0', context: encodePermissionContext([redeemable]) } };
+      // The caveats' args are not signed; a redeemer fills them, and the LogicalOrWrapper's args
+      // select the call group a redemption uses. A dApp redeeming with a standard ERC-7710 client
+      // passes a context as it is, so there is one context per call group, each with the args that
+      // select it: the answer gives each permission the context of its own group. `context` (the
+      // first) is what a single-group grant, and viem's answer, hands back.
+      const groups = Math.max(1, callGroups(scope).length);
+      const contexts = Array.from({ length: groups }, (_, g) => {
+        const args = caveatArgsForGroup(scope, g);
+        return encodePermissionContext([{ ...delegation, caveats: delegation.caveats.map((c, i) => ({ ...c, args: args[i] ?? '0x' })) }]);
+      });
+      return { id: hashDelegation(unsigned), fields: { ...common, stipend: '0', context: contexts[0]!, ...(groups > 1 ? { groupContexts: contexts } : {}) } };
     }
     const gasLimit = scope.permissions.find((p) => p.type === 'gas-limit');
     const stipend = gasLimit?.type === 'gas-limit' ? gasLimit.data.limit : DEFAULT_GAS_STIPEND;

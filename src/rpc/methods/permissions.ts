@@ -51,6 +51,7 @@ function executionPermissionsOf(s: SessionRecord, ctx: RequestContext) {
       chainId: s.chainId,
       account: s.account,
       context: contextOf(s),
+      ...(s.groupContexts ? { groupContexts: s.groupContexts } : {}),
       ...(holder.kind === 'dapp' ? { heldBy: holder.address } : {}),
       ...(s.delegationManager ? { delegationManager: s.delegationManager } : {}),
     },
