@@ -49,7 +49,11 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
         <div class="small" data-testid="grant-holder" data-holder="dapp">
           <p>
             <strong>The site's own account will hold this permission</strong> and can spend from your account within these limits, with no further
-            approval from you. The chain enforces the limits; the site pays its own gas.
+            approval from you.{' '}
+            {backend === 'alchemy'
+              ? // Alchemy's session calls are operations of your own account: its ETH (or the gas sponsor) pays their gas.
+                "Alchemy's Wallet API and your account enforce the limits; the gas of the site's calls is paid from your account (or by your gas policy)."
+              : 'The chain enforces the limits; the site pays its own gas.'}
           </p>
           <p class="mono" style={{ overflowWrap: 'anywhere' }} data-testid="grant-holder-address">
             {scope.heldBy}
@@ -149,7 +153,10 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
           As asked
         </button>
       </div>
-      <p class="small muted">Ends {new Date(expiry * 1000).toLocaleString()}; you can revoke it any time in the wallet.</p>
+      <p class="small muted">
+        Ends {new Date(expiry * 1000).toLocaleString()};{' '}
+        {scope.heldBy && backend === 'alchemy' ? 'it cannot be revoked before then.' : 'you can revoke it any time in the wallet.'}
+      </p>
     </div>
   );
 }
