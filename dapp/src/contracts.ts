@@ -56,3 +56,46 @@ export const demoTokenAbi = parseAbi([
 
 /** Function signatures as ERC-7715 `contract-call` permissions list them. */
 export const GAME_CALLS = ['move(uint8)', 'buyItem(uint256)'] as const;
+
+/** The DelegationManager the wallet's grants are redeemed through (ERC-7710). */
+export const delegationManagerAbi = [
+  {
+    type: 'function',
+    name: 'redeemDelegations',
+    stateMutability: 'nonpayable',
+    inputs: [
+      { name: '_permissionContexts', type: 'bytes[]' },
+      { name: '_modes', type: 'bytes32[]' },
+      { name: '_executionCallDatas', type: 'bytes[]' },
+    ],
+    outputs: [],
+  },
+  {
+    type: 'function',
+    name: 'getDelegationHash',
+    stateMutability: 'pure',
+    inputs: [
+      {
+        name: '_input',
+        type: 'tuple',
+        components: [
+          { name: 'delegate', type: 'address' },
+          { name: 'delegator', type: 'address' },
+          { name: 'authority', type: 'bytes32' },
+          { name: 'caveats', type: 'tuple[]', components: [{ name: 'enforcer', type: 'address' }, { name: 'terms', type: 'bytes' }, { name: 'args', type: 'bytes' }] },
+          { name: 'salt', type: 'uint256' },
+          { name: 'signature', type: 'bytes' },
+        ],
+      },
+    ],
+    outputs: [{ name: '', type: 'bytes32' }],
+  },
+  { type: 'error', name: 'CannotUseADisabledDelegation', inputs: [] },
+] as const;
+
+/** The enforcer of a periodic ETH allowance: what is left in the current period, by its own reckoning. */
+export const nativeTokenPeriodTransferEnforcerAbi = parseAbi([
+  'function getAvailableAmount(bytes32 _delegationHash, address _delegationManager, bytes _terms) view returns (uint256 availableAmount_, bool isNewPeriod_, uint256 currentPeriod_)',
+]);
+
+export const NATIVE_PERIOD_ENFORCER: Address = getAddress(deployment.contracts.caveatEnforcers.NativeTokenPeriodTransferEnforcer ?? zeroAddress);

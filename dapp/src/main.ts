@@ -35,6 +35,7 @@ import {
 } from './discovery';
 import { errorInfo, formatTimeLeft, plain, shortHex, toJson } from './format';
 import { Log, type LogEntry } from './log';
+import { cancel, fundGas, grantFor, pay, refreshSubscription, subscribe, subscription, type SubscriptionState } from './subscription';
 
 // ---------------------------------------------------------------------------------------------
 // Constants of the demo
@@ -61,7 +62,7 @@ interface Session {
   chainId: number;
 }
 
-type ButtonId = 'connect' | 'switch-chain' | 'grant' | 'revoke' | 'batch' | 'send-one' | 'out-of-scope' | 'sign';
+type ButtonId = 'connect' | 'switch-chain' | 'grant' | 'revoke' | 'batch' | 'send-one' | 'out-of-scope' | 'sign' | 'sub-fund' | 'sub-subscribe' | 'sub-pay' | 'sub-cancel';
 
 interface State {
   discovery: 'searching' | 'found' | 'none';
@@ -77,6 +78,8 @@ interface State {
   score: string | null;
   position: { x: number; y: number } | null;
   signature: { message: string; signature: Hex; valid: boolean | null } | null;
+  /** The Subscription demo (a key this page holds). */
+  subscription: SubscriptionState;
   busy: ButtonId[];
   log: LogEntry[];
 }
@@ -97,6 +100,7 @@ const state: State = {
   score: null,
   position: null,
   signature: null,
+  subscription,
   busy: [],
   log: log.entries,
 };
@@ -243,6 +247,7 @@ function refreshAccountData(): Promise<void> {
   const promise: Promise<void> = (async () => {
     await refreshCapabilities();
     await refreshScore();
+    await refreshSubscriptionView();
   })().finally(() => {
     if (refreshing?.promise === promise) refreshing = null;
   });
@@ -495,6 +500,46 @@ async function sign() {
   ]);
 }
 
+async function refreshSubscriptionView() {
+  if (!clients) return;
+  try {
+    await refreshSubscription({ public: clients.public });
+  } catch {
+    // In the log; keep what is shown.
+  }
+  renderAll();
+}
+
+const subDeps = () => {
+  const { provider, wallet, public: pub, account } = need();
+  return { provider, wallet, public: pub, account };
+};
+
+async function subFund() {
+  const out = el('sub-result');
+  showResult(out, 'pending', 'Waiting for you to approve the gas money in the wallet…');
+  showResult(out, 'ok', 'Gas money sent to the subscription account', await fundGas(subDeps()));
+}
+
+async function subSubscribe() {
+  const out = el('sub-result');
+  showResult(out, 'pending', 'Waiting for you to approve the subscription in the wallet…');
+  showResult(out, 'ok', 'Subscribed', await subscribe(subDeps()));
+}
+
+async function subPay() {
+  const out = el('sub-result');
+  showResult(out, 'pending', 'The game collects this period’s payment…');
+  const result = await pay(subDeps());
+  showResult(out, result.ok ? 'ok' : 'error', result.title, result.rows);
+}
+
+async function subCancel() {
+  const out = el('sub-result');
+  showResult(out, 'pending', 'Cancelling: the wallet disables the allowance on chain…');
+  showResult(out, 'ok', 'Subscription cancelled', await cancel(subDeps()));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Wiring: every button runs its action with a busy state and shows errors with their code.
 
@@ -507,6 +552,10 @@ const actions: Record<ButtonId, { run: () => Promise<void>; result: string }> = 
   'send-one': { run: sendOne, result: 'send-one-result' },
   'out-of-scope': { run: outOfScope, result: 'out-of-scope-result' },
   sign: { run: sign, result: 'sign-result' },
+  'sub-fund': { run: subFund, result: 'sub-result' },
+  'sub-subscribe': { run: subSubscribe, result: 'sub-result' },
+  'sub-pay': { run: subPay, result: 'sub-result' },
+  'sub-cancel': { run: subCancel, result: 'sub-result' },
 };
 
 for (const [id, action] of Object.entries(actions) as [ButtonId, (typeof actions)[ButtonId]][]) {
@@ -551,6 +600,10 @@ function renderAll() {
     'send-one': connected,
     'out-of-scope': connected,
     sign: connected,
+    'sub-fund': connected,
+    'sub-subscribe': connected && !grantFor(state.account),
+    'sub-pay': connected && !!grantFor(state.account),
+    'sub-cancel': connected && !!grantFor(state.account),
   };
   for (const id of Object.keys(enabled) as ButtonId[]) {
     const b = el(id) as HTMLButtonElement;
@@ -601,6 +654,20 @@ function renderAll() {
   el('score').textContent = state.score ?? '—';
   el('position').textContent = state.position ? `x ${state.position.x} · y ${state.position.y}` : '';
   renderSession();
+  renderSubscription();
+}
+
+function renderSubscription() {
+  const s = state.subscription;
+  const grant = grantFor(state.account);
+  el('sub-account').textContent = s.account;
+  // Gas money to five decimals: the wei digits after that say nothing to a person.
+  el('sub-balance').textContent = s.balance === null ? '—' : `${Number(s.balance).toFixed(5)} ETH`;
+  el('sub-left').textContent = grant && s.period ? `${s.period.left} of 0.001 ETH` : '—';
+  el('sub-next').textContent = grant && s.period ? new Date(s.period.nextStart * 1000).toLocaleString() : '—';
+  const badge = el('sub-status');
+  badge.dataset.state = grant ? 'active' : 'none';
+  badge.textContent = grant ? 'Subscribed · 0.001 ETH / day' : 'Not subscribed';
 }
 
 function renderSession() {

@@ -10,6 +10,7 @@ import type { ExpectedImplementation } from '../account/owner-actions';
 import type { Bundles, CallBundle } from '../calls/bundles';
 import type { CallsStatus } from '../calls/status';
 import type { ChainConfig } from '../chains/registry';
+import type { RuleType } from '../permissions/erc7715';
 import type { SessionCall, SessionScope, SessionUsage } from '../permissions/types';
 import type { SessionBackendFields, SessionHolder, SessionRecord, SessionUsageView } from '../sessions/record';
 
@@ -27,6 +28,14 @@ export interface ChainCapabilities {
   /** The ERC-7715 permissions capability: the permission and policy kinds the backend enforces. */
   permissions?: { supported: true; signerTypes: string[]; permissionTypes: string[]; policyTypes: string[] };
 }
+
+/**
+ * The ERC-7715 permission types a backend enforces on its network (the current dialect's names,
+ * and viem's), each with the rule types it enforces for it: what
+ * wallet_getSupportedExecutionPermissions answers, and the permissionTypes of wallet_getCapabilities.
+ * Empty when the backend cannot grant sessions on this network.
+ */
+export type ExecutionPermissionSupport = Readonly<Record<string, readonly RuleType[]>>;
 
 /** What a backend's grant hands the session service to keep in the record. */
 export interface GrantedSession {
@@ -67,6 +76,8 @@ export interface AccountBackend {
   readonly deploysContracts?: boolean;
 
   // ---- what it supports
+  /** The permission and rule types this backend enforces here (see ExecutionPermissionSupport). */
+  readonly executionPermissions: ExecutionPermissionSupport;
   /** `current`: the wallet's current chain, where reading the account is worth a request. */
   capabilities(account: Address, opts: { current: boolean }): Promise<ChainCapabilities>;
   /** Throws (-32602, 5710) when this backend cannot enforce `scope`, before the owner is asked. */

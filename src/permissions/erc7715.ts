@@ -3,7 +3,7 @@
 // In: a dApp's `wallet_grantPermissions` params[0] (viem's experimental/erc7715 shape)
 //   { expiry, permissions: [{ type, data, policies: [{ type, data }], required }], signer? }
 // or a `wallet_requestExecutionPermissions` params array (MetaMask's renamed method)
-//   [{ chainId, expiry? | rules: [{ type: 'expiry', data: { timestamp } }], permission: { type, data, isAdjustmentAllowed } }]
+//   [{ chainId, expiry? | rules: [{ type: 'expiry', data: { timestamp } }, { type: 'redeemer', data: { addresses } }?], permission: { type, data, isAdjustmentAllowed } }]
 // (MetaMask's type names: EXECUTION_PERMISSION_TYPES below; `to` names a key the dApp holds).
 // Out: a draft the popup shows item by item (required or optional, what each becomes); the owner
 // may leave optional items out; draftToScope then validates the chosen set into a SessionScope.
@@ -18,6 +18,7 @@ import { fail, isObject, parseAddress, parseAmount, show, wholeNumber, type Json
 import { grantedForm, isPermissionType, type GrantedContext } from './kinds';
 import { buildSessionScope, parsePermission, type ScopeContext } from './validate';
 import { tokenMovingFunctions } from './known-functions';
+import { callGroups } from './match';
 import { serializePermission, type SerializedPermission } from './serialize';
 import type { FunctionRef, Permission, SessionScope } from './types';
 import type { Erc7715Permission, Erc7715Policy } from './erc7715-wire';
@@ -63,6 +64,11 @@ export interface Erc7715Draft {
   expiry: number;
   signer: Erc7715Signer;
   items: Erc7715DraftItem[];
+  /**
+   * The `redeemer` rule: only these addresses may send the redemption (RedeemerEnforcer), checksummed
+   * and without repeats. Absent: whoever holds the key.
+   */
+  redeemers?: Address[];
 }
 
 
@@ -163,8 +169,35 @@ function notLater(startTime: unknown, where: string, ctx: TranslateContext): voi
   if (ctx.now === undefined || start > ctx.now) fail(where, `startTime ${start} is in the future; an allowance that starts later is not supported yet (leave startTime out)`);
 }
 
-/** The ERC-7715 rule types this wallet enforces (wallet_getSupportedExecutionPermissions). LEAD: add 'redeemer' once it is enforced. */
-export const SUPPORTED_RULE_TYPES = ['expiry'] as const;
+/**
+ * The ERC-7715 rule types this wallet can read: `expiry` (TimestampEnforcer) and `redeemer`
+ * (RedeemerEnforcer). Which of them a network enforces is its backend's word
+ * (AccountBackend.executionPermissions); this is the most any backend may list.
+ */
+export const SUPPORTED_RULE_TYPES = ['expiry', 'redeemer'] as const;
+export type RuleType = (typeof SUPPORTED_RULE_TYPES)[number];
+
+/** More would make every redemption pay for a long list scan; no dApp needs that many senders. */
+export const MAX_REDEEMERS = 20;
+
+/**
+ * `{ type: 'redeemer', data: { addresses } }`: a non-empty list of addresses, at most MAX_REDEEMERS,
+ * each a real address (not the zero address); repeats are dropped. All-or-nothing: one bad entry
+ * refuses the request, since leaving it out would let more senders redeem than the dApp said.
+ */
+function parseRedeemerRule(data: unknown, where: string): Address[] {
+  const list = isObject(data) ? data.addresses : undefined;
+  if (!Array.isArray(list) || list.length === 0) fail(where, 'rule "redeemer" needs data.addresses, a non-empty list of addresses');
+  if (list.length > MAX_REDEEMERS) fail(where, `rule "redeemer" lists ${list.length} addresses; at most ${MAX_REDEEMERS} are allowed`);
+  const out: Address[] = [];
+  list.forEach((a, i) => {
+    const address = parseAddress(a, `${where} rule "redeemer" address ${i + 1}`);
+    if (!out.includes(address)) out.push(address);
+  });
+  return out;
+}
+
+const sameSet = (a: readonly Address[], b: readonly Address[]) => a.length === b.length && a.every((x) => b.includes(x));
 
 // ---------------------------------------------------------------- one requested item
 
@@ -347,6 +380,9 @@ function translateExecutionPermissions(params: unknown, ctx: TranslateContext): 
   if (!Array.isArray(params) || params.length === 0) fail('request', 'wallet_requestExecutionPermissions takes a non-empty list of permission requests');
   let expiry: number | undefined;
   let signer: Erc7715Signer | undefined;
+  // One request is one session (one delegation): its redeemer rule binds every entry, so every
+  // entry must name the same list or none at all (checked below), never a wider one by omission.
+  const redeemerRules: (Address[] | undefined)[] = [];
   const items = params.map((raw, index) => {
     const where = `permission ${index + 1}`;
     if (!isObject(raw) || !isObject(raw.permission)) fail(where, 'is not { chainId, permission: { type, data }, rules? }');
@@ -366,14 +402,19 @@ function translateExecutionPermissions(params: unknown, ctx: TranslateContext): 
     if (!Array.isArray(rules)) fail(where, 'rules must be a list');
     let own = raw.expiry === undefined ? undefined : expiryOf(raw.expiry, where);
     let expiryRules = 0;
+    let redeemers: Address[] | undefined;
     for (const rule of rules) {
       if (isObject(rule) && rule.type === 'expiry' && isObject(rule.data)) {
         if (++expiryRules > 1) fail(where, 'has more than one expiry rule');
         own = expiryOf(rule.data.timestamp, where);
+      } else if (isObject(rule) && rule.type === 'redeemer') {
+        if (redeemers) fail(where, 'has more than one redeemer rule');
+        redeemers = parseRedeemerRule(rule.data, where);
       }
-      // A rule the wallet cannot enforce (redeemer, payee, ...) would be dropped silently otherwise.
+      // A rule the wallet cannot enforce (payee, ...) would be dropped silently otherwise.
       else throw new PermissionError(`${where}: rule ${JSON.stringify(isObject(rule) ? rule.type : rule)} is not supported`);
     }
+    redeemerRules.push(redeemers);
     if (own !== undefined) expiry = Math.min(expiry ?? own, own);
     const toRaw = raw.to === undefined || raw.to === null ? undefined : raw.to;
     if (toRaw !== undefined && (typeof toRaw !== 'string' || !isAddress(toRaw, { strict: false }))) fail(where, `to ${show(toRaw)} is not an address`);
@@ -396,7 +437,19 @@ function translateExecutionPermissions(params: unknown, ctx: TranslateContext): 
     );
   });
   if (expiry === undefined) fail('request', 'no expiry: every session must end (add a rule { type: "expiry", data: { timestamp } })');
-  return { method: 'wallet_requestExecutionPermissions', expiry, signer: signer ?? { type: 'wallet' }, items };
+  const draft: Erc7715Draft = { method: 'wallet_requestExecutionPermissions', expiry, signer: signer ?? { type: 'wallet' }, items };
+  const first = redeemerRules[0];
+  redeemerRules.forEach((r, i) => {
+    if (r === first || (r && first && sameSet(r, first))) return;
+    fail(`permission ${i + 1}`, 'names other redeemers than permission 1; one request grants one session, so every permission must carry the same redeemer rule (or none)');
+  });
+  if (first) {
+    // The wallet's own key is the only sender of a wallet-held session: a list without it would
+    // make a session that covers nothing, and adding it would be more than the dApp asked for.
+    if (draft.signer.type !== 'account') fail('permission 1', 'rule "redeemer" limits who redeems a key the site holds; name that account in `to` (a key this wallet keeps is redeemed only by the wallet)');
+    draft.redeemers = first;
+  }
+  return draft;
 }
 
 function sameSigner(a: Erc7715Signer, b: Erc7715Signer): boolean {
@@ -465,7 +518,10 @@ export function draftToScope(draft: Erc7715Draft, ctx: ScopeContext, opts: { omi
   const { callLimit, gasLimit } = draftSessionLimits(draft);
   const permissions = mergePermissions(chosen.flatMap((i) => i.permissions).filter((p) => p.type !== 'gas-limit'));
   if (gasLimit !== undefined) permissions.push({ type: 'gas-limit', data: { limit: gasLimit } });
-  return buildSessionScope({ expiry: draft.expiry, permissions, callLimit }, ctx);
+  const scope = buildSessionScope({ expiry: draft.expiry, permissions, callLimit }, ctx);
+  // The redeemer rule binds the whole session (RedeemerEnforcer on the delegation), whatever is unticked.
+  if (draft.redeemers) scope.redeemers = [...draft.redeemers];
+  return scope;
 }
 
 /**
@@ -483,6 +539,8 @@ export interface GrantScopeView {
   heldBy?: Address;
   /** The session's call limit, whatever the owner unticks. */
   callLimit?: number;
+  /** The `redeemer` rule: only these addresses can use the permission (send its redemptions). */
+  redeemers?: Address[];
   /** The session's gas limit (decimal wei), whatever the owner unticks. */
   gasLimit?: string;
   items: {
@@ -510,6 +568,7 @@ export function grantScopeView(draft: Erc7715Draft, scope: SessionScope): GrantS
     })),
   };
   if (scope.callLimit !== undefined) view.callLimit = scope.callLimit;
+  if (scope.redeemers !== undefined) view.redeemers = [...scope.redeemers];
   if (gas?.type === 'gas-limit') view.gasLimit = gas.data.limit.toString();
   if (draft.signer.type === 'account') view.heldBy = draft.signer.address;
   return view;
@@ -578,6 +637,8 @@ export interface ExecutionPermissionSession {
   account: Address;
   heldBy?: Address;
   context: Hex;
+  /** One context per call group (callGroups order), each selecting its group; absent: `context` for all. */
+  groupContexts?: readonly Hex[];
   delegationManager?: Address;
 }
 
@@ -588,24 +649,31 @@ export interface ExecutionPermissionSession {
  */
 export function scopeToExecutionPermissions(scope: SessionScope, session: ExecutionPermissionSession, opts: GrantedOptions = {}): ExecutionPermissionResponse[] {
   const rules: ExecutionPermissionResponse['rules'] = [{ type: 'expiry', data: { timestamp: scope.expiry } }];
+  if (scope.redeemers !== undefined) rules.push({ type: 'redeemer', data: { addresses: [...scope.redeemers] } });
   if (scope.callLimit !== undefined) rules.push({ type: 'call-limit', data: { count: scope.callLimit } });
-  const entry = (type: string, data: Record<string, unknown>): ExecutionPermissionResponse => ({
+  // Each permission is redeemed under its own call group: its entry carries that group's context.
+  const groups: readonly Permission[] = callGroups(scope);
+  const contextFor = (p: Permission): Hex => session.groupContexts?.[groups.indexOf(p)] ?? session.context;
+  const entry = (p: Permission, type: string, data: Record<string, unknown>): ExecutionPermissionResponse => ({
     chainId: numberToHex(session.chainId),
     from: session.account,
     ...(session.heldBy ? { to: session.heldBy } : {}),
     permission: { type, isAdjustmentAllowed: false, data },
     rules,
-    context: session.context,
+    context: contextFor(p),
     ...(session.delegationManager ? { delegationManager: session.delegationManager } : {}),
     dependencies: [],
   });
   const out: ExecutionPermissionResponse[] = [];
   const others: Permission[] = [];
   for (const p of scope.permissions) {
-    if (p.type === 'native-token-transfer') out.push(entry('native-token-allowance', { allowanceAmount: numberToHex(p.data.allowance) }));
-    else if (p.type === 'erc20-token-transfer') out.push(entry('erc20-token-allowance', { tokenAddress: p.data.address, allowanceAmount: numberToHex(p.data.allowance) }));
+    if (p.type === 'native-token-transfer') out.push(entry(p, 'native-token-allowance', { allowanceAmount: numberToHex(p.data.allowance) }));
+    else if (p.type === 'erc20-token-transfer') out.push(entry(p, 'erc20-token-allowance', { tokenAddress: p.data.address, allowanceAmount: numberToHex(p.data.allowance) }));
     else others.push(p);
   }
-  for (const p of scopeToGrantedPermissions({ ...scope, callLimit: undefined, permissions: others }, opts)) out.push(entry(p.type, p.data));
+  // scopeToGrantedPermissions gives one entry per permission, in order, except gas-limit (a policy
+  // of the first entry): zip them back to their permissions.
+  const shown = others.filter((p) => p.type !== 'gas-limit');
+  scopeToGrantedPermissions({ ...scope, callLimit: undefined, permissions: others }, opts).forEach((g, i) => out.push(entry(shown[i] ?? others[0]!, g.type, g.data)));
   return out;
 }

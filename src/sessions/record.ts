@@ -51,6 +51,12 @@ export interface SessionBackendFields {
   delegationManager?: Address;
   /** dApp-held: the permission context the dApp redeems (ABI-encoded Delegation[], ERC-7710). */
   context?: Hex;
+  /**
+   * dApp-held, several call groups: the same signed delegation once per group, each with the
+   * caveat args that select that group (args are not signed). `context` is the first. Absent: one
+   * group, or a record from before.
+   */
+  groupContexts?: Hex[];
 }
 
 export interface SessionRecord extends SessionBackendFields {
@@ -82,6 +88,9 @@ export const holderOf = (s: Pick<SessionRecord, 'holder'>): SessionHolder => s.h
 
 /** The context a dApp names the session by: the redeemable context when it holds the key, else the id. */
 export const contextOf = (s: Pick<SessionRecord, 'id' | 'context'>): Hex => s.context ?? s.id;
+
+/** Every context that names the session (its id, its context, one per call group). */
+export const contextsOf = (s: Pick<SessionRecord, 'id' | 'context' | 'groupContexts'>): Hex[] => [s.id, ...(s.context ? [s.context] : []), ...(s.groupContexts ?? [])];
 
 /** A session's usage as the popup shows it (decimal strings: JSON-safe). */
 export interface SessionUsageView {

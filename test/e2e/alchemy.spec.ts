@@ -225,4 +225,50 @@ test.describe('the Alchemy backend', () => {
     const noKey = await providerRequest(dapp, 'wallet_sendCalls', [{ version: '2.0.0', chainId: '0x7a69', atomicRequired: true, calls: [{ to: GAME, data: '0x' }] }]);
     expect(noKey).toMatchObject({ error: { code: 4100, message: expect.stringMatching(/no Alchemy API key/) } });
   });
+
+  test("behavior: a key the site holds on Alchemy: what Alchemy cannot enforce is refused before any window; the window says the grant cannot be taken back before it ends; the site gets Alchemy's context", async ({ context, fresh, rpcUrl, shoot }) => {
+    test.setTimeout(120_000);
+    const { key, owner, popup, dapp } = fresh;
+    await connectedOwner(context, popup, dapp, key);
+    await popup.getByTestId('tab-settings').click();
+    const card = popup.getByTestId('backend-card');
+    await card.getByTestId('backend-kind').selectOption('alchemy');
+    await card.getByTestId('backend-apiKey').fill(API_KEY);
+    await card.getByTestId('backend-url').fill(server.url);
+    await card.getByTestId('backend-save').click();
+    await expect(card).toHaveAttribute('data-kind', 'alchemy');
+
+    const site = '0x90F79bf6EB2c4f870365E785982E1f101E93b906' as Address;
+    const expiry = Math.floor(Date.now() / 1000) + 3600;
+    const ask = (permission: Record<string, unknown>) => [{ chainId: '0x7a69', from: owner.address, to: site, permission: { isAdjustmentAllowed: false, ...permission }, rules: [{ type: 'expiry', data: { timestamp: expiry } }] }];
+
+    // Discovery says what Alchemy enforces; a periodic allowance is refused with the reason, no window.
+    const supported = await providerRequest<Record<string, { ruleTypes: string[] }>>(dapp, 'wallet_getSupportedExecutionPermissions', []);
+    expect(supported.result?.['native-token-allowance']?.ruleTypes).toEqual(['expiry']);
+    expect(supported.result?.['native-token-periodic']).toBeUndefined();
+    const windows = countApprovalWindows(dapp);
+    const periodic = await providerRequest(dapp, 'wallet_requestExecutionPermissions', ask({ type: 'native-token-periodic', data: { periodAmount: '0x38d7ea4c68000', periodDuration: 86400 } }));
+    expect(periodic.error).toMatchObject({ code: -32602, message: expect.stringContaining('cannot enforce native-token-periodic') });
+    expect(windows()).toBe(0);
+
+    // A lifetime allowance is granted to the site's own key, through Alchemy.
+    let answered: Promise<{ result?: { context: Hex; to: Address; delegationManager?: Address }[]; error?: unknown }> | undefined;
+    const w = await approvalWindow(context, async () => {
+      answered = providerRequest(dapp, 'wallet_requestExecutionPermissions', ask({ type: 'native-token-allowance', data: { allowanceAmount: '0x2386f26fc10000' } }));
+    });
+    await expect(w.getByTestId('grant-holder')).toHaveAttribute('data-holder', 'dapp');
+    await expect(w.getByTestId('grant-holder-irrevocable')).toContainText('You cannot take this back before it ends.');
+    await expect(w.getByTestId('grant-backend')).toContainText('The site signs its own calls with its key.');
+    await shoot(w, 'grant-dapp-held-alchemy');
+    await decide(w, 'approve');
+    const answer = await answered!;
+    expect(answer.error).toBeUndefined();
+    expect(answer.result?.[0]).toMatchObject({ to: site, context: expect.stringMatching(/^0x[0-9a-f]+$/i) });
+    expect(answer.result?.[0]?.delegationManager).toBeUndefined();
+    expect(await codeAt(rpcUrl, owner.address)).toBeDefined(); // upgraded through Alchemy for the grant
+
+    // Revoking says plainly that the site can use it until it expires.
+    const revoked = await providerRequest<{ revokeTx: null; note: string }>(dapp, 'wallet_revokeExecutionPermission', [{ permissionContext: answer.result![0]!.context }]);
+    expect(revoked.result).toMatchObject({ revokeTx: null, note: expect.stringContaining('until then the site can still use it') });
+  });
 });

@@ -36,8 +36,8 @@ test.describe('wallet_requestExecutionPermissions: a key the dApp holds', () => 
 
     // Discovery: what this network's backend enforces.
     const supported = await providerRequest<Record<string, { chainIds: Hex[]; ruleTypes: string[] }>>(dapp, 'wallet_getSupportedExecutionPermissions', []);
-    expect(supported.result?.['native-token-allowance']).toEqual({ chainIds: ['0x7a69'], ruleTypes: ['expiry'] });
-    expect(supported.result?.['native-token-stream']).toBeUndefined();
+    expect(supported.result?.['native-token-allowance']).toEqual({ chainIds: ['0x7a69'], ruleTypes: ['expiry', 'redeemer'] });
+    expect(supported.result?.['native-token-stream']).toEqual({ chainIds: ['0x7a69'], ruleTypes: ['expiry', 'redeemer'] }); // enforced on chain now (NativeTokenStreamingEnforcer)
 
     // The dApp's own account (its gas is its own).
     const site = privateKeyToAccount(generatePrivateKey());
@@ -110,5 +110,40 @@ test.describe('wallet_requestExecutionPermissions: a key the dApp holds', () => 
     expect(await redeem(parseEther('0.1'))).toBe('reverted');
     expect((await providerRequest<Granted[]>(dapp, 'wallet_getGrantedExecutionPermissions', [])).result).toEqual([]);
     await expect(item).toHaveAttribute('data-status', 'revoked');
+  });
+
+  test('behavior: a redeemer rule is shown in the window ("Only this address can use this permission") and repeated in the answer', async ({ context, fresh, rpcUrl, shoot }) => {
+    const { key, owner, popup, dapp } = fresh;
+    await connectedOwner(context, popup, dapp, key);
+    const site = privateKeyToAccount(generatePrivateKey()).address;
+    const relayer = privateKeyToAccount(generatePrivateKey()).address;
+    const expiry = Number((await publicClient(rpcUrl).getBlock()).timestamp) + 3600;
+    const request = [
+      {
+        chainId: '0x7a69',
+        from: owner.address,
+        to: site,
+        permission: { type: 'native-token-periodic', isAdjustmentAllowed: false, data: { periodAmount: numberToHex(parseEther('0.001')), periodDuration: 86400 } },
+        rules: [
+          { type: 'expiry', data: { timestamp: expiry } },
+          { type: 'redeemer', data: { addresses: [relayer] } },
+        ],
+      },
+    ];
+    let answered: Promise<{ result?: Granted[]; error?: { code?: number; message?: string } }> | undefined;
+    const w = await approvalWindow(context, async () => {
+      answered = providerRequest<Granted[]>(dapp, 'wallet_requestExecutionPermissions', request);
+    });
+    await expect(w.getByTestId('grant-redeemers')).toContainText('Only this address can use this permission');
+    await expect(w.getByTestId('grant-redeemer')).toHaveText(relayer);
+    await expect(w.getByTestId('grant-holder-address')).toHaveText(site);
+    await shoot(w, 'grant-redeemer');
+    await decide(w, 'approve');
+    const answer = await answered!;
+    expect(answer.error).toBeUndefined();
+    expect(answer.result?.[0]?.rules).toEqual([
+      { type: 'expiry', data: { timestamp: expiry } },
+      { type: 'redeemer', data: { addresses: [relayer] } },
+    ]);
   });
 });

@@ -3,7 +3,7 @@
 // Alchemy through Backends.useAlchemy, talking to the local Wallet API stand-in
 // (test/alchemy/server.ts), which executes on the devnet. Every test checks what happened on chain
 // and what the stand-in received, not only what the service returned.
-import { encodeFunctionData, getAddress, keccak256, parseEther, slice, toFunctionSelector, type Address, type Hex } from 'viem';
+import { encodeFunctionData, getAddress, keccak256, numberToHex, parseEther, slice, toFunctionSelector, type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
@@ -11,7 +11,7 @@ import { DemoGameAbi, DemoTokenAbi } from '../../devnet/contracts/abis';
 import deployment from '../../devnet/deployment.json';
 import { Approvals } from '../../src/approvals/service';
 import { ApiKeyStore } from '../../src/backends/alchemy/api-key';
-import type { AlchemyBackend } from '../../src/backends/alchemy/backend';
+import { AlchemyBackend } from '../../src/backends/alchemy/backend';
 import { Backends } from '../../src/backends/choice';
 import type { Services } from '../../src/background/services';
 import { alchemyBundleStatus } from '../../src/backends/alchemy/account';
@@ -25,6 +25,7 @@ import { parseSessionScope } from '../../src/permissions/validate';
 import { httpChainRpc } from '../../src/rpc/chain-rpc';
 import type { RequestContext } from '../../src/rpc/method';
 import { routeSend } from '../../src/rpc/methods/calls';
+import { wallet_getGrantedExecutionPermissions, wallet_requestExecutionPermissions, wallet_revokeExecutionPermission } from '../../src/rpc/methods/permissions';
 import { memoryDeviceKeyStore, SessionKeyVault, type DeviceKeyStore } from '../../src/sessions/key-store';
 import { Sessions, type SessionRecord } from '../../src/sessions/service';
 import { parsePrivateKey } from '../../src/vault/owner-secret';
@@ -465,5 +466,70 @@ describe('Sessions on the Alchemy backend (stand-in Wallet API, devnet execution
     expect(sent.sessionId).toBe(record.id);
     expect((await finalStatus(await alchemyOf(w), sent.id, w.services.bundles)).status).toBe(200);
     expect(await score(w.owner)).toBe(scoreBefore + 1n);
+  });
+});
+
+// ------------------------------------------------------------------------------------ a key the dApp holds
+
+describe("A key the dApp holds on the Alchemy backend (the seed's own flow)", () => {
+  /** wallet_requestExecutionPermissions as a page sends it, `to` = the dApp's account; it must fail before any window opens. */
+  const request = (to: Address, permission: Record<string, unknown>, rules: unknown[] = []) =>
+    [{ chainId: numberToHex(chain.id), to, permission: { isAdjustmentAllowed: false, ...permission }, rules: [{ type: 'expiry', data: { timestamp: Math.floor(Date.now() / 1000) + 3600 } }, ...rules] }];
+
+  it('behavior: grantPermissions installs the dApp\'s own address as the session key; the dApp signs its own calls with the context (in scope: runs; out of scope: Alchemy refuses); revoke says plainly the grant lives until expiry', async () => {
+    const w = await freshWallet();
+    const origin = freshOrigin();
+    await w.services.connections.connect(origin, w.owner);
+    const dapp = privateKeyToAccount(generatePrivateKey());
+    const createsBefore = countOf('wallet_createSession');
+
+    const record = await w.services.sessions.grant(chain, origin, await scopeOf(w.owner, GAME_PERMISSIONS), { kind: 'dapp', address: dapp.address });
+    // What went to Alchemy: one wallet_createSession whose key is the dApp's address.
+    const creates = rpcRequests('wallet_createSession');
+    expect(creates.length).toBe(createsBefore + 1);
+    expect(JSON.stringify(creates.at(-1)!.params).toLowerCase()).toContain(dapp.address.toLowerCase().slice(2));
+    // No key made here, nothing funded; the dApp gets Alchemy's own permissions context.
+    expect(record).toMatchObject({ holder: { kind: 'dapp', address: dapp.address }, sessionAddress: dapp.address, sealedKey: null, stipend: '0', backend: 'alchemy' });
+    expect(record.context).toBe(record.alchemy!.context);
+    const granted = await wallet_getGrantedExecutionPermissions.handler(undefined, ctxFor(w.services, origin));
+    expect(granted[0]).toMatchObject({ from: w.owner, to: dapp.address, context: record.context, dependencies: [] });
+    expect(granted[0]).not.toHaveProperty('delegationManager');
+
+    // The wallet never signs for it.
+    const tried = await trySend(w, origin, [moveCall(1)]);
+    expect(tried.outcome).toEqual({ covered: false, reason: 'This site has no active session on this chain.' });
+
+    // The dApp, with its own Wallet API client and its own key: within scope it runs on chain.
+    const dappClient = new AlchemyBackend({ apiKey: API_KEY, url: server.url, chain, pollIntervalMs: 100 });
+    const scoreBefore = await score(w.owner);
+    const status = await dappClient.waitForStatus(await dappClient.sendAsSession(dapp, w.owner, { context: record.context! }, [{ to: game, value: 0n, data: moveCall(2).data }]));
+    expect(status.status).toBe(200);
+    expect(await score(w.owner)).toBe(scoreBefore + 1n);
+    // Out of scope (a token transfer): Alchemy refuses it; nothing moves.
+    const transfer = { to: token, value: 0n, data: encodeFunctionData({ abi: DemoTokenAbi, functionName: 'transfer', args: [dapp.address, 1n] }) };
+    const out = await rejection(dappClient.sendAsSession(dapp, w.owner, { context: record.context! }, [transfer]));
+    expect(out.message).toMatch(/Alchemy refused/);
+
+    // Revoke by context: answered honestly, the site can still use the grant until it expires.
+    const revoked = await wallet_revokeExecutionPermission.handler([{ permissionContext: record.context! }], ctxFor(w.services, origin));
+    expect(revoked).toMatchObject({ revokeTx: null, note: expect.stringContaining('until then the site can still use it') });
+    expect(await wallet_getGrantedExecutionPermissions.handler(undefined, ctxFor(w.services, origin))).toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>, unknown[], string]>([
+    ['a periodic allowance', { type: 'native-token-periodic', data: { periodAmount: numberToHex(ITEM_PRICE), periodDuration: 86400 } }, [], 'cannot enforce native-token-periodic'],
+    ['a stream', { type: 'erc20-token-stream', data: { tokenAddress: token, amountPerSecond: '0x1', maxAmount: '0x64' } }, [], 'cannot enforce erc20-token-stream'],
+    ['approval revocation', { type: 'token-approval-revocation', data: {} }, [], 'cannot limit a session to revoking approvals'],
+    ['the redeemer rule', { type: 'native-token-allowance', data: { allowanceAmount: numberToHex(ITEM_PRICE) } }, [{ type: 'redeemer', data: { addresses: ['0x90F79bf6EB2c4f870365E785982E1f101E93b906'] } }], 'cannot limit who sends'],
+  ])('error: %s for a dApp-held key is refused with -32602 and the reason, before any window and before Alchemy hears of it', async (_name, permission, rules, reason) => {
+    const w = await freshWallet();
+    const origin = freshOrigin();
+    await w.services.connections.connect(origin, w.owner);
+    const dapp = privateKeyToAccount(generatePrivateKey());
+    const logged = server.requests.length;
+    const err = await rejection(Promise.resolve().then(() => wallet_requestExecutionPermissions.handler(request(dapp.address, permission, rules), ctxFor(w.services, origin))));
+    expect(err).toMatchObject({ code: -32602, message: expect.stringContaining(reason) });
+    expect(server.requests.length).toBe(logged);
+    expect(await w.services.sessions.all()).toEqual([]);
   });
 });

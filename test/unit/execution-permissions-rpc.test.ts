@@ -52,27 +52,44 @@ function record(id: string, origin: string, over: Partial<SessionRecord> = {}): 
 describe('wallet_getSupportedExecutionPermissions', () => {
   beforeEach(() => fakeBrowser.reset());
 
-  it('behavior: the delegation backend lists what it enforces, on this chain, with the expiry rule; nothing it cannot map yet', async () => {
+  it('behavior: the delegation backend lists every type it enforces on chain, on this chain, with the expiry and redeemer rules', async () => {
     const s = services();
     const supported = await wallet_getSupportedExecutionPermissions.handler(undefined, context(s));
+    const both = { chainIds: ['0x7a69'], ruleTypes: ['expiry', 'redeemer'] };
     expect(supported).toEqual({
-      'native-token-transfer': { chainIds: ['0x7a69'], ruleTypes: ['expiry'] },
-      'erc20-token-transfer': { chainIds: ['0x7a69'], ruleTypes: ['expiry'] },
-      'contract-call': { chainIds: ['0x7a69'], ruleTypes: ['expiry'] },
-      'native-token-allowance': { chainIds: ['0x7a69'], ruleTypes: ['expiry'] },
-      'erc20-token-allowance': { chainIds: ['0x7a69'], ruleTypes: ['expiry'] },
+      'native-token-transfer': both,
+      'erc20-token-transfer': both,
+      'contract-call': both,
+      'native-token-allowance': both,
+      'erc20-token-allowance': both,
+      'native-token-periodic': both,
+      'native-token-stream': both,
+      'erc20-token-periodic': both,
+      'erc20-token-stream': both,
+      'token-approval-revocation': both,
     });
-    expect(Object.keys(supported)).not.toContain('native-token-stream');
+    // wallet_getCapabilities says the same types (one list, on the backend).
+    const caps = await (await s.backends.for(chain, { lazy: true })).capabilities(ACCOUNT, { current: false });
+    expect(caps.permissions?.permissionTypes).toEqual(Object.keys(supported));
   });
 
-  it("behavior: on a network served by Alchemy, Alchemy's capabilities are what is listed (no API key needed to ask)", async () => {
+  it("behavior: on a network served by Alchemy, only what Alchemy's session permissions express is listed, with the expiry rule only (no API key needed to ask)", async () => {
     await fakeBrowser.storage.local.set({ 'backend.byChain': { [chain.id]: { kind: 'alchemy', url: 'http://127.0.0.1:9' } } });
     const s = services();
     const backend = await s.backends.for(chain, { lazy: true });
     const caps = await backend.capabilities(ACCOUNT, { current: false });
     const supported = await wallet_getSupportedExecutionPermissions.handler(undefined, context(s));
+    const expiry = { chainIds: ['0x7a69'], ruleTypes: ['expiry'] };
+    expect(supported).toEqual({
+      'native-token-transfer': expiry,
+      'erc20-token-transfer': expiry,
+      'contract-call': expiry,
+      'native-token-allowance': expiry,
+      'erc20-token-allowance': expiry,
+    });
     expect(Object.keys(supported)).toEqual(caps.permissions?.permissionTypes ?? []);
-    expect(backend.grantsToDappKeys).not.toBe(true);
+    // The seed's own flow: the site may hold the key.
+    expect(backend.grantsToDappKeys).toBe(true);
   });
 });
 

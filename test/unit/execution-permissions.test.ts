@@ -63,6 +63,18 @@ describe('wallet_requestExecutionPermissions (current shape)', () => {
     ]);
   });
 
+  it('behavior: with one context per call group, each entry carries the context of its own group (gas-limit is no group)', () => {
+    const scope = draftToScope(translate([request(), request({}, { type: 'erc20-token-allowance', data: { tokenAddress: TOKEN, allowanceAmount: '0x64' } })]), ctx);
+    const withGas = { ...scope, permissions: [{ type: 'gas-limit' as const, data: { limit: 5n } }, ...scope.permissions] };
+    const entries = scopeToExecutionPermissions(withGas, { chainId: 31337, account: ACCOUNT, heldBy: DAPP, context: '0xaa', groupContexts: ['0xaa', '0xbb'], delegationManager: DM });
+    expect(entries.map((e) => [e.permission.type, e.context])).toEqual([
+      ['native-token-allowance', '0xaa'],
+      ['erc20-token-allowance', '0xbb'],
+    ]);
+    // Without group contexts (one group, or an older record), every entry has the one context.
+    expect(scopeToExecutionPermissions(scope, { chainId: 31337, account: ACCOUNT, context: '0xaa' }).map((e) => e.context)).toEqual(['0xaa', '0xaa']);
+  });
+
   it('behavior: every MetaMask type has a mapping (none is refused as "not supported yet")', () => {
     expect(Object.entries(EXECUTION_PERMISSION_TYPES).filter(([, map]) => map === null)).toEqual([]);
   });
@@ -82,6 +94,39 @@ describe('wallet_requestExecutionPermissions (current shape)', () => {
 
   it('error: a periodic allowance with no period is refused with its reason (-32602), never dropped', () => {
     expect(() => draftToScope(translate([request({}, { type: 'native-token-periodic', data: { periodAmount: '0x10' } })]), ctx)).toThrowError(PermissionError);
+  });
+
+  it("behavior: the redeemer rule limits who may redeem; it reaches the scope, the window and the answer's rules", () => {
+    const rule = { type: 'redeemer', data: { addresses: [DAPP.toLowerCase(), TOKEN, DAPP] } };
+    const draft = translate([request({ rules: [{ type: 'expiry', data: { timestamp: NOW + 3600 } }, rule] })]);
+    expect(draft.redeemers).toEqual([DAPP, TOKEN]); // checksummed, repeats dropped
+    const scope = draftToScope(draft, ctx);
+    expect(scope.redeemers).toEqual([DAPP, TOKEN]);
+    expect(grantScopeView(draft, scope).redeemers).toEqual([DAPP, TOKEN]);
+    expect(scopeToExecutionPermissions(scope, { chainId: 31337, account: ACCOUNT, heldBy: DAPP, context: '0x12', delegationManager: DM })[0]!.rules).toEqual([
+      { type: 'expiry', data: { timestamp: NOW + 3600 } },
+      { type: 'redeemer', data: { addresses: [DAPP, TOKEN] } },
+    ]);
+    // Every entry of one request carries the same rule: the session is one delegation.
+    const both = translate([request({ rules: [{ type: 'expiry', data: { timestamp: NOW + 60 } }, rule] }), request({ rules: [{ type: 'redeemer', data: { addresses: [TOKEN, DAPP] } }] })]);
+    expect(both.redeemers).toEqual([DAPP, TOKEN]);
+    // No rule: no restriction on the scope.
+    expect(draftToScope(translate([request()]), ctx).redeemers).toBeUndefined();
+  });
+
+  const withRedeemer = (data: unknown, over: Record<string, unknown> = {}) => request({ rules: [{ type: 'expiry', data: { timestamp: NOW + 3600 } }, { type: 'redeemer', data }], ...over });
+  it.each<[string, unknown, string]>([
+    ['redeemer with no addresses', [withRedeemer({})], 'permission 1: rule "redeemer" needs data.addresses, a non-empty list of addresses'],
+    ['redeemer with an empty list', [withRedeemer({ addresses: [] })], 'permission 1: rule "redeemer" needs data.addresses, a non-empty list of addresses'],
+    ['redeemer not an address', [withRedeemer({ addresses: [DAPP, 'relayer.eth'] })], 'permission 1 rule "redeemer" address 2: "relayer.eth" is not an Ethereum address'],
+    ['redeemer the zero address', [withRedeemer({ addresses: ['0x0000000000000000000000000000000000000000'] })], 'permission 1 rule "redeemer" address 1: the zero address'],
+    ['too many redeemers', [withRedeemer({ addresses: Array.from({ length: 21 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, '0')}`) })], 'lists 21 addresses; at most 20 are allowed'],
+    ['two redeemer rules', [request({ rules: [{ type: 'expiry', data: { timestamp: NOW + 1 } }, { type: 'redeemer', data: { addresses: [DAPP] } }, { type: 'redeemer', data: { addresses: [TOKEN] } }] })], 'permission 1: has more than one redeemer rule'],
+    ['entries naming other redeemers', [withRedeemer({ addresses: [DAPP] }), withRedeemer({ addresses: [TOKEN] })], 'permission 2: names other redeemers than permission 1'],
+    ['one entry without the rule', [withRedeemer({ addresses: [DAPP] }), request()], 'permission 2: names other redeemers than permission 1'],
+    ['redeemer on a key the wallet holds', [withRedeemer({ addresses: [DAPP] }, { to: undefined })], 'permission 1: rule "redeemer" limits who redeems a key the site holds; name that account in `to`'],
+  ])('error: %s (-32602 with the reason)', (_name, params, message) => {
+    expect(() => translate(params)).toThrow(expect.objectContaining({ code: -32602, message: expect.stringContaining(message) }));
   });
 
   it.each<[string, unknown, string]>([

@@ -193,7 +193,9 @@ describe('wallet_requestExecutionPermissions (MetaMask shape) → scope', () => 
   });
 
   it.each<[string, unknown, string]>([
-    ['unsupported rule', [{ chainId: '0x7a69', expiry: NOW + 60, rules: [{ type: 'redeemer', data: {} }], permission: { type: 'native-token-allowance', data: { allowance: '0x1' } } }], 'permission 1: rule "redeemer" is not supported'],
+    // 'redeemer' is enforced now (RedeemerEnforcer; execution-permissions.test.ts); 'payee' is not.
+    ['unsupported rule', [{ chainId: '0x7a69', expiry: NOW + 60, rules: [{ type: 'payee', data: { addresses: [TOKEN] } }], permission: { type: 'native-token-allowance', data: { allowance: '0x1' } } }], 'permission 1: rule "payee" is not supported'],
+    ['redeemer rule with no addresses', [{ chainId: '0x7a69', expiry: NOW + 60, rules: [{ type: 'redeemer', data: {} }], permission: { type: 'native-token-allowance', data: { allowance: '0x1' } } }], 'permission 1: rule "redeemer" needs data.addresses'],
     ['unknown type', [{ chainId: '0x7a69', expiry: NOW + 60, permission: { type: 'nft-allowance', data: {} } }], 'permission type "nft-allowance" is not supported by this wallet'],
     ['no expiry', [{ chainId: '0x7a69', permission: { type: 'native-token-allowance', data: { allowance: '0x1' } } }], 'request: no expiry: every session must end'],
     ['wrong chain', [{ chainId: '0x1', expiry: NOW + 60, permission: { type: 'native-token-allowance', data: { allowance: '0x1' } } }], "permission 1: chainId 0x1 is not the wallet's current chain (31337)"],

@@ -19,8 +19,8 @@ import type { ChainConfig } from '../../chains/registry';
 import { deserializeScope } from '../../permissions/serialize';
 import type { SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { InvalidParamsError, InvalidRequestError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../errors';
-import type { AlchemySpent, SessionRecord } from '../../sessions/record';
-import type { AccountBackend, ChainCapabilities, GrantedSession, SessionIo } from '../backend';
+import { holderOf, type AlchemySpent, type SessionHolder, type SessionRecord } from '../../sessions/record';
+import type { AccountBackend, ChainCapabilities, ExecutionPermissionSupport, GrantedSession, SessionIo } from '../backend';
 import { spendOf } from '../spend';
 import type { AlchemyBackend, SignedCalls } from './backend';
 import { toAlchemyGrant } from './permissions';
@@ -91,6 +91,16 @@ function usageOf(spent: AlchemySpent, now: number): SessionUsage {
 const toSessionCalls = (bundle: CallBundle): SessionCall[] => contractCalls(bundle.calls);
 
 /**
+ * What Alchemy's session permissions can express (permissions.ts maps them): lifetime allowances,
+ * contract and function scopes, with an expiry. Not the periodic or streamed allowances, approval
+ * revocation, or the redeemer rule: Alchemy's session keys have no allowance that renews and no
+ * limit on who submits, and granting those as something Alchemy can hold would be more than asked.
+ */
+const ALCHEMY_EXECUTION_PERMISSIONS: ExecutionPermissionSupport = Object.fromEntries(
+  ['native-token-transfer', 'erc20-token-transfer', 'contract-call', 'native-token-allowance', 'erc20-token-allowance'].map((type) => [type, ['expiry'] as const]),
+);
+
+/**
  * `api` loads the Wallet API client (it needs the API key, which opens only once the wallet was
  * unlocked since the browser started); what does not talk to Alchemy never loads it, so a session
  * can end even when the chain no longer uses Alchemy.
@@ -99,6 +109,12 @@ export class AlchemyAccountBackend implements AccountBackend {
   readonly kind = 'alchemy' as const;
   /** Revoking deletes the key; Alchemy keeps the grant installed until it expires. No stipend. */
   readonly endsOnChain = false;
+  /**
+   * A key the dApp holds is the seed's own flow: `grantPermissions` with the dApp's address as the
+   * session key, and the dApp signs its own `wallet_prepareCalls` with the permissions context.
+   */
+  readonly grantsToDappKeys = true;
+  readonly executionPermissions = ALCHEMY_EXECUTION_PERMISSIONS;
   readonly implementation: ExpectedImplementation;
 
   constructor(
@@ -117,8 +133,8 @@ export class AlchemyAccountBackend implements AccountBackend {
       atomic: { status: 'supported' },
       permissions: {
         supported: true,
-        signerTypes: ['wallet'],
-        permissionTypes: ['native-token-transfer', 'erc20-token-transfer', 'contract-call', 'native-token-allowance', 'erc20-token-allowance'],
+        signerTypes: ['wallet', 'account', 'key'],
+        permissionTypes: Object.keys(this.executionPermissions),
         policyTypes: ['token-allowance', 'gas-limit'],
       },
     };
@@ -169,10 +185,15 @@ export class AlchemyAccountBackend implements AccountBackend {
 
   // ---- sessions
 
-  /** grantPermissions to the key. No stipend: the account pays for its operations, or the gas policy sponsors them. */
-  async grant(owner: LocalAccount, scope: SessionScope, sessionKey: Address): Promise<GrantedSession> {
+  /**
+   * grantPermissions to the key. No stipend: the account pays for its operations, or the gas policy
+   * sponsors them. A dApp-held key gets Alchemy's permissions context itself (`context`): it passes
+   * it in `capabilities.permissions` of its own wallet_prepareCalls and signs with its own key.
+   */
+  async grant(owner: LocalAccount, scope: SessionScope, sessionKey: Address, holder: SessionHolder = { kind: 'wallet' }): Promise<GrantedSession> {
     const permissions = await (await this.api()).grant(owner, scope, sessionKey);
-    return { id: keccak256(permissions.context), fields: { backend: 'alchemy', alchemy: { context: permissions.context, spent: { native: '0', erc20: {}, calls: 0 } }, stipend: '0' } };
+    const fields: GrantedSession['fields'] = { backend: 'alchemy', alchemy: { context: permissions.context, spent: { native: '0', erc20: {}, calls: 0 } }, stipend: '0' };
+    return { id: keccak256(permissions.context), fields: holder.kind === 'dapp' ? { ...fields, context: permissions.context } : fields };
   }
 
   async fund(): Promise<void> {}
@@ -185,6 +206,9 @@ export class AlchemyAccountBackend implements AccountBackend {
   }
 
   async usageView(record: SessionRecord) {
+    // The site sends its own calls straight to Alchemy, which does not publish what a session spent:
+    // the wallet has no figure for it, and showing its own count (0) would be a wrong one.
+    if (holderOf(record).kind === 'dapp') throw new InvalidRequestError('Alchemy does not publish what a session key held by the site has spent.');
     const u = usageOf(record.alchemy!.spent, 0);
     return {
       usage: { nativeSpent: u.nativeSpent.toString(), erc20Spent: Object.fromEntries(Object.entries(u.erc20Spent).map(([k, v]) => [k, v.toString()])), callsUsed: u.callsUsed },
@@ -244,7 +268,10 @@ export class AlchemyAccountBackend implements AccountBackend {
     });
   }
 
-  async revoke(): Promise<{ hash?: Hex; note?: string }> {
+  async revoke(record: SessionRecord): Promise<{ hash?: Hex; note?: string }> {
+    if (holderOf(record).kind === 'dapp') {
+      return { note: `The site holds this key, and Alchemy keeps the grant installed on the account until it expires (${new Date(deserializeScope(record.scope).expiry * 1000).toISOString()}): until then the site can still use it within its limits. This wallet no longer lists it as live.` };
+    }
     return { note: 'The session key was deleted, so nothing can sign for the session any more. Alchemy keeps the grant installed on the account until it expires.' };
   }
 

@@ -17,9 +17,11 @@ import { deserializeScope } from '../../permissions/serialize';
 import type { SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { InternalError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../errors';
 import { holderOf, type SessionHolder, type SessionRecord } from '../../sessions/record';
-import type { AccountBackend, ChainCapabilities, GrantedSession, SessionIo } from '../backend';
+import type { AccountBackend, ChainCapabilities, ExecutionPermissionSupport, GrantedSession, SessionIo } from '../backend';
+import { EXECUTION_PERMISSION_TYPES } from '../../permissions/erc7715';
 import { spendOf } from '../spend';
 import { caveatArgsForGroup, scopeToCaveats } from './caveats';
+import { callGroups } from '../../permissions/match';
 import { createDelegation, DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, encodePermissionContext, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from './framework';
 import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from './sender';
 import { encodeSessionBatch, readSessionUsage } from './session-chain';
@@ -29,6 +31,15 @@ import { publicClientFor, walletClientFor } from '../../chains/clients';
 export const DEFAULT_GAS_STIPEND = parseEther('0.01');
 
 const IMPLEMENTATION_NAME = "the Delegation Framework's EIP7702StatelessDeleGator";
+
+/**
+ * Every type a request may name maps to a kind with its own enforcer here (caveats.ts), so all of
+ * them: viem's names and the current dialect's (EXECUTION_PERMISSION_TYPES); the expiry is the
+ * TimestampEnforcer and the redeemer rule the RedeemerEnforcer, on every grant.
+ */
+const DELEGATION_EXECUTION_PERMISSIONS: ExecutionPermissionSupport = Object.fromEntries(
+  ['native-token-transfer', 'erc20-token-transfer', 'contract-call', ...Object.keys(EXECUTION_PERMISSION_TYPES)].map((type) => [type, ['expiry', 'redeemer'] as const]),
+);
 
 /** Session transactions a worker broadcast, by session, until the chain mines them. */
 export type InFlight = Map<string, { nonce: number; calls: SessionCall[] }[]>;
@@ -54,6 +65,7 @@ export class DelegationBackend implements AccountBackend {
   /** The owner's EOA sends the creation transaction itself (sendAsOwner says why). */
   readonly deploysContracts = true;
   readonly implementation: ExpectedImplementation | null;
+  readonly executionPermissions: ExecutionPermissionSupport;
   private readonly deployment: FrameworkDeployment | null;
 
   constructor(
@@ -62,6 +74,7 @@ export class DelegationBackend implements AccountBackend {
   ) {
     this.deployment = frameworkFor(chain.id);
     this.implementation = this.deployment ? { address: this.deployment.EIP7702StatelessDeleGatorImpl, name: IMPLEMENTATION_NAME } : null;
+    this.executionPermissions = this.deployment ? DELEGATION_EXECUTION_PERMISSIONS : {};
   }
 
   private framework(): FrameworkDeployment {
@@ -87,7 +100,7 @@ export class DelegationBackend implements AccountBackend {
       permissions: {
         supported: true,
         signerTypes: ['wallet', 'account', 'key'],
-        permissionTypes: ['native-token-transfer', 'erc20-token-transfer', 'contract-call', 'native-token-allowance', 'erc20-token-allowance'],
+        permissionTypes: Object.keys(this.executionPermissions),
         policyTypes: ['token-allowance', 'gas-limit', 'call-limit', 'rate-limit'],
       },
     };
@@ -168,14 +181,17 @@ export class DelegationBackend implements AccountBackend {
     const stored = { ...delegation, salt: delegation.salt.toString() };
     const common = { delegation: stored, delegationManager: framework.DelegationManager };
     if (holder.kind === 'dapp') {
-      // The caveats' args are not signed; a redeemer fills them. A dApp redeeming with a standard
-      // ERC-7710 client passes the context as it is, so it carries the args of the first call group
-      // (the LogicalOrWrapper's selection): a grant of one call permission (the common case, and
-      // every MetaMask allowance type) redeems as given; with several, the dApp selects another
-      // group by rewriting that caveat's args (caveats.ts says how).
-      const args = caveatArgsForGroup(scope, 0);
-      const redeemable = { ...delegation, caveats: delegation.caveats.map((c, i) => ({ ...c, args: args[i] ?? '0x' })) };
-      return { id: hashDelegation(unsigned), fields: { ...common, stipend: '0', context: encodePermissionContext([redeemable]) } };
+      // The caveats' args are not signed; a redeemer fills them, and the LogicalOrWrapper's args
+      // select the call group a redemption uses. A dApp redeeming with a standard ERC-7710 client
+      // passes a context as it is, so there is one context per call group, each with the args that
+      // select it: the answer gives each permission the context of its own group. `context` (the
+      // first) is what a single-group grant, and viem's answer, hands back.
+      const groups = Math.max(1, callGroups(scope).length);
+      const contexts = Array.from({ length: groups }, (_, g) => {
+        const args = caveatArgsForGroup(scope, g);
+        return encodePermissionContext([{ ...delegation, caveats: delegation.caveats.map((c, i) => ({ ...c, args: args[i] ?? '0x' })) }]);
+      });
+      return { id: hashDelegation(unsigned), fields: { ...common, stipend: '0', context: contexts[0]!, ...(groups > 1 ? { groupContexts: contexts } : {}) } };
     }
     const gasLimit = scope.permissions.find((p) => p.type === 'gas-limit');
     const stipend = gasLimit?.type === 'gas-limit' ? gasLimit.data.limit : DEFAULT_GAS_STIPEND;

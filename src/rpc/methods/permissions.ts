@@ -5,7 +5,7 @@
 // or to the dApp's own account (`to` / `signer`: the context is the delegation the dApp redeems
 // itself with ERC-7710). Discovery (wallet_getSupportedExecutionPermissions), listing
 // (wallet_getGrantedExecutionPermissions) and revoke by context (wallet_revokeExecutionPermission).
-import { numberToHex, zeroAddress } from 'viem';
+import { numberToHex } from 'viem';
 import { chainNow } from '../../chains/clock';
 import { devnetContracts } from '../../chains/deployments';
 import { DEVNET_CHAIN_ID } from '../../chains/registry';
@@ -51,6 +51,7 @@ function executionPermissionsOf(s: SessionRecord, ctx: RequestContext) {
       chainId: s.chainId,
       account: s.account,
       context: contextOf(s),
+      ...(s.groupContexts ? { groupContexts: s.groupContexts } : {}),
       ...(holder.kind === 'dapp' ? { heldBy: holder.address } : {}),
       ...(s.delegationManager ? { delegationManager: s.delegationManager } : {}),
     },
@@ -152,20 +153,19 @@ export const wallet_getGrantedExecutionPermissions = defineMethod({
 
 /**
  * What the current network's backend enforces, by the current dialect's type names: each type the
- * backend's capabilities list (and this wallet maps), on this chain, with the rule types it
- * enforces. No account is read, so a site need not be connected to ask.
+ * backend lists in `executionPermissions` (and this wallet maps), on this chain, with the rule
+ * types that backend enforces for it. No account is read, so a site need not be connected to ask.
  */
 export const wallet_getSupportedExecutionPermissions = defineMethod({
   method: 'wallet_getSupportedExecutionPermissions',
   params: z.optional(z.tuple([])),
   handler: async (_p, ctx) => {
     const backend = await ctx.services.backends.for(ctx.chain, { lazy: true });
-    const caps = await backend.capabilities(zeroAddress, { current: false });
     const out: Record<string, { chainIds: string[]; ruleTypes: string[] }> = {};
-    for (const type of caps.permissions?.permissionTypes ?? []) {
+    for (const [type, ruleTypes] of Object.entries(backend.executionPermissions)) {
       // A name the wallet's table has but cannot map yet is not offered, whatever the backend says.
       if (Object.hasOwn(EXECUTION_PERMISSION_TYPES, type) && EXECUTION_PERMISSION_TYPES[type] === null) continue;
-      out[type] = { chainIds: [numberToHex(ctx.chain.id)], ruleTypes: [...SUPPORTED_RULE_TYPES] };
+      out[type] = { chainIds: [numberToHex(ctx.chain.id)], ruleTypes: ruleTypes.filter((r) => (SUPPORTED_RULE_TYPES as readonly string[]).includes(r)) };
     }
     return out;
   },

@@ -49,12 +49,25 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
         <div class="small" data-testid="grant-holder" data-holder="dapp">
           <p>
             <strong>The site's own account will hold this permission</strong> and can spend from your account within these limits, with no further
-            approval from you. The chain enforces the limits; the site pays its own gas.
+            approval from you.{' '}
+            {backend === 'alchemy'
+              ? // Alchemy's session calls are operations of your own account: its ETH (or the gas sponsor) pays their gas.
+                "Alchemy's Wallet API and your account enforce the limits; the gas of the site's calls is paid from your account (or by your gas policy)."
+              : 'The chain enforces the limits; the site pays its own gas.'}
           </p>
           <p class="mono" style={{ overflowWrap: 'anywhere' }} data-testid="grant-holder-address">
             {scope.heldBy}
           </p>
-          <p class="muted">You can revoke it any time in the wallet; revoking is a transaction your account pays for.</p>
+          {backend === 'alchemy' ? (
+            // Alchemy keeps the grant installed until it expires and the site holds the key: the
+            // wallet cannot take it back, and the owner must know that before approving.
+            <p data-testid="grant-holder-irrevocable">
+              <strong>You cannot take this back before it ends.</strong> Alchemy keeps the grant on your account until the expiry below, and the site
+              holds the key.
+            </p>
+          ) : (
+            <p class="muted">You can revoke it any time in the wallet; revoking is a transaction your account pays for.</p>
+          )}
         </div>
       ) : (
         <p class="small muted" data-testid="grant-holder" data-holder="wallet">
@@ -64,7 +77,8 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
       )}
       {backend === 'alchemy' && (
         <p class="small" data-testid="grant-backend">
-          Granted through Alchemy's Wallet API. Revoking deletes the key from this wallet; the grant itself ends at the expiry.
+          Granted through Alchemy's Wallet API.{' '}
+          {scope.heldBy ? 'The site signs its own calls with its key.' : 'Revoking deletes the key from this wallet; the grant itself ends at the expiry.'}
         </p>
       )}
       <ul class="grant-items">
@@ -91,6 +105,20 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
           </li>
         ))}
       </ul>
+      {scope.redeemers && (
+        // The redeemer rule: who may send the transactions that use the permission (RedeemerEnforcer).
+        <div class="small" data-testid="grant-redeemers">
+          <p>
+            <strong>Only {scope.redeemers.length === 1 ? 'this address' : `these ${scope.redeemers.length} addresses`} can use this permission</strong>; the
+            chain refuses any other sender:
+          </p>
+          {scope.redeemers.map((r) => (
+            <p key={r} class="mono" style={{ overflowWrap: 'anywhere' }} data-testid="grant-redeemer">
+              {r}
+            </p>
+          ))}
+        </div>
+      )}
       {(scope.callLimit !== undefined || scope.gasLimit !== undefined) && (
         <div class="small" data-testid="grant-session-limits">
           {scope.callLimit !== undefined && <p data-testid="grant-call-limit">At most {scope.callLimit} calls in the whole session, whatever you untick.</p>}
@@ -125,7 +153,10 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
           As asked
         </button>
       </div>
-      <p class="small muted">Ends {new Date(expiry * 1000).toLocaleString()}; you can revoke it any time in the wallet.</p>
+      <p class="small muted">
+        Ends {new Date(expiry * 1000).toLocaleString()};{' '}
+        {scope.heldBy && backend === 'alchemy' ? 'it cannot be revoked before then.' : 'you can revoke it any time in the wallet.'}
+      </p>
     </div>
   );
 }
