@@ -17,6 +17,7 @@ import { broadcast } from './events';
 import type { Services } from './services';
 import { readWalletStatus } from './status';
 import { removeWallet, removeWalletPreview } from './reset';
+import { metaMaskCompatEnabled, setMetaMaskCompat } from '../provider/metamask-compat';
 
 const addressParam = z.string().check(z.refine((v) => isAddress(v, { strict: false }), 'expected a 20-byte hex address'));
 const hexData = z.string().check(z.regex(/^0x([0-9a-fA-F]{2})*$/, 'expected 0x-prefixed hex bytes'));
@@ -178,6 +179,9 @@ export const walletApiHandlers = {
     await s.backends.apiKeys.clear();
     return null;
   }),
+
+  'settings.metaMaskCompat': define(none, async () => metaMaskCompatEnabled()),
+  'settings.setMetaMaskCompat': define(z.object({ on: z.boolean() }), async (p) => setMetaMaskCompat(p.on)),
 
   'network.list': define(none, async (_p, s) => ({ current: (await s.networks.current()).id, chains: await s.networks.list() })),
   'network.switch': define(z.object({ chainId: z.number() }), async (p, s) => {

@@ -9,6 +9,7 @@ export function Settings({ chain, onChanged }: { chain: { id: number; name: stri
     <div class="stack">
       {chain && <BackendCard key={chain.id} chainName={chain.name} chainKind={chain.kind} onChanged={onChanged} />}
       <AutoLock />
+      <MetaMaskCompat />
       <AddNetwork onAdded={onChanged} />
       <ResetWallet onReset={onChanged} />
     </div>
@@ -51,6 +52,52 @@ function AutoLock() {
         </select>
       </label>
       {saved && <p class="small muted">Saved.</p>}
+      <ErrorText error={error} />
+    </section>
+  );
+}
+
+/** "Work with sites made only for MetaMask": sets isMetaMask for pages; EIP-6963 keeps the real name. */
+function MetaMaskCompat() {
+  const [on, setOn] = useState<boolean | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void callWallet('settings.metaMaskCompat').then(setOn, (e: Error) => setError(e.message));
+  }, []);
+  return (
+    <section class="card" data-testid="metamask-compat-card">
+      <h2>Sites made only for MetaMask</h2>
+      <label class="row">
+        <span>Work with sites made only for MetaMask</span>
+        <input
+          type="checkbox"
+          role="switch"
+          data-testid="metamask-compat"
+          checked={on === true}
+          disabled={on === null}
+          onChange={async (e) => {
+            const next = (e.target as HTMLInputElement).checked;
+            setSaved(false);
+            setError(null);
+            try {
+              setOn(await callWallet('settings.setMetaMaskCompat', { on: next }));
+              setSaved(true);
+            } catch (err) {
+              setError((err as Error).message);
+            }
+          }}
+        />
+      </label>
+      <p class="small muted">
+        Some sites enable their buttons only when the wallet says it is MetaMask. When this is on, this wallet says so to every site. Sites that list wallets by name still
+        see "Session Key Wallet". Takes effect when a page is loaded or reloaded.
+      </p>
+      {saved && (
+        <p class="small muted" data-testid="metamask-compat-saved">
+          Saved. Reload open sites for it to take effect.
+        </p>
+      )}
       <ErrorText error={error} />
     </section>
   );
