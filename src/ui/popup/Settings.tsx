@@ -78,12 +78,15 @@ function MetaMaskCompat() {
           disabled={on === null}
           onChange={async (e) => {
             const next = (e.target as HTMLInputElement).checked;
+            // Shown at once (a re-render must not flip the switch back while the background saves).
+            setOn(next);
             setSaved(false);
             setError(null);
             try {
               setOn(await callWallet('settings.setMetaMaskCompat', { on: next }));
               setSaved(true);
             } catch (err) {
+              setOn(!next);
               setError((err as Error).message);
             }
           }}
