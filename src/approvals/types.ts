@@ -1,6 +1,7 @@
 // What a dApp asks the owner to approve, in a form the approval window can show in plain words.
 // Amounts are decimal strings (JSON-safe).
 import type { Address, Hex } from 'viem';
+import type { NetworkWarning } from '../chains/warnings';
 
 export interface CallView {
   to: Address;
@@ -11,7 +12,7 @@ export interface CallView {
 export type ApprovalRequest =
   | { kind: 'connect'; origin: string }
   | { kind: 'switchChain'; origin: string; chainId: number; chainName: string }
-  | { kind: 'addChain'; origin: string; chain: { id: number; name: string; rpcUrl: string; symbol: string; blockExplorerUrl?: string } }
+  | { kind: 'addChain'; origin: string; chain: { id: number; name: string; rpcUrl: string; symbol: string; blockExplorerUrl?: string }; warnings?: NetworkWarning[] }
   | { kind: 'sendCalls'; origin: string; chainId: number; calls: CallView[]; atomic: boolean; whyNoSession: string }
   | { kind: 'signMessage'; origin: string; message: Hex }
   | { kind: 'signTypedData'; origin: string; typedData: string }

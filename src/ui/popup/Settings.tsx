@@ -3,6 +3,8 @@ import { formatEther } from 'viem';
 import { Button, ErrorText } from '../components';
 import { callWallet } from '../wallet-api';
 import { BackendCard } from './BackendCard';
+import type { NetworkWarning } from '../../chains/warnings';
+import type { ChainConfig } from '../../chains/registry';
 
 export function Settings({ chain, onChanged }: { chain: { id: number; name: string; kind: string } | null; onChanged: () => void }) {
   return (
@@ -11,6 +13,7 @@ export function Settings({ chain, onChanged }: { chain: { id: number; name: stri
       <AutoLock />
       <MetaMaskCompat />
       <AddNetwork onAdded={onChanged} />
+      <AddedNetworks currentId={chain?.id ?? null} onChanged={onChanged} />
       <ResetWallet onReset={onChanged} />
     </div>
   );
@@ -110,6 +113,8 @@ function AddNetwork({ onAdded }: { onAdded: () => void }) {
   const [form, setForm] = useState({ id: '', name: '', rpcUrl: '', symbol: 'ETH' });
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [warnings, setWarnings] = useState<NetworkWarning[]>([]);
   const field = (key: keyof typeof form, label: string, placeholder: string) => (
     <label>
       {label}
@@ -124,26 +129,152 @@ function AddNetwork({ onAdded }: { onAdded: () => void }) {
       {field('id', 'Chain id', '31337')}
       {field('rpcUrl', 'RPC URL', 'https://…')}
       {field('symbol', 'Currency symbol', 'ETH')}
+      {warnings.map((w) => (
+        <p key={w.kind} class="callout danger small" role="alert" data-testid={`add-network-warning-${w.kind}`}>
+          {w.text}
+        </p>
+      ))}
+      {checking && (
+        <p class="small muted" role="status" data-testid="add-network-checking">
+          <span class="spinner" aria-hidden="true" /> Checking the RPC…
+        </p>
+      )}
       <ErrorText error={error} testId="add-network-error" />
-      {done && <p class="small muted">{done}</p>}
+      {done && (
+        <p class="small muted" data-testid="add-network-done">
+          {done}
+        </p>
+      )}
       <Button
         testId="add-network"
+        disabled={checking}
         onClick={async () => {
           setError(null);
           setDone(null);
+          setWarnings([]);
           const id = Number(form.id);
           if (!/^\d+$/.test(form.id.trim())) return setError('The chain id must be a positive integer.');
+          setChecking(true);
           try {
+            // The background asks the RPC for its chain id before saving anything.
             const chain = await callWallet('network.add', { id, name: form.name, rpcUrl: form.rpcUrl, symbol: form.symbol });
+            setWarnings(await callWallet('network.warnings', { id: chain.id, name: chain.name, rpcUrl: chain.rpcUrl }));
             setDone(`${chain.name} added. Pick it in the network menu.`);
             onAdded();
           } catch (e) {
             setError((e as Error).message);
+          } finally {
+            setChecking(false);
           }
         }}
       >
         Add network
       </Button>
+    </section>
+  );
+}
+
+/** The networks the owner or a site added: rename, point at another RPC (checked again), remove. */
+function AddedNetworks({ currentId, onChanged }: { currentId: number | null; onChanged: () => void }) {
+  const [chains, setChains] = useState<ChainConfig[] | null>(null);
+  const [editing, setEditing] = useState<{ id: number; name: string; rpcUrl: string } | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const load = () =>
+    callWallet('network.list').then(
+      (l) => setChains(l.chains.filter((c) => c.kind === 'custom')),
+      (e: Error) => setError(e.message),
+    );
+  useEffect(() => {
+    void load();
+  }, [currentId]);
+  if (!chains || chains.length === 0) return null;
+  return (
+    <section class="card" data-testid="added-networks-card">
+      <h2>Networks you added</h2>
+      <ul class="stack network-list">
+        {chains.map((c) =>
+          editing?.id === c.id ? (
+            <li key={c.id} class="stack" data-testid={`network-edit-${c.id}`}>
+              <label>
+                Name
+                <input data-testid="network-edit-name" value={editing.name} onInput={(e) => setEditing({ ...editing, name: (e.target as HTMLInputElement).value })} />
+              </label>
+              <label>
+                RPC URL
+                <input data-testid="network-edit-rpc" value={editing.rpcUrl} onInput={(e) => setEditing({ ...editing, rpcUrl: (e.target as HTMLInputElement).value })} />
+              </label>
+              {checking && (
+                <p class="small muted" role="status" data-testid="network-edit-checking">
+                  <span class="spinner" aria-hidden="true" /> Checking the RPC…
+                </p>
+              )}
+              <ErrorText error={error} testId="network-edit-error" />
+              <div class="row">
+                <Button variant="secondary" disabled={checking} onClick={() => (setEditing(null), setError(null))}>
+                  Cancel
+                </Button>
+                <Button
+                  testId="network-edit-save"
+                  disabled={checking}
+                  onClick={async () => {
+                    setError(null);
+                    setChecking(true);
+                    try {
+                      await callWallet('network.update', { chainId: c.id, name: editing.name, rpcUrl: editing.rpcUrl });
+                      setEditing(null);
+                      await load();
+                      onChanged();
+                    } catch (e) {
+                      setError((e as Error).message);
+                    } finally {
+                      setChecking(false);
+                    }
+                  }}
+                >
+                  Save
+                </Button>
+              </div>
+            </li>
+          ) : (
+            <li key={c.id} data-testid={`network-item-${c.id}`}>
+              <div class="row">
+                <strong>{c.name}</strong>
+                <span class="pill">Chain {c.id}</span>
+              </div>
+              <p class="mono small">{c.rpcUrl}</p>
+              <div class="row">
+                <Button variant="secondary" testId={`network-edit-open-${c.id}`} onClick={() => (setError(null), setEditing({ id: c.id, name: c.name, rpcUrl: c.rpcUrl }))}>
+                  Edit
+                </Button>
+                <Button
+                  variant="danger"
+                  testId={`network-remove-${c.id}`}
+                  disabled={c.id === currentId}
+                  onClick={async () => {
+                    setError(null);
+                    try {
+                      await callWallet('network.remove', { chainId: c.id });
+                      await load();
+                      onChanged();
+                    } catch (e) {
+                      setError((e as Error).message);
+                    }
+                  }}
+                >
+                  Remove
+                </Button>
+              </div>
+              {c.id === currentId && (
+                <p class="small muted" data-testid={`network-in-use-${c.id}`}>
+                  In use. Switch to another network to remove it.
+                </p>
+              )}
+            </li>
+          ),
+        )}
+      </ul>
+      {!editing && <ErrorText error={error} testId="added-networks-error" />}
     </section>
   );
 }
