@@ -7,13 +7,20 @@ import type { NetworkWarning } from '../../chains/warnings';
 import type { ChainConfig } from '../../chains/registry';
 
 export function Settings({ chain, onChanged }: { chain: { id: number; name: string; kind: string } | null; onChanged: () => void }) {
+  // Bumped when a network is added here, so the list below shows it.
+  const [networksVersion, setNetworksVersion] = useState(0);
   return (
     <div class="stack">
       {chain && <BackendCard key={chain.id} chainName={chain.name} chainKind={chain.kind} onChanged={onChanged} />}
       <AutoLock />
       <MetaMaskCompat />
-      <AddNetwork onAdded={onChanged} />
-      <AddedNetworks currentId={chain?.id ?? null} onChanged={onChanged} />
+      <AddNetwork
+        onAdded={() => {
+          setNetworksVersion((v) => v + 1);
+          onChanged();
+        }}
+      />
+      <AddedNetworks currentId={chain?.id ?? null} version={networksVersion} onChanged={onChanged} />
       <ResetWallet onReset={onChanged} />
     </div>
   );
@@ -175,7 +182,7 @@ function AddNetwork({ onAdded }: { onAdded: () => void }) {
 }
 
 /** The networks the owner or a site added: rename, point at another RPC (checked again), remove. */
-function AddedNetworks({ currentId, onChanged }: { currentId: number | null; onChanged: () => void }) {
+function AddedNetworks({ currentId, version, onChanged }: { currentId: number | null; version: number; onChanged: () => void }) {
   const [chains, setChains] = useState<ChainConfig[] | null>(null);
   const [editing, setEditing] = useState<{ id: number; name: string; rpcUrl: string } | null>(null);
   const [checking, setChecking] = useState(false);
@@ -187,7 +194,7 @@ function AddedNetworks({ currentId, onChanged }: { currentId: number | null; onC
     );
   useEffect(() => {
     void load();
-  }, [currentId]);
+  }, [currentId, version]);
   if (!chains || chains.length === 0) return null;
   return (
     <section class="card" data-testid="added-networks-card">
