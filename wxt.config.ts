@@ -12,7 +12,8 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Session Key Wallet',
     description: 'EIP-7702 smart account with scoped, expiring session keys enforced on chain.',
-    permissions: ['storage', 'alarms'],
+    // scripting: registers the isMetaMask flag script only while the owner's setting is on.
+    permissions: ['storage', 'alarms', 'scripting'],
     // Alchemy's Wallet API, for the Alchemy backend (its requests carry the user's API key).
     host_permissions: ['https://api.g.alchemy.com/*'],
     ...(browser === 'firefox'

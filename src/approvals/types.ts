@@ -2,6 +2,7 @@
 // Amounts are decimal strings (JSON-safe).
 import type { Address, Hex } from 'viem';
 import type { WatchedToken } from '../tokens/watched';
+import type { NetworkWarning } from '../chains/warnings';
 
 export interface CallView {
   /** Absent: the call deploys a contract (data is its creation code). */
@@ -13,7 +14,7 @@ export interface CallView {
 export type ApprovalRequest =
   | { kind: 'connect'; origin: string }
   | { kind: 'switchChain'; origin: string; chainId: number; chainName: string }
-  | { kind: 'addChain'; origin: string; chain: { id: number; name: string; rpcUrl: string; symbol: string; blockExplorerUrl?: string } }
+  | { kind: 'addChain'; origin: string; chain: { id: number; name: string; rpcUrl: string; symbol: string; blockExplorerUrl?: string }; warnings?: NetworkWarning[] }
   | { kind: 'sendCalls'; origin: string; chainId: number; calls: CallView[]; atomic: boolean; whyNoSession: string }
   | { kind: 'signMessage'; origin: string; message: Hex }
   | { kind: 'signTypedData'; origin: string; typedData: string }

@@ -17,6 +17,7 @@ import {
 } from '../rpc/methods/permissions';
 import { wallet_watchAsset } from '../rpc/methods/assets';
 import { SESSION_SWEEP_ALARM } from '../sessions/service';
+import { syncMetaMaskCompat } from '../provider/metamask-compat';
 import { createRouter } from '../rpc/router';
 import { rememberTab } from './events';
 import { handleProviderMessage, isBackgroundRequestMessage } from './provider-handler';
@@ -59,9 +60,12 @@ export function startBackground(): void {
     return { chain, chainRpc: httpChainRpc(chain.rpcUrl) };
   };
 
+  // Registered scripts survive worker restarts but not every update: make them match the setting.
+  void syncMetaMaskCompat().catch((e) => console.error('[wallet] could not register the MetaMask-compatibility script', e));
+
   browser.runtime.onMessage.addListener((message: unknown, sender) => {
     if (isBackgroundRequestMessage(message)) {
-      return handleProviderMessage(message, sender, { router: providerRouter, extensionId, services, chainContext, onOrigin: (origin) => rememberTab(sender.tab?.id, origin) });
+      return handleProviderMessage(message, sender, { router: providerRouter, extensionId, services, chainContext, onOrigin: (origin) => rememberTab(sender.tab?.id, origin, sender.frameId, (sender as { documentId?: string }).documentId) });
     }
     if (isWalletApiMessage(message)) return handleWalletApiMessage(message, sender, extensionOrigin, services);
     return undefined;

@@ -20,6 +20,10 @@ import { broadcast } from './events';
 import type { Services } from './services';
 import { readWalletStatus } from './status';
 import { removeWallet, removeWalletPreview } from './reset';
+import { validateCustomChain } from '../chains/network';
+import { checkRpcChainId } from '../chains/rpc-check';
+import { networkWarnings } from '../chains/warnings';
+import { metaMaskCompatEnabled, setMetaMaskCompat } from '../provider/metamask-compat';
 
 const addressParam = z.string().check(z.refine((v) => isAddress(v, { strict: false }), 'expected a 20-byte hex address'));
 const hexData = z.string().check(z.regex(/^0x([0-9a-fA-F]{2})*$/, 'expected 0x-prefixed hex bytes'));
@@ -215,6 +219,9 @@ export const walletApiHandlers = {
     return null;
   }),
 
+  'settings.metaMaskCompat': define(none, async () => metaMaskCompatEnabled()),
+  'settings.setMetaMaskCompat': define(z.object({ on: z.boolean() }), async (p) => setMetaMaskCompat(p.on)),
+
   'network.list': define(none, async (_p, s) => ({ current: (await s.networks.current()).id, chains: await s.networks.list() })),
   'network.switch': define(z.object({ chainId: z.number() }), async (p, s) => {
     const { chain, changed } = await s.networks.switchTo(p.chainId);
@@ -223,8 +230,24 @@ export const walletApiHandlers = {
   }),
   'network.add': define(
     z.object({ id: z.number(), name: z.string(), rpcUrl: z.string(), symbol: z.optional(z.string()), blockExplorerUrl: z.optional(z.string()) }),
-    async (p, s) => s.networks.addCustom(p),
+    async (p, s) => {
+      // Checked before anything is saved: the RPC must answer and be for this chain.
+      const chain = validateCustomChain(p);
+      await checkRpcChainId(chain.rpcUrl, chain.id);
+      return s.networks.addCustom(p);
+    },
   ),
+  'network.warnings': define(z.object({ id: z.number(), name: z.string(), rpcUrl: z.string() }), async (p) => networkWarnings(p)),
+  'network.update': define(z.object({ chainId: z.number(), name: z.string(), rpcUrl: z.string() }), async (p, s) => {
+    const chain = validateCustomChain({ id: p.chainId, name: p.name, rpcUrl: p.rpcUrl });
+    await checkRpcChainId(chain.rpcUrl, p.chainId);
+    const updated = await s.networks.updateCustom(p.chainId, { name: p.name, rpcUrl: p.rpcUrl });
+    return updated;
+  }),
+  'network.remove': define(z.object({ chainId: z.number() }), async (p, s) => {
+    await s.networks.removeCustom(p.chainId);
+    return null;
+  }),
   'network.setRpc': define(z.object({ chainId: z.number(), rpcUrl: z.string() }), async (p, s) => {
     await s.networks.setRpcUrl(p.chainId, p.rpcUrl);
     return null;

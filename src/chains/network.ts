@@ -98,6 +98,38 @@ export class Networks {
     return chain;
   }
 
+  /** Renames a network the owner or a site added, or points it at another RPC (check the RPC first). */
+  async updateCustom(chainId: number, change: { name?: string; rpcUrl?: string }): Promise<ChainConfig> {
+    const custom = ((await browser.storage.local.get(KEYS.custom))[KEYS.custom] as ChainConfig[] | undefined) ?? [];
+    const chain = custom.find((c) => c.id === chainId);
+    if (!chain) throw new InvalidParamsError(`Chain ${chainId} is not a network you added; built-in networks can only change their RPC URL.`);
+    const updated = validateCustomChain({
+      id: chain.id,
+      name: change.name ?? chain.name,
+      rpcUrl: change.rpcUrl ?? chain.rpcUrl,
+      symbol: chain.nativeCurrency.symbol,
+      decimals: chain.nativeCurrency.decimals,
+      blockExplorerUrl: chain.blockExplorerUrl,
+    });
+    await browser.storage.local.set({ [KEYS.custom]: custom.map((c) => (c.id === chainId ? updated : c)) });
+    this.cached = null;
+    return updated;
+  }
+
+  /**
+   * Removes a network the owner or a site added. The network in use cannot be removed: the owner
+   * switches away first, so the wallet never changes network (and every connected site's chain)
+   * as a side effect. Sessions on that chain stay on chain and in the wallet; adding it again shows them.
+   */
+  async removeCustom(chainId: number): Promise<void> {
+    const custom = ((await browser.storage.local.get(KEYS.custom))[KEYS.custom] as ChainConfig[] | undefined) ?? [];
+    const chain = custom.find((c) => c.id === chainId);
+    if (!chain) throw new InvalidParamsError(`Chain ${chainId} is not a network you added; built-in networks cannot be removed.`);
+    if ((await this.current()).id === chainId) throw new InvalidParamsError(`${chain.name} is the network in use. Switch to another network before removing it.`);
+    await browser.storage.local.set({ [KEYS.custom]: custom.filter((c) => c.id !== chainId) });
+    this.cached = null;
+  }
+
   async setRpcUrl(chainId: number, rpcUrl: string): Promise<void> {
     const url = httpUrl(rpcUrl, 'The RPC URL');
     if (!builtInChains.some((b) => b.id === chainId)) {

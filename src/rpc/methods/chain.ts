@@ -2,6 +2,8 @@
 import { hexToNumber } from 'viem';
 import { chainIdHex } from '../../chains/registry';
 import { validateCustomChain } from '../../chains/network';
+import { checkRpcChainId } from '../../chains/rpc-check';
+import { networkWarnings } from '../../chains/warnings';
 import { UnrecognizedChainError } from '../../errors';
 import { defineMethod, type RequestContext } from '../method';
 import { noParams, quantity, z } from '../schema';
@@ -56,10 +58,14 @@ export const wallet_addEthereumChain = defineMethod({
       decimals: p.nativeCurrency?.decimals,
       blockExplorerUrl: p.blockExplorerUrls?.[0],
     });
+    // Before any window: an RPC for another chain (or none at all) is refused with the reason.
+    await checkRpcChainId(chain.rpcUrl, id);
+    const warnings = networkWarnings(chain);
     await ctx.services.approvals.ask({
       kind: 'addChain',
       origin: ctx.origin,
       chain: { id, name: chain.name, rpcUrl: chain.rpcUrl, symbol: chain.nativeCurrency.symbol, ...(chain.blockExplorerUrl ? { blockExplorerUrl: chain.blockExplorerUrl } : {}) },
+      ...(warnings.length > 0 ? { warnings } : {}),
     });
     await ctx.services.networks.addCustom({ id, name: chain.name, rpcUrl: chain.rpcUrl, symbol: chain.nativeCurrency.symbol, blockExplorerUrl: chain.blockExplorerUrl });
     await ctx.services.networks.switchTo(id);

@@ -102,6 +102,16 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
       );
     case 'addChain':
       return (
+        <div class="stack">
+          {request.warnings?.map((w) => (
+            <Warning
+              key={w.kind}
+              testId={`add-chain-warning-${w.kind}`}
+              title={w.kind === 'impostor' ? 'This may be a fake network' : 'Unencrypted connection'}
+              lines={[w.text]}
+            />
+          ))}
+          <p class="small muted">The site asks to add this network and switch the wallet to it. Its RPC answered with chain {request.chain.id}.</p>
         <dl class="facts">
           <dt>Name</dt>
           <dd>{request.chain.name}</dd>
@@ -112,6 +122,7 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
           <dt>Currency</dt>
           <dd>{request.chain.symbol}</dd>
         </dl>
+        </div>
       );
     case 'sendCalls': {
       const total = request.calls.reduce((sum, c) => sum + BigInt(c.value), 0n);
