@@ -55,6 +55,8 @@ export interface Erc7715DraftItem {
   callLimit?: number;
   /** Why it is unsupported, or how it was read. */
   note?: string;
+  /** The dApp's own words on why it asks (`permission.data.justification`): shown as the site's, never trusted. */
+  justification?: string;
 }
 
 export interface Erc7715Draft {
@@ -175,6 +177,7 @@ interface ItemInput {
   policies: Erc7715Policy[];
   required: boolean;
   adjustable: boolean;
+  justification?: string;
 }
 
 class Unsupported extends Error {}
@@ -269,7 +272,13 @@ function translateItem(item: ItemInput, tctx: TranslateContext): { permissions: 
 }
 
 function draftItem(input: ItemInput, ctx: TranslateContext): Erc7715DraftItem {
-  const base = { index: input.index, requestedType: input.type, required: input.required, adjustable: input.adjustable || !input.required };
+  const base = {
+    index: input.index,
+    requestedType: input.type,
+    required: input.required,
+    adjustable: input.adjustable || !input.required,
+    ...(input.justification ? { justification: input.justification } : {}),
+  };
   try {
     const t = translateItem(input, ctx);
     const item: Erc7715DraftItem = { ...base, supported: true, permissions: t.permissions };
@@ -391,12 +400,19 @@ function translateExecutionPermissions(params: unknown, ctx: TranslateContext): 
         policies: [],
         required: true, // MetaMask's requests have no optional entries
         adjustable: p.isAdjustmentAllowed === true,
+        ...(isObject(p.data) && typeof p.data.justification === 'string' && p.data.justification.trim() ? { justification: justificationText(p.data.justification) } : {}),
       },
       ctx,
     );
   });
   if (expiry === undefined) fail('request', 'no expiry: every session must end (add a rule { type: "expiry", data: { timestamp } })');
   return { method: 'wallet_requestExecutionPermissions', expiry, signer: signer ?? { type: 'wallet' }, items };
+}
+
+/** A site's justification as the window may show it: one paragraph, at most 300 characters. */
+function justificationText(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
 }
 
 function sameSigner(a: Erc7715Signer, b: Erc7715Signer): boolean {
@@ -485,12 +501,19 @@ export interface GrantScopeView {
   callLimit?: number;
   /** The session's gas limit (decimal wei), whatever the owner unticks. */
   gasLimit?: string;
+  /** The chain's clock when the request came (unix seconds): "starting now" and the total exposure count from it. */
+  now?: number;
+  /** Tokens the permissions name, as their contracts answer on chain (never as the page says); absent: not a token, or no answer. */
+  tokens?: Record<Address, { name: string; symbol: string; decimals: number }>;
   items: {
     index: number;
     type: string;
     required: boolean;
     supported: boolean;
+    /** Whether the owner may lower its amounts (the background checks again: lowerDraft). */
+    adjustable: boolean;
     note?: string;
+    justification?: string;
     permissions: SerializedPermission[];
   }[];
 }
@@ -505,7 +528,9 @@ export function grantScopeView(draft: Erc7715Draft, scope: SessionScope): GrantS
       type: i.requestedType,
       required: i.required,
       supported: i.supported,
+      adjustable: i.adjustable,
       ...(i.note === undefined ? {} : { note: i.note }),
+      ...(i.justification === undefined ? {} : { justification: i.justification }),
       permissions: i.permissions.filter((p) => p.type !== 'gas-limit').map(serializePermission),
     })),
   };
