@@ -62,11 +62,24 @@ export function lowerDraft(draft: Erc7715Draft, lowerings: readonly AmountLoweri
     const at = item.permissions.findIndex((p) => lowerableFields(p).includes(l.field));
     const p = item.permissions[at];
     if (!p) throw new AdjustmentError(`permission ${l.index + 1} (${item.requestedType}) has no amount "${l.field}" to lower`);
-    const data = serializePermission(p) as { type: string; data: Record<string, unknown> };
-    const asked = BigInt(data.data[l.field] as string);
+    const asked = amountOf(p, l.field);
     const value = BigInt(l.value);
     if (value > asked) throw new AdjustmentError(`permission ${l.index + 1}: ${l.field} ${value} is more than the site asked for (${asked}); amounts can only be lowered`);
-    item.permissions[at] = parsePermission({ type: data.type, data: { ...data.data, [l.field]: l.value } }, l.index);
+    item.permissions[at] = withAmount(p, l.field, value, l.index);
   }
   return { ...draft, items };
+}
+
+/** The amount in `field` of `p` (one of lowerableFields(p)). */
+export function amountOf(p: Permission, field: string): bigint {
+  const data = serializePermission(p) as { data?: Record<string, unknown> };
+  const v = data.data?.[field];
+  if (typeof v !== 'string') throw new AdjustmentError(`${p.type} has no amount "${field}"`);
+  return BigInt(v);
+}
+
+/** `p` with `field` set to `value`, read again by the kind's parser (so every rule of the kind holds). */
+export function withAmount(p: Permission, field: string, value: bigint, index = 0): Permission {
+  const data = serializePermission(p) as { type: string; data: Record<string, unknown> };
+  return parsePermission({ type: data.type, data: { ...data.data, [field]: value.toString() } }, index);
 }

@@ -350,6 +350,19 @@ export const KINDS: { readonly [K in PermissionType]: KindSpec<K> } = {
   },
 };
 
+/**
+ * A raw permission whose kind runs from a start time (periodic, stream) and that names none, made to
+ * start at `now` (the chain's clock), as MetaMask's requests do: the popup's own form asks only for
+ * an amount and a period. Anything else is returned as it is, for parsePermission to judge.
+ */
+export function startingNow(raw: unknown, now: number): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const { type, data } = raw as { type?: unknown; data?: unknown };
+  if (typeof type !== 'string' || !isPermissionType(type) || typeof data !== 'object' || data === null) return raw;
+  if (!KINDS[type].fields?.includes('startTime') || 'startTime' in data) return raw;
+  return { ...raw, data: { ...data, startTime: now } };
+}
+
 /** Every kind, in the order the vocabulary lists them. */
 export const PERMISSION_TYPES = Object.keys(KINDS) as PermissionType[];
 

@@ -6,7 +6,8 @@ import { devnetContracts } from '@/src/chains/deployments';
 import { lowerDraft, parseLowerings } from '@/src/permissions/adjust';
 import { draftToScope, grantScopeView, scopeToExecutionPermissions, translateErc7715Request } from '@/src/permissions/erc7715';
 import { exposureText, periodsInReach, totalExposure } from '@/src/permissions/exposure';
-import type { Permission } from '@/src/permissions/kinds';
+import { startingNow, type Permission } from '@/src/permissions/kinds';
+import { allowancesNow } from '@/src/sessions/allowance-view';
 import { describeContext } from '@/src/ui/permission-text';
 
 const DEMO = getAddress(devnetContracts.DemoToken);
@@ -120,5 +121,36 @@ describe('lowerDraft', () => {
     const draft = translate(periodic(false));
     const view = grantScopeView(draft, draftToScope(draft, scopeCtx));
     expect(view.items[0]).toMatchObject({ adjustable: false, justification: 'Your monthly subscription' });
+  });
+});
+
+describe('allowancesNow (the Sessions list)', () => {
+  const periodic: Permission = { type: 'native-token-periodic', data: { periodAmount: parseEther('0.01'), periodDuration: DAY, startTime: NOW } };
+  const stream: Permission = { type: 'erc20-token-stream', data: { address: DEMO, amountPerSecond: 10n ** 15n, initialAmount: 0n, maxAmount: parseEther('100'), startTime: NOW } };
+  const usage = { nativeSpent: '0', erc20Spent: {}, callsUsed: 0 };
+
+  it('behavior: what is left this period and when it resets, from the enforcer record of this period', () => {
+    const spent = { ...usage, periods: { native: { lastPeriod: 2, transferred: parseEther('0.006').toString() } } };
+    expect(allowancesNow([periodic], spent, NOW + DAY + 5)).toEqual([{ kind: 'period', asset: 'native', left: parseEther('0.004').toString(), resetsAt: NOW + 2 * DAY }]);
+    // A record of an earlier period does not count in this one.
+    expect(allowancesNow([periodic], spent, NOW + 2 * DAY)).toEqual([{ kind: 'period', asset: 'native', left: parseEther('0.01').toString(), resetsAt: NOW + 3 * DAY }]);
+    expect(allowancesNow([periodic], usage, NOW - 1)).toEqual([{ kind: 'period-not-started', asset: 'native', startsAt: NOW }]);
+  });
+
+  it('behavior: what has streamed and is not spent is available now', () => {
+    expect(allowancesNow([stream], { ...usage, streamed: { erc20: parseEther('1').toString() } }, NOW + 3500)).toEqual([
+      { kind: 'stream', asset: DEMO, available: parseEther('2.5').toString() },
+    ]);
+  });
+});
+
+describe('startingNow (the popup form and RPC make the same kind)', () => {
+  it('behavior: a periodic permission without a start starts at the chain clock; one with a start, or another kind, is left alone', () => {
+    expect(startingNow({ type: 'native-token-periodic', data: { periodAmount: '1', periodDuration: 60 } }, NOW)).toEqual({
+      type: 'native-token-periodic',
+      data: { periodAmount: '1', periodDuration: 60, startTime: NOW },
+    });
+    expect(startingNow({ type: 'native-token-periodic', data: { periodAmount: '1', periodDuration: 60, startTime: 5 } }, NOW)).toMatchObject({ data: { startTime: 5 } });
+    expect(startingNow({ type: 'native-token-transfer', data: { allowance: '1' } }, NOW)).toEqual({ type: 'native-token-transfer', data: { allowance: '1' } });
   });
 });
