@@ -281,7 +281,8 @@ function AmountFields(props: {
   onType: (key: string, value: string) => void;
 }) {
   const { item } = props;
-  const fields = props.original.flatMap((p) => (p ? lowerableFields(p).map((f) => [p, f] as const) : []));
+  // An amount of 0 (a stream with nothing at once) cannot go lower: no field for it.
+  const fields = props.original.flatMap((p) => (p ? lowerableFields(p).filter((f) => amountOf(p, f) > 0n).map((f) => [p, f] as const) : []));
   if (fields.length === 0) return null;
   if (!item.adjustable) {
     return (
