@@ -15,6 +15,7 @@ import { asInvalidParams, toRpcErrorPayload, UnauthorizedError, InvalidParamsErr
 import { parseParams, z } from '../rpc/schema';
 import { parseOwnerSecret } from '../vault/owner-secret';
 import { parseSessionScope } from '../permissions/validate';
+import { startingNow } from '../permissions/kinds';
 import { ForeignDelegationError } from '../sessions/service';
 import { broadcast } from './events';
 import type { Services } from './services';
@@ -153,7 +154,8 @@ export const walletApiHandlers = {
       const now = await chainNow(chain);
       const scope = asInvalidParams(() =>
         parseSessionScope(
-          { expiry: now + p.durationSeconds, permissions: p.permissions, ...(p.callLimit !== undefined ? { callLimit: p.callLimit } : {}) },
+          // An allowance over time from the form starts now, as one asked for over RPC does.
+          { expiry: now + p.durationSeconds, permissions: p.permissions.map((x) => startingNow(x, now)), ...(p.callLimit !== undefined ? { callLimit: p.callLimit } : {}) },
           { account, chainId: chain.id, now, longExpiry: 'refuse' },
         ),
       );

@@ -56,6 +56,8 @@ export interface Erc7715DraftItem {
   callLimit?: number;
   /** Why it is unsupported, or how it was read. */
   note?: string;
+  /** The dApp's own words on why it asks (`permission.data.justification`): shown as the site's, never trusted. */
+  justification?: string;
 }
 
 export interface Erc7715Draft {
@@ -208,6 +210,7 @@ interface ItemInput {
   policies: Erc7715Policy[];
   required: boolean;
   adjustable: boolean;
+  justification?: string;
 }
 
 class Unsupported extends Error {}
@@ -302,7 +305,13 @@ function translateItem(item: ItemInput, tctx: TranslateContext): { permissions: 
 }
 
 function draftItem(input: ItemInput, ctx: TranslateContext): Erc7715DraftItem {
-  const base = { index: input.index, requestedType: input.type, required: input.required, adjustable: input.adjustable || !input.required };
+  const base = {
+    index: input.index,
+    requestedType: input.type,
+    required: input.required,
+    adjustable: input.adjustable || !input.required,
+    ...(input.justification ? { justification: input.justification } : {}),
+  };
   try {
     const t = translateItem(input, ctx);
     const item: Erc7715DraftItem = { ...base, supported: true, permissions: t.permissions };
@@ -432,6 +441,7 @@ function translateExecutionPermissions(params: unknown, ctx: TranslateContext): 
         policies: [],
         required: true, // MetaMask's requests have no optional entries
         adjustable: p.isAdjustmentAllowed === true,
+        ...(isObject(p.data) && typeof p.data.justification === 'string' && p.data.justification.trim() ? { justification: justificationText(p.data.justification) } : {}),
       },
       ctx,
     );
@@ -450,6 +460,12 @@ function translateExecutionPermissions(params: unknown, ctx: TranslateContext): 
     draft.redeemers = first;
   }
   return draft;
+}
+
+/** A site's justification as the window may show it: one paragraph, at most 300 characters. */
+function justificationText(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
 }
 
 function sameSigner(a: Erc7715Signer, b: Erc7715Signer): boolean {
@@ -543,12 +559,19 @@ export interface GrantScopeView {
   redeemers?: Address[];
   /** The session's gas limit (decimal wei), whatever the owner unticks. */
   gasLimit?: string;
+  /** The chain's clock when the request came (unix seconds): "starting now" and the total exposure count from it. */
+  now?: number;
+  /** Tokens the permissions name, as their contracts answer on chain (never as the page says); absent: not a token, or no answer. */
+  tokens?: Record<Address, { name: string; symbol: string; decimals: number }>;
   items: {
     index: number;
     type: string;
     required: boolean;
     supported: boolean;
+    /** Whether the owner may lower its amounts (the background checks again: lowerDraft). */
+    adjustable: boolean;
     note?: string;
+    justification?: string;
     permissions: SerializedPermission[];
   }[];
 }
@@ -563,7 +586,9 @@ export function grantScopeView(draft: Erc7715Draft, scope: SessionScope): GrantS
       type: i.requestedType,
       required: i.required,
       supported: i.supported,
+      adjustable: i.adjustable,
       ...(i.note === undefined ? {} : { note: i.note }),
+      ...(i.justification === undefined ? {} : { justification: i.justification }),
       permissions: i.permissions.filter((p) => p.type !== 'gas-limit').map(serializePermission),
     })),
   };

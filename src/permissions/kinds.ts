@@ -54,6 +54,12 @@ export interface DescribeContext {
   token?: (address: Address) => TokenInfo | undefined;
   /** Who enforces the session; gas is paid differently on each. Default: the delegation backend. */
   backend?: 'delegation' | 'alchemy';
+  /** The chain's clock (unix seconds): a start within a minute of it reads "starting now". */
+  now?: number;
+  /** The session's expiry (unix seconds): allowances over time say "until" it. */
+  until?: number;
+  /** A time as the person reads it (the windows: their locale); default: UTC, "2025-06-15 15:06 UTC". */
+  date?: (unixSeconds: number) => string;
 }
 
 /** Text, or a list of functions a window shows by the wallet's trusted name with each selector. */
@@ -76,7 +82,8 @@ const contract = (a: Address, ctx: DescribeContext) => ctx.contractName?.(a) ?? 
  */
 export function tokenAmount(token: Address, amount: bigint, ctx: DescribeContext): string {
   const t = ctx.token?.(token);
-  return t ? `${formatUnits(amount, t.decimals)} ${t.symbol} (${t.name})` : `${amount} base units of token ${contract(token, ctx)} (decimals unknown)`;
+  // The token's name and full address are the window's to show once, beside the permission.
+  return t ? `${formatUnits(amount, t.decimals)} ${t.symbol}` : `${amount} base units of token ${contract(token, ctx)} (decimals unknown)`;
 }
 
 // ---------------------------------------------------------------- ERC-7715's answer
@@ -108,8 +115,21 @@ export function periodText(seconds: number): string {
   return n === 1 ? unit : `${n} ${unit}s`;
 }
 
-/** A start time as a person reads it, in UTC (the popup has no reason to guess a time zone). */
-export const startText = (t: number): string => `starting ${new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const utc = (t: number): string => `${new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/**
+ * When an allowance over time runs: "starting now, until Dec 7, 2:00 PM". "Now" when the start is
+ * within a minute of the chain's clock (MetaMask's requests start at the grant); a start already
+ * past says since when, so a request cannot look fresher than it is.
+ */
+export function startText(t: number, ctx: Pick<DescribeContext, 'now' | 'until' | 'date'> = {}): string {
+  const date = ctx.date ?? utc;
+  const start = ctx.now !== undefined && Math.abs(t - ctx.now) <= 60 ? 'starting now' : ctx.now !== undefined && t < ctx.now ? `running since ${date(t)}` : `starting ${date(t)}`;
+  return ctx.until === undefined ? start : `${start}, until ${date(ctx.until)}`;
+}
+
+/** A stream's cap; the request's "no maxAmount" (2^256 − 1) has none but the rate and the expiry. */
+const NO_CAP = 1n << 255n;
 
 function parsePeriod(d: Json, where: string) {
   const periodAmount = parseAmount(d.periodAmount, `${where} periodAmount`);
@@ -133,10 +153,19 @@ function parseStream(d: Json, where: string) {
   return { amountPerSecond, initialAmount, maxAmount, startTime };
 }
 
-/** A stream in words: what comes at once, then the rate per hour (the enforcers unlock it by the second). */
-function streamText(s: { amountPerSecond: bigint; initialAmount: bigint }, amount: (n: bigint) => string): string {
-  const first = s.initialAmount > 0n ? `${amount(s.initialAmount)} at the start, then ` : '';
-  return `${first}${amount(s.amountPerSecond * 3600n)} per hour`;
+/**
+ * A stream in words: "Streams 3.6 DEMO per hour, at most 100 DEMO, starting now, until …" (the
+ * enforcers unlock it by the second; per hour is what a person can picture), what comes at once.
+ */
+function streamDescription(
+  s: { amountPerSecond: bigint; initialAmount: bigint; maxAmount: bigint; startTime: number },
+  amount: (n: bigint) => string,
+  ctx: DescribeContext,
+): PermissionDescription {
+  const cap = s.maxAmount >= NO_CAP ? 'with no cap but the expiry' : `at most ${amount(s.maxAmount)}`;
+  const lines = ['What has streamed and is not spent stays available to the site'];
+  if (s.initialAmount > 0n) lines.unshift(`${amount(s.initialAmount)} of it is available at once`);
+  return { title: [`Streams ${amount(s.amountPerSecond * 3600n)} per hour, ${cap}, ${startText(s.startTime, ctx)}`], lines };
 }
 
 const hex = (n: bigint) => numberToHex(n);
@@ -245,7 +274,7 @@ export const KINDS: { readonly [K in PermissionType]: KindSpec<K> } = {
     parse: (d, where) => ({ type: 'native-token-periodic', data: parsePeriod(d, where) }),
     once: 'only one native-token-periodic permission is allowed; put the whole ETH allowance in one',
     describe: (p, ctx) => ({
-      title: [`Spend up to ${formatEther(p.data.periodAmount)} ${ctx.nativeSymbol} per ${periodText(p.data.periodDuration)}, ${startText(p.data.startTime)}`],
+      title: [`Spend up to ${formatEther(p.data.periodAmount)} ${ctx.nativeSymbol} per ${periodText(p.data.periodDuration)}, ${startText(p.data.startTime, ctx)}`],
       lines: [`What is not spent in a ${periodText(p.data.periodDuration)} does not carry over.`],
     }),
     erc7715: (p) => ({
@@ -258,7 +287,7 @@ export const KINDS: { readonly [K in PermissionType]: KindSpec<K> } = {
     once: 'only one native-token-stream permission is allowed; put the whole ETH allowance in one',
     describe: (p, ctx) => {
       const eth = (n: bigint) => `${formatEther(n)} ${ctx.nativeSymbol}`;
-      return { title: [`Spend ${ctx.nativeSymbol} as it streams: ${streamText(p.data, eth)}, at most ${eth(p.data.maxAmount)} in total, ${startText(p.data.startTime)}`], lines: [] };
+      return streamDescription(p.data, eth, ctx);
     },
     erc7715: (p) => ({
       permission: {
@@ -275,7 +304,7 @@ export const KINDS: { readonly [K in PermissionType]: KindSpec<K> } = {
     once: 'only one erc20-token-periodic permission is allowed in a session',
     contract: (p) => p.data.address,
     describe: (p, ctx) => ({
-      title: [`Transfer up to ${tokenAmount(p.data.address, p.data.periodAmount, ctx)} per ${periodText(p.data.periodDuration)}, ${startText(p.data.startTime)}`],
+      title: [`Transfer up to ${tokenAmount(p.data.address, p.data.periodAmount, ctx)} per ${periodText(p.data.periodDuration)}, ${startText(p.data.startTime, ctx)}`],
       lines: [`What is not transferred in a ${periodText(p.data.periodDuration)} does not carry over.`],
     }),
     erc7715: (p) => ({
@@ -293,8 +322,7 @@ export const KINDS: { readonly [K in PermissionType]: KindSpec<K> } = {
     once: 'only one erc20-token-stream permission is allowed in a session',
     contract: (p) => p.data.address,
     describe: (p, ctx) => {
-      const amount = (n: bigint) => tokenAmount(p.data.address, n, ctx);
-      return { title: [`Transfer tokens as they stream: ${streamText(p.data, amount)}, at most ${amount(p.data.maxAmount)} in total, ${startText(p.data.startTime)}`], lines: [] };
+      return streamDescription(p.data, (n) => tokenAmount(p.data.address, n, ctx), ctx);
     },
     erc7715: (p) => ({
       permission: {
@@ -321,6 +349,19 @@ export const KINDS: { readonly [K in PermissionType]: KindSpec<K> } = {
     erc7715: () => ({ permission: { type: 'token-approval-revocation', data: {}, policies: [] } }),
   },
 };
+
+/**
+ * A raw permission whose kind runs from a start time (periodic, stream) and that names none, made to
+ * start at `now` (the chain's clock), as MetaMask's requests do: the popup's own form asks only for
+ * an amount and a period. Anything else is returned as it is, for parsePermission to judge.
+ */
+export function startingNow(raw: unknown, now: number): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const { type, data } = raw as { type?: unknown; data?: unknown };
+  if (typeof type !== 'string' || !isPermissionType(type) || typeof data !== 'object' || data === null) return raw;
+  if (!KINDS[type].fields?.includes('startTime') || 'startTime' in data) return raw;
+  return { ...raw, data: { ...data, startTime: now } };
+}
 
 /** Every kind, in the order the vocabulary lists them. */
 export const PERMISSION_TYPES = Object.keys(KINDS) as PermissionType[];

@@ -97,13 +97,28 @@ export interface SessionUsageView {
   nativeSpent: string;
   erc20Spent: Record<string, string>;
   callsUsed: number;
+  /** The period kinds' records (SessionUsage.periods), amounts as decimal strings. */
+  periods?: { native?: { lastPeriod: number; transferred: string }; erc20?: { lastPeriod: number; transferred: string } };
+  /** What the stream kinds have spent (SessionUsage.streamed), decimal strings. */
+  streamed?: { native?: string; erc20?: string };
 }
+
+/**
+ * An allowance over time as the Sessions list shows it now: what is left this period and when it
+ * resets, or what has streamed and is available (allowance-view.ts computes it from the usage).
+ */
+export type AllowanceNowView =
+  | { kind: 'period'; asset: 'native' | Address; left: string; resetsAt: number }
+  | { kind: 'period-not-started'; asset: 'native' | Address; startsAt: number }
+  | { kind: 'stream'; asset: 'native' | Address; available: string };
 
 export interface SessionView extends SessionRecord {
   usage: SessionUsageView | null;
   stipendLeft: string | null;
   /** The chain's clock (latest block), which decides expiry; null when the node is unreachable. */
   chainNow: number | null;
+  /** Per allowance over time, what it leaves now (empty without usage or without such kinds). */
+  allowances?: AllowanceNowView[];
 }
 
 /** What Remove wallet's revoke pass left undone, per session, for the owner to decide on. */

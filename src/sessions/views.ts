@@ -5,7 +5,8 @@ import type { Backends } from '../backends/choice';
 import type { ChainConfig } from '../chains/registry';
 import { deserializeScope } from '../permissions/serialize';
 import { httpChainRpc } from '../rpc/chain-rpc';
-import type { SessionRecord, SessionView } from './record';
+import { allowancesNow } from './allowance-view';
+import type { AllowanceNowView, SessionRecord, SessionView } from './record';
 
 /** The latest block's timestamp, or null when the node does not answer (the popup then says so). */
 async function chainClock(chain: ChainConfig): Promise<number | null> {
@@ -24,18 +25,22 @@ export async function sessionViews(records: SessionRecord[], backends: Backends,
   for (const s of records.slice().reverse()) {
     let usage: SessionView['usage'] = null;
     let stipendLeft: string | null = null;
+    let allowances: AllowanceNowView[] = [];
     const live = s.chainId === chain.id && s.status === 'active';
     // The stored expiry is read as it is: a session granted under rules this version refuses (it
     // covers nothing: see Sessions.check) must still be listed, so the owner can revoke it.
     const expired = live && now !== null && s.scope.expiry <= now;
     if (live && !expired) {
       try {
-        ({ usage, stipendLeft } = await (await backends.forSession(chain, s)).usageView(s, deserializeScope(s.scope)));
+        const scope = deserializeScope(s.scope);
+        ({ usage, stipendLeft } = await (await backends.forSession(chain, s)).usageView(s, scope));
+        // The same read's figures, no further chain call: what each allowance over time leaves now.
+        if (now !== null) allowances = allowancesNow(scope.permissions, usage, now);
       } catch {
         // node unreachable, or a scope this version refuses: show the session without live figures
       }
     }
-    out.push({ ...s, ...(expired ? { status: 'expired' as const } : {}), usage, stipendLeft, chainNow: now });
+    out.push({ ...s, ...(expired ? { status: 'expired' as const } : {}), usage, stipendLeft, chainNow: now, allowances });
   }
   return out;
 }

@@ -39,7 +39,9 @@ test.describe('grant window: permissions in plain words', () => {
       answered = providerRequest(dapp, 'wallet_grantPermissions', [request]);
     });
     const details = w.getByTestId('grant-details');
-    await expect(details).toContainText('Transfer up to 2.5 DEMO (DemoToken)');
+    await expect(details).toContainText('Transfer up to 2.5 DEMO');
+    // The token's name and full address as its contract answers on chain.
+    await expect(w.getByTestId('grant-token-0')).toHaveText(`Token: Demo Token (DEMO) ${TOKEN}`);
     await expect(details).toContainText('Transfer up to 1500000 base units of token 0x1111…1111 (decimals unknown)');
     await expect(w.getByTestId('grant-gas-limit')).toContainText('Gas stipend up to 0.002 ETH');
     // Once the buttons unlock the card has finished sliding in, so the screenshot shows it settled.
@@ -72,8 +74,9 @@ test.describe('grant window: permissions in plain words', () => {
     });
     const details = w.getByTestId('grant-details');
     await expect(details).toContainText('Spend up to 0.01 ETH per day, starting');
-    await expect(details).toContainText('Transfer tokens as they stream: 3.6 DEMO (DemoToken) per hour');
-    await expect(details).toContainText('at most 100 DEMO (DemoToken) in total');
+    await expect(details).toContainText('Streams 3.6 DEMO per hour');
+    await expect(details).toContainText('at most 100 DEMO, starting now, until');
+    await expect(w.getByTestId('grant-token-1')).toHaveText(`Token: Demo Token (DEMO) ${TOKEN}`);
     await expect(w.getByTestId('approval-approve')).toBeEnabled();
     await shoot(w, 'grant-periodic-stream');
     await decide(w, 'reject');

@@ -50,16 +50,16 @@ describe('permission kinds', () => {
     expect(EXAMPLES.map((p) => descriptionText(describePermission(p, devnet)))).toEqual([
       'Full access to the account (root)',
       'Spend up to 0.01 ETH',
-      'Transfer up to 100 DEMO (DemoToken)',
+      'Transfer up to 100 DEMO',
       'Gas stipend up to 0.002 ETH. Paid by you when the session is granted; what is left comes back when it ends.',
       'Call any function of DemoGame',
       'Call 0xd087d288 on your account',
       `Call ${approve.selector} on any contract`,
       'Call move(uint8) on DemoGame',
       'Spend up to 0.01 ETH per day, starting 2025-06-15 15:06 UTC. What is not spent in a day does not carry over.',
-      'Spend ETH as it streams: 0.0036 ETH per hour, at most 0.1 ETH in total, starting 2025-06-15 15:06 UTC',
-      'Transfer up to 5 DEMO (DemoToken) per week, starting 2025-06-15 15:06 UTC. What is not transferred in a week does not carry over.',
-      'Transfer tokens as they stream: 3.6 DEMO (DemoToken) per hour, at most 100 DEMO (DemoToken) in total, starting 2025-06-15 15:06 UTC',
+      'Streams 0.0036 ETH per hour, at most 0.1 ETH, starting 2025-06-15 15:06 UTC. What has streamed and is not spent stays available to the site',
+      'Transfer up to 5 DEMO per week, starting 2025-06-15 15:06 UTC. What is not transferred in a week does not carry over.',
+      'Streams 3.6 DEMO per hour, at most 100 DEMO, starting 2025-06-15 15:06 UTC. What has streamed and is not spent stays available to the site',
       'Revoke approvals you gave on any token (ERC-20 allowances, NFT approvals). It can only clear an approval that exists, never give a new one, and sends no ETH.',
     ]);
   });
@@ -67,7 +67,7 @@ describe('permission kinds', () => {
   it("behavior: an ERC-20 amount is shown in the token's own decimals, not as if every token had 18", () => {
     const withUsdc: DescribeContext = { ...devnet, token: (a) => (a === USDC ? { name: 'USD Coin', symbol: 'USDC', decimals: 6 } : undefined) };
     const p: Permission = { type: 'erc20-token-transfer', data: { address: USDC, allowance: parseUnits('1.5', 6) } };
-    expect(descriptionText(describePermission(p, withUsdc))).toBe('Transfer up to 1.5 USDC (USD Coin)');
+    expect(descriptionText(describePermission(p, withUsdc))).toBe('Transfer up to 1.5 USDC');
   });
 
   it("behavior: an unknown token's amount stays in base units and says that its decimals are unknown", () => {
@@ -83,11 +83,22 @@ describe('permission kinds', () => {
     expect(descriptionText(describePermission(gas, describeContext(31337, 'ETH', 'alchemy')))).toBe("Uses up to 0.002 ETH of your account's ETH for gas");
   });
 
+  it('behavior: an allowance over time says "starting now" by the chain clock and until when, in the given date format', () => {
+    const ctx: DescribeContext = { ...devnet, now: START + 20, until: START + 7 * 86400, date: (t) => new Date(t * 1000).toISOString().slice(0, 10) };
+    const p: Permission = { type: 'native-token-periodic', data: { periodAmount: parseEther('0.01'), periodDuration: 86400, startTime: START } };
+    expect(descriptionText(describePermission(p, ctx))).toBe('Spend up to 0.01 ETH per day, starting now, until 2025-06-22. What is not spent in a day does not carry over.');
+    // A start well before the chain's now does not read as fresh; one after it says when.
+    expect(descriptionText(describePermission(p, { ...ctx, now: START + 3600 }))).toContain('running since 2025-06-15, until');
+    expect(descriptionText(describePermission(p, { ...ctx, now: START - 3600 }))).toContain('starting 2025-06-15, until');
+    const uncapped: Permission = { type: 'native-token-stream', data: { amountPerSecond: 10n ** 12n, initialAmount: 0n, maxAmount: (1n << 256n) - 1n, startTime: START } };
+    expect(descriptionText(describePermission(uncapped, ctx))).toContain('Streams 0.0036 ETH per hour, with no cap but the expiry, starting now');
+  });
+
   it('behavior: a stream with an initial amount says what comes at once', () => {
     const eth: Permission = { type: 'native-token-stream', data: { amountPerSecond: 10n ** 14n, initialAmount: parseEther('0.5'), maxAmount: parseEther('1'), startTime: START } };
-    expect(descriptionText(describePermission(eth, devnet))).toBe('Spend ETH as it streams: 0.5 ETH at the start, then 0.36 ETH per hour, at most 1 ETH in total, starting 2025-06-15 15:06 UTC');
+    expect(descriptionText(describePermission(eth, devnet))).toBe('Streams 0.36 ETH per hour, at most 1 ETH, starting 2025-06-15 15:06 UTC. 0.5 ETH of it is available at once. What has streamed and is not spent stays available to the site');
     const demo: Permission = { type: 'erc20-token-stream', data: { address: DEMO, amountPerSecond: parseEther('1') / 100n, initialAmount: parseEther('1'), maxAmount: parseEther('10'), startTime: START } };
-    expect(descriptionText(describePermission(demo, devnet))).toBe('Transfer tokens as they stream: 1 DEMO (DemoToken) at the start, then 36 DEMO (DemoToken) per hour, at most 10 DEMO (DemoToken) in total, starting 2025-06-15 15:06 UTC');
+    expect(descriptionText(describePermission(demo, devnet))).toBe('Streams 36 DEMO per hour, at most 10 DEMO, starting 2025-06-15 15:06 UTC. 1 DEMO of it is available at once. What has streamed and is not spent stays available to the site');
   });
 
   it.each<[string, unknown, string]>([

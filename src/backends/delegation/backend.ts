@@ -16,7 +16,7 @@ import { type ChainConfig } from '../../chains/registry';
 import { deserializeScope } from '../../permissions/serialize';
 import type { SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { InternalError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../errors';
-import { holderOf, type SessionHolder, type SessionRecord } from '../../sessions/record';
+import { holderOf, type SessionHolder, type SessionRecord, type SessionUsageView } from '../../sessions/record';
 import type { AccountBackend, ChainCapabilities, ExecutionPermissionSupport, GrantedSession, SessionIo } from '../backend';
 import { EXECUTION_PERMISSION_TYPES } from '../../permissions/erc7715';
 import { spendOf } from '../spend';
@@ -50,10 +50,20 @@ function toDelegation(s: SessionRecord): Delegation {
 }
 
 const toSessionCalls = (bundle: CallBundle): SessionCall[] => contractCalls(bundle.calls);
-const decimal = (usage: SessionUsage) => ({
+/** Each present entry of `o` through `f` (absent ones stay absent: JSON has no undefined). */
+function eachPresent<T, U>(o: { native?: T; erc20?: T }, f: (v: T) => U): { native?: U; erc20?: U } {
+  const out: { native?: U; erc20?: U } = {};
+  if (o.native !== undefined) out.native = f(o.native);
+  if (o.erc20 !== undefined) out.erc20 = f(o.erc20);
+  return out;
+}
+const decimal = (usage: SessionUsage): SessionUsageView => ({
   nativeSpent: usage.nativeSpent.toString(),
   erc20Spent: Object.fromEntries(Object.entries(usage.erc20Spent).map(([k, v]) => [k, v.toString()])),
   callsUsed: usage.callsUsed,
+  // The allowances over time (what the Sessions list says is left this period / streamed).
+  ...(usage.periods ? { periods: eachPresent(usage.periods, (r) => ({ lastPeriod: r.lastPeriod, transferred: r.transferred.toString() })) } : {}),
+  ...(usage.streamed ? { streamed: eachPresent(usage.streamed, (v) => v.toString()) } : {}),
 });
 
 

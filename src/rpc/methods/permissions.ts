@@ -22,6 +22,11 @@ import {
   type Erc7715Method,
 } from '../../permissions/erc7715';
 import { deserializeScope } from '../../permissions/serialize';
+import { lowerDraft, parseLowerings } from '../../permissions/adjust';
+import { contractOf } from '../../permissions/kinds';
+import { PermissionError } from '../../permissions/errors';
+import { publicClientFor } from '../../chains/clients';
+import { readTokens } from '../../chains/tokens';
 import { contextOf, holderOf, type SessionHolder, type SessionRecord } from '../../sessions/record';
 import { DEFAULT_MAX_SESSION_SECONDS } from '../../permissions/validate';
 import { asInvalidParams, InvalidParamsError, TransactionRejectedError, UnsupportedMethodError, UserRejectedError } from '../../errors';
@@ -36,6 +41,8 @@ export interface GrantEdits {
   expiry?: number;
   /** The owner ticked the red warning for token-moving functions on every contract. */
   confirmTokenMovingEverywhere?: boolean;
+  /** Amounts the owner lowered (adjustable items only; checked again by lowerDraft, never trusted). */
+  lower?: unknown;
 }
 
 const holderOfDraft = (draft: Erc7715Draft): SessionHolder => (draft.signer.type === 'account' ? { kind: 'dapp', address: draft.signer.address } : { kind: 'wallet' });
@@ -69,18 +76,32 @@ async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext
   const requested = asInvalidParams(() => draftToScope(draft, scopeContext));
   await ctx.services.sessions.assertGrantable(ctx.chain, requested, holder);
   const onAlchemy = (await ctx.services.backends.setting(ctx.chain.id)).kind === 'alchemy';
+  // The contracts the permissions reach, asked for their token metadata: the window shows amounts
+  // in what the chain says, not what the page says.
+  const reached = draft.items.flatMap((i) => i.permissions).flatMap((p) => contractOf(p) ?? []);
+  const tokens = reached.length > 0 ? await readTokens(publicClientFor(ctx.chain), reached) : {};
   const decision = await ctx.services.approvals.ask({
     kind: 'grantPermissions',
     origin: ctx.origin,
     chainId: ctx.chain.id,
-    scope: grantScopeView(draft, requested),
+    scope: { ...grantScopeView(draft, requested), now, tokens },
     optional: draft.items.filter((i) => !i.required).map((i) => String(i.index)),
     ...(onAlchemy ? { backend: 'alchemy' as const } : {}),
   });
   const edits = (decision.edits ?? {}) as GrantEdits;
   const expiry = typeof edits.expiry === 'number' && edits.expiry < requested.expiry ? edits.expiry : requested.expiry;
+  // Lowered amounts: only down, only where the dApp allowed it. The window is not trusted with it:
+  // a raised amount, or one on an item the site fixed, refuses the grant (4001: the owner did not
+  // approve anything the wallet can grant).
+  let narrowed: Erc7715Draft;
+  try {
+    narrowed = lowerDraft(draft, parseLowerings(edits.lower));
+  } catch (error) {
+    if (!(error instanceof PermissionError)) throw error;
+    throw new UserRejectedError(`The approval changed an amount in a way the wallet does not allow (${error.message}); nothing was granted.`);
+  }
   const nowAfterApproval = await chainNow(ctx.chain);
-  const scope = asInvalidParams(() => draftToScope({ ...draft, expiry }, { ...scopeContext, now: nowAfterApproval }, { omit: Array.isArray(edits.omit) ? edits.omit : [] }));
+  const scope = asInvalidParams(() => draftToScope({ ...narrowed, expiry }, { ...scopeContext, now: nowAfterApproval }, { omit: Array.isArray(edits.omit) ? edits.omit : [] }));
   // Token-moving functions on every contract need the owner's explicit tick under the red warning.
   if (needsTokenWarning(scope) && edits.confirmTokenMovingEverywhere !== true) {
     throw new UserRejectedError('The owner did not confirm that this site may move or approve away tokens on every contract; nothing was granted.');

@@ -1,10 +1,15 @@
 // A dApp's session request, for the owner to read and narrow: optional permissions can be left
 // out, and the expiry shortened (never lengthened: the wallet already capped it).
 import { useEffect, useState } from 'preact/hooks';
+import { formatUnits, parseUnits, type Address } from 'viem';
+import { amountOf, lowerableFields, withAmount, type AmountLowering } from '../../permissions/adjust';
 import type { GrantScopeView } from '../../permissions/erc7715';
-import { describePermission } from '../../permissions/kinds';
+import { exposureText, totalExposure } from '../../permissions/exposure';
+import { contractOf, describePermission, type DescribeContext, type Permission } from '../../permissions/kinds';
 import { tokenMovingFunctions } from '../../permissions/known-functions';
-import { describeContext, describeSerialized, PermissionText } from '../permission-text';
+import { parsePermission } from '../../permissions/validate';
+import { localDate } from '../format';
+import { describeContext, PermissionText } from '../permission-text';
 
 export type { GrantScopeView };
 
@@ -19,6 +24,64 @@ function tokenMovingEverywhere(items: readonly Item[], omit: readonly number[]):
   return [...new Set(names)];
 }
 
+
+const FIELD_LABEL: Record<string, string> = {
+  allowance: 'Allowance',
+  periodAmount: 'Per period',
+  amountPerSecond: 'Per hour',
+  initialAmount: 'At once',
+  maxAmount: 'At most in total',
+};
+
+/** A stream's rate is asked per second; a person types it per hour. */
+const PER_HOUR = (field: string) => (field === 'amountPerSecond' ? 3600n : 1n);
+
+/** A permission as sent, read back with the grant-time checks; null when it cannot be (shown as such). */
+function parsed(p: Item['permissions'][number]): Permission | null {
+  try {
+    return parsePermission(p);
+  } catch {
+    return null;
+  }
+}
+
+/** What the window shows and counts: each item's permissions with the owner's lowered amounts. */
+function effective(items: readonly Item[], typed: Record<string, string>, decimals: (p: Permission) => number | undefined) {
+  const lowerings: AmountLowering[] = [];
+  const errors: Record<string, string> = {};
+  const perItem = items.map((item) =>
+    item.permissions.map((raw) => {
+      let p = parsed(raw);
+      if (!p || !item.adjustable) return p;
+      for (const field of lowerableFields(p)) {
+        const text = typed[`${item.index}:${field}`]?.trim();
+        if (!text) continue;
+        const key = `${item.index}:${field}`;
+        const d = decimals(p);
+        let value: bigint;
+        try {
+          value = d === undefined ? BigInt(text) : parseUnits(text, d) / PER_HOUR(field);
+        } catch {
+          errors[key] = 'Not a number.';
+          continue;
+        }
+        if (value > amountOf(p, field)) {
+          errors[key] = 'You can only lower it.';
+          continue;
+        }
+        try {
+          p = withAmount(p, field, value, item.index);
+          lowerings.push({ index: item.index, field, value: value.toString() });
+        } catch (e) {
+          errors[key] = (e as Error).message.replace(/^permission \d+[^:]*: /, '');
+        }
+      }
+      return p;
+    }),
+  );
+  return { perItem, lowerings, errors };
+}
+
 const SHORTER = [
   { label: '15 min', seconds: 15 * 60 },
   { label: '1 hour', seconds: 3600 },
@@ -29,18 +92,43 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
   const [omit, setOmit] = useState<number[]>([]);
   const [expiry, setExpiry] = useState(scope.expiry);
   const [confirmed, setConfirmed] = useState(false);
+  const [typed, setTyped] = useState<Record<string, string>>({});
   const risky = tokenMovingEverywhere(scope.items, omit);
+  // Tokens as their contracts answered on chain (the background read them); the wallet's own table
+  // only for what the chain did not answer.
+  const base = describeContext(chainId, 'ETH', backend);
+  const tokenOf = (a: Address) => scope.tokens?.[a] ?? base.token?.(a);
+  const now = scope.now ?? Math.floor(Date.now() / 1000);
+  const ctx: DescribeContext = { ...base, token: tokenOf, now, until: expiry, date: localDate };
+  const decimals = (p: Permission) => {
+    if (!p.type.startsWith('erc20')) return 18;
+    const address = contractOf(p);
+    return address ? tokenOf(address)?.decimals : undefined;
+  };
+  const { perItem, lowerings, errors } = effective(scope.items, typed, decimals);
+  const invalid = Object.keys(errors).length > 0;
+  const chosen = scope.items.flatMap((item, i) => (item.supported && !omit.includes(item.index) ? perItem[i]!.filter((p): p is Permission => p !== null) : []));
+  const exposure = totalExposure({ permissions: chosen, expiry, now, isToken: (a) => tokenOf(a) !== undefined });
   // The background refuses the grant (4001) unless this tick is sent with the approval.
   // `confirmationMissing` is for the window only (it keeps Approve disabled); the background checks
   // `confirmTokenMovingEverywhere` itself and refuses the grant without it.
+  // An amount typed that is not lower keeps Approve disabled (confirmationMissing); the background
+  // checks `lower` again and refuses a raise whatever the window sends.
+  const lowerKey = JSON.stringify(lowerings);
   useEffect(
-    () => onEdits({ omit, expiry, confirmTokenMovingEverywhere: risky.length > 0 && confirmed, confirmationMissing: risky.length > 0 && !confirmed }),
-    [omit, expiry, confirmed, risky.length],
+    () =>
+      onEdits({
+        omit,
+        expiry,
+        lower: lowerings,
+        confirmTokenMovingEverywhere: risky.length > 0 && confirmed,
+        confirmationMissing: (risky.length > 0 && !confirmed) || invalid,
+      }),
+    [omit, expiry, confirmed, risky.length, lowerKey, invalid],
   );
   // The approval window is not told the chain's ticker; ETH, as for the calls it shows.
-  const ctx = describeContext(chainId, 'ETH', backend);
   const gas = scope.gasLimit === undefined ? undefined : describePermission({ type: 'gas-limit', data: { limit: BigInt(scope.gasLimit) } }, ctx);
-  const now = Math.floor(Date.now() / 1000);
+  const wall = Math.floor(Date.now() / 1000);
   const minutes = Math.round((expiry - now) / 60);
   return (
     <div class="stack" data-testid="grant-details">
@@ -93,15 +181,46 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
                 onChange={(e) => setOmit((e.target as HTMLInputElement).checked ? omit.filter((i) => i !== item.index) : [...omit, item.index])}
               />
               <span>
-                {item.permissions.map((p, i) => (
-                  <span key={i} class="grant-line">
-                    <PermissionText description={describeSerialized(p, ctx)} />
-                  </span>
-                ))}
+                {item.permissions.map((raw, i) => {
+                  const p = perItem[scope.items.indexOf(item)]![i];
+                  return (
+                    <span key={i} class="grant-line" data-testid={`grant-permission-${item.index}`}>
+                      <PermissionText description={p ? describePermission(p, ctx) : { title: [`${raw.type} (cannot be shown)`], lines: [] }} />
+                    </span>
+                  );
+                })}
                 {!item.supported && <span class="small"> (not supported: {item.note})</span>}
                 <span class="small muted">{item.required ? ' · required' : ' · optional'}</span>
               </span>
             </label>
+            {perItem[scope.items.indexOf(item)]!.map((p, i) => {
+              const token = p && p.type.startsWith('erc20') ? contractOf(p) : undefined;
+              if (!token) return null;
+              const info = tokenOf(token);
+              // The full address, wrapped: the symbol is the token deployer's choice, the address is not.
+              return (
+                <p key={`t${i}`} class="small token-line" data-testid={`grant-token-${item.index}`}>
+                  Token: {info ? `${info.name} (${info.symbol})` : 'not an ERC-20 the chain could read (decimals unknown)'} <span class="mono">{token}</span>
+                </p>
+              );
+            })}
+            {item.justification && (
+              <p class="small justification" data-testid={`grant-justification-${item.index}`}>
+                <span class="muted">The site's own words (not checked by the wallet):</span> “{item.justification}”
+              </p>
+            )}
+            {item.supported && (
+              <AmountFields
+                item={item}
+                permissions={perItem[scope.items.indexOf(item)]!}
+                original={item.permissions.map(parsed)}
+                typed={typed}
+                errors={errors}
+                decimals={decimals}
+                symbol={(p) => (p.type.startsWith('erc20') ? (tokenOf(contractOf(p)!)?.symbol ?? 'base units') : 'ETH')}
+                onType={(key, value) => setTyped({ ...typed, [key]: value })}
+              />
+            )}
           </li>
         ))}
       </ul>
@@ -129,6 +248,20 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
           )}
         </div>
       )}
+      {exposure.length > 0 && (
+        <div class="small exposure" data-testid="grant-exposure">
+          <p>
+            <strong>Total exposure</strong>: the most this grant could ever move from your account, until it ends
+          </p>
+          <ul>
+            {exposure.map((e) => (
+              <li key={e.asset} data-testid="grant-exposure-line">
+                {exposureText(e, ctx)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {risky.length > 0 && (
         <div class="grant-danger" role="alert" data-testid="grant-token-warning">
           <p>
@@ -154,9 +287,70 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
         </button>
       </div>
       <p class="small muted">
-        Ends {new Date(expiry * 1000).toLocaleString()};{' '}
+        Ends {localDate(expiry)}
+        {Math.abs(now - wall) > 300 ? ' by the chain’s clock' : ''};{' '}
         {scope.heldBy && backend === 'alchemy' ? 'it cannot be revoked before then.' : 'you can revoke it any time in the wallet.'}
       </p>
+    </div>
+  );
+}
+
+/**
+ * The amounts of one item: a field to lower each where the site allowed it (shown in the token's
+ * units, a stream's rate per hour), or a plain note that the site fixed them.
+ */
+function AmountFields(props: {
+  item: Item;
+  permissions: (Permission | null)[];
+  original: (Permission | null)[];
+  typed: Record<string, string>;
+  errors: Record<string, string>;
+  decimals: (p: Permission) => number | undefined;
+  symbol: (p: Permission) => string;
+  onType: (key: string, value: string) => void;
+}) {
+  const { item } = props;
+  // An amount of 0 (a stream with nothing at once) cannot go lower: no field for it.
+  const fields = props.original.flatMap((p) => (p ? lowerableFields(p).filter((f) => amountOf(p, f) > 0n).map((f) => [p, f] as const) : []));
+  if (fields.length === 0) return null;
+  if (!item.adjustable) {
+    return (
+      <p class="small muted" data-testid={`grant-fixed-${item.index}`}>
+        The site does not allow changing these amounts: approve them as they are, or reject.
+      </p>
+    );
+  }
+  return (
+    <div class="lower" data-testid={`grant-lower-${item.index}`}>
+      <p class="small muted">You may lower these amounts (never raise them); the chain enforces what you set and the site is told.</p>
+      {fields.map(([p, field]) => {
+        const key = `${item.index}:${field}`;
+        const d = props.decimals(p);
+        const asked = amountOf(p, field) * PER_HOUR(field);
+        const shown = d === undefined ? asked.toString() : formatUnits(asked, d);
+        return (
+          <label key={key} class="lower-field">
+            <span class="small">{FIELD_LABEL[field] ?? field}</span>
+            <span class="row">
+              <input
+                data-testid={`grant-lower-${item.index}-${field}`}
+                inputMode="decimal"
+                placeholder={shown}
+                value={props.typed[key] ?? ''}
+                onInput={(e) => props.onType(key, (e.target as HTMLInputElement).value)}
+              />
+              <span class="small muted">
+                {props.symbol(p)} (asked: {shown})
+              </span>
+            </span>
+            {props.errors[key] && (
+              <span class="small error" role="alert" data-testid={`grant-lower-error-${item.index}-${field}`}>
+                {props.errors[key]}
+              </span>
+            )}
+          </label>
+        );
+      })}
     </div>
   );
 }

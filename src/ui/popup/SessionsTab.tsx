@@ -1,12 +1,12 @@
 // Sessions: the list (time left, allowance left, calls left at a glance; revoke one or all) and the
 // grant form (site, expiry preset, permissions with readable names for known contracts).
 import { useEffect, useState } from 'preact/hooks';
-import { formatEther, parseEther, toFunctionSelector, type Abi, type AbiFunction } from 'viem';
+import { formatEther, formatUnits, parseEther, toFunctionSelector, type Abi, type AbiFunction, type Address } from 'viem';
 import { DemoGameAbi, DemoTokenAbi } from '../../../devnet/contracts/abis';
 import { devnetContracts } from '../../chains/deployments';
 import { DEVNET_CHAIN_ID } from '../../chains/registry';
 import { Button, ErrorText } from '../components';
-import { shortAddress } from '../format';
+import { localDate, shortAddress } from '../format';
 import { describeContext, describeSerialized, PermissionText } from '../permission-text';
 import { callWallet } from '../wallet-api';
 
@@ -100,6 +100,13 @@ function SessionItem({ s, now, symbol, onChanged }: { s: SessionView; now: numbe
   const native = s.scope.permissions.find((p) => p.type === 'native-token-transfer');
   const nativeLeft = native && s.usage ? BigInt(native.data.allowance) - BigInt(s.usage.nativeSpent) : null;
   const callsLeft = s.scope.callLimit !== undefined && s.usage ? s.scope.callLimit - s.usage.callsUsed : null;
+  const ctx = describeContext(s.chainId, symbol, s.backend);
+  // Allowances over time, as the background computed them from the usage it read.
+  const amount = (asset: 'native' | Address, n: string) => {
+    if (asset === 'native') return `${formatEther(BigInt(n))} ${symbol}`;
+    const t = ctx.token?.(asset);
+    return t ? `${formatUnits(BigInt(n), t.decimals)} ${t.symbol}` : `${n} base units of ${shortAddress(asset)}`;
+  };
   return (
     <li class="card session" data-testid="session-item" data-status={status} data-session-id={s.id} data-session-key={s.sessionAddress}>
       <div class="row">
@@ -117,13 +124,22 @@ function SessionItem({ s, now, symbol, onChanged }: { s: SessionView; now: numbe
       <ul class="perm-list small">
         {s.scope.permissions.map((p, i) => (
           <li key={i}>
-            <PermissionText description={describeSerialized(p, describeContext(s.chainId, symbol, s.backend))} />
+            <PermissionText description={describeSerialized(p, { ...ctx, ...(s.chainNow !== null ? { now: s.chainNow } : {}), until: s.scope.expiry, date: localDate })} />
           </li>
         ))}
       </ul>
       {status === 'active' && (
         <div class="gauges small" data-testid="session-gauges">
           {nativeLeft !== null && <span class="pill">{formatEther(nativeLeft)} {symbol} left</span>}
+          {(s.allowances ?? []).map((a, i) => (
+            <span key={`a${i}`} class="pill allowance" data-testid="session-allowance">
+              {a.kind === 'period'
+                ? `${amount(a.asset, a.left)} left this period · resets ${localDate(a.resetsAt)}`
+                : a.kind === 'stream'
+                  ? `${amount(a.asset, a.available)} available now`
+                  : `starts ${localDate(a.startsAt)}`}
+            </span>
+          ))}
           {callsLeft !== null && <span class="pill">{callsLeft} calls left</span>}
           {s.stipendLeft && <span class="pill">gas {Number(formatEther(BigInt(s.stipendLeft))).toFixed(4)} {symbol}</span>}
           {s.backend === 'alchemy' && <span class="pill" data-testid="session-backend">via Alchemy</span>}
@@ -183,6 +199,15 @@ function knownContracts(chainId: number): KnownContract[] {
   ];
 }
 
+/** How often a periodic ETH allowance renews (seconds); "in total" is the fixed lifetime allowance. */
+const ALLOWANCE_PERIODS = [
+  { label: 'in total', seconds: 0 },
+  { label: 'per hour', seconds: 3600 },
+  { label: 'per day', seconds: 86400 },
+  { label: 'per week', seconds: 7 * 86400 },
+  { label: 'per 30 days', seconds: 30 * 86400 },
+];
+
 const PRESETS = [
   { label: '15 min', seconds: 15 * 60 },
   { label: '1 hour', seconds: 3600 },
@@ -198,6 +223,7 @@ function GrantForm({ chainId, backend, onCancel, onGranted }: { chainId: number;
   const [contract, setContract] = useState(contracts[0]?.address ?? '');
   const [functions, setFunctions] = useState<string[]>(contracts[0]?.functions.slice(0, 1).map((f) => f.signature) ?? []);
   const [ethAllowance, setEthAllowance] = useState('');
+  const [ethPeriod, setEthPeriod] = useState(0);
   const [callLimit, setCallLimit] = useState('');
   const [error, setError] = useState<string | null>(null);
 
@@ -222,7 +248,13 @@ function GrantForm({ chainId, backend, onCancel, onGranted }: { chainId: number;
       } catch {
         return setError('The ETH allowance is not a number.');
       }
-      permissions.push({ type: 'native-token-transfer', data: { allowance: wei.toString() } });
+      if (wei <= 0n) return setError('The ETH allowance must be more than 0.');
+      // The same kinds an RPC request becomes (kinds.ts); a periodic one starts now (the background sets it).
+      permissions.push(
+        ethPeriod === 0
+          ? { type: 'native-token-transfer', data: { allowance: wei.toString() } }
+          : { type: 'native-token-periodic', data: { periodAmount: wei.toString(), periodDuration: ethPeriod } },
+      );
     }
     if (permissions.length === 0) return setError('Pick at least one function or an ETH allowance.');
     try {
@@ -297,8 +329,22 @@ function GrantForm({ chainId, backend, onCancel, onGranted }: { chainId: number;
       )}
       <label>
         ETH it may spend (optional)
-        <input data-testid="grant-eth" inputMode="decimal" placeholder="0.01" value={ethAllowance} onInput={(e) => setEthAllowance((e.target as HTMLInputElement).value)} />
+        <span class="row">
+          <input data-testid="grant-eth" inputMode="decimal" placeholder="0.01" value={ethAllowance} onInput={(e) => setEthAllowance((e.target as HTMLInputElement).value)} />
+          <select data-testid="grant-eth-period" aria-label="How often the ETH allowance renews" value={String(ethPeriod)} onChange={(e) => setEthPeriod(Number((e.target as HTMLSelectElement).value))}>
+            {ALLOWANCE_PERIODS.map((p) => (
+              <option key={p.seconds} value={String(p.seconds)}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </span>
       </label>
+      {ethPeriod > 0 && (
+        <p class="small muted" data-testid="grant-eth-period-note">
+          The allowance renews {ALLOWANCE_PERIODS.find((p) => p.seconds === ethPeriod)?.label}, starting now; what is not spent does not carry over. The chain enforces it.
+        </p>
+      )}
       {backend === 'alchemy' ? (
         <p class="small muted" data-testid="grant-no-call-limit">Alchemy sessions cannot limit the number of calls; the expiry and allowances bound them.</p>
       ) : (
