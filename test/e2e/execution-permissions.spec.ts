@@ -37,7 +37,8 @@ test.describe('wallet_requestExecutionPermissions: a key the dApp holds', () => 
     // Discovery: what this network's backend enforces.
     const supported = await providerRequest<Record<string, { chainIds: Hex[]; ruleTypes: string[] }>>(dapp, 'wallet_getSupportedExecutionPermissions', []);
     expect(supported.result?.['native-token-allowance']).toEqual({ chainIds: ['0x7a69'], ruleTypes: ['expiry'] });
-    expect(supported.result?.['native-token-stream']).toBeUndefined();
+    expect(supported.result?.['native-token-stream']).toEqual({ chainIds: ['0x7a69'], ruleTypes: ['expiry'] }); // enforced on chain since the stream kinds
+    expect(supported.result?.['erc20-token-revocation']).toBeUndefined(); // MetaMask's, no kind here
 
     // The dApp's own account (its gas is its own).
     const site = privateKeyToAccount(generatePrivateKey());

@@ -52,7 +52,7 @@ function record(id: string, origin: string, over: Partial<SessionRecord> = {}): 
 describe('wallet_getSupportedExecutionPermissions', () => {
   beforeEach(() => fakeBrowser.reset());
 
-  it('behavior: the delegation backend lists what it enforces, on this chain, with the expiry rule; nothing it cannot map yet', async () => {
+  it('behavior: the delegation backend lists what it enforces (the allowances over time and approval revocation too), on this chain, with the expiry rule; nothing it cannot map', async () => {
     const s = services();
     const supported = await wallet_getSupportedExecutionPermissions.handler(undefined, context(s));
     expect(supported).toEqual({
@@ -61,8 +61,14 @@ describe('wallet_getSupportedExecutionPermissions', () => {
       'contract-call': { chainIds: ['0x7a69'], ruleTypes: ['expiry'] },
       'native-token-allowance': { chainIds: ['0x7a69'], ruleTypes: ['expiry'] },
       'erc20-token-allowance': { chainIds: ['0x7a69'], ruleTypes: ['expiry'] },
+      'native-token-periodic': { chainIds: ['0x7a69'], ruleTypes: ['expiry'] },
+      'erc20-token-periodic': { chainIds: ['0x7a69'], ruleTypes: ['expiry'] },
+      'native-token-stream': { chainIds: ['0x7a69'], ruleTypes: ['expiry'] },
+      'erc20-token-stream': { chainIds: ['0x7a69'], ruleTypes: ['expiry'] },
+      'token-approval-revocation': { chainIds: ['0x7a69'], ruleTypes: ['expiry'] },
     });
-    expect(Object.keys(supported)).not.toContain('native-token-stream');
+    // A type of MetaMask's the wallet has no kind for is never offered.
+    expect(Object.keys(supported)).not.toContain('erc20-token-revocation');
   });
 
   it("behavior: on a network served by Alchemy, Alchemy's capabilities are what is listed (no API key needed to ask)", async () => {

@@ -85,7 +85,20 @@ export class DelegationBackend implements AccountBackend {
       permissions: {
         supported: true,
         signerTypes: ['wallet', 'account', 'key'],
-        permissionTypes: ['native-token-transfer', 'erc20-token-transfer', 'contract-call', 'native-token-allowance', 'erc20-token-allowance'],
+        // viem's names, then MetaMask's: every one maps to a kind this backend's caveats enforce
+        // (caveats.ts), so wallet_getSupportedExecutionPermissions offers what a grant will honour.
+        permissionTypes: [
+          'native-token-transfer',
+          'erc20-token-transfer',
+          'contract-call',
+          'native-token-allowance',
+          'erc20-token-allowance',
+          'native-token-periodic',
+          'erc20-token-periodic',
+          'native-token-stream',
+          'erc20-token-stream',
+          'token-approval-revocation',
+        ],
         policyTypes: ['token-allowance', 'gas-limit', 'call-limit', 'rate-limit'],
       },
     };
