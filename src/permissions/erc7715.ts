@@ -19,6 +19,7 @@ import { grantedForm, isPermissionType, type GrantedContext } from './kinds';
 import { buildSessionScope, parsePermission, type ScopeContext } from './validate';
 import { tokenMovingFunctions } from './known-functions';
 import { serializePermission, type SerializedPermission } from './serialize';
+import { callGroups, type GroupPermission } from './match';
 import type { FunctionRef, Permission, SessionScope } from './types';
 import type { Erc7715Permission, Erc7715Policy } from './erc7715-wire';
 
@@ -578,6 +579,8 @@ export interface ExecutionPermissionSession {
   account: Address;
   heldBy?: Address;
   context: Hex;
+  /** The context that selects each call group (index = callGroups(scope) position); absent: `context` for all. */
+  groupContexts?: readonly Hex[];
   delegationManager?: Address;
 }
 
@@ -589,23 +592,24 @@ export interface ExecutionPermissionSession {
 export function scopeToExecutionPermissions(scope: SessionScope, session: ExecutionPermissionSession, opts: GrantedOptions = {}): ExecutionPermissionResponse[] {
   const rules: ExecutionPermissionResponse['rules'] = [{ type: 'expiry', data: { timestamp: scope.expiry } }];
   if (scope.callLimit !== undefined) rules.push({ type: 'call-limit', data: { count: scope.callLimit } });
-  const entry = (type: string, data: Record<string, unknown>): ExecutionPermissionResponse => ({
+  // Each entry's context redeems the calls of that entry: the one selecting its call group.
+  const groups = callGroups(scope);
+  const contextFor = (p: Permission): Hex => session.groupContexts?.[groups.indexOf(p as GroupPermission)] ?? session.context;
+  const entry = (p: Permission, type: string, data: Record<string, unknown>): ExecutionPermissionResponse => ({
     chainId: numberToHex(session.chainId),
     from: session.account,
     ...(session.heldBy ? { to: session.heldBy } : {}),
     permission: { type, isAdjustmentAllowed: false, data },
     rules,
-    context: session.context,
+    context: contextFor(p),
     ...(session.delegationManager ? { delegationManager: session.delegationManager } : {}),
     dependencies: [],
   });
   const out: ExecutionPermissionResponse[] = [];
-  const others: Permission[] = [];
   for (const p of scope.permissions) {
-    if (p.type === 'native-token-transfer') out.push(entry('native-token-allowance', { allowanceAmount: numberToHex(p.data.allowance) }));
-    else if (p.type === 'erc20-token-transfer') out.push(entry('erc20-token-allowance', { tokenAddress: p.data.address, allowanceAmount: numberToHex(p.data.allowance) }));
-    else others.push(p);
+    if (p.type === 'native-token-transfer') out.push(entry(p, 'native-token-allowance', { allowanceAmount: numberToHex(p.data.allowance) }));
+    else if (p.type === 'erc20-token-transfer') out.push(entry(p, 'erc20-token-allowance', { tokenAddress: p.data.address, allowanceAmount: numberToHex(p.data.allowance) }));
+    else for (const g of scopeToGrantedPermissions({ ...scope, callLimit: undefined, permissions: [p] }, opts)) out.push(entry(p, g.type, g.data));
   }
-  for (const p of scopeToGrantedPermissions({ ...scope, callLimit: undefined, permissions: others }, opts)) out.push(entry(p.type, p.data));
   return out;
 }

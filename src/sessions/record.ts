@@ -51,6 +51,12 @@ export interface SessionBackendFields {
   delegationManager?: Address;
   /** dApp-held: the permission context the dApp redeems (ABI-encoded Delegation[], ERC-7710). */
   context?: Hex;
+  /**
+   * dApp-held: the context for each call group (index = group): the same signed delegation, with
+   * that group selected in the caveats' unsigned args. `context` is group 0's. Absent on records
+   * written before it (they answer `context` for every permission).
+   */
+  groupContexts?: Hex[];
 }
 
 export interface SessionRecord extends SessionBackendFields {
@@ -82,6 +88,9 @@ export const holderOf = (s: Pick<SessionRecord, 'holder'>): SessionHolder => s.h
 
 /** The context a dApp names the session by: the redeemable context when it holds the key, else the id. */
 export const contextOf = (s: Pick<SessionRecord, 'id' | 'context'>): Hex => s.context ?? s.id;
+
+/** Every context a dApp may name the session by (one per call group when it holds the key). */
+export const contextsOf = (s: Pick<SessionRecord, 'id' | 'context' | 'groupContexts'>): Hex[] => s.groupContexts ?? [contextOf(s)];
 
 /** A session's usage as the popup shows it (decimal strings: JSON-safe). */
 export interface SessionUsageView {

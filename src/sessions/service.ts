@@ -19,7 +19,7 @@ import type { Vault } from '../vault/vault';
 import { SessionKeyVault } from './key-store';
 import { covers } from './policy';
 import { ForeignDelegationError } from './errors';
-import { contextOf, grantedBy, holderOf, type ResetRevokeReport, type SessionBackendFields, type SessionHolder, type SessionRecord, type SessionView } from './record';
+import { contextOf, contextsOf, grantedBy, holderOf, type ResetRevokeReport, type SessionBackendFields, type SessionHolder, type SessionRecord, type SessionView } from './record';
 import { SessionEnding, type ChainsById } from './ending';
 import { SessionStore } from './store';
 import { sessionViews } from './views';
@@ -76,7 +76,7 @@ export class Sessions {
    */
   async byContext(origin: string, context: string): Promise<SessionRecord | undefined> {
     const c = context.toLowerCase();
-    return (await this.all()).find((s) => s.origin === origin && (s.id.toLowerCase() === c || contextOf(s).toLowerCase() === c));
+    return (await this.all()).find((s) => s.origin === origin && (s.id.toLowerCase() === c || contextsOf(s).some((x) => x.toLowerCase() === c)));
   }
 
   /** Seals legacy-sealed keys again under the sealing key (after an unlock); how many are left. */

@@ -13,6 +13,7 @@ import type { Bundles, CallBundle } from '../../calls/bundles';
 import { bundleStatus, type CallsStatus } from '../../calls/status';
 import { frameworkFor, type FrameworkDeployment } from '../../chains/deployments';
 import { type ChainConfig } from '../../chains/registry';
+import { callGroups } from '../../permissions/match';
 import { deserializeScope } from '../../permissions/serialize';
 import type { SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { InternalError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../errors';
@@ -170,13 +171,16 @@ export class DelegationBackend implements AccountBackend {
     const common = { delegation: stored, delegationManager: framework.DelegationManager };
     if (holder.kind === 'dapp') {
       // The caveats' args are not signed; a redeemer fills them. A dApp redeeming with a standard
-      // ERC-7710 client passes the context as it is, so it carries the args of the first call group
-      // (the LogicalOrWrapper's selection): a grant of one call permission (the common case, and
-      // every MetaMask allowance type) redeems as given; with several, the dApp selects another
-      // group by rewriting that caveat's args (caveats.ts says how).
-      const args = caveatArgsForGroup(scope, 0);
-      const redeemable = { ...delegation, caveats: delegation.caveats.map((c, i) => ({ ...c, args: args[i] ?? '0x' })) };
-      return { id: hashDelegation(unsigned), fields: { ...common, stipend: '0', context: encodePermissionContext([redeemable]) } };
+      // ERC-7710 client (the smart-accounts-kit's sendTransactionWithDelegation) passes the context
+      // as it is, so each call group gets a context of its own that selects it in the
+      // LogicalOrWrapper's args: the answer gives each permission its group's, as MetaMask gives
+      // each permission a context of its own (one for all selected the first group, so the second
+      // permission of a request, e.g. an ERC-20 allowance beside an ETH one, always reverted).
+      const groupContexts = Array.from({ length: Math.max(1, callGroups(scope).length) }, (_, g) => {
+        const args = caveatArgsForGroup(scope, g);
+        return encodePermissionContext([{ ...delegation, caveats: delegation.caveats.map((c, i) => ({ ...c, args: args[i] ?? '0x' })) }]);
+      });
+      return { id: hashDelegation(unsigned), fields: { ...common, stipend: '0', context: groupContexts[0]!, groupContexts } };
     }
     const gasLimit = scope.permissions.find((p) => p.type === 'gas-limit');
     const stipend = gasLimit?.type === 'gas-limit' ? gasLimit.data.limit : DEFAULT_GAS_STIPEND;
