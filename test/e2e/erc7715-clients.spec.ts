@@ -107,114 +107,121 @@ test.describe('ERC-7715 from the clients dApps use: a dApp-held session account'
     const chain = devnetChain(rpcUrl);
     const client = publicClient(rpcUrl);
     const testClient = createTestClient({ chain, transport: http(rpcUrl), mode: 'anvil' });
-    const session = await openKitPage(dapp, dappUrl, rpcUrl);
-    await testClient.setBalance({ address: session, value: parseEther('1') }); // the dApp's own gas money
-    // DEMO for the owner (the devnet's faucet is public).
-    const minter = createWalletClient({ chain, transport: http(rpcUrl), account: privateKeyToAccount(generatePrivateKey()) });
-    await testClient.setBalance({ address: minter.account.address, value: parseEther('1') });
-    await client.waitForTransactionReceipt({ hash: await minter.writeContract({ address: TOKEN, abi: TOKEN_ABI, functionName: 'mint', args: [owner.address, parseUnits('100', 18)] }) });
+    // This test moves the devnet's clock by hours; the specs after it grant with wall-clock expiries
+    // (the demo dApp's), so the chain (clock included) is put back as it was at the end.
+    const snapshot = await testClient.snapshot();
+    try {
+      const session = await openKitPage(dapp, dappUrl, rpcUrl);
+      await testClient.setBalance({ address: session, value: parseEther('1') }); // the dApp's own gas money
+      // DEMO for the owner (the devnet's faucet is public).
+      const minter = createWalletClient({ chain, transport: http(rpcUrl), account: privateKeyToAccount(generatePrivateKey()) });
+      await testClient.setBalance({ address: minter.account.address, value: parseEther('1') });
+      await client.waitForTransactionReceipt({ hash: await minter.writeContract({ address: TOKEN, abi: TOKEN_ABI, functionName: 'mint', args: [owner.address, parseUnits('100', 18)] }) });
 
-    const supported = await kitPage<Record<string, { chainIds: number[]; ruleTypes: string[] }>>(dapp, 'getSupported');
-    expect(supported.result?.['native-token-periodic']).toEqual({ chainIds: [31337], ruleTypes: ['expiry'] });
-    expect(supported.result?.['erc20-token-periodic']).toEqual({ chainIds: [31337], ruleTypes: ['expiry'] });
+      const supported = await kitPage<Record<string, { chainIds: number[]; ruleTypes: string[] }>>(dapp, 'getSupported');
+      expect(supported.result?.['native-token-periodic']).toEqual({ chainIds: [31337], ruleTypes: ['expiry'] });
+      expect(supported.result?.['erc20-token-periodic']).toEqual({ chainIds: [31337], ruleTypes: ['expiry'] });
 
-    const PERIOD = 3600;
-    const expiry = Number((await client.getBlock()).timestamp) + 3 * PERIOD;
-    let answered: Promise<Answer<KitGranted[]>> | undefined;
-    const w = await approvalWindow(context, async () => {
-      answered = kitPage<KitGranted[]>(dapp, 'requestPeriodic', {
-        expiry,
-        periodDuration: PERIOD,
-        native: parseEther('0.1').toString(),
-        token: TOKEN,
-        tokenAmount: parseUnits('10', 18).toString(),
-        justification: 'Weekly subscription',
+      const PERIOD = 3600;
+      const expiry = Number((await client.getBlock()).timestamp) + 3 * PERIOD;
+      let answered: Promise<Answer<KitGranted[]>> | undefined;
+      const w = await approvalWindow(context, async () => {
+        answered = kitPage<KitGranted[]>(dapp, 'requestPeriodic', {
+          expiry,
+          periodDuration: PERIOD,
+          native: parseEther('0.1').toString(),
+          token: TOKEN,
+          tokenAmount: parseUnits('10', 18).toString(),
+          justification: 'Weekly subscription',
+        });
       });
-    });
-    await expect(w.getByTestId('grant-holder')).toHaveAttribute('data-holder', 'dapp');
-    await expect(w.getByTestId('grant-holder-address')).toHaveText(session);
-    await expect(w.getByTestId('grant-details')).toContainText('0.1 ETH');
-    await expect(w.getByTestId('grant-details')).toContainText('10 DEMO');
-    await expect(w.getByTestId('grant-details')).toContainText('hour');
-    await shoot(w, 'grant-kit-periodic');
-    await decide(w, 'approve');
-    const answer = await answered!;
-    expect(answer.error).toBeUndefined();
-    const granted = answer.result!;
-    // What the kit's own types promise: the request repeated, with context, delegationManager, dependencies.
-    expect(granted).toHaveLength(2);
-    const [native, token] = granted as [KitGranted, KitGranted];
-    expect(native).toMatchObject({
-      chainId: 31337,
-      from: owner.address,
-      to: session,
-      permission: { type: 'native-token-periodic', data: { periodAmount: parseEther('0.1').toString(), periodDuration: PERIOD } },
-      rules: [{ type: 'expiry', data: { timestamp: expiry } }],
-      delegationManager: deployment.contracts.DelegationManager,
-      dependencies: [],
-    });
-    expect(token).toMatchObject({
-      to: session,
-      permission: { type: 'erc20-token-periodic', data: { tokenAddress: TOKEN, periodAmount: parseUnits('10', 18).toString(), periodDuration: PERIOD } },
-      delegationManager: deployment.contracts.DelegationManager,
-    });
-
-    const recipient = privateKeyToAccount(generatePrivateKey()).address;
-    const sendEth = (entry: KitGranted, eth: string) =>
-      kitPage<string>(dapp, 'redeemWithKit', { permissionContext: entry.context, delegationManager: entry.delegationManager, to: recipient, value: parseEther(eth).toString() });
-    const sendDemo = (entry: KitGranted, demo: string) =>
-      kitPage<string>(dapp, 'redeemWithKit', {
-        permissionContext: entry.context,
-        delegationManager: entry.delegationManager,
-        to: TOKEN,
-        data: encodeFunctionData({ abi: TOKEN_ABI, functionName: 'transfer', args: [recipient, parseUnits(demo, 18)] }),
+      await expect(w.getByTestId('grant-holder')).toHaveAttribute('data-holder', 'dapp');
+      await expect(w.getByTestId('grant-holder-address')).toHaveText(session);
+      await expect(w.getByTestId('grant-details')).toContainText('0.1 ETH');
+      await expect(w.getByTestId('grant-details')).toContainText('10 DEMO');
+      await expect(w.getByTestId('grant-details')).toContainText('hour');
+      await shoot(w, 'grant-kit-periodic');
+      await decide(w, 'approve');
+      const answer = await answered!;
+      expect(answer.error).toBeUndefined();
+      const granted = answer.result!;
+      // What the kit's own types promise: the request repeated, with context, delegationManager, dependencies.
+      expect(granted).toHaveLength(2);
+      const [native, token] = granted as [KitGranted, KitGranted];
+      expect(native).toMatchObject({
+        chainId: 31337,
+        from: owner.address,
+        to: session,
+        permission: { type: 'native-token-periodic', data: { periodAmount: parseEther('0.1').toString(), periodDuration: PERIOD } },
+        rules: [{ type: 'expiry', data: { timestamp: expiry } }],
+        delegationManager: deployment.contracts.DelegationManager,
+        dependencies: [],
       });
-    const demoOf = (a: Address) => client.readContract({ address: TOKEN, abi: TOKEN_ABI, functionName: 'balanceOf', args: [a] });
+      expect(token).toMatchObject({
+        to: session,
+        permission: { type: 'erc20-token-periodic', data: { tokenAddress: TOKEN, periodAmount: parseUnits('10', 18).toString(), periodDuration: PERIOD } },
+        delegationManager: deployment.contracts.DelegationManager,
+      });
 
-    // Within this period's amount: paid. Over what is left of it: reverted on chain.
-    expect(await sendEth(native, '0.06')).toEqual({ result: 'success' });
-    expect(await sendEth(native, '0.06')).toEqual({ result: 'reverted' }); // 0.04 left this hour
-    expect(await client.getBalance({ address: recipient })).toBe(parseEther('0.06'));
-    expect(await sendDemo(token, '6')).toEqual({ result: 'success' });
-    expect(await sendDemo(token, '6')).toEqual({ result: 'reverted' }); // 4 DEMO left this hour
-    expect(await demoOf(recipient)).toBe(parseUnits('6', 18));
+      const recipient = privateKeyToAccount(generatePrivateKey()).address;
+      const sendEth = (entry: KitGranted, eth: string) =>
+        kitPage<string>(dapp, 'redeemWithKit', { permissionContext: entry.context, delegationManager: entry.delegationManager, to: recipient, value: parseEther(eth).toString() });
+      const sendDemo = (entry: KitGranted, demo: string) =>
+        kitPage<string>(dapp, 'redeemWithKit', {
+          permissionContext: entry.context,
+          delegationManager: entry.delegationManager,
+          to: TOKEN,
+          data: encodeFunctionData({ abi: TOKEN_ABI, functionName: 'transfer', args: [recipient, parseUnits(demo, 18)] }),
+        });
+      const demoOf = (a: Address) => client.readContract({ address: TOKEN, abi: TOKEN_ABI, functionName: 'balanceOf', args: [a] });
 
-    // The next period: the amount is back.
-    await testClient.increaseTime({ seconds: PERIOD });
-    await testClient.mine({ blocks: 1 });
-    expect(await sendEth(native, '0.06')).toEqual({ result: 'success' });
-    expect(await sendDemo(token, '6')).toEqual({ result: 'success' });
-    expect(await client.getBalance({ address: recipient })).toBe(parseEther('0.12'));
-    expect(await demoOf(recipient)).toBe(parseUnits('12', 18));
+      // Within this period's amount: paid. Over what is left of it: reverted on chain.
+      expect(await sendEth(native, '0.06')).toEqual({ result: 'success' });
+      expect(await sendEth(native, '0.06')).toEqual({ result: 'reverted' }); // 0.04 left this hour
+      expect(await client.getBalance({ address: recipient })).toBe(parseEther('0.06'));
+      expect(await sendDemo(token, '6')).toEqual({ result: 'success' });
+      expect(await sendDemo(token, '6')).toEqual({ result: 'reverted' }); // 4 DEMO left this hour
+      expect(await demoOf(recipient)).toBe(parseUnits('6', 18));
 
-    // The kit lists what this site holds.
-    const listed = await kitPage<KitGranted[]>(dapp, 'getGranted');
-    expect(listed.result?.map((g) => [g.permission.type, g.context])).toEqual([
-      ['native-token-periodic', native.context],
-      ['erc20-token-periodic', token.context],
-    ]);
+      // The next period: the amount is back.
+      await testClient.increaseTime({ seconds: PERIOD });
+      await testClient.mine({ blocks: 1 });
+      expect(await sendEth(native, '0.06')).toEqual({ result: 'success' });
+      expect(await sendDemo(token, '6')).toEqual({ result: 'success' });
+      expect(await client.getBalance({ address: recipient })).toBe(parseEther('0.12'));
+      expect(await demoOf(recipient)).toBe(parseUnits('12', 18));
 
-    // Another origin, connected to the same owner, sees none of these grants and cannot revoke them.
-    const other = await context.newPage();
-    await other.goto(dappUrl2);
-    await decide(await approvalWindow(context, () => other.click('#connect')), 'approve');
-    expect(await providerRequest(other, 'wallet_getGrantedExecutionPermissions', [])).toEqual({ result: [] });
-    const foreign = await providerRequest(other, 'wallet_revokeExecutionPermission', [{ permissionContext: native.context }]);
-    expect(foreign.error?.code).toBe(-32602);
-    expect((await kitPage<KitGranted[]>(dapp, 'getGranted')).result).toHaveLength(2);
+      // The kit lists what this site holds.
+      const listed = await kitPage<KitGranted[]>(dapp, 'getGranted');
+      expect(listed.result?.map((g) => [g.permission.type, g.context])).toEqual([
+        ['native-token-periodic', native.context],
+        ['erc20-token-periodic', token.context],
+      ]);
 
-    // Revoked by the context the kit returned: disabled on chain, both redemptions revert.
-    const revoked = await providerRequest<{ revokeTx: Hex }>(dapp, 'wallet_revokeExecutionPermission', [{ permissionContext: token.context }]);
-    expect(revoked.result?.revokeTx).toMatch(/^0x[0-9a-f]{64}$/);
-    await testClient.increaseTime({ seconds: PERIOD });
-    await testClient.mine({ blocks: 1 });
-    expect(await sendEth(native, '0.01')).toEqual({ result: 'reverted' });
-    expect(await sendDemo(token, '1')).toEqual({ result: 'reverted' });
-    expect(await client.getBalance({ address: recipient })).toBe(parseEther('0.12'));
-    expect(await demoOf(recipient)).toBe(parseUnits('12', 18));
-    expect((await kitPage<KitGranted[]>(dapp, 'getGranted')).result).toEqual([]);
+      // Another origin, connected to the same owner, sees none of these grants and cannot revoke them.
+      const other = await context.newPage();
+      await other.goto(dappUrl2);
+      await decide(await approvalWindow(context, () => other.click('#connect')), 'approve');
+      expect(await providerRequest(other, 'wallet_getGrantedExecutionPermissions', [])).toEqual({ result: [] });
+      const foreign = await providerRequest(other, 'wallet_revokeExecutionPermission', [{ permissionContext: native.context }]);
+      expect(foreign.error?.code).toBe(-32602);
+      expect((await kitPage<KitGranted[]>(dapp, 'getGranted')).result).toHaveLength(2);
 
-    expect(outside).toEqual([]); // the kit's analytics never left the page
+      // Revoked by the context the kit returned: disabled on chain, both redemptions revert.
+      const revoked = await providerRequest<{ revokeTx: Hex }>(dapp, 'wallet_revokeExecutionPermission', [{ permissionContext: token.context }]);
+      expect(revoked.result?.revokeTx).toMatch(/^0x[0-9a-f]{64}$/);
+      await testClient.increaseTime({ seconds: PERIOD });
+      await testClient.mine({ blocks: 1 });
+      expect(await sendEth(native, '0.01')).toEqual({ result: 'reverted' });
+      expect(await sendDemo(token, '1')).toEqual({ result: 'reverted' });
+      expect(await client.getBalance({ address: recipient })).toBe(parseEther('0.12'));
+      expect(await demoOf(recipient)).toBe(parseUnits('12', 18));
+      expect((await kitPage<KitGranted[]>(dapp, 'getGranted')).result).toEqual([]);
+
+      expect(outside).toEqual([]); // the kit's analytics never left the page
+    } finally {
+      await testClient.revert({ id: snapshot });
+    }
   });
   test("behavior: viem's grantPermissions with a contract-call for the page's own account (signer account); the page redeems DemoGame.move with viem writeContract to signerData.submitToAddress (paid, score on chain), a function outside it reverts, revoking by permissionsContext makes the next one revert", async ({
     context,
