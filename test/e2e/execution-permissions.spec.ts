@@ -38,6 +38,7 @@ test.describe('wallet_requestExecutionPermissions: a key the dApp holds', () => 
     const supported = await providerRequest<Record<string, { chainIds: Hex[]; ruleTypes: string[] }>>(dapp, 'wallet_getSupportedExecutionPermissions', []);
     expect(supported.result?.['native-token-allowance']).toEqual({ chainIds: ['0x7a69'], ruleTypes: ['expiry', 'redeemer'] });
     expect(supported.result?.['native-token-stream']).toEqual({ chainIds: ['0x7a69'], ruleTypes: ['expiry', 'redeemer'] }); // enforced on chain now (NativeTokenStreamingEnforcer)
+    expect(supported.result?.['erc20-token-revocation']).toBeUndefined(); // MetaMask's, no kind here
 
     // The dApp's own account (its gas is its own).
     const site = privateKeyToAccount(generatePrivateKey());

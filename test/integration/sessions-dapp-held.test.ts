@@ -132,6 +132,47 @@ describe('a dApp-held session on the delegation backend', () => {
     expect((await s.sessions.get(record.id))?.status).toBe('revoked');
     expect(await wallet_getGrantedExecutionPermissions.handler(undefined, ctxFor(s))).toEqual([]);
   });
+  it('behavior: each permission of the answer carries a context that redeems its own call group as given (ETH and DEMO per period in one grant), the other group\'s context does not', async () => {
+    const s = services();
+    const owner = await s.vault.create(parsePrivateKey(generatePrivateKey()), PASSWORD, PASSWORD);
+    await testClient.setBalance({ address: owner, value: parseEther('10') });
+    const dapp = privateKeyToAccount(generatePrivateKey());
+    await testClient.setBalance({ address: dapp.address, value: parseEther('1') });
+    await publicClient.waitForTransactionReceipt({ hash: await walletFor(dapp).writeContract({ address: token, abi: DemoTokenAbi, functionName: 'mint', args: [owner, 100n] }) });
+    await s.connections.connect(SITE, owner);
+
+    const now = Number((await publicClient.getBlock()).timestamp);
+    const scope = parseSessionScope(
+      {
+        expiry: now + 3600,
+        permissions: [
+          { type: 'native-token-periodic', data: { periodAmount: '1000', periodDuration: 3600, startTime: now } },
+          { type: 'erc20-token-periodic', data: { address: token, periodAmount: '10', periodDuration: 3600, startTime: now } },
+        ],
+      },
+      { account: owner, chainId: chain.id, now },
+    );
+    const record = await s.sessions.grant(chain, SITE, scope, { kind: 'dapp', address: dapp.address });
+    const listed = await wallet_getGrantedExecutionPermissions.handler(undefined, ctxFor(s));
+    const [eth, demo] = listed.map((p) => p.context) as [Hex, Hex];
+    expect(listed.map((p) => p.permission.type)).toEqual(['native-token-periodic', 'erc20-token-periodic']);
+    expect(eth).toBe(record.context);
+    expect(demo).not.toBe(eth);
+
+    const recipient = privateKeyToAccount(generatePrivateKey()).address;
+    const sendDemo = { to: token, value: 0n, data: encodeFunctionData({ abi: DemoTokenAbi, functionName: 'transfer', args: [recipient, 4n] }) };
+    expect((await redeem(dapp, eth, sendDemo)).status).toBe('reverted'); // the ETH group: plain transfers only
+    expect((await redeem(dapp, demo, sendDemo)).status).toBe('success');
+    expect((await redeem(dapp, demo, { to: recipient, value: 100n, data: '0x' })).status).toBe('reverted'); // the DEMO group: no ETH
+    expect((await redeem(dapp, eth, { to: recipient, value: 100n, data: '0x' })).status).toBe('success');
+    expect(await publicClient.readContract({ address: token, abi: DemoTokenAbi, functionName: 'balanceOf', args: [recipient] })).toBe(4n);
+    expect(await publicClient.getBalance({ address: recipient })).toBe(100n);
+
+    // Either context names the grant: revoking by the second ends it for both.
+    await wallet_revokeExecutionPermission.handler([{ permissionContext: demo }], ctxFor(s));
+    expect((await redeem(dapp, eth, { to: recipient, value: 100n, data: '0x' })).status).toBe('reverted');
+    expect((await s.sessions.get(record.id))?.status).toBe('revoked');
+  });
 });
 
 describe('a dApp-held grant with several call groups', () => {

@@ -8,7 +8,8 @@ import { Bundles } from '@/src/calls/bundles';
 import { devnet } from '@/src/chains/registry';
 import { httpChainRpc } from '@/src/rpc/chain-rpc';
 import type { RequestContext } from '@/src/rpc/method';
-import { wallet_getGrantedExecutionPermissions, wallet_getSupportedExecutionPermissions, wallet_revokeExecutionPermission } from '@/src/rpc/methods/permissions';
+import { grantPermissionsAnswer, wallet_getGrantedExecutionPermissions, wallet_getSupportedExecutionPermissions, wallet_revokeExecutionPermission } from '@/src/rpc/methods/permissions';
+import { deserializeScope } from '@/src/permissions/serialize';
 import { memoryDeviceKeyStore, SessionKeyVault } from '@/src/sessions/key-store';
 import { Sessions, type SessionRecord } from '@/src/sessions/service';
 import { Vault } from '@/src/vault/vault';
@@ -71,6 +72,8 @@ describe('wallet_getSupportedExecutionPermissions', () => {
     // wallet_getCapabilities says the same types (one list, on the backend).
     const caps = await (await s.backends.for(chain, { lazy: true })).capabilities(ACCOUNT, { current: false });
     expect(caps.permissions?.permissionTypes).toEqual(Object.keys(supported));
+    // A type of MetaMask's the wallet has no kind for is never offered.
+    expect(Object.keys(supported)).not.toContain('erc20-token-revocation');
   });
 
   it("behavior: on a network served by Alchemy, only what Alchemy's session permissions express is listed, with the expiry rule only (no API key needed to ask)", async () => {
@@ -120,8 +123,43 @@ describe('wallet_getGrantedExecutionPermissions', () => {
     expect(theirs.map((p) => p.context)).toEqual([`0x${'b2'.repeat(40)}`]);
   });
 
+  it('behavior: each permission of a dApp-held grant is listed with the context of its own call group, and the grant is found by any of them', async () => {
+    const s = services();
+    await s.connections.connect(SITE, ACCOUNT);
+    const groupContexts: Hex[] = [`0x${'e1'.repeat(40)}`, `0x${'e2'.repeat(40)}`];
+    const scope = {
+      version: 1,
+      account: ACCOUNT,
+      chainId: chain.id,
+      expiry: 4_000_000_000,
+      permissions: [
+        { type: 'native-token-periodic', data: { periodAmount: '1000', periodDuration: 3600, startTime: 1 } },
+        { type: 'erc20-token-periodic', data: { address: '0xAde078291A13b081F19A4a0636A91712Ac1A304C', periodAmount: '5', periodDuration: 3600, startTime: 1 } },
+      ],
+    } as unknown as SessionRecord['scope'];
+    await fakeBrowser.storage.local.set({ sessions: [record('e1', SITE, { scope, context: groupContexts[0], groupContexts })] });
+    const listed = await wallet_getGrantedExecutionPermissions.handler(undefined, context(s));
+    expect(listed.map((p) => [p.permission.type, p.context])).toEqual([
+      ['native-token-periodic', groupContexts[0]],
+      ['erc20-token-periodic', groupContexts[1]],
+    ]);
+    expect((await s.sessions.byContext(SITE, groupContexts[1]!))?.id).toBe(`0x${'e1'.repeat(32)}`);
+    expect(await s.sessions.byContext(OTHER, groupContexts[1]!)).toBeUndefined();
+  });
+
   it('error: 4100 before the site is connected', async () => {
     await expect(wallet_getGrantedExecutionPermissions.handler(undefined, context(services()))).rejects.toMatchObject({ code: 4100 });
+  });
+});
+
+describe("wallet_grantPermissions' answer (viem's shape)", () => {
+  it("behavior: a key the dApp holds is told to submit to the DelegationManager in signerData (viem's grantPermissions drops signerMeta); a wallet-held session submits to the account", () => {
+    const dappHeld = record('f1', SITE);
+    const answer = grantPermissionsAnswer(deserializeScope(dappHeld.scope), dappHeld, {});
+    expect(answer).toMatchObject({ permissionsContext: dappHeld.context, signerData: { submitToAddress: DM }, signerMeta: { delegationManager: DM } });
+    const walletHeld = record('f2', SITE, { holder: { kind: 'wallet' }, context: undefined });
+    const own = grantPermissionsAnswer(deserializeScope(walletHeld.scope), walletHeld, {});
+    expect(own).toEqual({ expiry: 4_000_000_000, grantedPermissions: expect.any(Array), permissionsContext: walletHeld.id, signerData: { submitToAddress: ACCOUNT } });
   });
 });
 

@@ -75,6 +75,23 @@ describe('wallet_requestExecutionPermissions (current shape)', () => {
     expect(scopeToExecutionPermissions(scope, { chainId: 31337, account: ACCOUNT, context: '0xaa' }).map((e) => e.context)).toEqual(['0xaa', '0xaa']);
   });
 
+  it("behavior: each permission's answer carries the context that selects its own call group (a kit redeems it as given); without per-group contexts, the one context", () => {
+    const scope = draftToScope(
+      translate([
+        request({}, { type: 'native-token-periodic', data: { periodAmount: '0x10', periodDuration: 3600 } }),
+        request({}, { type: 'erc20-token-periodic', data: { tokenAddress: TOKEN, periodAmount: '0x20', periodDuration: 3600 } }),
+      ]),
+      ctx,
+    );
+    const session = { chainId: 31337, account: ACCOUNT, heldBy: DAPP, context: '0xaa' as const, delegationManager: DM };
+    const answer = scopeToExecutionPermissions(scope, { ...session, groupContexts: ['0xaa', '0xbb'] });
+    expect(answer.map((e) => [e.permission.type, e.context])).toEqual([
+      ['native-token-periodic', '0xaa'],
+      ['erc20-token-periodic', '0xbb'],
+    ]);
+    expect(scopeToExecutionPermissions(scope, session).map((e) => e.context)).toEqual(['0xaa', '0xaa']);
+  });
+
   it('behavior: every MetaMask type has a mapping (none is refused as "not supported yet")', () => {
     expect(Object.entries(EXECUTION_PERMISSION_TYPES).filter(([, map]) => map === null)).toEqual([]);
   });

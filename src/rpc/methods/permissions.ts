@@ -20,7 +20,9 @@ import {
   translateErc7715Request,
   type Erc7715Draft,
   type Erc7715Method,
+  type GrantedOptions,
 } from '../../permissions/erc7715';
+import type { SessionScope } from '../../permissions/types';
 import { deserializeScope } from '../../permissions/serialize';
 import { lowerDraft, parseLowerings } from '../../permissions/adjust';
 import { contractOf } from '../../permissions/kinds';
@@ -60,6 +62,7 @@ function executionPermissionsOf(s: SessionRecord, ctx: RequestContext) {
       context: contextOf(s),
       ...(s.groupContexts ? { groupContexts: s.groupContexts } : {}),
       ...(holder.kind === 'dapp' ? { heldBy: holder.address } : {}),
+      ...(s.groupContexts ? { groupContexts: s.groupContexts } : {}),
       ...(s.delegationManager ? { delegationManager: s.delegationManager } : {}),
     },
     tickersFor(ctx),
@@ -108,10 +111,21 @@ async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext
   }
   const record = await ctx.services.sessions.grant(ctx.chain, ctx.origin, scope, holder);
   if (method === 'wallet_requestExecutionPermissions') return executionPermissionsOf(record, ctx);
-  const grantedPermissions = scopeToGrantedPermissions(scope, tickersFor(ctx));
-  const answer = { expiry: scope.expiry, grantedPermissions, permissionsContext: contextOf(record), signerData: { submitToAddress: connection.account } };
-  // viem's ERC-7710 fields: where the dApp sends its redemption of a key it holds.
-  return holder.kind === 'dapp' && record.delegationManager ? { ...answer, signerMeta: { delegationManager: record.delegationManager } } : answer;
+  return grantPermissionsAnswer(scope, record, tickersFor(ctx));
+}
+
+/**
+ * wallet_grantPermissions' answer (viem's experimental shape). A wallet-held session's calls are
+ * submitted to the account (wallet_sendCalls with the context); a key the dApp holds redeems
+ * through the DelegationManager (ERC-7710), so that is its submitToAddress. viem's grantPermissions
+ * keeps signerData but drops signerMeta, so submitToAddress is the only place a viem dApp learns
+ * it; signerMeta stays for clients that read the draft's field.
+ */
+export function grantPermissionsAnswer(scope: SessionScope, record: SessionRecord, tickers: GrantedOptions) {
+  const answer = { expiry: scope.expiry, grantedPermissions: scopeToGrantedPermissions(scope, tickers), permissionsContext: contextOf(record), signerData: { submitToAddress: record.account } };
+  return holderOf(record).kind === 'dapp' && record.delegationManager
+    ? { ...answer, signerData: { submitToAddress: record.delegationManager }, signerMeta: { delegationManager: record.delegationManager } }
+    : answer;
 }
 
 const anyParams = z.unknown();
