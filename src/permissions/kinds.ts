@@ -115,6 +115,13 @@ export function periodText(seconds: number): string {
   return n === 1 ? unit : `${n} ${unit}s`;
 }
 
+/** "a day", "an hour", "a 2-day period": the period as the object of "in …". */
+export function aPeriodText(seconds: number): string {
+  const text = periodText(seconds);
+  if (text.includes(' ')) return `a ${text.replace(' ', '-').replace(/s$/, '')} period`;
+  return `${/^[aeiou]|^hour/.test(text) ? 'an' : 'a'} ${text}`;
+}
+
 const utc = (t: number): string => `${new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /**
@@ -275,7 +282,7 @@ export const KINDS: { readonly [K in PermissionType]: KindSpec<K> } = {
     once: 'only one native-token-periodic permission is allowed; put the whole ETH allowance in one',
     describe: (p, ctx) => ({
       title: [`Spend up to ${formatEther(p.data.periodAmount)} ${ctx.nativeSymbol} per ${periodText(p.data.periodDuration)}, ${startText(p.data.startTime, ctx)}`],
-      lines: [`What is not spent in a ${periodText(p.data.periodDuration)} does not carry over.`],
+      lines: [`What is not spent in ${aPeriodText(p.data.periodDuration)} does not carry over.`],
     }),
     erc7715: (p) => ({
       permission: { type: p.type, data: { periodAmount: hex(p.data.periodAmount), periodDuration: p.data.periodDuration, startTime: p.data.startTime }, policies: [] },
@@ -305,7 +312,7 @@ export const KINDS: { readonly [K in PermissionType]: KindSpec<K> } = {
     contract: (p) => p.data.address,
     describe: (p, ctx) => ({
       title: [`Transfer up to ${tokenAmount(p.data.address, p.data.periodAmount, ctx)} per ${periodText(p.data.periodDuration)}, ${startText(p.data.startTime, ctx)}`],
-      lines: [`What is not transferred in a ${periodText(p.data.periodDuration)} does not carry over.`],
+      lines: [`What is not transferred in ${aPeriodText(p.data.periodDuration)} does not carry over.`],
     }),
     erc7715: (p) => ({
       permission: {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getAddress, parseEther, parseUnits, toFunctionSelector, type Address } from 'viem';
 import { devnetContracts } from '@/src/chains/deployments';
-import { describePermission, descriptionText, KINDS, PERMISSION_TYPES, type DescribeContext, type Permission } from '@/src/permissions/kinds';
+import { aPeriodText, describePermission, descriptionText, KINDS, PERMISSION_TYPES, type DescribeContext, type Permission } from '@/src/permissions/kinds';
 import { serializePermission } from '@/src/permissions/serialize';
 import { parsePermission, parseSessionScope } from '@/src/permissions/validate';
 import { describeContext } from '@/src/ui/permission-text';
@@ -34,6 +34,12 @@ const EXAMPLES: Permission[] = [
 ];
 
 const devnet = describeContext(31337, 'ETH');
+
+describe('aPeriodText', () => {
+  it("behavior: the period reads as English after 'in' (an hour, a day, a 2-day period)", () => {
+    expect([3600, 86400, 604800, 2 * 86400, 90].map(aPeriodText)).toEqual(['an hour', 'a day', 'a week', 'a 2-day period', 'a 90-second period']);
+  });
+});
 
 describe('permission kinds', () => {
   it('behavior: every kind has an example, and the table lists exactly the kinds of Permission', () => {
