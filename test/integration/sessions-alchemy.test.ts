@@ -473,8 +473,11 @@ describe('Sessions on the Alchemy backend (stand-in Wallet API, devnet execution
 
 describe("A key the dApp holds on the Alchemy backend (the seed's own flow)", () => {
   /** wallet_requestExecutionPermissions as a page sends it, `to` = the dApp's account; it must fail before any window opens. */
-  const request = (to: Address, permission: Record<string, unknown>, rules: unknown[] = []) =>
-    [{ chainId: numberToHex(chain.id), to, permission: { isAdjustmentAllowed: false, ...permission }, rules: [{ type: 'expiry', data: { timestamp: Math.floor(Date.now() / 1000) + 3600 } }, ...rules] }];
+  // Expiry from the chain's clock: other files on this devnet move it ahead of the wall clock.
+  const request = async (to: Address, permission: Record<string, unknown>, rules: unknown[] = []) => {
+    const now = Number((await publicClient.getBlock()).timestamp);
+    return [{ chainId: numberToHex(chain.id), to, permission: { isAdjustmentAllowed: false, ...permission }, rules: [{ type: 'expiry', data: { timestamp: now + 3600 } }, ...rules] }];
+  };
 
   it('behavior: grantPermissions installs the dApp\'s own address as the session key; the dApp signs its own calls with the context (in scope: runs; out of scope: Alchemy refuses); revoke says plainly the grant lives until expiry', async () => {
     const w = await freshWallet();
@@ -527,7 +530,7 @@ describe("A key the dApp holds on the Alchemy backend (the seed's own flow)", ()
     await w.services.connections.connect(origin, w.owner);
     const dapp = privateKeyToAccount(generatePrivateKey());
     const logged = server.requests.length;
-    const err = await rejection(Promise.resolve().then(() => wallet_requestExecutionPermissions.handler(request(dapp.address, permission, rules), ctxFor(w.services, origin))));
+    const err = await rejection(request(dapp.address, permission, rules).then((params) => wallet_requestExecutionPermissions.handler(params, ctxFor(w.services, origin))));
     expect(err).toMatchObject({ code: -32602, message: expect.stringContaining(reason) });
     expect(server.requests.length).toBe(logged);
     expect(await w.services.sessions.all()).toEqual([]);
