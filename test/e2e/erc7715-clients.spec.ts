@@ -119,8 +119,8 @@ test.describe('ERC-7715 from the clients dApps use: a dApp-held session account'
       await client.waitForTransactionReceipt({ hash: await minter.writeContract({ address: TOKEN, abi: TOKEN_ABI, functionName: 'mint', args: [owner.address, parseUnits('100', 18)] }) });
 
       const supported = await kitPage<Record<string, { chainIds: number[]; ruleTypes: string[] }>>(dapp, 'getSupported');
-      expect(supported.result?.['native-token-periodic']).toEqual({ chainIds: [31337], ruleTypes: ['expiry'] });
-      expect(supported.result?.['erc20-token-periodic']).toEqual({ chainIds: [31337], ruleTypes: ['expiry'] });
+      expect(supported.result?.['native-token-periodic']).toEqual({ chainIds: [31337], ruleTypes: ['expiry', 'redeemer'] });
+      expect(supported.result?.['erc20-token-periodic']).toEqual({ chainIds: [31337], ruleTypes: ['expiry', 'redeemer'] });
 
       const PERIOD = 3600;
       const expiry = Number((await client.getBlock()).timestamp) + 3 * PERIOD;
