@@ -1,5 +1,5 @@
 import { expect, providerRequest, test } from './fixtures';
-import { publicClient } from './helpers';
+import { connectedOwner, countApprovalWindows, publicClient } from './helpers';
 
 // Codes a wallet may answer a malformed request with (EIP-1193, EIP-1474, EIP-5792). -32603
 // (internal error) is deliberately absent: a malformed request reaching it means a missing check.
@@ -54,7 +54,7 @@ test('bad input: 1,000+ malformed requests each get a spec error code, and the w
       wallet_getGrantedExecutionPermissions: [[{ origin: 'https://other.example' }]],
       personal_sign: [
         ['0x123', 'not-an-address'], ['hello', '0x' + '1'.repeat(40)], ['0x' + 'aa'.repeat(70000), '0x' + '1'.repeat(40)],
-        ['hello'], ['hello', 'world', 'password'], ['0x123', '0x' + '1'.repeat(40), 'password'], ['hello', '0x' + '1'.repeat(40), '', ''], [42, '0x' + '1'.repeat(40)],
+        ['hello'], ['hello', 'world', 'password'], ['0x123', '0x' + '1'.repeat(40), 'password'], ['hello', '0x' + '1'.repeat(40), '', ''], [42, '0x' + '1'.repeat(40)], [42, '0x' + '1'.repeat(40), 'password'],
       ],
       personal_ecRecover: [['hello', '0x1234'], ['hello'], [42, '0x' + 'ab'.repeat(65)], ['0x123', '0x' + 'ab'.repeat(65)], ['hello', '0x' + '00'.repeat(65)], ['hello', '0x' + 'ab'.repeat(65), 'x']],
       wallet_watchAsset: [
@@ -65,11 +65,24 @@ test('bad input: 1,000+ malformed requests each get a spec error code, and the w
         { type: 'ERC20', options: { address: '0x' + '1'.repeat(40), symbol: 'X'.repeat(20) } },
         { type: 'ERC20', options: { address: '0x' + '1'.repeat(40), decimals: 99 } },
         [{ type: 'ERC20', options: { address: '0x' + '1'.repeat(40) } }],
+        { options: { address: '0x' + '1'.repeat(40) } },
+        { type: 'ERC20', options: { address: '0x' + '1'.repeat(40), decimals: -1 } },
+        { type: 'ERC20', options: { address: '0x' + '1'.repeat(40), image: 42 } },
       ],
       eth_signTypedData_v4: [['0x' + '1'.repeat(40), '{not json'], ['0x' + '1'.repeat(40), '{"types":{}}'], ['0x12', '{}']],
       wallet_getCallsStatus: [['0x' + '0'.repeat(64)], [42], ['x'.repeat(300)]],
-      eth_sendTransaction: [[{ to: 'nope' }], [{ to: '0x' + '1'.repeat(40), value: '-1' }], [{ to: '0x' + '1'.repeat(40), value: '0x' + 'f'.repeat(70) }], [{ to: null, data: '0xzz' }], [{ data: 42 }]],
-      wallet_addEthereumChain: [[{ chainId: '0x1', chainName: '', rpcUrls: [] }], [{ chainId: '0xzz', chainName: 'x', rpcUrls: ['ftp://x'] }]],
+      eth_sendTransaction: [
+        [{ to: 'nope' }], [{ to: '0x' + '1'.repeat(40), value: '-1' }], [{ to: '0x' + '1'.repeat(40), value: '0x' + 'f'.repeat(70) }], [{ to: null, data: '0xzz' }], [{ data: 42 }],
+        [{}], [{ value: '0x1' }], [{ to: null, data: '0x' }], [{ data: '0x600' }], [{ to: '', data: '0x6001' }], [{ to: '0x' + '1'.repeat(40), chainId: '0x' + 'f'.repeat(20) }],
+      ],
+      wallet_addEthereumChain: [
+        [{ chainId: '0x1', chainName: '', rpcUrls: [] }], [{ chainId: '0xzz', chainName: 'x', rpcUrls: ['ftp://x'] }],
+        [{ chainId: '0x' + 'f'.repeat(20), chainName: 'x', rpcUrls: ['http://127.0.0.1:1'] }], [{ chainId: '0x0', chainName: 'x', rpcUrls: ['http://127.0.0.1:1'] }],
+        [{ chainId: '0x10f2c', chainName: 'x', rpcUrls: ['javascript:alert(1)'] }], [{ chainId: '0x10f2c', chainName: 'x' }],
+        [{ chainId: '0x10f2c', chainName: 'x', rpcUrls: ['http://127.0.0.1:1'], nativeCurrency: { name: 'E', symbol: 'E', decimals: 6 } }],
+        [{ chainId: '0x10f2c', chainName: 'x', rpcUrls: ['http://127.0.0.1:1'], blockExplorerUrls: ['javascript:alert(1)'] }],
+      ],
+      wallet_switchEthereumChain: [[{ chainId: '0x' + 'f'.repeat(20) }], [{ chainId: '0x0' }], [{ chainId: 1 }], [{}]],
     };
     const requests: unknown[] = [];
     for (let i = 0; i < 1000; i++) {
@@ -243,4 +256,63 @@ test('bad input: every method that sends, signs or rewrites node state is refuse
   expect(wrong, JSON.stringify(wrong.slice(0, 5))).toEqual([]);
   expect(await state()).toEqual(before);
   expect(context.pages().filter((p) => p.url().includes('/approval.html'))).toHaveLength(0);
+});
+
+// The methods issue 12 added or widened, from a connected page (so the answer is the params check,
+// not 4100): each malformed shape is -32602 and says what is wrong, and no window opens.
+test('error: malformed params for a send with no to, 3-param personal_sign, personal_ecRecover, wallet_watchAsset and wallet_addEthereumChain are -32602 with the reason, and open no window', async ({
+  context,
+  fresh,
+}) => {
+  const { key, owner, popup, dapp } = fresh;
+  await connectedOwner(context, popup, dapp, key);
+  const windows = countApprovalWindows(dapp);
+  const A = '0x' + '1'.repeat(40);
+  const SIG = '0x' + 'ab'.repeat(65);
+  const HUGE_CHAIN = '0x' + 'f'.repeat(20);
+  const cases: [string, unknown, RegExp][] = [
+    ['eth_sendTransaction', [{}], /deployment \(no "to"\) needs the contract's creation code in "data"/],
+    ['eth_sendTransaction', [{ value: '0x1' }], /needs the contract's creation code in "data"/],
+    ['eth_sendTransaction', [{ to: null, data: '0x' }], /needs the contract's creation code in "data"/],
+    ['eth_sendTransaction', [{ to: null, data: '0xzz' }], /params\[0\]\[data\]: expected a 0x-prefixed hex string/],
+    ['eth_sendTransaction', [{ data: '0x600' }], /creation code must be whole bytes/],
+    ['eth_sendTransaction', [{ data: '0x' + '00'.repeat(49153) }], /49153 bytes; a deployment can carry at most 49152 \(EIP-3860\)/],
+    ['eth_sendTransaction', [{ to: '', data: '0x6001' }], /params\[0\]\[to\]: expected a 20-byte hex address/],
+    ['eth_sendTransaction', [{ data: '0x6001', chainId: HUGE_CHAIN }], /params\[0\]\[chainId\]: expected a chain id/],
+    ['personal_sign', ['hello', 'world', 'password'], /params\[1\] must be the 20-byte hex address/],
+    ['personal_sign', ['0x123', owner.address, 'password'], /whole bytes of hex/],
+    ['personal_sign', [42, owner.address, 'password'], /params\[0\]: Invalid input: expected string/],
+    ['personal_sign', ['hello', owner.address, '', ''], /expected array to have <=3 items/],
+    ['personal_sign', ['hello'], /expected array to have >=2 items/],
+    ['personal_ecRecover', ['hello', '0x1234'], /params\[1\]: expected a 65-byte signature/],
+    ['personal_ecRecover', ['hello'], /expected array to have >=2 items/],
+    ['personal_ecRecover', ['0x123', SIG], /whole bytes of hex/],
+    ['personal_ecRecover', ['hello', '0x' + '00'.repeat(65)], /does not recover to any address/],
+    ['personal_ecRecover', ['hello', SIG, 'x'], /expected array to have <=2 items/],
+    ['wallet_watchAsset', { type: 'ERC721', options: { address: A, tokenId: '1' } }, /ERC20 tokens only/],
+    ['wallet_watchAsset', { type: 'ERC20', options: { address: 'nope' } }, /params\[options\]\[address\]: expected a 20-byte hex address/],
+    ['wallet_watchAsset', { type: 'ERC20' }, /params\[options\]: Invalid input: expected object/],
+    ['wallet_watchAsset', { options: { address: A } }, /params\[type\]: Invalid input: expected string/],
+    ['wallet_watchAsset', { type: 'ERC20', options: { address: A, symbol: 'X'.repeat(20) } }, /symbol of at most 11 characters/],
+    ['wallet_watchAsset', { type: 'ERC20', options: { address: A, decimals: 99 } }, /params\[options\]\[decimals\]: Too big/],
+    ['wallet_watchAsset', { type: 'ERC20', options: { address: A, decimals: -1 } }, /params\[options\]\[decimals\]: Too small/],
+    ['wallet_watchAsset', [{ type: 'ERC20', options: { address: A } }], /params: Invalid input: expected object, received array/],
+    ['wallet_addEthereumChain', [{ chainId: '0x1', chainName: '', rpcUrls: [] }], /params\[0\]\[chainName\]: Too small.*params\[0\]\[rpcUrls\]: Too small/],
+    ['wallet_addEthereumChain', [{ chainId: '0xzz', chainName: 'x', rpcUrls: ['http://127.0.0.1:1'] }], /params\[0\]\[chainId\]: expected a chain id/],
+    ['wallet_addEthereumChain', [{ chainId: HUGE_CHAIN, chainName: 'x', rpcUrls: ['http://127.0.0.1:1'] }], /params\[0\]\[chainId\]: expected a chain id: a hex quantity from 0x1 to 0xFFFFFFFFFFFEC/],
+    ['wallet_addEthereumChain', [{ chainId: '0x0', chainName: 'x', rpcUrls: ['http://127.0.0.1:1'] }], /params\[0\]\[chainId\]: expected a chain id/],
+    ['wallet_addEthereumChain', [{ chainId: '0x10f2c', chainName: 'x', rpcUrls: ['javascript:alert(1)'] }], /RPC URL must be an http\(s\) URL/],
+    ['wallet_addEthereumChain', [{ chainId: '0x10f2c', chainName: 'x' }], /params\[0\]\[rpcUrls\]: Invalid input: expected array/],
+    ['wallet_addEthereumChain', [{ chainId: '0x10f2c', chainName: 'x'.repeat(100), rpcUrls: ['http://127.0.0.1:1'] }], /params\[0\]\[chainName\]: Too big/],
+    ['wallet_addEthereumChain', [{ chainId: '0x10f2c', chainName: 'x', rpcUrls: ['http://127.0.0.1:1'], nativeCurrency: { name: 'E', symbol: 'E', decimals: 6 } }], /Only 18-decimal native currencies/],
+    ['wallet_addEthereumChain', [{ chainId: '0x10f2c', chainName: 'x', rpcUrls: ['http://127.0.0.1:1'], blockExplorerUrls: ['javascript:alert(1)'] }], /block explorer URL must be an http\(s\) URL/],
+    ['wallet_addEthereumChain', [{ chainId: '0x10f2c', chainName: 'x', rpcUrls: ['http://127.0.0.1:1'] }], /did not answer eth_chainId: it could not be reached/],
+    ['wallet_switchEthereumChain', [{ chainId: HUGE_CHAIN }], /params\[0\]\[chainId\]: expected a chain id/],
+  ];
+  for (const [method, params, reason] of cases) {
+    const answer = await providerRequest(dapp, method, params);
+    expect(answer.error, `${method} ${JSON.stringify(params).slice(0, 120)}`).toMatchObject({ code: -32602, message: expect.stringMatching(reason) });
+  }
+  expect(windows()).toBe(0);
+  expect(await providerRequest(dapp, 'eth_chainId')).toEqual({ result: '0x7a69' });
 });

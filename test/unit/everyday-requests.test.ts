@@ -17,6 +17,7 @@ import { parseParams } from '@/src/rpc/schema';
 import type { Services } from '@/src/services';
 import { describeCall } from '@/src/ui/describe-call';
 import { wallet_watchAsset } from '@/src/rpc/methods/assets';
+import { wallet_addEthereumChain, wallet_switchEthereumChain } from '@/src/rpc/methods/chain';
 import { addWatchedToken, removeWatchedToken, tokenBalances, watchedTokens } from '@/src/tokens/watched';
 
 const owner = privateKeyToAccount('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d');
@@ -234,5 +235,33 @@ describe('wallet_watchAsset', () => {
   it('error: an unreachable chain is 4901, not an internal error', async () => {
     const { ctx } = setup({ decision: 'approve' });
     expect(await codeOf(run(wallet_watchAsset, { type: 'ERC20', options: { address: TOKEN } }, { ...ctx, chain: deadChain }))).toBe(4901);
+  });
+});
+
+describe('chain ids', () => {
+  // 0xFFFFFFFFFFFEC is EIP-2294's largest chain id (what MetaMask accepts); above it, a chain id is
+  // not a safe JS number and used to fail as -32603 "Internal wallet error" in hexToNumber.
+  const TOO_BIG = '0xffffffffffffffffffff';
+  it('error: a chain id beyond 0xFFFFFFFFFFFEC is -32602 with the reason in every method that takes one, before any window', async () => {
+    const { ctx, asked } = setup({ decision: 'approve' });
+    const requests: [string, Promise<unknown>][] = [
+      ['wallet_addEthereumChain', run(wallet_addEthereumChain, [{ chainId: TOO_BIG, chainName: 'Huge', rpcUrls: ['http://127.0.0.1:1'] }], ctx)],
+      ['wallet_addEthereumChain 0xffffffffffffed', run(wallet_addEthereumChain, [{ chainId: '0xffffffffffffed', chainName: 'Huge', rpcUrls: ['http://127.0.0.1:1'] }], ctx)],
+      ['wallet_addEthereumChain 0x0', run(wallet_addEthereumChain, [{ chainId: '0x0', chainName: 'Zero', rpcUrls: ['http://127.0.0.1:1'] }], ctx)],
+      ['wallet_switchEthereumChain', run(wallet_switchEthereumChain, [{ chainId: TOO_BIG }], ctx)],
+      ['eth_sendTransaction', run(eth_sendTransaction, [{ to: OTHER, value: '0x1', chainId: TOO_BIG }], ctx)],
+      ['wallet_sendCalls', run(wallet_sendCalls, [{ version: '2.0.0', chainId: TOO_BIG, calls: [{ to: OTHER, value: '0x1' }] }], ctx)],
+    ];
+    for (const [name, answer] of requests) {
+      await expect(answer, name).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/chainId\]: expected a chain id/) });
+    }
+    expect(asked).toHaveLength(0);
+  });
+
+  it('param: the largest chain id EIP-2294 allows is accepted (another chain: 5710 for a send, 4902 for a switch)', async () => {
+    const { ctx } = setup({ decision: 'approve' });
+    const services = { ...ctx.services, networks: { byId: async () => undefined } } as unknown as Services;
+    expect(await codeOf(run(wallet_switchEthereumChain, [{ chainId: '0xfffffffffffec' }], { ...ctx, services }))).toBe(4902);
+    expect(await codeOf(run(wallet_sendCalls, [{ version: '2.0.0', chainId: '0xfffffffffffec', calls: [{ to: OTHER, value: '0x1' }] }], ctx))).toBe(5710);
   });
 });

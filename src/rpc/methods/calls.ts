@@ -20,7 +20,7 @@ import {
 } from '../../errors';
 import { requireConnection, requireSameAccount } from '../guards';
 import { defineMethod, type RequestContext } from '../method';
-import { address, hexString, quantity, z } from '../schema';
+import { address, chainIdParam, hexString, quantity, z } from '../schema';
 
 export const MAX_CALLS_PER_BUNDLE = 20;
 /** EIP-3860's limit on creation code (2 x the 24,576-byte code limit): a larger deployment cannot succeed. */
@@ -39,7 +39,7 @@ const sendCallsParams = z.tuple([
     version: z.optional(z.string()),
     id: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
     from: z.optional(address),
-    chainId: quantity,
+    chainId: chainIdParam,
     atomicRequired: z.optional(z.boolean()),
     calls: z.array(callSchema),
     capabilities,
@@ -195,7 +195,7 @@ export const wallet_sendCalls = defineMethod({
 export const eth_sendTransaction = defineMethod({
   method: 'eth_sendTransaction',
   // No `to` (or null): a contract deployment, sent by the owner after approval (never a session).
-  params: z.tuple([z.looseObject({ from: z.optional(address), to: z.optional(z.nullable(address)), data: z.optional(hexString), value: z.optional(quantity), chainId: z.optional(quantity) })]),
+  params: z.tuple([z.looseObject({ from: z.optional(address), to: z.optional(z.nullable(address)), data: z.optional(hexString), value: z.optional(quantity), chainId: z.optional(chainIdParam) })]),
   handler: async ([tx], ctx) => {
     if (tx.chainId !== undefined && hexToNumber(tx.chainId as Hex) !== ctx.chain.id) throw new UnsupportedChainIdError();
     const connection = await requireConnection(ctx);

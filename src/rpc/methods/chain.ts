@@ -6,7 +6,7 @@ import { checkRpcChainId } from '../../chains/rpc-check';
 import { networkWarnings } from '../../chains/warnings';
 import { UnrecognizedChainError } from '../../errors';
 import { defineMethod, type RequestContext } from '../method';
-import { noParams, quantity, z } from '../schema';
+import { chainIdParam, noParams, z } from '../schema';
 
 export const eth_chainId = defineMethod({
   method: 'eth_chainId',
@@ -32,7 +32,7 @@ async function switchTo(ctx: RequestContext, chainId: number): Promise<null> {
 
 export const wallet_switchEthereumChain = defineMethod({
   method: 'wallet_switchEthereumChain',
-  params: z.tuple([z.looseObject({ chainId: quantity })]),
+  params: z.tuple([z.looseObject({ chainId: chainIdParam })]),
   handler: ([{ chainId }], ctx) => switchTo(ctx, hexToNumber(chainId as `0x${string}`)),
 });
 
@@ -40,7 +40,7 @@ export const wallet_addEthereumChain = defineMethod({
   method: 'wallet_addEthereumChain',
   params: z.tuple([
     z.looseObject({
-      chainId: quantity,
+      chainId: chainIdParam,
       chainName: z.string().check(z.minLength(1), z.maxLength(64)),
       rpcUrls: z.array(z.string()).check(z.minLength(1)),
       nativeCurrency: z.optional(z.looseObject({ name: z.string(), symbol: z.string(), decimals: z.number() })),

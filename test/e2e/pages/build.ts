@@ -7,7 +7,7 @@ import { DAPP_OUT_DIR } from '../../../scripts/dapp';
 const PAGES_DIR = import.meta.dirname;
 /** The served path of a page: `${dappUrl}test-pages/${name}/`. */
 export const TEST_PAGES_OUT_DIR = path.join(DAPP_OUT_DIR, 'test-pages');
-export const TEST_PAGES = ['kit'] as const;
+export const TEST_PAGES = ['kit', 'wagmi', 'metamask-only'] as const;
 
 /** Run after buildDapp(), which empties .output/dapp. */
 export async function buildTestPages(): Promise<string> {
