@@ -25,7 +25,10 @@ export function SimulationDetails({ chainId, simulation, account, chainName }: {
         <div class="warning" role="alert" data-testid="simulation-revert">
           <strong>This transaction would fail{simulation.revert.call ? ` at call ${simulation.revert.call}` : ''}</strong>
           <p data-testid="simulation-revert-reason">Reason: {simulation.revert.reason}</p>
-          <p>If you send it anyway, it fails on chain and you still pay the network fee{simulation.revert.call ? '; the calls before it are sent and stay done' : ''}.</p>
+          <p>
+            Reject it unless you know the site expects this. Send anyway only helps if something changes first: the wallet checks again just before it
+            signs, and sends nothing that still fails{simulation.revert.call ? ' (the calls before it are sent)' : ''}.
+          </p>
         </div>
       )}
       {simulation && (simulation.ok === true || simulation.ok === false) && (

@@ -19,7 +19,7 @@ function SimulatedAtApproval({ chainId, simulation }: { chainId: number; simulat
       <ul class="small">
         {lines.length === 0 && <li class="muted">no change to your balances</li>}
         {lines.map((l, i) => (
-          <li key={i} class={l.tone === 'in' ? '' : l.tone === 'neutral' ? 'muted' : 'fn-danger'} data-testid="activity-simulation-change">
+          <li key={i} class={l.tone === 'in' ? 'change-in' : l.tone === 'neutral' ? 'muted' : 'fn-danger'} data-testid="activity-simulation-change">
             {l.text}
           </li>
         ))}
