@@ -3,6 +3,9 @@
 import type { Address, Hex } from 'viem';
 import type { WatchedToken } from '../tokens/watched';
 import type { NetworkWarning } from '../chains/warnings';
+import type { SimulationResult } from '../simulation/simulate';
+
+export type SimulationState = { ok: 'pending' } | SimulationResult;
 
 export interface CallView {
   /** Absent: the call deploys a contract (data is its creation code). */
@@ -15,7 +18,19 @@ export type ApprovalRequest =
   | { kind: 'connect'; origin: string }
   | { kind: 'switchChain'; origin: string; chainId: number; chainName: string }
   | { kind: 'addChain'; origin: string; chain: { id: number; name: string; rpcUrl: string; symbol: string; blockExplorerUrl?: string }; warnings?: NetworkWarning[] }
-  | { kind: 'sendCalls'; origin: string; chainId: number; calls: CallView[]; atomic: boolean; whyNoSession: string }
+  | {
+      kind: 'sendCalls';
+      origin: string;
+      chainId: number;
+      calls: CallView[];
+      atomic: boolean;
+      whyNoSession: string;
+      /** The sending account and the network's name, shown with the simulated result. */
+      account?: Address;
+      chainName?: string;
+      /** The simulated result; `pending` until the background's simulation lands (the window polls). */
+      simulation?: SimulationState;
+    }
   | { kind: 'signMessage'; origin: string; message: Hex }
   | { kind: 'signTypedData'; origin: string; typedData: string }
   | { kind: 'watchAsset'; origin: string; chainId: number; account: Address; token: WatchedToken }

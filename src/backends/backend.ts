@@ -7,7 +7,7 @@
 // (Alchemy's Wallet API).
 import type { Address, Hex, LocalAccount, SignableMessage, TypedDataDefinition } from 'viem';
 import type { ExpectedImplementation } from '../account/owner-actions';
-import type { Bundles, CallBundle } from '../calls/bundles';
+import type { BundleCall, Bundles, CallBundle } from '../calls/bundles';
 import type { CallsStatus } from '../calls/status';
 import type { ChainConfig } from '../chains/registry';
 import type { RuleType } from '../permissions/erc7715';
@@ -92,6 +92,12 @@ export interface AccountBackend {
   ownerAtomic(account: Address, calls: number): Promise<boolean>;
   /** Signs and sends the bundle as the owner (approval already given); the bundle records the result. */
   sendAsOwner(owner: LocalAccount, bundle: CallBundle, bundles: Bundles): Promise<void>;
+  /**
+   * The transactions sendAsOwner sends from the account for `calls` (none of them a deployment), so
+   * that a simulation runs exactly those; absent: the backend's sends are not plain transactions
+   * from the account, and each call is simulated as its own.
+   */
+  ownerTransactions?(account: Address, calls: readonly BundleCall[], atomic: boolean): { to?: Address; value: bigint; data: Hex }[];
   /** One call from the wallet's own Send card; the transaction hash. */
   sendOwnerCall(owner: LocalAccount, call: SessionCall): Promise<Hex>;
 

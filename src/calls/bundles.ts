@@ -19,6 +19,7 @@ import { keccak256, toHex } from 'viem';
 import { InternalError } from '../errors';
 import type { SessionCall } from '../permissions/types';
 import { KeyedMutex } from './mutex';
+import type { SimulationResult } from '../simulation/simulate';
 
 const INDEX = 'bundles.index';
 const MAX_KEPT = 500;
@@ -76,6 +77,8 @@ export interface CallBundle {
   /** 'failed' = refused before reaching the chain (the reason says why). */
   state: 'preparing' | 'submitted' | 'failed';
   error?: string;
+  /** What the owner's approval window showed as the simulated result (owner sends only). */
+  simulation?: SimulationResult;
   createdAt: number;
 }
 

@@ -9,7 +9,7 @@
 // concurrent requests within the allowances on a chain that does not mine at once.
 import { encodeFunctionData, parseEther, parseTransaction, type Address, type Hex, type LocalAccount, type PublicClient, type SignableMessage, type TypedDataDefinition } from 'viem';
 import { readAccount, sendOwnerCall, setDelegation, type ExpectedImplementation } from '../../account/owner-actions';
-import { contractCalls, isDeployment, type Bundles, type CallBundle } from '../../calls/bundles';
+import { contractCalls, isDeployment, type BundleCall, type Bundles, type CallBundle } from '../../calls/bundles';
 import { bundleStatus, type CallsStatus } from '../../calls/status';
 import { frameworkFor, type FrameworkDeployment } from '../../chains/deployments';
 import { type ChainConfig } from '../../chains/registry';
@@ -153,24 +153,25 @@ export class DelegationBackend implements AccountBackend {
       await sendBundleTransactions(this.chain, owner, bundle, bundles, [{ value: BigInt(first.value), data: first.data }], 'The deployment');
       return;
     }
-    const calls = toSessionCalls(bundle);
-    const txs: TxRequest[] =
-      calls.length === 1
-        ? [calls[0]!]
-        : bundle.atomic
-          ? [
-              {
-                to: owner.address,
-                value: 0n,
-                data: encodeFunctionData({
-                  abi: EIP7702StatelessDeleGatorAbi,
-                  functionName: 'execute',
-                  args: [EXECUTION_MODE.BatchDefault, encodeExecutionCalldata(calls.map((c) => ({ target: c.to, value: c.value, callData: c.data })), EXECUTION_MODE.BatchDefault)],
-                }),
-              },
-            ]
-          : calls;
+    const txs = this.ownerTransactions(owner.address, bundle.calls, bundle.atomic);
     await sendBundleTransactions(this.chain, owner, bundle, bundles, txs, 'The transaction');
+  }
+
+  /** What sendAsOwner sends for calls to contracts (the simulation runs exactly these). */
+  ownerTransactions(account: Address, bundleCalls: readonly BundleCall[], atomic: boolean): TxRequest[] {
+    const calls = contractCalls(bundleCalls);
+    if (calls.length === 1 || !atomic) return calls;
+    return [
+      {
+        to: account,
+        value: 0n,
+        data: encodeFunctionData({
+          abi: EIP7702StatelessDeleGatorAbi,
+          functionName: 'execute',
+          args: [EXECUTION_MODE.BatchDefault, encodeExecutionCalldata(calls.map((c) => ({ target: c.to, value: c.value, callData: c.data })), EXECUTION_MODE.BatchDefault)],
+        }),
+      },
+    ];
   }
 
   sendOwnerCall(owner: LocalAccount, call: SessionCall): Promise<Hex> {

@@ -19,6 +19,8 @@ import {
   UnsupportedMethodError,
 } from '../../errors';
 import { requireConnection, requireSameAccount } from '../guards';
+import type { ApprovalRequest } from '../../approvals/types';
+import { simulateBundle, type SimulatedTx, type SimulationResult } from '../../simulation/simulate';
 import { defineMethod, type RequestContext } from '../method';
 import { address, chainIdParam, hexString, quantity, z } from '../schema';
 
@@ -116,19 +118,33 @@ export async function routeSend(ctx: RequestContext, request: SendRequest): Prom
   if (request.atomicRequired && !atomic) {
     throw new AtomicityNotSupportedError('Upgrade the account (EIP-7702) in the wallet to send these calls atomically.');
   }
-  await ctx.services.approvals.ask({
+  const approval: Extract<ApprovalRequest, { kind: 'sendCalls' }> = {
     kind: 'sendCalls',
     origin: ctx.origin,
     chainId: ctx.chain.id,
     calls: request.calls,
     atomic,
     whyNoSession: viaSession.reason,
+    account: connection.account,
+    chainName: ctx.chain.name,
+    simulation: { ok: 'pending' },
+  };
+  // The window opens at once and shows "Simulating…"; the result is written into the queued request
+  // (the window polls the queue every second), and simulateBundle always settles (time-out included).
+  void simulateBundle(ctx.chain, connection.account, toSimulatedTxs(request.calls), {
+    ...(!deploys && backend.ownerTransactions ? { asSent: backend.ownerTransactions(connection.account, request.calls, atomic) } : {}),
+  }).then((result) => {
+    approval.simulation = result;
   });
+  await ctx.services.approvals.ask(approval);
   const owner = await ctx.services.vault.ownerAccount();
   requireSameAccount(connection, owner.address, 'The wallet account');
+  // What the owner saw when approving, kept for Activity (still simulating: said so).
+  const simulation: SimulationResult =
+    approval.simulation?.ok === 'pending' || !approval.simulation ? { ok: 'unknown', reason: 'The simulation had not finished when you approved.' } : approval.simulation;
   const bundle =
     existing ??
-    (await bundles.create({ id: newId(), ...dappId, requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: owner.address, signer: 'owner', calls: request.calls, atomic }));
+    (await bundles.create({ id: newId(), ...dappId, requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: owner.address, signer: 'owner', calls: request.calls, atomic, simulation }));
   await backend.sendAsOwner(owner, bundle, bundles);
   return (await bundles.get(bundle.id))!;
 }
@@ -162,6 +178,8 @@ function checkDeployment(calls: readonly BundleCall[], backendDeploys: boolean):
   if (bytes > MAX_INITCODE_BYTES) throw new InvalidParamsError(`The creation code is ${bytes} bytes; a deployment can carry at most ${MAX_INITCODE_BYTES} (EIP-3860).`);
   if (!backendDeploys) throw new UnsupportedMethodError("This network's account backend cannot deploy contracts. Choose the Delegation Framework backend in Settings to deploy from your account.");
 }
+
+const toSimulatedTxs = (calls: readonly BundleCall[]): SimulatedTx[] => calls.map((c) => ({ ...(c.to ? { to: c.to } : {}), value: BigInt(c.value), data: c.data }));
 
 function toBundleCalls(calls: { to?: string | null | undefined; data?: string | undefined; value?: string | undefined }[]): BundleCall[] {
   return calls.map((c) => ({

@@ -107,6 +107,9 @@ export function ApprovalApp({ origin }: { origin: string }) {
   const showing = vault?.status === 'unlocked' ? current?.id : undefined;
   const ready = useReviewPause(showing);
   const total = answered + (pending?.length ?? 0);
+  // A send the simulation says would fail can still be sent (the simulation may be wrong, as
+  // MetaMask allows too), but the button says what it does.
+  const wouldFail = current?.request.kind === 'sendCalls' && current.request.simulation?.ok === false;
   const position = answered + 1;
 
   const decide = async (approved: boolean) => {
@@ -172,6 +175,7 @@ export function ApprovalApp({ origin }: { origin: string }) {
               <button
                 type="button"
                 data-testid="approval-approve"
+                class={wouldFail ? 'danger' : undefined}
                 disabled={!ready || busy || confirmationMissing}
                 aria-busy={busy}
                 onPointerDown={(e) => e.isPrimary && e.button === 0 && arm()}
@@ -182,7 +186,7 @@ export function ApprovalApp({ origin }: { origin: string }) {
                 }}
               >
                 {busy ? <span class="spinner" aria-hidden="true" /> : null}
-                Approve
+                {wouldFail ? 'Send anyway' : 'Approve'}
               </button>
             </div>
             {/* Kept in the layout when hidden, so nothing moves when the buttons unlock. */}

@@ -7,6 +7,7 @@ import { approvalWarning, parseTypedData, type ApprovalWarning } from '../../sig
 import { callWallet } from '../wallet-api';
 import { describeCall } from '../describe-call';
 import { GrantDetails, type GrantScopeView } from './GrantDetails';
+import { SimulationDetails } from './SimulationDetails';
 
 function readableMessage(hex: `0x${string}`): { text: string; isText: boolean } {
   try {
@@ -128,6 +129,7 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
       const total = request.calls.reduce((sum, c) => sum + BigInt(c.value), 0n);
       return (
         <div class="stack">
+          <SimulationDetails chainId={request.chainId} simulation={request.simulation} account={request.account} chainName={request.chainName} />
           <p class="small muted" data-testid="approval-why">
             {request.whyNoSession}
           </p>

@@ -3,8 +3,31 @@ import { useEffect, useState } from 'preact/hooks';
 import { describeCall } from '../describe-call';
 import { shortAddress } from '../format';
 import { callWallet } from '../wallet-api';
+import { changeLines, feeText } from '../simulation-text';
+import type { SimulationResult } from '../../simulation/simulate';
 
 type Bundle = Awaited<ReturnType<typeof callWallet<'activity.list'>>>[number];
+
+/** What the owner saw simulated when approving, next to the receipt below it. */
+function SimulatedAtApproval({ chainId, simulation }: { chainId: number; simulation: SimulationResult }) {
+  if (simulation.ok === 'unknown') return <p class="small muted" data-testid="activity-simulation">Not simulated: {simulation.reason}</p>;
+  const lines = changeLines(chainId, simulation.changes);
+  return (
+    <div class="small" data-testid="activity-simulation">
+      <span class="muted">Simulated when you approved:</span>
+      {simulation.ok === false && <span class="fn-danger"> would fail ({simulation.revert.reason})</span>}
+      <ul class="small">
+        {lines.length === 0 && <li class="muted">no change to your balances</li>}
+        {lines.map((l, i) => (
+          <li key={i} class={l.tone === 'in' ? 'change-in' : l.tone === 'neutral' ? 'muted' : 'fn-danger'} data-testid="activity-simulation-change">
+            {l.text}
+          </li>
+        ))}
+        {simulation.fee && <li class="muted">network fee ≈ {feeText(simulation.fee)}</li>}
+      </ul>
+    </div>
+  );
+}
 
 export function ActivityTab({ highlight }: { highlight?: string | null }) {
   const [bundles, setBundles] = useState<Bundle[] | null>(null);
@@ -36,6 +59,7 @@ export function ActivityTab({ highlight }: { highlight?: string | null }) {
             })}
             {b.calls.length > 3 && <li class="muted">+{b.calls.length - 3} more</li>}
           </ul>
+          {b.simulation && <SimulatedAtApproval chainId={b.chainId} simulation={b.simulation} />}
           {'contractAddress' in b && b.contractAddress && (
             <p class="small">
               Contract created at <span class="mono address" data-testid="activity-contract-address">{b.contractAddress}</span>
