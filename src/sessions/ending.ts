@@ -30,8 +30,8 @@ export class SessionEnding {
 
   /**
    * Housekeeping, from the alarm every minute: expired sessions are marked expired (kept in the
-   * list), their keys deleted and stipends returned. Expiry is judged by the chain's clock (the
-   * latest block), as the chain judges it.
+   * list), their keys deleted and stipends returned. Expiry is judged by the session clock
+   * (chains/clock.ts: the latest block, or the wall clock minus a margin when the chain is idle).
    */
   async sweepExpired(chainsById: ChainsById): Promise<number> {
     const active = (await this.store.all()).filter((s) => s.status === 'active');

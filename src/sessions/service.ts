@@ -300,7 +300,7 @@ export class Sessions {
     }
     const sessionCalls = toSessionCalls(calls);
     const usage = await backend.usage(s, scope, resuming !== undefined ? { bundleId: resuming, calls: sessionCalls } : undefined);
-    const verdict = covers(scope, sessionCalls, usage, { chainId: chain.id, origin: s.origin, redeemer: s.sessionAddress });
+    const verdict = covers(scope, sessionCalls, usage, { chainId: chain.id, origin: s.origin, redeemer: s.sessionAddress, wallClockMs: Date.now() });
     return verdict.covered ? { covered: true, backend } : verdict;
   }
 
@@ -319,7 +319,7 @@ export class Sessions {
     return this.ending.revokeAll(chain, origin);
   }
 
-  /** Housekeeping from the alarm: ends sessions past their expiry on the chain's clock. */
+  /** Housekeeping from the alarm: ends sessions past their expiry on the session clock (chains/clock.ts). */
   sweepExpired(chainsById: ChainsById): Promise<number> {
     return this.ending.sweepExpired(chainsById);
   }

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatEther, formatUnits, parseEther, toFunctionSelector, type Abi, type AbiFunction, type Address } from 'viem';
 import { DemoGameAbi, DemoTokenAbi } from '../../../devnet/contracts/abis';
+import { sessionClockSince } from '../../chains/clock';
 import { devnetContracts } from '../../chains/deployments';
 import { DEVNET_CHAIN_ID } from '../../chains/registry';
 import { Button, ErrorText } from '../components';
@@ -10,20 +11,20 @@ import { localDate, shortAddress } from '../format';
 import { describeContext, describeSerialized, PermissionText } from '../permission-text';
 import { callWallet } from '../wallet-api';
 
-/** A session as listed, with the chain clock's offset from this machine's clock when it was read. */
-type SessionView = Awaited<ReturnType<typeof callWallet<'sessions.list'>>>[number] & { skew: number };
+/** A session as listed, with when (this machine's clock) the list was read. */
+type SessionView = Awaited<ReturnType<typeof callWallet<'sessions.list'>>>[number] & { readAtMs: number };
 
 export function SessionsTab({ chainId, symbol, backend = 'delegation' }: { chainId: number; symbol: string; backend?: 'delegation' | 'alchemy' }) {
   const [sessions, setSessions] = useState<SessionView[] | null>(null);
   const [granting, setGranting] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [now, setNow] = useState(Math.floor(Date.now() / 1000));
+  const [now, setNow] = useState(Date.now());
 
   const refresh = async () => {
     try {
       const list = await callWallet('sessions.list');
-      const wall = Math.floor(Date.now() / 1000);
-      setSessions(list.map((v) => ({ ...v, skew: v.chainNow !== null ? v.chainNow - wall : 0 })));
+      const readAtMs = Date.now();
+      setSessions(list.map((v) => ({ ...v, readAtMs })));
     } catch (e) {
       setError((e as Error).message);
     }
@@ -31,7 +32,7 @@ export function SessionsTab({ chainId, symbol, backend = 'delegation' }: { chain
   useEffect(() => {
     void refresh();
     const t = setInterval(() => {
-      setNow(Math.floor(Date.now() / 1000));
+      setNow(Date.now());
     }, 1000);
     const r = setInterval(refresh, 5000);
     return () => {
@@ -94,8 +95,9 @@ function timeLeft(seconds: number): string {
 
 function SessionItem({ s, now, symbol, onChanged }: { s: SessionView; now: number; symbol: string; onChanged: () => void }) {
   const [error, setError] = useState<string | null>(null);
-  // Expiry is the chain's clock; count down from it (a devnet can jump ahead of the wall clock).
-  const left = s.scope.expiry - (now + s.skew);
+  // The background's session clock at the read, carried forward on the wall clock: it moves every
+  // second on a chain that mines no blocks, and ends where the background calls it expired.
+  const left = s.scope.expiry - sessionClockSince({ clockNow: s.clockNow, readAtMs: s.readAtMs }, now);
   const status = s.status === 'active' && left <= 0 ? 'expired' : s.status;
   const native = s.scope.permissions.find((p) => p.type === 'native-token-transfer');
   const nativeLeft = native && s.usage ? BigInt(native.data.allowance) - BigInt(s.usage.nativeSpent) : null;
