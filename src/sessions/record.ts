@@ -115,14 +115,8 @@ export type AllowanceNowView =
 export interface SessionView extends SessionRecord {
   usage: SessionUsageView | null;
   stipendLeft: string | null;
-  /** The latest block's timestamp (what allowances over time count from); null when the node is unreachable. */
+  /** The latest block's timestamp (allowances over time count from it); null when the node is unreachable. Expiry: chains/clock.ts. */
   chainNow: number | null;
-  /**
-   * The session clock when the list was read (chains/clock.ts sessionClock: the later of the
-   * block's time and the wall clock minus a margin), which decides expiry; the popup counts down
-   * from it on the wall clock.
-   */
-  clockNow: number;
   /** Per allowance over time, what it leaves now (empty without usage or without such kinds). */
   allowances?: AllowanceNowView[];
 }

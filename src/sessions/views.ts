@@ -33,7 +33,7 @@ export async function sessionViews(records: SessionRecord[], backends: Backends,
         // node unreachable, or a scope this version refuses: show the session without live figures
       }
     }
-    out.push({ ...s, ...(expired ? { status: 'expired' as const } : {}), usage, stipendLeft, chainNow: now, clockNow: clock, allowances });
+    out.push({ ...s, ...(expired ? { status: 'expired' as const } : {}), usage, stipendLeft, chainNow: now, allowances });
   }
   return out;
 }

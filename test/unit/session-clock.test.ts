@@ -4,7 +4,7 @@
 // fake clocks: vitest's (Date.now) and explicit wall-clock readings.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeFunctionData, parseAbi, type Address } from 'viem';
-import { sessionClock, sessionClockSince, WALL_CLOCK_MARGIN_SECONDS } from '@/src/chains/clock';
+import { listClocks, sessionClock, WALL_CLOCK_MARGIN_SECONDS } from '@/src/chains/clock';
 import type { SessionCall, SessionUsage } from '@/src/permissions/types';
 import { parseSessionScope } from '@/src/permissions/validate';
 import { covers, DEFAULT_EXPIRY_MARGIN_SECONDS } from '@/src/sessions/policy';
@@ -53,30 +53,51 @@ describe('sessionClock', () => {
   });
 });
 
-describe('sessionClockSince (the popup countdown between reads)', () => {
-  it('behavior: moves every second on the wall clock from the read, whatever the chain does', () => {
-    const read = { clockNow: WALL - WALL_CLOCK_MARGIN_SECONDS, readAtMs: Date.now() };
-    const expiry = WALL + 55;
-    const left = () => expiry - sessionClockSince(read);
+describe('listClocks (the popup between its reads of the list)', () => {
+  it('behavior: on an idle chain the countdown moves every second on the wall clock, and is not reset by the next read', () => {
+    // The list was read with the last block two minutes old; a one-minute session granted now.
+    const expiry = WALL + 60;
+    let read = { blockTime: WALL - 120, readAtMs: Date.now() };
+    const left = () => expiry - listClocks(read).countdown;
     expect(left()).toBe(60);
     vi.advanceTimersByTime(1000);
     expect(left()).toBe(59);
+    vi.advanceTimersByTime(4000);
+    expect(left()).toBe(55);
+    // The next read: the chain still has not mined. The countdown goes on from where it was.
+    read = { blockTime: WALL - 120, readAtMs: Date.now() };
+    expect(left()).toBe(55);
     vi.advanceTimersByTime(1000);
-    expect(left()).toBe(58);
-    vi.advanceTimersByTime(58_000);
-    expect(left()).toBe(0);
+    expect(left()).toBe(54);
   });
 
-  it('param: sub-second reads count whole seconds of the wall clock', () => {
-    expect(sessionClockSince({ clockNow: 100, readAtMs: ms(WALL) + 900 }, ms(WALL + 1) + 100)).toBe(101);
+  it('behavior: "expired" comes as the background decides it: at 0 s on the countdown the session is not yet expired, WALL_CLOCK_MARGIN_SECONDS later it is', () => {
+    const expiry = WALL + 60;
+    const read = { blockTime: WALL - 120, readAtMs: Date.now() };
+    vi.advanceTimersByTime(60_000);
+    expect(expiry - listClocks(read).countdown).toBe(0);
+    expect(expiry <= listClocks(read).session).toBe(false);
+    vi.advanceTimersByTime(WALL_CLOCK_MARGIN_SECONDS * 1000);
+    expect(expiry <= listClocks(read).session).toBe(true);
+    expect(listClocks(read).session).toBe(sessionClock(WALL - 120));
+  });
+
+  it('behavior: a chain ahead of the wall clock counts down from its own time, carried forward between reads', () => {
+    const read = { blockTime: WALL + 3600, readAtMs: Date.now() };
+    vi.advanceTimersByTime(2000);
+    expect(listClocks(read)).toEqual({ countdown: WALL + 3602, session: WALL + 3602 });
+  });
+
+  it('param: no block time (the node did not answer): the wall clock', () => {
+    expect(listClocks({ blockTime: null, readAtMs: Date.now() })).toEqual({ countdown: WALL, session: WALL - WALL_CLOCK_MARGIN_SECONDS });
   });
 });
 
 describe('covers with the wall clock', () => {
   it('behavior: a fresh one-minute session on an idle chain is covered within its minute, not expired at once', () => {
-    // The last block is two minutes old; the session is granted now on the session clock.
+    // The last block is two minutes old; the session is granted now (chainNow: the wall clock).
     const block = WALL - 120;
-    const scope = scopeFor(sessionClock(block), 60);
+    const scope = scopeFor(WALL, 60);
     expect(covers(scope, [move], usageAt(block), { chainId: 31337, wallClockMs: Date.now() })).toEqual({ covered: true });
     vi.advanceTimersByTime(20_000);
     expect(covers(scope, [move], usageAt(block), { chainId: 31337, wallClockMs: Date.now() })).toEqual({ covered: true });
@@ -84,8 +105,8 @@ describe('covers with the wall clock', () => {
 
   it('error: past its expiry on the wall clock (minus the margin) it is expired, though the idle chain\'s last block is older', () => {
     const block = WALL - 120;
-    const scope = scopeFor(sessionClock(block), 60);
-    vi.advanceTimersByTime(60_000);
+    const scope = scopeFor(WALL, 60);
+    vi.advanceTimersByTime((60 + WALL_CLOCK_MARGIN_SECONDS) * 1000);
     expect(covers(scope, [move], usageAt(block), { chainId: 31337, wallClockMs: Date.now() })).toMatchObject({ covered: false, reason: 'the session has expired' });
     // The chain's last word alone would still call it live: the wall clock is what ends it.
     expect(covers(scope, [move], usageAt(block), { chainId: 31337, expiryMarginSeconds: 0 })).toEqual({ covered: true });
@@ -93,8 +114,8 @@ describe('covers with the wall clock', () => {
 
   it('error: inside the send margin on the wall clock it is refused, with the seconds left on the session clock', () => {
     const block = WALL - 120;
-    const scope = scopeFor(sessionClock(block), 60);
-    vi.advanceTimersByTime(40_000); // 20 s left on the session clock: inside the 30 s send margin
+    const scope = scopeFor(WALL, 60);
+    vi.advanceTimersByTime(45_000); // 20 s left on the session clock: inside the 30 s send margin
     expect(covers(scope, [move], usageAt(block), { chainId: 31337, wallClockMs: Date.now() })).toMatchObject({
       covered: false,
       reason: 'the session expires in 20 seconds, too soon to send a call safely',

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatEther, formatUnits, parseEther, toFunctionSelector, type Abi, type AbiFunction, type Address } from 'viem';
 import { DemoGameAbi, DemoTokenAbi } from '../../../devnet/contracts/abis';
-import { sessionClockSince } from '../../chains/clock';
+import { listClocks } from '../../chains/clock';
 import { devnetContracts } from '../../chains/deployments';
 import { DEVNET_CHAIN_ID } from '../../chains/registry';
 import { Button, ErrorText } from '../components';
@@ -86,7 +86,7 @@ export function SessionsTab({ chainId, symbol, backend = 'delegation' }: { chain
 }
 
 function timeLeft(seconds: number): string {
-  if (seconds <= 0) return 'expired';
+  if (seconds <= 0) return '0 s';
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
@@ -95,10 +95,11 @@ function timeLeft(seconds: number): string {
 
 function SessionItem({ s, now, symbol, onChanged }: { s: SessionView; now: number; symbol: string; onChanged: () => void }) {
   const [error, setError] = useState<string | null>(null);
-  // The background's session clock at the read, carried forward on the wall clock: it moves every
-  // second on a chain that mines no blocks, and ends where the background calls it expired.
-  const left = s.scope.expiry - sessionClockSince({ clockNow: s.clockNow, readAtMs: s.readAtMs }, now);
-  const status = s.status === 'active' && left <= 0 ? 'expired' : s.status;
+  // Counted down on the wall clock (it moves every second on a chain that mines no blocks);
+  // "expired" is decided as the background decides it (chains/clock.ts), a few seconds after 0 s.
+  const clocks = listClocks({ blockTime: s.chainNow, readAtMs: s.readAtMs }, now);
+  const left = s.scope.expiry - clocks.countdown;
+  const status = s.status === 'active' && s.scope.expiry <= clocks.session ? 'expired' : s.status;
   const native = s.scope.permissions.find((p) => p.type === 'native-token-transfer');
   const nativeLeft = native && s.usage ? BigInt(native.data.allowance) - BigInt(s.usage.nativeSpent) : null;
   const callsLeft = s.scope.callLimit !== undefined && s.usage ? s.scope.callLimit - s.usage.callsUsed : null;
