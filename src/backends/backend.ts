@@ -54,6 +54,13 @@ export interface SessionIo {
   updateSession(id: string, change: (current: SessionRecord) => SessionRecord): Promise<SessionRecord | undefined>;
 }
 
+/**
+ * What a dry run of a session's send says, before the session key signs it: it would revert (and
+ * why, decoded), or not, with the gas the dry run measured (absent: the node could not be asked,
+ * and the send estimates and reports that itself).
+ */
+export type SessionDryRun = { reverts: false; gas?: bigint } | { reverts: true; reason: string };
+
 export interface AccountBackend {
   readonly kind: BackendKind;
   readonly chain: ChainConfig;
@@ -116,8 +123,14 @@ export interface AccountBackend {
   usage(record: SessionRecord, scope: SessionScope, resuming?: { bundleId: string; calls: SessionCall[] }): Promise<SessionUsage>;
   /** Usage and gas money left, for the popup's list (reads only). */
   usageView(record: SessionRecord, scope: SessionScope): Promise<{ usage: SessionUsageView; stipendLeft: string | null }>;
-  /** Signs the bundle with the session key and sends it. */
-  sendAsSession(record: SessionRecord, key: LocalAccount, bundle: CallBundle, io: SessionIo): Promise<void>;
+  /**
+   * Runs exactly what sendAsSession would send for `calls` (same transaction, from the session
+   * key, on the latest block) without signing anything. Absent: the backend cannot run it itself
+   * (its service checks the calls remotely).
+   */
+  dryRunAsSession?(record: SessionRecord, calls: SessionCall[]): Promise<SessionDryRun>;
+  /** Signs the bundle with the session key and sends it; `gas`: what a dry run just measured (no second estimate). */
+  sendAsSession(record: SessionRecord, key: LocalAccount, bundle: CallBundle, io: SessionIo, opts?: { gas?: bigint }): Promise<void>;
   /** Sends again what a session signed for a retried request (never signs again). */
   resendAsSession(sessionId: string, bundle: CallBundle, io: SessionIo): Promise<void>;
   /** Revokes on chain what can be; `note`: what is left for the owner to know. */

@@ -4,7 +4,7 @@
 // and the key is deleted only once that is done.
 import type { Hex, LocalAccount } from 'viem';
 import type { Backends } from '../backends/choice';
-import { chainNow } from '../chains/clock';
+import { latestBlockTime, sessionClock } from '../chains/clock';
 import type { ChainConfig } from '../chains/registry';
 import { ResourceUnavailableError } from '../errors';
 import type { Vault } from '../vault/vault';
@@ -30,8 +30,8 @@ export class SessionEnding {
 
   /**
    * Housekeeping, from the alarm every minute: expired sessions are marked expired (kept in the
-   * list), their keys deleted and stipends returned. Expiry is judged by the chain's clock (the
-   * latest block), as the chain judges it.
+   * list), their keys deleted and stipends returned. Expiry is judged by the session clock
+   * (chains/clock.ts: the latest block, or the wall clock minus a margin when the chain is idle).
    */
   async sweepExpired(chainsById: ChainsById): Promise<number> {
     const active = (await this.store.all()).filter((s) => s.status === 'active');
@@ -40,7 +40,7 @@ export class SessionEnding {
     for (const s of active) {
       const chain = await chainsById(s.chainId);
       if (!chain) continue;
-      if (!clock.has(s.chainId)) clock.set(s.chainId, await chainNow(chain));
+      if (!clock.has(s.chainId)) clock.set(s.chainId, sessionClock(await latestBlockTime(chain)));
       if (s.scope.expiry > clock.get(s.chainId)!) continue; // as stored: an old scope must still expire
       await this.end(chain, s.id, 'expired').catch((e) => console.warn('[wallet] expiring a session failed', e));
       n++;
@@ -90,7 +90,7 @@ export class SessionEnding {
         continue;
       }
       const backend = await this.backends.forSession(chain, listed);
-      const live = backend.endsOnChain && listed.scope.expiry > (await chainNow(chain));
+      const live = backend.endsOnChain && listed.scope.expiry > sessionClock(await latestBlockTime(chain));
       if (listed.status === 'active') {
         report.revoked++;
         await this.end(chain, listed.id, 'revoked');

@@ -7,7 +7,8 @@
 //   - chain: the session's chain only;
 //   - revoked (DelegationManager.disabledDelegations) → nothing;
 //   - redeemers: the sender (context.redeemer) must be one of them;
-//   - expiry: refused from `expiryMarginSeconds` before the expiry (see DEFAULT_EXPIRY_MARGIN_SECONDS);
+//   - expiry: refused from `expiryMarginSeconds` before the expiry (see DEFAULT_EXPIRY_MARGIN_SECONDS),
+//     on the session clock (chains/clock.ts) when the caller passes the wall clock;
 //   - call count: calls used + calls in this batch <= callLimit (each call is one redemption);
 //   - ETH: no value at all without native-token-transfer; with it, ETH spent + the batch's total
 //     value <= the allowance, whatever the calls are (the allowance is session-wide);
@@ -37,6 +38,7 @@ import { periodText } from '../permissions/kinds';
 import type { CoverVerdict, SessionCall, SessionScope, SessionUsage } from '../permissions/types';
 import { periodState, streamedBy, streamLeft } from './allowance-time';
 import { accountControlCall } from '../calls/self-calls';
+import { sessionClock } from '../chains/clock';
 
 /**
  * Seconds before the expiry from which no session call is signed. The chain compares the expiry
@@ -72,6 +74,13 @@ export interface CoverContext {
   redeemer?: Address;
   /** Default DEFAULT_EXPIRY_MARGIN_SECONDS; tests that need the exact boundary pass 0 or more. */
   expiryMarginSeconds?: number;
+  /**
+   * This machine's clock (Date.now()) when the check runs: expiry is then judged by the session
+   * clock (chains/clock.ts sessionClock), so an idle chain's old latest block does not keep a
+   * session alive past its time. The session service always passes it; absent, the block's time
+   * alone (what the chain itself last said), as a check of the chain's side needs.
+   */
+  wallClockMs?: number;
   labels?: CoverLabels;
 }
 
@@ -191,9 +200,11 @@ export function covers(scope: SessionScope, calls: readonly SessionCall[], usage
   if (context.chainId !== scope.chainId) return refuse(`the session is for chain ${scope.chainId}, but the wallet is on chain ${context.chainId}`);
   if (usage.disabled) return refuse('the session was revoked');
   const margin = context.expiryMarginSeconds ?? DEFAULT_EXPIRY_MARGIN_SECONDS;
-  if (usage.now >= scope.expiry) return refuse('the session has expired');
-  if (usage.now + margin >= scope.expiry) {
-    return refuse(`the session expires in ${plural(scope.expiry - usage.now, 'second')}, too soon to send a call safely`);
+  // Allowances over time stay on the block's time below (what their enforcers last counted from).
+  const now = context.wallClockMs === undefined ? usage.now : sessionClock(usage.now, context.wallClockMs);
+  if (now >= scope.expiry) return refuse('the session has expired');
+  if (now + margin >= scope.expiry) {
+    return refuse(`the session expires in ${plural(scope.expiry - now, 'second')}, too soon to send a call safely`);
   }
   if (calls.length === 0) return refuse('there is no call to make');
   if (scope.redeemers !== undefined) {

@@ -115,7 +115,7 @@ export type AllowanceNowView =
 export interface SessionView extends SessionRecord {
   usage: SessionUsageView | null;
   stipendLeft: string | null;
-  /** The chain's clock (latest block), which decides expiry; null when the node is unreachable. */
+  /** The latest block's timestamp (allowances over time count from it); null when the node is unreachable. Expiry: chains/clock.ts. */
   chainNow: number | null;
   /** Per allowance over time, what it leaves now (empty without usage or without such kinds). */
   allowances?: AllowanceNowView[];

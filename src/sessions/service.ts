@@ -3,18 +3,19 @@
 // (src/backends/backend.ts) made of the grant. This service keeps what is common to every backend:
 // the store and its locks, choosing a session that covers a request, and the lifecycle (active,
 // revoked, expired). Before any session signature the scope is checked off chain (covers) against
-// the backend's usage; the chain's check is the backstop, never the only check.
+// the backend's usage; the chain's check is the backstop, never the only check. The exact send is
+// also dry-run from the session key: one that would revert is not signed (it goes to the owner).
 import { browser } from 'wxt/browser';
 import { isAddressEqual, type Address, type Hex, type LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { readAccount } from '../account/owner-actions';
-import { BACKEND_NAMES, type AccountBackend, type SessionIo } from '../backends/backend';
+import { BACKEND_NAMES, type AccountBackend, type SessionDryRun, type SessionIo } from '../backends/backend';
 import { Backends } from '../backends/choice';
 import { contractCalls, type BundleCall, type Bundles, type CallBundle } from '../calls/bundles';
 import type { ChainConfig } from '../chains/registry';
 import { deserializeScope, serializeScope } from '../permissions/serialize';
 import type { SessionCall, SessionScope } from '../permissions/types';
-import { InvalidParamsError, UnauthorizedError, UnsupportedChainIdError } from '../errors';
+import { InvalidParamsError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../errors';
 import type { Vault } from '../vault/vault';
 import { SessionKeyVault } from './key-store';
 import { covers } from './policy';
@@ -36,6 +37,9 @@ export interface SessionRequest {
 }
 
 type Verdict = { covered: true; backend: AccountBackend } | { covered: false; reason: string };
+
+/** What the owner (or the dApp) reads when a covered send would revert: the chain's own reason. */
+export const wouldFailOnChain = (reason: string) => `A session cannot send this: it would fail on chain: ${reason}`;
 const toSessionCalls = (calls: BundleCall[]): SessionCall[] => contractCalls(calls);
 
 /** -32602 when the backend cannot grant to a key the dApp holds (said before the owner is asked). */
@@ -201,22 +205,45 @@ export class Sessions {
     }
     if (candidates.length === 0) return { covered: false, reason: 'This site has no active session on this chain.' };
     let reason = '';
+    let failsOnChain: string | undefined;
     for (const candidate of candidates) {
       const outcome = await this.store.withSession(candidate.id, async () => {
         const s = await this.get(candidate.id);
         if (!s || s.status !== 'active' || !s.sealedKey) return { covered: false as const, reason: 'the session ended' };
-        const verdict = await this.check(req.chain, s, calls);
+        // The dry run goes out with the usage reads (one HTTP request); it signs nothing, and its
+        // answer counts only once the scope check has said yes.
+        const [verdict, dryRun] = await Promise.all([this.check(req.chain, s, calls), this.dryRun(req.chain, s, calls)]);
         if (!verdict.covered) return verdict;
+        // Covered, but the chain would refuse it: the key does not sign (its gas would be spent
+        // on a revert), and the owner sees why.
+        if (dryRun.reverts) return { covered: false as const, reason: wouldFailOnChain(dryRun.reason), failsOnChain: true };
         // Covered, but after a browser restart the key opens only once the owner unlocked: 4100, nothing recorded.
         await this.keys.assertUsable();
         const bundle = await makeBundle(s.id);
-        await verdict.backend.sendAsSession(s, await this.openKey(s), bundle, this.io);
+        await verdict.backend.sendAsSession(s, await this.openKey(s), bundle, this.io, dryRun.gas !== undefined ? { gas: dryRun.gas } : {});
         return { sent: (await this.deps.bundles.get(bundle.id)) ?? bundle };
       });
       if ('sent' in outcome) return outcome;
+      if ('failsOnChain' in outcome) failsOnChain ??= outcome.reason;
       reason = outcome.reason;
     }
+    // A session that covers the calls says more than the others' refusals: the calls themselves fail.
+    if (failsOnChain) return { covered: false, reason: failsOnChain };
     return { covered: false, reason: `No session covers this request: ${reason}` };
+  }
+
+  /**
+   * The backend's dry run of the session's send (SessionDryRun); no claim of a revert when the
+   * backend has none, is not the one that granted the session, or cannot be asked.
+   */
+  private async dryRun(chain: ChainConfig, s: SessionRecord, calls: BundleCall[]): Promise<SessionDryRun> {
+    try {
+      const backend = await this.backends.for(chain);
+      if (backend.kind !== grantedBy(s) || !backend.dryRunAsSession) return { reverts: false };
+      return await backend.dryRunAsSession(s, toSessionCalls(calls));
+    } catch {
+      return { reverts: false };
+    }
   }
 
   /**
@@ -226,12 +253,22 @@ export class Sessions {
   async resume(req: SessionRequest, bundle: CallBundle): Promise<CallBundle> {
     return this.store.withSession(bundle.sessionId ?? '', async () => {
       const s = bundle.sessionId ? await this.get(bundle.sessionId) : undefined;
-      const verdict: Verdict = s && s.status === 'active' && s.sealedKey ? await this.check(req.chain, s, bundle.calls, bundle.id) : { covered: false, reason: 'the session ended' };
+      const live = s && s.status === 'active' && s.sealedKey ? s : undefined;
+      const [verdict, dryRun]: [Verdict, SessionDryRun] = live
+        ? await Promise.all([this.check(req.chain, live, bundle.calls, bundle.id), this.dryRun(req.chain, live, bundle.calls)])
+        : [{ covered: false, reason: 'the session ended' }, { reverts: false }];
       if (!verdict.covered) {
         await this.deps.bundles.update(bundle.id, { state: 'failed', error: verdict.reason });
         throw new UnauthorizedError(`The session does not cover this request: ${verdict.reason}`);
       }
-      await verdict.backend.sendAsSession(s!, await this.openKey(s!), bundle, this.io);
+      // The request is already the session's (recorded before the worker stopped), so there is no
+      // window to move it to: it fails, with the reason, and nothing is signed.
+      if (dryRun.reverts) {
+        const reason = wouldFailOnChain(dryRun.reason);
+        await this.deps.bundles.update(bundle.id, { state: 'failed', error: reason });
+        throw new TransactionRejectedError(reason, { reason: dryRun.reason });
+      }
+      await verdict.backend.sendAsSession(live!, await this.openKey(live!), bundle, this.io, dryRun.gas !== undefined ? { gas: dryRun.gas } : {});
       return (await this.deps.bundles.get(bundle.id)) ?? bundle;
     });
   }
@@ -263,7 +300,7 @@ export class Sessions {
     }
     const sessionCalls = toSessionCalls(calls);
     const usage = await backend.usage(s, scope, resuming !== undefined ? { bundleId: resuming, calls: sessionCalls } : undefined);
-    const verdict = covers(scope, sessionCalls, usage, { chainId: chain.id, origin: s.origin, redeemer: s.sessionAddress });
+    const verdict = covers(scope, sessionCalls, usage, { chainId: chain.id, origin: s.origin, redeemer: s.sessionAddress, wallClockMs: Date.now() });
     return verdict.covered ? { covered: true, backend } : verdict;
   }
 
@@ -282,7 +319,7 @@ export class Sessions {
     return this.ending.revokeAll(chain, origin);
   }
 
-  /** Housekeeping from the alarm: ends sessions past their expiry on the chain's clock. */
+  /** Housekeeping from the alarm: ends sessions past their expiry on the session clock (chains/clock.ts). */
   sweepExpired(chainsById: ChainsById): Promise<number> {
     return this.ending.sweepExpired(chainsById);
   }

@@ -17,14 +17,14 @@ import { deserializeScope } from '../../permissions/serialize';
 import type { SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { InternalError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../errors';
 import { holderOf, type SessionHolder, type SessionRecord, type SessionUsageView } from '../../sessions/record';
-import type { AccountBackend, ChainCapabilities, ExecutionPermissionSupport, GrantedSession, SessionIo } from '../backend';
+import type { AccountBackend, ChainCapabilities, ExecutionPermissionSupport, GrantedSession, SessionDryRun, SessionIo } from '../backend';
 import { EXECUTION_PERMISSION_TYPES } from '../../permissions/erc7715';
 import { spendOf } from '../spend';
 import { caveatArgsForGroup, scopeToCaveats } from './caveats';
 import { callGroups } from '../../permissions/match';
 import { createDelegation, DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, encodePermissionContext, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from './framework';
 import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from './sender';
-import { encodeSessionBatch, readSessionUsage } from './session-chain';
+import { encodeSessionBatch, readSessionUsage, simulateSessionBatch } from './session-chain';
 import { publicClientFor, walletClientFor } from '../../chains/clients';
 
 /** Gas stipend the owner funds the session key with when the grant names no gas-limit. */
@@ -256,12 +256,31 @@ export class DelegationBackend implements AccountBackend {
     return out;
   }
 
+  /**
+   * The same redeemDelegations transaction sendAsSession would sign, as eth_estimateGas from the
+   * session key on the latest block: one request, which the batching transport sends with the
+   * usage reads it runs beside. Calls the session's groups do not take are no dry run's business
+   * (covers refuses them): no revert is claimed for them.
+   */
+  async dryRunAsSession(record: SessionRecord, calls: SessionCall[]): Promise<SessionDryRun> {
+    let data: Hex;
+    try {
+      data = encodeSessionBatch(toDelegation(record), deserializeScope(record.scope), calls);
+    } catch {
+      return { reverts: false };
+    }
+    const sim = await simulateSessionBatch(this.client, { from: record.sessionAddress, delegationManager: this.framework().DelegationManager, data });
+    if (sim.ok) return { reverts: false, gas: sim.gas };
+    return sim.reverted ? { reverts: true, reason: sim.reason } : { reverts: false };
+  }
+
   /** Signs and broadcasts the redemption with the session key, and books it as in flight. */
-  async sendAsSession(record: SessionRecord, key: LocalAccount, bundle: CallBundle, io: SessionIo): Promise<void> {
+  async sendAsSession(record: SessionRecord, key: LocalAccount, bundle: CallBundle, io: SessionIo, opts: { gas?: bigint } = {}): Promise<void> {
     const framework = this.framework();
     const calls = toSessionCalls(bundle);
     const data = encodeSessionBatch(toDelegation(record), deserializeScope(record.scope), calls);
-    await sendBundleTransactions(this.chain, key, bundle, io.bundles, [{ to: framework.DelegationManager, value: 0n, data }], 'The session call');
+    const tx: TxRequest = { to: framework.DelegationManager, value: 0n, data, ...(opts.gas !== undefined ? { gas: opts.gas } : {}) };
+    await sendBundleTransactions(this.chain, key, bundle, io.bundles, [tx], 'The session call');
     const raw = (await io.bundles.get(bundle.id))?.rawTransactions[0];
     if (raw) {
       const { nonce } = parseTransaction(raw);

@@ -25,7 +25,8 @@ import {
   NativeTokenTransferAmountEnforcer,
 } from '@metamask/delegation-abis';
 import { decodeERC20TransferAmountTerms, decodeLogicalOrWrapperTerms, decodeMultiTokenPeriodTerms } from '@metamask/delegation-core';
-import { BaseError, encodeAbiParameters, getAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { BaseError, decodeErrorResult, encodeAbiParameters, getAddress, HttpRequestError, parseAbi, TimeoutError, type Address, type Hex, type PublicClient } from 'viem';
+import { DemoGameAbi, DemoTokenAbi } from '../../../devnet/contracts/abis';
 import type { PeriodRecord, SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { caveatArgsForCall, scopeToCaveats } from './caveats';
 import {
@@ -211,20 +212,59 @@ export function encodeSessionBatch(delegation: Delegation, scope: SessionScope, 
   return encodeRedeemDelegations(sessionRedemptions(delegation, calls, args));
 }
 
-export type SimulationResult = { ok: true; gas: bigint } | { ok: false; reason: string; revertData?: Hex };
+/**
+ * `reverted`: the chain ran it and it reverted (a definite answer); false when the node could not
+ * be asked or failed otherwise (unreachable, rate-limited): that says nothing about the calls.
+ */
+export type SimulationResult = { ok: true; gas: bigint } | { ok: false; reason: string; revertData?: Hex; reverted: boolean };
+
+/**
+ * Errors a redemption's target may revert with, beyond the framework's own (decodeRevertReason):
+ * the ERC-20 errors of ERC-6093 (OpenZeppelin's tokens) and the devnet's demo contracts, so the
+ * owner reads "ERC20InsufficientBalance(…)" rather than a 4-byte selector. Only a name for a
+ * reason shown to a person: nothing is decided on it.
+ */
+const TARGET_ERRORS_ABI = [
+  ...parseAbi([
+    'error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)',
+    'error ERC20InvalidSender(address sender)',
+    'error ERC20InvalidReceiver(address receiver)',
+    'error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)',
+    'error ERC20InvalidApprover(address approver)',
+    'error ERC20InvalidSpender(address spender)',
+  ]),
+  ...DemoGameAbi.filter((item) => item.type === 'error'),
+  ...DemoTokenAbi.filter((item) => item.type === 'error'),
+];
+
+/** The reason a target's own revert data gives, by TARGET_ERRORS_ABI; else its selector, said as such. */
+function targetRevertReason(data: Hex | undefined): string | undefined {
+  if (!data || data === '0x') return undefined;
+  try {
+    const { errorName, args } = decodeErrorResult({ abi: TARGET_ERRORS_ABI, data });
+    const list: readonly unknown[] = args ?? [];
+    return list.length > 0 ? `${errorName}(${list.map(String).join(', ')})` : errorName;
+  } catch {
+    return `the contract's error ${data.slice(0, 10)}`;
+  }
+}
 
 /**
  * Dry-runs a redeemDelegations transaction from the session key (eth_estimateGas on the latest
  * state). A revert comes back decoded ("LimitedCallsEnforcer:limit-exceeded", "InvalidDelegate",
- * a target's own error selector) instead of thrown, because the caller decides what to show.
+ * a target's own error, "InvalidDirection(9)") instead of thrown, because the caller decides what
+ * to show.
  */
 export async function simulateSessionBatch(client: PublicClient, params: { from: Address; delegationManager: Address; data: Hex }): Promise<SimulationResult> {
   try {
     const gas = await client.estimateGas({ account: params.from, to: params.delegationManager, data: params.data });
     return { ok: true, gas };
   } catch (err) {
-    const reason = decodeRevertReason(err) ?? (err instanceof BaseError ? err.shortMessage : String(err));
     const revertData = revertDataOf(err);
-    return revertData === undefined ? { ok: false, reason } : { ok: false, reason, revertData };
+    const text = err instanceof BaseError ? err.shortMessage : String(err);
+    const unreachable = err instanceof BaseError && err.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError) !== null;
+    const reverted = !unreachable && (revertData !== undefined || /revert/i.test(err instanceof BaseError ? err.message : text));
+    const reason = decodeRevertReason(err) ?? targetRevertReason(revertData) ?? text;
+    return revertData === undefined ? { ok: false, reason, reverted } : { ok: false, reason, revertData, reverted };
   }
 }

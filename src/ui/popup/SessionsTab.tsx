@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatEther, formatUnits, parseEther, toFunctionSelector, type Abi, type AbiFunction, type Address } from 'viem';
 import { DemoGameAbi, DemoTokenAbi } from '../../../devnet/contracts/abis';
+import { listClocks } from '../../chains/clock';
 import { devnetContracts } from '../../chains/deployments';
 import { DEVNET_CHAIN_ID } from '../../chains/registry';
 import { Button, ErrorText } from '../components';
@@ -10,20 +11,20 @@ import { localDate, shortAddress } from '../format';
 import { describeContext, describeSerialized, PermissionText } from '../permission-text';
 import { callWallet } from '../wallet-api';
 
-/** A session as listed, with the chain clock's offset from this machine's clock when it was read. */
-type SessionView = Awaited<ReturnType<typeof callWallet<'sessions.list'>>>[number] & { skew: number };
+/** A session as listed, with when (this machine's clock) the list was read. */
+type SessionView = Awaited<ReturnType<typeof callWallet<'sessions.list'>>>[number] & { readAtMs: number };
 
 export function SessionsTab({ chainId, symbol, backend = 'delegation' }: { chainId: number; symbol: string; backend?: 'delegation' | 'alchemy' }) {
   const [sessions, setSessions] = useState<SessionView[] | null>(null);
   const [granting, setGranting] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [now, setNow] = useState(Math.floor(Date.now() / 1000));
+  const [now, setNow] = useState(Date.now());
 
   const refresh = async () => {
     try {
       const list = await callWallet('sessions.list');
-      const wall = Math.floor(Date.now() / 1000);
-      setSessions(list.map((v) => ({ ...v, skew: v.chainNow !== null ? v.chainNow - wall : 0 })));
+      const readAtMs = Date.now();
+      setSessions(list.map((v) => ({ ...v, readAtMs })));
     } catch (e) {
       setError((e as Error).message);
     }
@@ -31,7 +32,7 @@ export function SessionsTab({ chainId, symbol, backend = 'delegation' }: { chain
   useEffect(() => {
     void refresh();
     const t = setInterval(() => {
-      setNow(Math.floor(Date.now() / 1000));
+      setNow(Date.now());
     }, 1000);
     const r = setInterval(refresh, 5000);
     return () => {
@@ -85,7 +86,7 @@ export function SessionsTab({ chainId, symbol, backend = 'delegation' }: { chain
 }
 
 function timeLeft(seconds: number): string {
-  if (seconds <= 0) return 'expired';
+  if (seconds <= 0) return '0 s';
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
@@ -94,9 +95,11 @@ function timeLeft(seconds: number): string {
 
 function SessionItem({ s, now, symbol, onChanged }: { s: SessionView; now: number; symbol: string; onChanged: () => void }) {
   const [error, setError] = useState<string | null>(null);
-  // Expiry is the chain's clock; count down from it (a devnet can jump ahead of the wall clock).
-  const left = s.scope.expiry - (now + s.skew);
-  const status = s.status === 'active' && left <= 0 ? 'expired' : s.status;
+  // Counted down on the wall clock (it moves every second on a chain that mines no blocks);
+  // "expired" is decided as the background decides it (chains/clock.ts), a few seconds after 0 s.
+  const clocks = listClocks({ blockTime: s.chainNow, readAtMs: s.readAtMs }, now);
+  const left = s.scope.expiry - clocks.countdown;
+  const status = s.status === 'active' && s.scope.expiry <= clocks.session ? 'expired' : s.status;
   const native = s.scope.permissions.find((p) => p.type === 'native-token-transfer');
   const nativeLeft = native && s.usage ? BigInt(native.data.allowance) - BigInt(s.usage.nativeSpent) : null;
   const callsLeft = s.scope.callLimit !== undefined && s.usage ? s.scope.callLimit - s.usage.callsUsed : null;
