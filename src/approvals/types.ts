@@ -17,7 +17,13 @@ export type ApprovalRequest =
   | { kind: 'addChain'; origin: string; chain: { id: number; name: string; rpcUrl: string; symbol: string; blockExplorerUrl?: string }; warnings?: NetworkWarning[] }
   | { kind: 'sendCalls'; origin: string; chainId: number; calls: CallView[]; atomic: boolean; whyNoSession: string }
   | { kind: 'signMessage'; origin: string; message: Hex }
-  | { kind: 'signTypedData'; origin: string; typedData: string }
+  | {
+      kind: 'signTypedData';
+      origin: string;
+      typedData: string;
+      /** Token contracts the typed data names, as they answered on chain (absent: none answered). */
+      tokens?: Record<Address, { name: string; symbol: string; decimals: number }>;
+    }
   | { kind: 'watchAsset'; origin: string; chainId: number; account: Address; token: WatchedToken }
   | { kind: 'grantPermissions'; origin: string; chainId: number; scope: unknown; optional: string[]; backend?: 'alchemy' };
 
