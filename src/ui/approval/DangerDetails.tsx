@@ -113,7 +113,7 @@ export function TypedDataDetails({
       {warning && (
         <DangerBanner
           title={`This is a token approval: ${warning.standard}`}
-          lines={[...warning.sentences, 'Anyone holding this signature can use it, without asking you again. Reject unless you meant to allow it.']}
+          lines={[...new Set(warning.sentences), 'Anyone holding this signature can use it, without asking you again. Reject unless you meant to allow it.']}
           testId="typed-data-warning"
         />
       )}
