@@ -32,7 +32,13 @@ export type ApprovalRequest =
       simulation?: SimulationState;
     }
   | { kind: 'signMessage'; origin: string; message: Hex }
-  | { kind: 'signTypedData'; origin: string; typedData: string }
+  | {
+      kind: 'signTypedData';
+      origin: string;
+      typedData: string;
+      /** Token contracts the typed data names, as they answered on chain (absent: none answered). */
+      tokens?: Record<Address, { name: string; symbol: string; decimals: number }>;
+    }
   | { kind: 'watchAsset'; origin: string; chainId: number; account: Address; token: WatchedToken }
   | { kind: 'grantPermissions'; origin: string; chainId: number; scope: unknown; optional: string[]; backend?: 'alchemy' };
 

@@ -61,6 +61,14 @@ export interface SessionIo {
  */
 export type SessionDryRun = { reverts: false; gas?: bigint } | { reverts: true; reason: string };
 
+/** See AccountBackend.grantPreview. */
+export interface GrantPreview {
+  /** The account is not yet upgraded to this backend's implementation: the grant upgrades it first. */
+  upgradeFirst: boolean;
+  /** Wei the owner sends the session key for its gas now (0: none). */
+  stipend: bigint;
+}
+
 export interface AccountBackend {
   readonly kind: BackendKind;
   readonly chain: ChainConfig;
@@ -109,6 +117,12 @@ export interface AccountBackend {
   sendOwnerCall(owner: LocalAccount, call: SessionCall): Promise<Hex>;
 
   // ---- sessions
+  /**
+   * What granting `scope` would do besides the owner's signature, for the grant window to say before
+   * the owner approves: upgrade the account first (EIP-7702, a transaction the owner pays for) and
+   * fund the session key's gas stipend. Reads only. Absent: the backend says nothing more.
+   */
+  grantPreview?(account: Address, scope: SessionScope, holder: SessionHolder): Promise<GrantPreview>;
   /**
    * Grants `scope` to the key `sessionKey`: what the session record keeps. Nothing funded yet.
    * `holder`: who holds the key (default the wallet); only asked of a backend with grantsToDappKeys.

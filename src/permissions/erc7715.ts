@@ -563,6 +563,10 @@ export interface GrantScopeView {
   now?: number;
   /** Tokens the permissions name, as their contracts answer on chain (never as the page says); absent: not a token, or no answer. */
   tokens?: Record<Address, { name: string; symbol: string; decimals: number }>;
+  /** The account is not yet upgraded (EIP-7702): granting upgrades it first, a transaction the owner pays for. */
+  upgradeFirst?: boolean;
+  /** Wei the wallet sends the session key for gas at grant (decimal); absent or "0": none. */
+  stipend?: string;
   items: {
     index: number;
     type: string;

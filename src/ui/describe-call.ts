@@ -3,6 +3,7 @@
 import { decodeFunctionData, formatEther, isAddressEqual, parseAbiItem, type Abi, type Address, type Hex } from 'viem';
 import { DemoGameAbi as demoGameAbi, DemoTokenAbi as demoTokenAbi } from '../../devnet/contracts/abis';
 import { devnetContracts } from '../chains/deployments';
+import { isUnlimited } from '../approvals/danger';
 import { DEVNET_CHAIN_ID } from '../chains/registry';
 import { knownFunction, type FunctionCategory } from '../permissions/known-functions';
 import type { TokenInfo } from '../permissions/kinds';
@@ -74,7 +75,9 @@ export function describeCall(chainId: number, call: { to?: Address | undefined; 
     for (const abi of abis.filter(Boolean) as Abi[]) {
       try {
         const decoded = decodeFunctionData({ abi, data: call.data });
-        action = `${decoded.functionName}(${(decoded.args ?? []).map(formatArg).join(', ')})`;
+        // An allowance past any token supply reads "Unlimited": the 78-digit number said nothing and widened the window.
+        const allowance = decoded.functionName === 'approve' || decoded.functionName === 'increaseAllowance';
+        action = `${decoded.functionName}(${(decoded.args ?? []).map((a) => (allowance && typeof a === 'bigint' && isUnlimited(a) ? 'Unlimited' : formatArg(a))).join(', ')})`;
         break;
       } catch {
         // not this ABI

@@ -87,6 +87,8 @@ export async function approvalWindow(context: BrowserContext, action: () => Prom
  */
 export async function decide(page: Page, choice: 'approve' | 'reject', { closes = true } = {}): Promise<void> {
   const closed = closes ? page.waitForEvent('close') : Promise.resolve();
+  // Typed data unlocks Approve once read to its end (a scroll box marked data-scroll-gate): read it.
+  if (choice === 'approve') await page.locator('[data-scroll-gate]').evaluateAll((boxes) => boxes.forEach((b) => b.scrollTo(0, b.scrollHeight)));
   await page
     .getByTestId(`approval-${choice}`)
     .click()

@@ -20,7 +20,7 @@ import { deserializeScope } from '../../permissions/serialize';
 import type { SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { InvalidParamsError, InvalidRequestError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../errors';
 import { holderOf, type AlchemySpent, type SessionHolder, type SessionRecord } from '../../sessions/record';
-import type { AccountBackend, ChainCapabilities, ExecutionPermissionSupport, GrantedSession, SessionIo } from '../backend';
+import type { AccountBackend, ChainCapabilities, ExecutionPermissionSupport, GrantedSession, GrantPreview, SessionIo } from '../backend';
 import { spendOf } from '../spend';
 import type { AlchemyBackend, SignedCalls } from './backend';
 import { toAlchemyGrant } from './permissions';
@@ -156,6 +156,11 @@ export class AlchemyAccountBackend implements AccountBackend {
 
   async ensureUpgraded(owner: LocalAccount): Promise<void> {
     await (await this.api()).delegate(owner);
+  }
+
+  /** Alchemy upgrades the account with its own 7702 authorization at grant; it funds no stipend. */
+  async grantPreview(account: Address): Promise<GrantPreview> {
+    return { upgradeFirst: !(await (await this.api()).isDelegated(account)), stipend: 0n };
   }
 
   async ownerAtomic(): Promise<boolean> {

@@ -17,7 +17,7 @@ import { deserializeScope } from '../../permissions/serialize';
 import type { SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { InternalError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../errors';
 import { holderOf, type SessionHolder, type SessionRecord, type SessionUsageView } from '../../sessions/record';
-import type { AccountBackend, ChainCapabilities, ExecutionPermissionSupport, GrantedSession, SessionDryRun, SessionIo } from '../backend';
+import type { AccountBackend, ChainCapabilities, ExecutionPermissionSupport, GrantedSession, GrantPreview, SessionDryRun, SessionIo } from '../backend';
 import { EXECUTION_PERMISSION_TYPES } from '../../permissions/erc7715';
 import { spendOf } from '../spend';
 import { caveatArgsForGroup, scopeToCaveats } from './caveats';
@@ -29,6 +29,12 @@ import { publicClientFor, walletClientFor } from '../../chains/clients';
 
 /** Gas stipend the owner funds the session key with when the grant names no gas-limit. */
 export const DEFAULT_GAS_STIPEND = parseEther('0.01');
+
+/** The stipend a wallet-held session key is funded with: the grant's gas-limit, else the default. Grant and preview share it. */
+function stipendOf(scope: SessionScope): bigint {
+  const gasLimit = scope.permissions.find((p) => p.type === 'gas-limit');
+  return gasLimit?.type === 'gas-limit' ? gasLimit.data.limit : DEFAULT_GAS_STIPEND;
+}
 
 const IMPLEMENTATION_NAME = "the Delegation Framework's EIP7702StatelessDeleGator";
 
@@ -204,9 +210,12 @@ export class DelegationBackend implements AccountBackend {
       });
       return { id: hashDelegation(unsigned), fields: { ...common, stipend: '0', context: contexts[0]!, ...(groups > 1 ? { groupContexts: contexts } : {}) } };
     }
-    const gasLimit = scope.permissions.find((p) => p.type === 'gas-limit');
-    const stipend = gasLimit?.type === 'gas-limit' ? gasLimit.data.limit : DEFAULT_GAS_STIPEND;
-    return { id: hashDelegation(unsigned), fields: { ...common, stipend: stipend.toString() } };
+    return { id: hashDelegation(unsigned), fields: { ...common, stipend: stipendOf(scope).toString() } };
+  }
+
+  async grantPreview(account: Address, scope: SessionScope, holder: SessionHolder): Promise<GrantPreview> {
+    const view = await readAccount(this.chain, account, this.implementation ?? undefined);
+    return { upgradeFirst: view.delegation.kind !== 'framework', stipend: holder.kind === 'dapp' ? 0n : stipendOf(scope) };
   }
 
   async fund(owner: LocalAccount, record: SessionRecord): Promise<void> {

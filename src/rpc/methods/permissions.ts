@@ -43,6 +43,8 @@ export interface GrantEdits {
   expiry?: number;
   /** The owner ticked the red warning for token-moving functions on every contract. */
   confirmTokenMovingEverywhere?: boolean;
+  /** The owner ticked "I understand this site can move everything" under a root (full access) grant. */
+  confirmFullAccess?: boolean;
   /** Amounts the owner lowered (adjustable items only; checked again by lowerDraft, never trusted). */
   lower?: unknown;
 }
@@ -83,11 +85,22 @@ async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext
   // in what the chain says, not what the page says.
   const reached = draft.items.flatMap((i) => i.permissions).flatMap((p) => contractOf(p) ?? []);
   const tokens = reached.length > 0 ? await readTokens(publicClientFor(ctx.chain), reached) : {};
+  // What the grant does besides the signature (an upgrade first, the stipend), said before approving.
+  // A failed read says nothing rather than blocking the grant; the grant itself reads again.
+  const preview = await ctx.services.backends
+    .for(ctx.chain)
+    .then((backend) => backend.grantPreview?.(connection.account, requested, holder))
+    .catch(() => undefined);
   const decision = await ctx.services.approvals.ask({
     kind: 'grantPermissions',
     origin: ctx.origin,
     chainId: ctx.chain.id,
-    scope: { ...grantScopeView(draft, requested), now, tokens },
+    scope: {
+      ...grantScopeView(draft, requested),
+      now,
+      tokens,
+      ...(preview ? { upgradeFirst: preview.upgradeFirst, ...(preview.stipend > 0n ? { stipend: preview.stipend.toString() } : {}) } : {}),
+    },
     optional: draft.items.filter((i) => !i.required).map((i) => String(i.index)),
     ...(onAlchemy ? { backend: 'alchemy' as const } : {}),
   });
@@ -108,6 +121,10 @@ async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext
   // Token-moving functions on every contract need the owner's explicit tick under the red warning.
   if (needsTokenWarning(scope) && edits.confirmTokenMovingEverywhere !== true) {
     throw new UserRejectedError('The owner did not confirm that this site may move or approve away tokens on every contract; nothing was granted.');
+  }
+  // Full access (root) needs the owner's explicit tick too: the window's button alone is not enough.
+  if (scope.permissions.some((p) => p.type === 'root') && edits.confirmFullAccess !== true) {
+    throw new UserRejectedError('The owner did not confirm that this site may move everything in the account; nothing was granted.');
   }
   const record = await ctx.services.sessions.grant(ctx.chain, ctx.origin, scope, holder);
   if (method === 'wallet_requestExecutionPermissions') return executionPermissionsOf(record, ctx);

@@ -5,6 +5,8 @@
 import { getAddress, isAddressEqual, recoverMessageAddress, stringToHex, type Address, type Hex } from 'viem';
 import { parseTypedData, toDefinition, TypedDataError, typedDataRefusal, type TypedDataPayload } from '../../signing/typed-data';
 import { InvalidParamsError, RpcError, UnauthorizedError } from '../../errors';
+import { publicClientFor } from '../../chains/clients';
+import { readTokens } from '../../chains/tokens';
 import { requireConnection, requireSameAccount } from '../guards';
 import { defineMethod } from '../method';
 import { address, z } from '../schema';
@@ -75,6 +77,24 @@ export const personal_ecRecover = defineMethod({
   },
 });
 
+/**
+ * Contracts whose token metadata the window needs: the verifying contract (ERC-2612: a token signs
+ * its own permits) and every `token` address in the message (Permit2). At most 16, read at once.
+ */
+function tokenCandidates(typed: TypedDataPayload): Address[] {
+  const out = new Set<Address>();
+  if (typed.domain.verifyingContract) out.add(typed.domain.verifyingContract);
+  const walk = (value: unknown, depth: number): void => {
+    if (depth > 8 || out.size >= 16 || typeof value !== 'object' || value === null) return;
+    for (const [key, v] of Object.entries(value)) {
+      if (key === 'token' && typeof v === 'string' && ADDRESS.test(v)) out.add(getAddress(v));
+      else walk(v, depth + 1);
+    }
+  };
+  walk(typed.message, 0);
+  return [...out].slice(0, 16);
+}
+
 export const eth_signTypedData_v4 = defineMethod({
   method: 'eth_signTypedData_v4',
   params: z.tuple([address, z.string().check(z.maxLength(MAX_MESSAGE_BYTES))]),
@@ -96,7 +116,9 @@ export const eth_signTypedData_v4 = defineMethod({
     if (domainChain !== undefined && domainChain !== ctx.chain.id) {
       throw new InvalidParamsError(`The typed data is for chain ${domainChain}, but the wallet is on chain ${ctx.chain.id}. Switch the wallet's network first.`);
     }
-    await ctx.services.approvals.ask({ kind: 'signTypedData', origin: ctx.origin, typedData: json });
+    // The window shows amounts in what the token contracts answer on chain, never what the page says.
+    const tokens = await readTokens(publicClientFor(ctx.chain), tokenCandidates(typed));
+    await ctx.services.approvals.ask({ kind: 'signTypedData', origin: ctx.origin, typedData: json, tokens });
     const owner = await ctx.services.vault.ownerAccount();
     const definition = toDefinition(typed);
     const backend = await ctx.services.backends.for(ctx.chain);

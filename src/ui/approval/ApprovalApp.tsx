@@ -12,6 +12,7 @@ import { WALLET_ICON } from '../../provider/wallet-info';
 import { Button, ErrorText } from '../components';
 import { Unlock } from '../popup/Unlock';
 import { callWallet } from '../wallet-api';
+import type { ApproveGuard } from './DangerBanner';
 import { RequestDetails } from './RequestDetails';
 
 type VaultState = Awaited<ReturnType<typeof callWallet<'vault.state'>>>;
@@ -77,6 +78,8 @@ export function ApprovalApp({ origin }: { origin: string }) {
   const [error, setError] = useState<string | null>(null);
   /** What the owner changed in a request (grant narrowing, ticks), tagged with the request it belongs to. */
   const [editsOf, setEditsOf] = useState<{ id: string; value: unknown } | undefined>(undefined);
+  /** How the shown request's Approve reads and whether it waits (danger, typed data unread), tagged like editsOf. */
+  const [guardOf, setGuardOf] = useState<{ id: string; value: ApproveGuard } | undefined>(undefined);
   /** Requests answered in this window, to number the queue ("2 of 3"). */
   const [answered, setAnswered] = useState(0);
   const [busy, setBusy] = useState(false);
@@ -104,6 +107,7 @@ export function ApprovalApp({ origin }: { origin: string }) {
   const edits = current && editsOf?.id === current.id ? editsOf.value : undefined;
   /** A danger the owner must tick before approving (e.g. token-moving functions on every contract). */
   const confirmationMissing = typeof edits === 'object' && edits !== null && (edits as { confirmationMissing?: unknown }).confirmationMissing === true;
+  const guard: ApproveGuard = (current && guardOf?.id === current.id ? guardOf.value : undefined) ?? {};
   const showing = vault?.status === 'unlocked' ? current?.id : undefined;
   const ready = useReviewPause(showing);
   const total = answered + (pending?.length ?? 0);
@@ -167,7 +171,11 @@ export function ApprovalApp({ origin }: { origin: string }) {
         {vault?.status === 'unlocked' && current && (
           <section class="card queued-card" data-testid="approval-card" data-kind={current.request.kind} key={current.id}>
             <h2>{titleOf(current.request)}</h2>
-            <RequestDetails request={current.request} onEdits={(value) => setEditsOf({ id: current.id, value })} />
+            <RequestDetails
+              request={current.request}
+              onEdits={(value) => setEditsOf({ id: current.id, value })}
+              onGuard={(value) => setGuardOf({ id: current.id, value })}
+            />
             <div class="row actions">
               <Button variant="secondary" testId="approval-reject" disabled={!ready || busy} onClick={() => decide(false)}>
                 Reject
@@ -175,8 +183,9 @@ export function ApprovalApp({ origin }: { origin: string }) {
               <button
                 type="button"
                 data-testid="approval-approve"
-                class={wouldFail ? 'danger' : undefined}
-                disabled={!ready || busy || confirmationMissing}
+                class={wouldFail || guard.danger ? 'danger' : undefined}
+                data-danger={guard.danger ? 'true' : undefined}
+                disabled={!ready || busy || confirmationMissing || guard.blocked === true}
                 aria-busy={busy}
                 onPointerDown={(e) => e.isPrimary && e.button === 0 && arm()}
                 onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && !e.repeat && arm()}
@@ -186,7 +195,7 @@ export function ApprovalApp({ origin }: { origin: string }) {
                 }}
               >
                 {busy ? <span class="spinner" aria-hidden="true" /> : null}
-                {wouldFail ? 'Send anyway' : 'Approve'}
+                {wouldFail ? 'Send anyway' : (guard.label ?? 'Approve')}
               </button>
             </div>
             {/* Kept in the layout when hidden, so nothing moves when the buttons unlock. */}

@@ -1,7 +1,7 @@
 // A dApp's session request, for the owner to read and narrow: optional permissions can be left
 // out, and the expiry shortened (never lengthened: the wallet already capped it).
 import { useEffect, useState } from 'preact/hooks';
-import { formatUnits, parseUnits, type Address } from 'viem';
+import { formatEther, formatUnits, parseUnits, type Address } from 'viem';
 import { amountOf, lowerableFields, withAmount, type AmountLowering } from '../../permissions/adjust';
 import type { GrantScopeView } from '../../permissions/erc7715';
 import { exposureText, totalExposure } from '../../permissions/exposure';
@@ -10,6 +10,7 @@ import { tokenMovingFunctions } from '../../permissions/known-functions';
 import { parsePermission } from '../../permissions/validate';
 import { localDate } from '../format';
 import { describeContext, PermissionText } from '../permission-text';
+import { DangerBanner, type ApproveGuard } from './DangerBanner';
 
 export type { GrantScopeView };
 
@@ -88,10 +89,23 @@ const SHORTER = [
   { label: '1 day', seconds: 86400 },
 ];
 
-export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: GrantScopeView; chainId: number; backend: 'delegation' | 'alchemy'; onEdits: (e: unknown) => void }) {
+export function GrantDetails({
+  scope,
+  chainId,
+  backend,
+  onEdits,
+  onGuard,
+}: {
+  scope: GrantScopeView;
+  chainId: number;
+  backend: 'delegation' | 'alchemy';
+  onEdits: (e: unknown) => void;
+  onGuard?: ((g: ApproveGuard) => void) | undefined;
+}) {
   const [omit, setOmit] = useState<number[]>([]);
   const [expiry, setExpiry] = useState(scope.expiry);
   const [confirmed, setConfirmed] = useState(false);
+  const [rootConfirmed, setRootConfirmed] = useState(false);
   const [typed, setTyped] = useState<Record<string, string>>({});
   const risky = tokenMovingEverywhere(scope.items, omit);
   // Tokens as their contracts answered on chain (the background read them); the wallet's own table
@@ -109,6 +123,9 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
   const invalid = Object.keys(errors).length > 0;
   const chosen = scope.items.flatMap((item, i) => (item.supported && !omit.includes(item.index) ? perItem[i]!.filter((p): p is Permission => p !== null) : []));
   const exposure = totalExposure({ permissions: chosen, expiry, now, isToken: (a) => tokenOf(a) !== undefined });
+  // Full access: the session key can do anything the account can, until the expiry.
+  const fullAccess = chosen.some((p) => p.type === 'root');
+  const danger = fullAccess || risky.length > 0;
   // The background refuses the grant (4001) unless this tick is sent with the approval.
   // `confirmationMissing` is for the window only (it keeps Approve disabled); the background checks
   // `confirmTokenMovingEverywhere` itself and refuses the grant without it.
@@ -122,12 +139,31 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
         expiry,
         lower: lowerings,
         confirmTokenMovingEverywhere: risky.length > 0 && confirmed,
-        confirmationMissing: (risky.length > 0 && !confirmed) || invalid,
+        // The background refuses a root grant without it (rpc/methods/permissions.ts).
+        confirmFullAccess: fullAccess && rootConfirmed,
+        confirmationMissing: (risky.length > 0 && !confirmed) || (fullAccess && !rootConfirmed) || invalid,
       }),
-    [omit, expiry, confirmed, risky.length, lowerKey, invalid],
+    [omit, expiry, confirmed, rootConfirmed, fullAccess, risky.length, lowerKey, invalid],
   );
+  // A dangerous grant's button is red and says what it grants.
+  const approveLabel = fullAccess ? 'Grant full access' : risky.length > 0 ? 'Grant access to all tokens' : undefined;
+  useEffect(() => onGuard?.(approveLabel ? { label: approveLabel, danger: true } : {}), [approveLabel]);
   // The approval window is not told the chain's ticker; ETH, as for the calls it shows.
   const gas = scope.gasLimit === undefined ? undefined : describePermission({ type: 'gas-limit', data: { limit: BigInt(scope.gasLimit) } }, ctx);
+  const exposureBox = exposure.length > 0 && (
+    <div class="small exposure" data-testid="grant-exposure">
+      <p>
+        <strong>Total exposure</strong>: the most this grant could ever move from your account, until it ends
+      </p>
+      <ul>
+        {exposure.map((e) => (
+          <li key={e.asset} data-testid="grant-exposure-line">
+            {exposureText(e, ctx)}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
   const wall = Math.floor(Date.now() / 1000);
   const minutes = Math.round((expiry - now) / 60);
   return (
@@ -136,8 +172,8 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
         // A dApp-held key: the site itself spends within the limits; say so before anything else.
         <div class="small" data-testid="grant-holder" data-holder="dapp">
           <p>
-            <strong>The site's own account will hold this permission</strong> and can spend from your account within these limits, with no further
-            approval from you.{' '}
+            <strong>The site's own account will hold this permission</strong> and can{' '}
+            {danger ? 'use your account as listed below' : 'spend from your account within these limits'}, with no further approval from you.{' '}
             {backend === 'alchemy'
               ? // Alchemy's session calls are operations of your own account: its ETH (or the gas sponsor) pays their gas.
                 "Alchemy's Wallet API and your account enforce the limits; the gas of the site's calls is paid from your account (or by your gas policy)."
@@ -159,9 +195,47 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
         </div>
       ) : (
         <p class="small muted" data-testid="grant-holder" data-holder="wallet">
-          A new key, kept by the wallet, will act for your account <strong>only</strong> within these limits, which{' '}
-          {backend === 'alchemy' ? "Alchemy's Wallet API and your account enforce" : 'the chain enforces'}. Calls inside them need no further approval.
+          {danger ? (
+            // Root and token-moving-everywhere grants have no limits worth the word "only".
+            <>A new key, kept by the wallet, will act for your account as listed below, with no further approval from you, until the session ends.</>
+          ) : (
+            <>
+              A new key, kept by the wallet, will act for your account <strong>only</strong> within these limits, which{' '}
+              {backend === 'alchemy' ? "Alchemy's Wallet API and your account enforce" : 'the chain enforces'}. Calls inside them need no further approval.
+            </>
+          )}
         </p>
+      )}
+      {fullAccess && (
+        <DangerBanner
+          title="Full access to your account"
+          lines={[
+            `This site could move everything in your account, any time until ${localDate(expiry)}: all your ETH, every token and NFT, and any approval, with no further question from the wallet.`,
+            'Grant this only to a site you trust as much as your recovery phrase. A game or a shop never needs it.',
+          ]}
+          testId="grant-root-warning"
+        >
+          <label class="check">
+            <input type="checkbox" data-testid="grant-root-confirm" checked={rootConfirmed} onChange={(e) => setRootConfirmed((e.target as HTMLInputElement).checked)} />
+            <span>I understand this site can move everything</span>
+          </label>
+          {!rootConfirmed && <p class="small">Approve stays off until you tick this.</p>}
+        </DangerBanner>
+      )}
+      {danger && exposureBox}
+      {(scope.upgradeFirst || (!scope.heldBy && scope.stipend)) && (
+        <ul class="small grant-steps" data-testid="grant-steps">
+          {scope.upgradeFirst && (
+            <li data-testid="grant-upgrade-first">
+              First, your account will be upgraded (EIP-7702) to a smart account: one transaction, you pay the gas.
+            </li>
+          )}
+          {!scope.heldBy && scope.stipend && (
+            <li data-testid="grant-stipend">
+              The wallet funds the session key with {formatEther(BigInt(scope.stipend))} ETH for gas now; what is left comes back when the session ends.
+            </li>
+          )}
+        </ul>
       )}
       {backend === 'alchemy' && (
         <p class="small" data-testid="grant-backend">
@@ -248,32 +322,19 @@ export function GrantDetails({ scope, chainId, backend, onEdits }: { scope: Gran
           )}
         </div>
       )}
-      {exposure.length > 0 && (
-        <div class="small exposure" data-testid="grant-exposure">
-          <p>
-            <strong>Total exposure</strong>: the most this grant could ever move from your account, until it ends
-          </p>
-          <ul>
-            {exposure.map((e) => (
-              <li key={e.asset} data-testid="grant-exposure-line">
-                {exposureText(e, ctx)}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {!danger && exposureBox}
       {risky.length > 0 && (
-        <div class="grant-danger" role="alert" data-testid="grant-token-warning">
-          <p>
-            <strong>This site could move or approve away any of your tokens, on every token contract</strong>, with no further question:{' '}
-            {risky.join(', ')}. A site that asks for this can empty your token balances.
-          </p>
+        <DangerBanner
+          title="This site could move or approve away any of your tokens, on every token contract"
+          lines={[`With no further question: ${risky.join(', ')}. A site that asks for this can empty your token balances.`]}
+          testId="grant-token-warning"
+        >
           <label class="check">
             <input type="checkbox" data-testid="grant-token-confirm" checked={confirmed} onChange={(e) => setConfirmed((e.target as HTMLInputElement).checked)} />
             <span>I understand: this site may move or give away all my tokens.</span>
           </label>
           {!confirmed && <p class="small">Approve grants nothing until you tick this.</p>}
-        </div>
+        </DangerBanner>
       )}
       <div class="presets">
         <span class="small muted">Expires in {minutes >= 120 ? `${Math.round(minutes / 60)} h` : `${minutes} min`}:</span>{' '}

@@ -3,11 +3,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { getAddress, hexToString, type Address } from 'viem';
 import type { ApprovalRequest } from '../../approvals/types';
 import { parseSiweMessage, siweWarnings } from '../../signing/siwe';
-import { approvalWarning, parseTypedData, type ApprovalWarning } from '../../signing/typed-data';
 import { callWallet } from '../wallet-api';
 import { describeCall } from '../describe-call';
 import { GrantDetails, type GrantScopeView } from './GrantDetails';
 import { SimulationDetails } from './SimulationDetails';
+import { DangerBanner, type ApproveGuard } from './DangerBanner';
+import { SendCallsDanger, TypedDataDetails, useOwnerAddress } from './DangerDetails';
 
 function readableMessage(hex: `0x${string}`): { text: string; isText: boolean } {
   try {
@@ -20,29 +21,6 @@ function readableMessage(hex: `0x${string}`): { text: string; isText: boolean } 
   return { text: hex, isText: false };
 }
 
-/** The owner's address, for checks that compare a request with the account (read once per window). */
-function useOwnerAddress(): Address | undefined {
-  const [address, setAddress] = useState<Address | undefined>(undefined);
-  useEffect(() => {
-    callWallet('vault.state')
-      .then((state) => setAddress('address' in state ? (state.address as Address) : undefined))
-      .catch(() => setAddress(undefined));
-  }, []);
-  return address;
-}
-
-/** A red box a person cannot miss: what the signature would do with their money. */
-function Warning({ title, lines, testId }: { title: string; lines: string[]; testId: string }) {
-  return (
-    <div class="warning" role="alert" data-testid={testId}>
-      <strong>{title}</strong>
-      {lines.map((line, i) => (
-        <p key={i}>{line}</p>
-      ))}
-    </div>
-  );
-}
-
 function SignMessageDetails({ request }: { request: Extract<ApprovalRequest, { kind: 'signMessage' }> }) {
   const account = useOwnerAddress();
   const { text, isText } = readableMessage(request.message);
@@ -50,7 +28,7 @@ function SignMessageDetails({ request }: { request: Extract<ApprovalRequest, { k
   const warnings = siwe ? siweWarnings(siwe, { origin: request.origin, ...(account ? { account } : {}) }) : [];
   return (
     <div class="stack">
-      {warnings.length > 0 && <Warning title="Check before you sign in" lines={warnings} testId="siwe-warning" />}
+      {warnings.length > 0 && <DangerBanner title="Check before you sign in" lines={warnings} testId="siwe-warning" />}
       <p class="small muted" data-testid="approval-message-kind">
         {siwe ? 'Sign-in message' : isText ? 'Message' : `Not text: ${(request.message.length - 2) / 2} bytes, shown as hex. Sign only if you know what these bytes are for.`}
       </p>
@@ -61,32 +39,7 @@ function SignMessageDetails({ request }: { request: Extract<ApprovalRequest, { k
   );
 }
 
-function TypedDataDetails({ typedData }: { typedData: string }) {
-  let pretty = typedData;
-  let warning: ApprovalWarning | undefined;
-  try {
-    const parsed = JSON.parse(typedData) as { domain?: unknown; primaryType?: string; message?: unknown };
-    pretty = JSON.stringify({ domain: parsed.domain, primaryType: parsed.primaryType, message: parsed.message }, null, 2);
-    // The background parsed the same JSON strictly before opening this window.
-    warning = approvalWarning(parseTypedData(typedData));
-  } catch {
-    // shown as given
-  }
-  return (
-    <div class="stack">
-      {warning && (
-        <Warning
-          title={`This is a token approval: ${warning.standard}`}
-          lines={[...warning.sentences, 'Anyone holding this signature can use it, without asking you again. Reject unless you meant to allow it.']}
-          testId="typed-data-warning"
-        />
-      )}
-      <pre class="message">{pretty}</pre>
-    </div>
-  );
-}
-
-export function RequestDetails({ request, onEdits }: { request: ApprovalRequest; onEdits: (e: unknown) => void }) {
+export function RequestDetails({ request, onEdits, onGuard }: { request: ApprovalRequest; onEdits: (e: unknown) => void; onGuard?: (g: ApproveGuard) => void }) {
   switch (request.kind) {
     case 'connect':
       return (
@@ -105,7 +58,7 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
       return (
         <div class="stack">
           {request.warnings?.map((w) => (
-            <Warning
+            <DangerBanner
               key={w.kind}
               testId={`add-chain-warning-${w.kind}`}
               title={w.kind === 'impostor' ? 'This may be a fake network' : 'Unencrypted connection'}
@@ -129,6 +82,7 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
       const total = request.calls.reduce((sum, c) => sum + BigInt(c.value), 0n);
       return (
         <div class="stack">
+          <SendCallsDanger chainId={request.chainId} calls={request.calls} onGuard={onGuard} />
           <SimulationDetails chainId={request.chainId} simulation={request.simulation} account={request.account} chainName={request.chainName} />
           <p class="small muted" data-testid="approval-why">
             {request.whyNoSession}
@@ -167,7 +121,7 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
     case 'signMessage':
       return <SignMessageDetails request={request} />;
     case 'signTypedData':
-      return <TypedDataDetails typedData={request.typedData} />;
+      return <TypedDataDetails typedData={request.typedData} tokens={request.tokens} onGuard={onGuard} />;
     case 'watchAsset':
       return (
         <div class="stack">
@@ -191,7 +145,7 @@ export function RequestDetails({ request, onEdits }: { request: ApprovalRequest;
         </div>
       );
     case 'grantPermissions':
-      return <GrantDetails scope={request.scope as GrantScopeView} chainId={request.chainId} backend={request.backend ?? 'delegation'} onEdits={onEdits} />;
+      return <GrantDetails scope={request.scope as GrantScopeView} chainId={request.chainId} backend={request.backend ?? 'delegation'} onEdits={onEdits} onGuard={onGuard} />;
   }
 }
 
