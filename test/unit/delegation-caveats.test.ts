@@ -12,9 +12,10 @@ import {
 } from '@metamask/delegation-core';
 import { encodeFunctionData, encodePacked, erc20Abi, parseAbi, zeroAddress, type Address } from 'viem';
 import devnet from '@/devnet/deployment.json';
-import { caveatArgsForCall, scopeToCaveats, SINGLE_TOKEN_CONFIG_ARGS } from '@/src/backends/delegation/caveats';
+import { caveatArgsForCall, groupLayoutOf, scopeToCaveats, SINGLE_TOKEN_CONFIG_ARGS } from '@/src/backends/delegation/caveats';
 import { caveatBuilder, encodeLogicalOrWrapperArgs, type CaveatEnforcerAddresses } from '@/src/backends/delegation/framework';
 import { parseSessionScope } from '@/src/permissions/validate';
+import { DelegationScopeMismatchError, delegationLayout } from '@/src/backends/delegation/session-chain';
 
 const E = devnet.contracts.caveatEnforcers as Required<CaveatEnforcerAddresses>;
 const ACCOUNT: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
@@ -88,15 +89,36 @@ describe('scopeToCaveats', () => {
 
   it('behavior: without native-token-transfer every call is held to value 0; the call limit is counted once per call', () => {
     const caveats = scopeToCaveats(scopeOf([{ type: 'contract-access', data: { address: GAME } }], 3), E);
-    expect(caveats.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'LimitedCallsEnforcer', 'ValueLteEnforcer', 'LogicalOrWrapperEnforcer']);
+    expect(caveats.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'LimitedCallsEnforcer', 'ValueLteEnforcer', 'AllowedTargetsEnforcer']);
     expect(caveats[2]!.terms).toBe(caveatBuilder(E).valueLte(0n).terms);
+    expect(caveats[3]!.terms).toBe(caveatBuilder(E).allowedTargets([GAME]).terms);
+  });
+
+  it('behavior: one call group is flat (no wrapper), its ValueLte(0) not repeated; every arg is empty', () => {
+    const game = scopeOf([{ type: 'functions-on-contract', data: { address: GAME, functions: ['move(uint8)'] } }], 3);
+    expect(groupLayoutOf(game)).toBe('flat');
+    expect(scopeToCaveats(game, E).map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'LimitedCallsEnforcer', 'ValueLteEnforcer', 'AllowedTargetsEnforcer', 'AllowedMethodsEnforcer']);
+    expect(caveatArgsForCall(game, { to: GAME, value: 0n, data: encodeFunctionData({ abi: parseAbi(['function move(uint8)']), functionName: 'move', args: [1] }) })).toEqual(['0x', '0x', '0x', '0x', '0x']);
+    const token = scopeOf([{ type: 'erc20-token-transfer', data: { address: TOKEN, allowance: '100' } }]);
+    expect(scopeToCaveats(token, E).map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'ValueLteEnforcer', 'ERC20TransferAmountEnforcer']);
+    expect(caveatArgsForCall(token, transfer(TOKEN, 1n))).toEqual(['0x', '0x', '0x']);
+    expect(caveatArgsForCall(token, transfer(TOKEN2, 1n))).toBeUndefined();
+  });
+
+  it('param: layout "wrapped" rebuilds a one-group session granted before the flat layout, with its wrapper args', () => {
+    const scope = scopeOf([{ type: 'contract-access', data: { address: GAME } }], 3);
+    expect(scopeToCaveats(scope, E, 'wrapped').map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'LimitedCallsEnforcer', 'ValueLteEnforcer', 'LogicalOrWrapperEnforcer']);
+    const args = caveatArgsForCall(scope, { to: GAME, value: 0n, data: '0x' }, 'wrapped');
+    expect(args).toHaveLength(4);
+    expect(decodeLogicalOrWrapperArgs(args![3]!)).toEqual({ groupIndex: 0n, caveatArgs: ['0x'] });
   });
 
   it('behavior: a periodic or streamed ETH allowance is the session-wide ETH caveat; plain transfers are its group', () => {
     const periodic = scopeToCaveats(scopeOf([{ type: 'native-token-periodic', data: { periodAmount: '100', periodDuration: 3600, startTime: NOW } }]), E);
-    expect(periodic.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'NativeTokenPeriodTransferEnforcer', 'LogicalOrWrapperEnforcer']);
+    // One group (plain transfers), so flat.
+    expect(periodic.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'NativeTokenPeriodTransferEnforcer', 'ExactCalldataEnforcer']);
     expect(decodeNativeTokenPeriodTransferTerms(periodic[1]!.terms)).toEqual({ periodAmount: 100n, periodDuration: 3600, startDate: NOW });
-    expect(decodeLogicalOrWrapperTerms(periodic[2]!.terms).caveatGroups.map((g) => g.map((c) => nameOf(c.enforcer)))).toEqual([['ExactCalldataEnforcer']]);
+    expect(periodic[2]!.terms).toBe('0x');
     const stream = scopeToCaveats(scopeOf([{ type: 'native-token-stream', data: { amountPerSecond: '2', initialAmount: '10', maxAmount: '50', startTime: NOW } }]), E);
     expect(nameOf(stream[1]!.enforcer)).toBe('NativeTokenStreamingEnforcer');
     expect(decodeNativeTokenStreamingTerms(stream[1]!.terms)).toEqual({ initialAmount: 10n, maxAmount: 50n, amountPerSecond: 2n, startTime: NOW });
@@ -120,9 +142,9 @@ describe('scopeToCaveats', () => {
 
   it('behavior: token-approval-revocation is one ApprovalRevocationEnforcer group (no Permit2), accepting only revocations', () => {
     const scope = scopeOf([{ type: 'token-approval-revocation' }]);
-    const groups = decodeLogicalOrWrapperTerms(scopeToCaveats(scope, E)[2]!.terms).caveatGroups;
-    expect(groups.map((g) => g.map((c) => nameOf(c.enforcer)))).toEqual([['ApprovalRevocationEnforcer']]);
-    expect(groups[0]![0]!.terms).toBe('0x07');
+    const caveats = scopeToCaveats(scope, E);
+    expect(caveats.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'ValueLteEnforcer', 'ApprovalRevocationEnforcer']);
+    expect(caveats[2]!.terms).toBe('0x07');
     const approve = (spender: Address, amount: bigint) => ({ to: TOKEN, value: 0n, data: encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [spender, amount] }) });
     const forAll = (approved: boolean) => ({ to: TOKEN, value: 0n, data: encodeFunctionData({ abi: parseAbi(['function setApprovalForAll(address,bool)']), functionName: 'setApprovalForAll', args: [GAME, approved] }) });
     expect(caveatArgsForCall(scope, approve(GAME, 0n))).toBeDefined();
@@ -136,15 +158,35 @@ describe('scopeToCaveats', () => {
   it('param: redeemers add a RedeemerEnforcer after the call limit, and its (empty) args', () => {
     const scope = { ...scopeOf([{ type: 'contract-access', data: { address: GAME } }], 3), redeemers: [TOKEN2] };
     const caveats = scopeToCaveats(scope, E);
-    expect(caveats.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'LimitedCallsEnforcer', 'RedeemerEnforcer', 'ValueLteEnforcer', 'LogicalOrWrapperEnforcer']);
+    expect(caveats.map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'LimitedCallsEnforcer', 'RedeemerEnforcer', 'ValueLteEnforcer', 'AllowedTargetsEnforcer']);
     expect(caveats[2]!.terms).toBe(caveatBuilder(E).redeemer([TOKEN2]).terms);
     expect(caveatArgsForCall(scope, { to: GAME, value: 0n, data: '0x' })?.length).toBe(5);
+    expect(caveatArgsForCall(scope, { to: GAME, value: 0n, data: '0x' }, 'wrapped')?.length).toBe(5);
     const root = { ...scopeOf([{ type: 'root' }]), redeemers: [TOKEN2] };
     expect(scopeToCaveats(root, E).map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'RedeemerEnforcer']);
   });
 
   it('error: a deployment without the wrapper cannot express a scope', () => {
     const { LogicalOrWrapperEnforcer: _omit, ...rest } = E;
-    expect(() => scopeToCaveats(scopeOf([{ type: 'contract-access', data: { address: GAME } }]), rest)).toThrow('no LogicalOrWrapperEnforcer address in this deployment');
+    const twoGroups = scopeOf([{ type: 'contract-access', data: { address: GAME } }, { type: 'contract-access', data: { address: TOKEN } }]);
+    expect(() => scopeToCaveats(twoGroups, rest)).toThrow('no LogicalOrWrapperEnforcer address in this deployment');
+    expect(() => scopeToCaveats(scopeOf([{ type: 'contract-access', data: { address: GAME } }]), rest)).not.toThrow();
+  });
+});
+
+describe('delegationLayout', () => {
+  const scope = scopeOf([{ type: 'contract-access', data: { address: GAME } }], 3);
+  const signed = (caveats: ReturnType<typeof scopeToCaveats>) => ({ caveats });
+
+  it('behavior: a one-group session granted with the wrapper (before the flat layout) still matches its scope and gets wrapper args', () => {
+    const legacy = signed(scopeToCaveats(scope, E, 'wrapped'));
+    expect(delegationLayout(legacy, scope, E)).toBe('wrapped');
+    expect(delegationLayout(signed(scopeToCaveats(scope, E)), scope, E)).toBe('flat');
+  });
+
+  it('error: caveats of another scope are refused in either layout', () => {
+    const other = scopeOf([{ type: 'contract-access', data: { address: TOKEN } }], 3);
+    expect(() => delegationLayout(signed(scopeToCaveats(other, E, 'wrapped')), scope, E)).toThrow(DelegationScopeMismatchError);
+    expect(() => delegationLayout(signed(scopeToCaveats(other, E)), scope, E)).toThrow(DelegationScopeMismatchError);
   });
 });

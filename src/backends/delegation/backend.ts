@@ -259,7 +259,7 @@ export class DelegationBackend implements AccountBackend {
   async sendAsSession(record: SessionRecord, key: LocalAccount, bundle: CallBundle, io: SessionIo): Promise<void> {
     const framework = this.framework();
     const calls = toSessionCalls(bundle);
-    const data = encodeSessionBatch(toDelegation(record), deserializeScope(record.scope), calls);
+    const data = encodeSessionBatch(toDelegation(record), deserializeScope(record.scope), calls, framework.caveatEnforcers);
     await sendBundleTransactions(this.chain, key, bundle, io.bundles, [{ to: framework.DelegationManager, value: 0n, data }], 'The session call');
     const raw = (await io.bundles.get(bundle.id))?.rawTransactions[0];
     if (raw) {

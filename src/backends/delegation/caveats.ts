@@ -121,10 +121,27 @@ function nativeCaveat(p: NativePermission | undefined, b: ReturnType<typeof cave
 }
 
 /**
+ * How the call groups sit on the delegation. `flat`: a scope with exactly one call group puts
+ * that group's caveats straight on the delegation (one group cannot widen another, and the
+ * wrapper is the costliest caveat: see "Gas" above). `wrapped`: several groups, one
+ * LogicalOrWrapper; also what a one-group session granted before this layout existed carries.
+ */
+export type GroupLayout = 'flat' | 'wrapped';
+
+/** The layout scopeToCaveats chooses for `scope` (root: no groups, reported as flat). */
+export function groupLayoutOf(scope: Pick<SessionScope, 'permissions'>): GroupLayout {
+  return callGroups(scope).length > 1 ? 'wrapped' : 'flat';
+}
+
+const sameCaveat = (a: Caveat, b: Caveat) => a.enforcer.toLowerCase() === b.enforcer.toLowerCase() && a.terms.toLowerCase() === b.terms.toLowerCase();
+
+/**
  * The caveats of the session delegation for `scope` (see the table above). Throws when the
  * deployment lacks an enforcer the scope needs. `scope` must be validated (validate.ts).
+ * `layout` defaults to groupLayoutOf(scope); 'wrapped' with one group rebuilds what a session
+ * granted before the flat layout carries (assertDelegationMatchesScope accepts both).
  */
-export function scopeToCaveats(scope: SessionScope, enforcers: CaveatEnforcerAddresses): Caveat[] {
+export function scopeToCaveats(scope: SessionScope, enforcers: CaveatEnforcerAddresses, layout: GroupLayout = groupLayoutOf(scope)): Caveat[] {
   const b = caveatBuilder(enforcers);
   const caveats: Caveat[] = [b.timestamp({ beforeThreshold: scope.expiry })];
   if (scope.callLimit !== undefined) caveats.push(b.limitedCalls(scope.callLimit));
@@ -133,7 +150,13 @@ export function scopeToCaveats(scope: SessionScope, enforcers: CaveatEnforcerAdd
   caveats.push(nativeCaveat(nativePermissionOf(scope), b));
   const groups = callGroups(scope);
   const kinds = groupKinds(groups);
-  caveats.push(b.logicalOrWrapper(groups.map((g, i) => groupCaveats(scope, g, kinds[i] ?? 'plain', b))));
+  const built = groups.map((g, i) => groupCaveats(scope, g, kinds[i] ?? 'plain', b));
+  const [only] = built;
+  if (layout === 'flat' && only && built.length === 1) {
+    // The group's ValueLte(0) repeats the session-wide one when the scope moves no ETH: once is enough.
+    return [...caveats, ...only.filter((c) => !caveats.some((s) => sameCaveat(s, c)))];
+  }
+  caveats.push(b.logicalOrWrapper(built));
   return caveats;
 }
 
@@ -149,23 +172,36 @@ function innerArgs(scope: SessionScope, groupIndex: number): Hex[] {
   return twoCaveats.includes(group.type) ? ['0x', '0x'] : ['0x'];
 }
 
-/**
- * The `args` of every caveat of scopeToCaveats(scope) for a redemption that selects call group
- * `groupIndex` (ignored for root). Exported for tests that force a group the off-chain check would
- * not choose; the wallet uses caveatArgsForCall.
- */
-export function caveatArgsForGroup(scope: SessionScope, groupIndex: number): Hex[] {
-  const count = 1 + (scope.callLimit !== undefined ? 1 : 0) + (scope.redeemers !== undefined ? 1 : 0);
-  if (isRootScope(scope)) return Array<Hex>(count).fill('0x');
-  return [...Array<Hex>(count + 1).fill('0x'), encodeLogicalOrWrapperArgs(groupIndex, innerArgs(scope, groupIndex))];
+/** The ValueLte(0) an ERC-20 group shares with the session-wide caveat when the scope moves no ETH (dropped when flat). */
+function flatDuplicates(scope: SessionScope, group: GroupPermission): number {
+  const withValueLte = ['erc20-token-transfer', 'erc20-token-periodic', 'erc20-token-stream'];
+  return nativePermissionOf(scope) === undefined && withValueLte.includes(group.type) ? 1 : 0;
 }
 
 /**
- * The `args` every caveat of scopeToCaveats(scope) needs for redeeming `call`: the group it falls
- * under, chosen as in the off-chain check. Undefined when no group of the session accepts the call.
+ * The `args` of every caveat of scopeToCaveats(scope, _, layout) for a redemption that selects
+ * call group `groupIndex` (ignored for root). Exported for tests that force a group the off-chain
+ * check would not choose; the wallet uses caveatArgsForCall.
  */
-export function caveatArgsForCall(scope: SessionScope, call: SessionCall): Hex[] | undefined {
-  if (isRootScope(scope)) return caveatArgsForGroup(scope, 0);
+export function caveatArgsForGroup(scope: SessionScope, groupIndex: number, layout: GroupLayout = groupLayoutOf(scope)): Hex[] {
+  const count = 1 + (scope.callLimit !== undefined ? 1 : 0) + (scope.redeemers !== undefined ? 1 : 0);
+  if (isRootScope(scope)) return Array<Hex>(count).fill('0x');
+  const inner = innerArgs(scope, groupIndex);
+  const group = callGroups(scope)[groupIndex];
+  if (layout === 'flat' && group && callGroups(scope).length === 1) {
+    // A single group is never multi-token (that is the second ERC-20 onwards), so every arg is empty.
+    return Array<Hex>(count + 1 + inner.length - flatDuplicates(scope, group)).fill('0x');
+  }
+  return [...Array<Hex>(count + 1).fill('0x'), encodeLogicalOrWrapperArgs(groupIndex, inner)];
+}
+
+/**
+ * The `args` every caveat of scopeToCaveats(scope, _, layout) needs for redeeming `call`: the
+ * group it falls under, chosen as in the off-chain check. Undefined when no group of the session
+ * accepts the call.
+ */
+export function caveatArgsForCall(scope: SessionScope, call: SessionCall, layout: GroupLayout = groupLayoutOf(scope)): Hex[] | undefined {
+  if (isRootScope(scope)) return caveatArgsForGroup(scope, 0, layout);
   const index = matchCallGroup(scope, call);
-  return index === undefined ? undefined : caveatArgsForGroup(scope, index);
+  return index === undefined ? undefined : caveatArgsForGroup(scope, index, layout);
 }

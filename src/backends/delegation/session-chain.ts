@@ -27,7 +27,8 @@ import {
 import { decodeERC20TransferAmountTerms, decodeLogicalOrWrapperTerms, decodeMultiTokenPeriodTerms } from '@metamask/delegation-core';
 import { BaseError, encodeAbiParameters, getAddress, type Address, type Hex, type PublicClient } from 'viem';
 import type { PeriodRecord, SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
-import { caveatArgsForCall, scopeToCaveats } from './caveats';
+import { callGroups } from '../../permissions/match';
+import { caveatArgsForCall, groupLayoutOf, scopeToCaveats, type GroupLayout } from './caveats';
 import {
   DelegationManagerAbi,
   EXECUTION_MODE,
@@ -62,14 +63,24 @@ export class DelegationScopeMismatchError extends Error {
 
 const same = (a: Address | undefined, b: Address) => a !== undefined && a.toLowerCase() === b.toLowerCase();
 
-/** Throws DelegationScopeMismatchError unless the delegation's caveats are exactly scopeToCaveats(scope). */
+const sameCaveats = (actual: readonly Pick<Caveat, 'enforcer' | 'terms'>[], expected: readonly Caveat[]) =>
+  expected.length === actual.length && expected.every((c, i) => same(actual[i]?.enforcer, c.enforcer) && actual[i]?.terms.toLowerCase() === c.terms.toLowerCase());
+
+/**
+ * The group layout the delegation was signed with, when its caveats are exactly
+ * scopeToCaveats(scope) in that layout: a one-group session granted before the flat layout still
+ * carries the wrapper, and keeps working. Throws DelegationScopeMismatchError otherwise.
+ */
+export function delegationLayout(delegation: Pick<Delegation, 'caveats'>, scope: SessionScope, enforcers: CaveatEnforcerAddresses): GroupLayout {
+  const current = groupLayoutOf(scope);
+  if (sameCaveats(delegation.caveats, scopeToCaveats(scope, enforcers, current))) return current;
+  if (current === 'flat' && callGroups(scope).length === 1 && sameCaveats(delegation.caveats, scopeToCaveats(scope, enforcers, 'wrapped'))) return 'wrapped';
+  throw new DelegationScopeMismatchError('the session delegation does not match its scope');
+}
+
+/** Throws DelegationScopeMismatchError unless the delegation's caveats are exactly scopeToCaveats(scope) (either layout). */
 export function assertDelegationMatchesScope(delegation: Pick<Delegation, 'caveats'>, scope: SessionScope, enforcers: CaveatEnforcerAddresses): void {
-  const expected = scopeToCaveats(scope, enforcers);
-  const actual = delegation.caveats;
-  const equal =
-    expected.length === actual.length &&
-    expected.every((c, i) => same(actual[i]?.enforcer, c.enforcer) && actual[i]?.terms.toLowerCase() === c.terms.toLowerCase());
-  if (!equal) throw new DelegationScopeMismatchError('the session delegation does not match its scope');
+  delegationLayout(delegation, scope, enforcers);
 }
 
 /** A stateful enforcer's record for this delegation, and who calls that enforcer (its state key). */
@@ -197,14 +208,17 @@ export function sessionRedemptions(delegation: Delegation, calls: readonly Sessi
 /**
  * Calldata for ONE DelegationManager.redeemDelegations transaction that makes every call, in
  * order. All or nothing: if any call (or any caveat) reverts, the whole transaction reverts and
- * none of the calls happen. Throws SessionCallNotCoveredError for a call no group accepts; run
+ * none of the calls happen. `enforcers` (the deployment's) lets a one-group session granted
+ * before the flat layout keep its wrapper args. Throws SessionCallNotCoveredError for a call no group accepts; run
  * sessions/policy.ts covers() first, which also checks what this cannot see (allowances left,
  * calls left, expiry, revocation).
  */
-export function encodeSessionBatch(delegation: Delegation, scope: SessionScope, calls: readonly SessionCall[]): Hex {
+export function encodeSessionBatch(delegation: Delegation, scope: SessionScope, calls: readonly SessionCall[], enforcers?: CaveatEnforcerAddresses): Hex {
   if (calls.length === 0) throw new Error('a session batch needs at least one call');
+  // With the deployment's enforcers, the args follow the layout the delegation was signed with.
+  const layout = enforcers ? delegationLayout(delegation, scope, enforcers) : groupLayoutOf(scope);
   const args = calls.map((call, i) => {
-    const a = caveatArgsForCall(scope, call);
+    const a = caveatArgsForCall(scope, call, layout);
     if (!a) throw new SessionCallNotCoveredError(i);
     return a;
   });
