@@ -85,7 +85,7 @@ async function expectRevertsUnderEveryGroup(s: Session, calls: SessionCall[]) {
   const groups = Math.max(1, callGroups(s.scope).length);
   for (let g = 0; g < groups; g++) {
     const args = calls.map(() => caveatArgsForGroup(s.scope, g));
-    const data = encodeRedeemDelegations(sessionRedemptions(s.delegation, calls, args));
+    const data = encodeRedeemDelegations(sessionRedemptions(s.delegation, calls, args, calls.map(() => g)));
     const receipt = await env.sendForced(s.key, data, calls.length);
     expect(receipt.status, `group ${g} let the call through`).toBe('reverted');
   }
