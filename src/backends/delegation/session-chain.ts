@@ -24,7 +24,7 @@ import {
   NativeTokenStreamingEnforcer,
   NativeTokenTransferAmountEnforcer,
 } from '@metamask/delegation-abis';
-import { decodeERC20TransferAmountTerms, decodeLogicalOrWrapperTerms, decodeMultiTokenPeriodTerms } from '@metamask/delegation-core';
+import { decodeErc20TransferAmountTerms, decodeLogicalOrWrapperTerms, decodeMultiTokenPeriodTerms } from './terms';
 import { BaseError, encodeAbiParameters, getAddress, type Address, type Hex, type PublicClient } from 'viem';
 import type { PeriodRecord, SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { isRootScope, matchCallGroup } from '../../permissions/match';
@@ -155,7 +155,7 @@ function readingsOf(caveats: readonly Caveat[], caller: Address, enforcers: Cave
     if (same(enforcers.LimitedCallsEnforcer, c.enforcer)) push({ kind: 'calls', caller, enforcer: c.enforcer });
     else if (same(enforcers.NativeTokenTransferAmountEnforcer, c.enforcer)) push({ kind: 'native', caller, enforcer: c.enforcer });
     else if (same(enforcers.ERC20TransferAmountEnforcer, c.enforcer)) {
-      push({ kind: 'erc20', caller, enforcer: c.enforcer, token: getAddress(decodeERC20TransferAmountTerms(c.terms).tokenAddress) });
+      push({ kind: 'erc20', caller, enforcer: c.enforcer, token: getAddress(decodeErc20TransferAmountTerms(c.terms).tokenAddress) });
     } else if (same(enforcers.MultiTokenPeriodEnforcer, c.enforcer)) {
       decodeMultiTokenPeriodTerms(c.terms).tokenConfigs.forEach((cfg, index) => {
         const token = getAddress(cfg.token);
