@@ -465,7 +465,7 @@ describe('several call groups in one session', () => {
     expect((await env.sendForced(key, data, 1)).status).toBe('success');
   });
 
-  it('behavior: two ERC-20 allowances keep separate counters (ERC20TransferAmount + MultiTokenPeriod)', async () => {
+  it('behavior: two ERC-20 allowances keep separate counters (a leaf each in the chain; ERC20TransferAmount + MultiTokenPeriod in the wrapped layout)', async () => {
     const s = await grant({
       permissions: [
         { type: 'erc20-token-transfer', data: { address: c.DemoToken, allowance: DEMO(10).toString() } },
