@@ -1,4 +1,4 @@
-// Prototype measurement (issue 15 item 2): gas per session call of the demo dApp's grant shape
+// Measurement behind the layout choice in src/backends/delegation/caveats.ts (issue 15 item 2): gas per session call of the demo dApp's grant shape
 // (3 call groups: DemoGame functions, plain ETH, DEMO transfers; call limit; stipend) under each
 // on-chain layout, real receipts on a fresh devnet. Run: npx tsx bench/gas-options.ts
 import { getAddress, parseEther, toHex, type Hex } from 'viem';
@@ -54,7 +54,7 @@ try {
     const leaf = await signDelegation(owner, createDelegation({ delegator: owner.address, delegate: key, authority: hashDelegation(root), caveats: gameGroup() }), ctx);
     return (i) => redeem([leaf, root], i);
   });
-  await steady('D. chain, session-wide on the leaf, root owner->owner timestamp only', async (key) => {
+  await steady('D. lower bound: chain, root with expiry only (no call limit, no ETH caveat)', async (key) => {
     const root = await signDelegation(owner, createDelegation({ delegator: owner.address, delegate: owner.address, caveats: [b.timestamp({ beforeThreshold: expiry })] }), ctx);
     const leaf = await signDelegation(owner, createDelegation({ delegator: owner.address, delegate: key, authority: hashDelegation(root), caveats: gameGroup() }), ctx);
     return (i) => redeem([leaf, root], i);
