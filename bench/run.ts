@@ -5,6 +5,7 @@
 import { benchAccount } from './account.bench';
 import { benchProvider } from './provider.bench';
 import { benchSessions } from './sessions.bench';
+import { benchSize } from './size.bench';
 import { benchVault } from './vault.bench';
 
 // Each suite that needs a devnet gets its own port, so a devnet left over by one cannot be reused by
@@ -16,6 +17,7 @@ const suites: Record<string, () => Promise<void>> = {
   account: () => benchAccount(BENCH_DEVNET_PORT),
   sessions: () => benchSessions(BENCH_DEVNET_PORT + 1),
   provider: () => benchProvider({ devnetPort: BENCH_DEVNET_PORT + 2, dappPort: BENCH_DAPP_PORT }),
+  size: benchSize,
 };
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,6 +1,6 @@
 // Sessions driven from Node with the wallet's own code, the way src/sessions/service.ts does it
 // (that file needs the extension's storage, so its steps are repeated here, not imported):
-//   grant  = scopeToCaveats -> createDelegation -> signDelegation (owner key) -> fund the stipend
+//   grant  = signSessionDelegation (sessionCaveats, owner key: one delegation or a chain) -> fund the stipend
 //   use    = encodeSessionBatch -> the session key sends DelegationManager.redeemDelegations
 //   revoke = the owner's self-call DeleGator.disableDelegation -> sweep the stipend back
 // The scope comes from the same ERC-7715 request the provider benchmark sends from the page,
@@ -22,9 +22,8 @@ import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 
 import { DemoGameAbi } from '../devnet/contracts/abis';
 import type { Devnet } from '../devnet/index';
 import { setDelegation } from '../src/account/owner-actions';
-import { scopeToCaveats } from '../src/backends/delegation/caveats';
-import { createDelegation, encodeDisableDelegation, hashDelegation, signDelegation, type Delegation } from '../src/backends/delegation/framework';
-import { encodeSessionBatch } from '../src/backends/delegation/session-chain';
+import { encodeDisableDelegation, hashDelegation } from '../src/backends/delegation/framework';
+import { encodeSessionBatch, rootOf, signSessionDelegation, type SessionDelegation } from '../src/backends/delegation/session-chain';
 import { frameworkFor, type FrameworkDeployment } from '../src/chains/deployments';
 import { devnet as devnetChain, toViemChain, type ChainConfig } from '../src/chains/registry';
 import { draftToScope, translateErc7715Request } from '../src/permissions/erc7715';
@@ -38,11 +37,8 @@ export const BENCH_GAS_STIPEND = parseEther('5');
 export const BENCH_NATIVE_ALLOWANCE = parseEther('0.01');
 
 /** The ERC-7715 wallet_grantPermissions request (params[0]) both benchmarks use. */
-export function grantRequest(game: Address, expiry: number) {
-  return {
-    expiry,
-    signer: { type: 'wallet' },
-    permissions: [
+export function grantRequest(game: Address, expiry: number, shape: { demoToken?: Address; gameOnly?: boolean } = {}) {
+  const permissions: { type: string; data: Record<string, unknown>; policies: { type: string; data: Record<string, unknown> }[]; required: boolean }[] = [
       {
         type: 'contract-call',
         data: { address: game, calls: ['move(uint8)', 'buyItem(uint256)'] },
@@ -58,8 +54,12 @@ export function grantRequest(game: Address, expiry: number) {
         policies: [{ type: 'token-allowance', data: { allowance: toHex(BENCH_NATIVE_ALLOWANCE) } }],
         required: true,
       },
-    ],
-  };
+  ];
+  // The demo dApp's third group: DEMO transfers within an allowance.
+  if (shape.demoToken) {
+    permissions.push({ type: 'erc20-token-transfer', data: { address: shape.demoToken, ticker: 'DEMO' }, policies: [{ type: 'token-allowance', data: { allowance: toHex(parseEther('100')) } }], required: true });
+  }
+  return { expiry, signer: { type: 'wallet' }, permissions: shape.gameOnly ? permissions.slice(0, 1) : permissions };
 }
 
 /** The SessionScope the extension makes of grantRequest() (approved as asked, nothing left out). */
@@ -76,7 +76,7 @@ export interface NodeSession {
   owner: LocalAccount;
   key: PrivateKeyAccount;
   scope: SessionScope;
-  delegation: Delegation;
+  delegation: SessionDelegation;
   id: Hex;
 }
 
@@ -133,12 +133,17 @@ export function benchEnv(net: Pick<Devnet, 'rpcUrl' | 'deployment'>, opts: { pol
   /** Sessions.grant after the upgrade: a new key, the signed delegation, the stipend funded and mined. */
   async function grant(owner: LocalAccount, scope: SessionScope): Promise<NodeSession> {
     const key = privateKeyToAccount(generatePrivateKey());
-    const unsigned = createDelegation({ delegator: owner.address, delegate: key.address, caveats: scopeToCaveats(scope, framework.caveatEnforcers) });
-    const delegation = await signDelegation(owner, unsigned, { chainId: chain.id, delegationManager: framework.DelegationManager });
+    const delegation = await signSessionDelegation(owner, {
+      delegator: owner.address,
+      delegate: key.address,
+      scope,
+      enforcers: framework.caveatEnforcers,
+      context: { chainId: chain.id, delegationManager: framework.DelegationManager },
+    });
     const gasLimit = scope.permissions.find((p) => p.type === 'gas-limit');
     const stipend = gasLimit?.type === 'gas-limit' ? gasLimit.data.limit : parseEther('0.01');
     await mined(walletFor(owner).sendTransaction({ to: key.address, value: stipend }), 'funding the session key');
-    return { owner, key, scope, delegation, id: hashDelegation(unsigned) };
+    return { owner, key, scope, delegation, id: hashDelegation(delegation) };
   }
 
   /** The session key redeems `calls` in one redeemDelegations transaction (estimated, signed, sent, mined). */
@@ -153,7 +158,7 @@ export function benchEnv(net: Pick<Devnet, 'rpcUrl' | 'deployment'>, opts: { pol
    * on receipt), mined. The sweep's receipt is returned whatever its status; the bench checks it.
    */
   async function revoke(session: NodeSession): Promise<{ disable: TransactionReceipt; sweep: TransactionReceipt | undefined }> {
-    const disable = await mined(walletFor(session.owner).sendTransaction({ to: session.owner.address, data: encodeDisableDelegation(session.delegation) }), 'disableDelegation');
+    const disable = await mined(walletFor(session.owner).sendTransaction({ to: session.owner.address, data: encodeDisableDelegation(rootOf(session.delegation)) }), 'disableDelegation');
     const [balance, fees] = await Promise.all([publicClient.getBalance({ address: session.key.address }), publicClient.estimateFeesPerGas()]);
     const gas = ((await publicClient.estimateGas({ account: session.key, to: session.owner.address, value: 1n })) * 12n) / 10n;
     const cost = gas * fees.maxFeePerGas;

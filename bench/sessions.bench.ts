@@ -12,7 +12,8 @@
 // (the 7702 upgrade, done once per account, is excluded); revoke = disableDelegation mined + sweep
 // mined. Medians of several runs, interleaved so drift hits every row alike.
 import { startDevnet } from '../devnet/index';
-import { Cleanup, fromValues, report, value } from './lib';
+import { getAddress } from 'viem';
+import { Cleanup, fromValues, report, value, withGoal } from './lib';
 import { benchEnv, grantRequest, moveCall, scopeOf } from './session-node';
 
 const LATENCY_RUNS = 11;
@@ -50,6 +51,26 @@ export async function benchSessions(port: number): Promise<void> {
       value('session, 1 call, first use of the delegation', first, 'gas'),
       fromValues('session, 1 call, steady state', steady, 'gas'),
       fromValues('session, 5-call batch, per call', batch, 'gas'),
+    ]);
+
+    // ---- gas by grant shape (issue 15): the demo dApp's grant (3 call groups: a chain of
+    // delegations) and a one-group grant (flat caveats), each with a call limit and a stipend.
+    const token = getAddress(net.deployment.contracts.DemoToken as string);
+    const shapeGas = async (request: ReturnType<typeof grantRequest>) => {
+      const s = await env.grant(owner, scopeOf(request, owner.address, env.chain.id, await env.now()));
+      const gas: number[] = [];
+      for (let i = 0; i <= 5; i++) {
+        const r = await env.redeem(s, [moveCall(env.game, i)]);
+        if (i > 0) gas.push(Number(r.gasUsed)); // the first use sets the counters from zero
+      }
+      return gas;
+    };
+    const threeGroups = grantRequest(env.game, (await env.now()) + 3600, { demoToken: token });
+    const oneGroup = grantRequest(env.game, (await env.now()) + 3600, { gameOnly: true });
+    const transferRow = value('plain ETH transfer', transferGas, 'gas');
+    report('Session call gas by grant shape (devnet, real receipts, 1 DemoGame.move, steady state)', transferRow, [
+      withGoal(fromValues('3 call groups (demo dApp: game, ETH, DEMO), call limit, stipend', await shapeGas(threeGroups), 'gas'), transferRow, 10),
+      withGoal(fromValues('1 call group (game), call limit, stipend', await shapeGas(oneGroup), 'gas'), transferRow, 7),
     ]);
 
     // ---- latency (interleaved runs, after one unmeasured round that warms the clients)

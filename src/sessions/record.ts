@@ -22,6 +22,12 @@ export interface StoredDelegation {
   caveats: readonly { enforcer: Address; terms: Hex; args: Hex }[];
   salt: string;
   signature: Hex;
+  /**
+   * Several call groups: this is the root of a chain (owner -> owner, the session-wide caveats)
+   * and these are its leaves, one per call group, each owner -> the delegate with that group's
+   * caveats (backends/delegation/caveats.ts GroupLayout). Absent: one delegation.
+   */
+  groups?: readonly Omit<StoredDelegation, 'groups'>[];
 }
 
 /** What the wallet has sent through a session whose backend does not publish its own count. */

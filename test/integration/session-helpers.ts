@@ -8,9 +8,8 @@ import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 
 import { DemoGameAbi, DemoTokenAbi } from '../../devnet/contracts/abis';
 import { DEPLOYMENT_FILE } from '../../devnet/deploy';
 import { parseDeployment } from '../../devnet/deployment';
-import { scopeToCaveats } from '../../src/backends/delegation/caveats';
-import { createDelegation, delegatedImplementation, encodeDisableDelegation, signDelegation, type Delegation } from '../../src/backends/delegation/framework';
-import { encodeSessionBatch, readSessionUsage, type SessionFramework } from '../../src/backends/delegation/session-chain';
+import { delegatedImplementation, encodeDisableDelegation } from '../../src/backends/delegation/framework';
+import { encodeSessionBatch, readSessionUsage, rootOf, signSessionDelegation, type SessionDelegation, type SessionFramework } from '../../src/backends/delegation/session-chain';
 import type { SessionCall, SessionScope, SessionUsage } from '../../src/permissions/types';
 import { devnetClients } from './helpers';
 
@@ -56,10 +55,9 @@ export function sessionEnv(rpcUrl: string) {
     return key;
   }
 
-  /** The owner signs scopeToCaveats(scope) to the session key. */
-  async function grant(owner: PrivateKeyAccount, sessionKey: Address, scope: SessionScope): Promise<Delegation> {
-    const unsigned = createDelegation({ delegator: owner.address, delegate: sessionKey, caveats: scopeToCaveats(scope, c.caveatEnforcers) });
-    return signDelegation(owner, unsigned, { chainId: chain.id, delegationManager: c.DelegationManager });
+  /** The owner signs what the wallet signs for `scope` (one delegation, or a chain with a leaf per call group) to the session key. */
+  async function grant(owner: PrivateKeyAccount, sessionKey: Address, scope: SessionScope): Promise<SessionDelegation> {
+    return signSessionDelegation(owner, { delegator: owner.address, delegate: sessionKey, scope, enforcers: c.caveatEnforcers, context: { chainId: chain.id, delegationManager: c.DelegationManager } });
   }
 
   /** Sends redeemDelegations calldata from the session key with a fixed gas limit (no estimation, no simulation). */
@@ -67,18 +65,18 @@ export function sessionEnv(rpcUrl: string) {
     return mine(walletFor(sessionKey).sendTransaction({ to: c.DelegationManager, data, gas: GAS_PER_CALL * BigInt(calls) + 200_000n }));
   }
 
-  async function sendBatch(sessionKey: PrivateKeyAccount, delegation: Delegation, scope: SessionScope, calls: SessionCall[]): Promise<TransactionReceipt> {
+  async function sendBatch(sessionKey: PrivateKeyAccount, delegation: SessionDelegation, scope: SessionScope, calls: SessionCall[]): Promise<TransactionReceipt> {
     return sendForced(sessionKey, encodeSessionBatch(delegation, scope, calls), calls.length);
   }
 
   /** The owner disables the delegation through its own account (a self-call to DeleGator.disableDelegation). */
-  async function revoke(owner: PrivateKeyAccount, delegation: Delegation): Promise<TransactionReceipt> {
-    const r = await mine(walletFor(owner).sendTransaction({ to: owner.address, data: encodeDisableDelegation(delegation) }));
+  async function revoke(owner: PrivateKeyAccount, delegation: SessionDelegation): Promise<TransactionReceipt> {
+    const r = await mine(walletFor(owner).sendTransaction({ to: owner.address, data: encodeDisableDelegation(rootOf(delegation)) }));
     if (r.status !== 'success') throw new Error('disableDelegation reverted');
     return r;
   }
 
-  const usage = (delegation: Delegation, scope: SessionScope): Promise<SessionUsage> => readSessionUsage(publicClient, delegation, scope, framework);
+  const usage = (delegation: SessionDelegation, scope: SessionScope): Promise<SessionUsage> => readSessionUsage(publicClient, delegation, scope, framework);
 
   async function now(): Promise<number> {
     return Number((await publicClient.getBlock()).timestamp);

@@ -94,7 +94,9 @@ describe('a dApp-held session on the delegation backend', () => {
 
     // No key made, nothing funded; the delegate is the dApp's account; the context is redeemable.
     expect(record).toMatchObject({ holder: { kind: 'dapp', address: dapp.address }, sessionAddress: dapp.address, sealedKey: null, stipend: '0', delegationManager: DM });
-    expect(record.delegation?.delegate).toBe(dapp.address);
+    // Two call groups: a chain whose leaves (one per group) name the dApp's account; the root names the owner's own.
+    expect(record.delegation?.groups?.map((d) => d.delegate)).toEqual([dapp.address, dapp.address]);
+    expect(record.delegation?.delegate).toBe(owner);
     const context = record.context!;
     expect(context).toMatch(/^0x[0-9a-f]+$/i);
     expect(ownerBalance - (await publicClient.getBalance({ address: owner }))).toBeLessThan(parseEther('0.01')); // only the upgrade's gas, no stipend

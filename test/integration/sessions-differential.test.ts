@@ -20,8 +20,8 @@ import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { DemoGameAbi, DemoTokenAbi } from '../../devnet/contracts/abis';
 import { caveatArgsForCall, caveatArgsForGroup } from '../../src/backends/delegation/caveats';
-import { decodeRevertReason, encodeRedeemDelegations, type Delegation } from '../../src/backends/delegation/framework';
-import { sessionRedemptions } from '../../src/backends/delegation/session-chain';
+import { decodeRevertReason, encodeRedeemDelegations } from '../../src/backends/delegation/framework';
+import { sessionRedemptions, type SessionDelegation } from '../../src/backends/delegation/session-chain';
 import { PermissionError } from '../../src/permissions/errors';
 import { callGroups, erc20TransferAmount, isRootScope, matchCallGroup, nativeAllowanceOf, nativePermissionOf } from '../../src/permissions/match';
 import { serializeScope, serializeUsage } from '../../src/permissions/serialize';
@@ -75,7 +75,7 @@ interface Live {
   id: number;
   scope: SessionScope;
   key: PrivateKeyAccount;
-  delegation: Delegation;
+  delegation: SessionDelegation;
   revoked: boolean;
   /** Calls of covered batches sent so far (what LimitedCalls counted). */
   callsSent: number;
@@ -386,13 +386,15 @@ it(`differential: covers() agrees with the chain on every generated batch (seed 
 
     // The session key names a group per call: the matching one, or (for a call covers() found no
     // group for) any group, which must all fail: try every one alone first.
+    // With several groups each group is its own leaf delegation: naming a group names its leaf.
     const groups = Math.max(1, callGroups(s.scope).length);
-    const args = calls.map((call) => caveatArgsForCall(s.scope, call) ?? caveatArgsForGroup(s.scope, rnd.int(0, groups - 1)));
+    const chosen = calls.map((call) => (isRootScope(s.scope) ? 0 : (matchCallGroup(s.scope, call) ?? rnd.int(0, groups - 1))));
+    const args = chosen.map((g) => caveatArgsForGroup(s.scope, g));
     for (const [i, call] of calls.entries()) {
       if (caveatArgsForCall(s.scope, call)) continue;
       for (let g = 0; g < groups; g++) {
         stats.groupProbes++;
-        const data = encodeRedeemDelegations(sessionRedemptions(s.delegation, [call], [caveatArgsForGroup(s.scope, g)]));
+        const data = encodeRedeemDelegations(sessionRedemptions(s.delegation, [call], [caveatArgsForGroup(s.scope, g)], [g]));
         const passed = await publicClient.call({ account: s.key.address, to: c.DelegationManager, data }).then(
           () => true,
           () => false,
@@ -401,7 +403,7 @@ it(`differential: covers() agrees with the chain on every generated batch (seed 
       }
     }
 
-    const data = encodeRedeemDelegations(sessionRedemptions(s.delegation, calls, args));
+    const data = encodeRedeemDelegations(sessionRedemptions(s.delegation, calls, args, chosen));
     await testClient.setNextBlockTimestamp({ timestamp: BigInt(at) });
     const receipt = await env.sendForced(s.key, data, calls.length);
     const chainOk = receipt.status === 'success';

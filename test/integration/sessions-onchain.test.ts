@@ -85,7 +85,7 @@ async function expectRevertsUnderEveryGroup(s: Session, calls: SessionCall[]) {
   const groups = Math.max(1, callGroups(s.scope).length);
   for (let g = 0; g < groups; g++) {
     const args = calls.map(() => caveatArgsForGroup(s.scope, g));
-    const data = encodeRedeemDelegations(sessionRedemptions(s.delegation, calls, args));
+    const data = encodeRedeemDelegations(sessionRedemptions(s.delegation, calls, args, calls.map(() => g)));
     const receipt = await env.sendForced(s.key, data, calls.length);
     expect(receipt.status, `group ${g} let the call through`).toBe('reverted');
   }
@@ -465,7 +465,7 @@ describe('several call groups in one session', () => {
     expect((await env.sendForced(key, data, 1)).status).toBe('success');
   });
 
-  it('behavior: two ERC-20 allowances keep separate counters (ERC20TransferAmount + MultiTokenPeriod)', async () => {
+  it('behavior: two ERC-20 allowances keep separate counters (a leaf each in the chain; ERC20TransferAmount + MultiTokenPeriod in the wrapped layout)', async () => {
     const s = await grant({
       permissions: [
         { type: 'erc20-token-transfer', data: { address: c.DemoToken, allowance: DEMO(10).toString() } },

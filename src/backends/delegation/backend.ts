@@ -20,11 +20,9 @@ import { holderOf, type SessionHolder, type SessionRecord, type SessionUsageView
 import type { AccountBackend, ChainCapabilities, ExecutionPermissionSupport, GrantedSession, GrantPreview, SessionDryRun, SessionIo } from '../backend';
 import { EXECUTION_PERMISSION_TYPES } from '../../permissions/erc7715';
 import { spendOf } from '../spend';
-import { caveatArgsForGroup, scopeToCaveats } from './caveats';
-import { callGroups } from '../../permissions/match';
-import { createDelegation, DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, encodePermissionContext, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from './framework';
+import { DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, encodePermissionContext, EXECUTION_MODE, hashDelegation } from './framework';
 import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from './sender';
-import { encodeSessionBatch, readSessionUsage, simulateSessionBatch } from './session-chain';
+import { encodeSessionBatch, readSessionUsage, rootOf, signSessionDelegation, simulateSessionBatch, type SessionDelegation } from './session-chain';
 import { publicClientFor, walletClientFor } from '../../chains/clients';
 
 /** Gas stipend the owner funds the session key with when the grant names no gas-limit. */
@@ -50,9 +48,16 @@ const DELEGATION_EXECUTION_PERMISSIONS: ExecutionPermissionSupport = Object.from
 /** Session transactions a worker broadcast, by session, until the chain mines them. */
 export type InFlight = Map<string, { nonce: number; calls: SessionCall[] }[]>;
 
-function toDelegation(s: SessionRecord): Delegation {
+function toDelegation(s: SessionRecord): SessionDelegation {
   if (!s.delegation) throw new InternalError('This session has no delegation (it is not a delegation-backend session).');
-  return { ...s.delegation, salt: BigInt(s.delegation.salt) };
+  const { groups, ...root } = s.delegation;
+  return { ...root, salt: BigInt(root.salt), ...(groups ? { groups: groups.map((g) => ({ ...g, salt: BigInt(g.salt) })) } : {}) };
+}
+
+/** A signed session as the record keeps it (salts as decimal strings: JSON-safe). */
+function toStored(d: SessionDelegation): NonNullable<SessionRecord['delegation']> {
+  const { groups, ...root } = d;
+  return { ...root, salt: root.salt.toString(), ...(groups ? { groups: groups.map((g) => ({ ...g, salt: g.salt.toString() })) } : {}) };
 }
 
 const toSessionCalls = (bundle: CallBundle): SessionCall[] => contractCalls(bundle.calls);
@@ -193,24 +198,25 @@ export class DelegationBackend implements AccountBackend {
    */
   async grant(owner: LocalAccount, scope: SessionScope, sessionKey: Address, holder: SessionHolder = { kind: 'wallet' }): Promise<GrantedSession> {
     const framework = this.framework();
-    const unsigned = createDelegation({ delegator: owner.address, delegate: sessionKey, caveats: scopeToCaveats(scope, framework.caveatEnforcers) });
-    const delegation = await signDelegation(owner, unsigned, { chainId: this.chain.id, delegationManager: framework.DelegationManager });
-    const stored = { ...delegation, salt: delegation.salt.toString() };
-    const common = { delegation: stored, delegationManager: framework.DelegationManager };
+    const delegation = await signSessionDelegation(owner, {
+      delegator: owner.address,
+      delegate: sessionKey,
+      scope,
+      enforcers: framework.caveatEnforcers,
+      context: { chainId: this.chain.id, delegationManager: framework.DelegationManager },
+    });
+    const root = rootOf(delegation);
+    const id = hashDelegation(root);
+    const common = { delegation: toStored(delegation), delegationManager: framework.DelegationManager };
     if (holder.kind === 'dapp') {
-      // The caveats' args are not signed; a redeemer fills them, and the LogicalOrWrapper's args
-      // select the call group a redemption uses. A dApp redeeming with a standard ERC-7710 client
-      // passes a context as it is, so there is one context per call group, each with the args that
-      // select it: the answer gives each permission the context of its own group. `context` (the
-      // first) is what a single-group grant, and viem's answer, hands back.
-      const groups = Math.max(1, callGroups(scope).length);
-      const contexts = Array.from({ length: groups }, (_, g) => {
-        const args = caveatArgsForGroup(scope, g);
-        return encodePermissionContext([{ ...delegation, caveats: delegation.caveats.map((c, i) => ({ ...c, args: args[i] ?? '0x' })) }]);
-      });
-      return { id: hashDelegation(unsigned), fields: { ...common, stipend: '0', context: contexts[0]!, ...(groups > 1 ? { groupContexts: contexts } : {}) } };
+      // A dApp redeeming with a standard ERC-7710 client passes a context as it is, so there is one
+      // context per call group: with several groups, the chain [that group's leaf, the root]
+      // (caveats.ts GroupLayout). `context` (the first) is what a single-group grant, and viem's
+      // answer, hands back. No caveat of either layout needs args.
+      const contexts = delegation.groups ? delegation.groups.map((leaf) => encodePermissionContext([leaf, root])) : [encodePermissionContext([root])];
+      return { id, fields: { ...common, stipend: '0', context: contexts[0]!, ...(contexts.length > 1 ? { groupContexts: contexts } : {}) } };
     }
-    return { id: hashDelegation(unsigned), fields: { ...common, stipend: stipendOf(scope).toString() } };
+    return { id, fields: { ...common, stipend: stipendOf(scope).toString() } };
   }
 
   async grantPreview(account: Address, scope: SessionScope, holder: SessionHolder): Promise<GrantPreview> {
@@ -274,7 +280,8 @@ export class DelegationBackend implements AccountBackend {
   async dryRunAsSession(record: SessionRecord, calls: SessionCall[]): Promise<SessionDryRun> {
     let data: Hex;
     try {
-      data = encodeSessionBatch(toDelegation(record), deserializeScope(record.scope), calls);
+      // The same calldata sendAsSession signs (the deployment's enforcers pick the session's layout).
+      data = encodeSessionBatch(toDelegation(record), deserializeScope(record.scope), calls, this.framework().caveatEnforcers);
     } catch {
       return { reverts: false };
     }
@@ -287,7 +294,7 @@ export class DelegationBackend implements AccountBackend {
   async sendAsSession(record: SessionRecord, key: LocalAccount, bundle: CallBundle, io: SessionIo, opts: { gas?: bigint } = {}): Promise<void> {
     const framework = this.framework();
     const calls = toSessionCalls(bundle);
-    const data = encodeSessionBatch(toDelegation(record), deserializeScope(record.scope), calls);
+    const data = encodeSessionBatch(toDelegation(record), deserializeScope(record.scope), calls, framework.caveatEnforcers);
     const tx: TxRequest = { to: framework.DelegationManager, value: 0n, data, ...(opts.gas !== undefined ? { gas: opts.gas } : {}) };
     await sendBundleTransactions(this.chain, key, bundle, io.bundles, [tx], 'The session call');
     const raw = (await io.bundles.get(bundle.id))?.rawTransactions[0];
@@ -305,7 +312,7 @@ export class DelegationBackend implements AccountBackend {
   async revoke(record: SessionRecord, owner: () => Promise<LocalAccount>): Promise<{ hash?: Hex; note?: string }> {
     let hash: Hex | undefined;
     try {
-      hash = await this.wallet(await owner()).sendTransaction({ to: record.account, data: encodeDisableDelegation(toDelegation(record)) });
+      hash = await this.wallet(await owner()).sendTransaction({ to: record.account, data: encodeDisableDelegation(rootOf(toDelegation(record))) });
       const receipt = await this.client.waitForTransactionReceipt({ hash });
       return receipt.status === 'success' ? { hash } : { hash, note: 'Disabling the delegation on chain reverted.' };
     } catch (error) {

@@ -2,8 +2,29 @@
 // passes to them. What the chain enforces here is exactly what sessions/policy.ts checks off chain;
 // both take the call shapes from permissions/match.ts.
 //
-// Caveats on the delegation, in this order (all single-call, default-mode enforcers: a batch is
-// several redemptions in one redeemDelegations call, see session-chain.ts):
+// Where the caveats sit (GroupLayout below), chosen by gas. Measured on the devnet with real
+// receipts, steady state, one DemoGame.move through the demo dApp's grant shape (3 call groups:
+// DemoGame functions, plain ETH, DEMO transfers; call limit; ETH allowance; stipend), against a
+// plain transfer of 21,000 (`npx tsx bench/gas-options.ts`; `npm run bench -- sessions` prints the
+// wallet's own figures):
+//   one delegation, LogicalOrWrapper of the 3 groups (before)           306,576  14.6x
+//   one delegation per group, everything flat: 199,560 (9.5x), but each delegation has its own call
+//     counter and ETH allowance, so 3 groups would triple the session's limits: not an option
+//   chain: root owner -> owner with the session-wide caveats (expiry, call limit, ETH), one leaf
+//     owner -> key per group with that group's caveats, the leaf chosen at send time  221,915  10.6x
+//   the framework's other enforcers: none checks a (target, selector) pair or "plain transfer to
+//     anyone OR these calls" in one caveat, so flat caveats on one delegation cannot hold these
+//     groups apart (AllowedTargets x AllowedMethods is a cross product)
+// Hence: one group -> flat (194,477 with call limit and ValueLte(0), 9.3x; every caveat is an
+// external enforcer call, so the figure follows the caveat count); several -> the chain, whose
+// extra cost over "flat" is the second signature check and delegation in calldata (~22k). The
+// session-wide counters live on the root (keyed by its hash), so every group draws on them; a
+// group's own counters (ERC-20 amounts, periods, streams) live on its leaf. Groups never widen
+// each other: a redemption carries exactly one leaf, and a leaf only exists for its group.
+//
+// Caveats, in this order (all single-call, default-mode enforcers: a batch is several
+// redemptions in one redeemDelegations call, see session-chain.ts); in the chain, the rows down to
+// "none of the three" are the root's and each call permission's group is a leaf:
 //
 //   scope part                   enforcer                              terms                         args
 //   expiry (always, root too)    TimestampEnforcer                     after 0, before = expiry      -
@@ -13,12 +34,14 @@
 //   native-token-periodic        NativeTokenPeriodTransferEnforcer     amount, duration, start       -
 //   native-token-stream          NativeTokenStreamingEnforcer          initial, max, per second, start -
 //   none of the three            ValueLteEnforcer                      0: no call moves ETH          -
-//   call permissions (not root)  LogicalOrWrapperEnforcer              one group per permission      SelectedGroup{index, args}
+//   call permissions (not root)  one group: its caveats, flat; several: a leaf each (chain)   -
+//                                (wrapped layout: LogicalOrWrapperEnforcer, SelectedGroup{index, args})
 //
 // One group per call permission, because AllowedTargets x AllowedMethods on one delegation is a
-// cross product: {game: move} + {token: mint} would also allow game.mint and token.move. With
-// the OR wrapper a call passes when ONE group passes as a whole, and the session key names that
-// group in the (unsigned) args. Any group it names must be safe on its own, and is:
+// cross product: {game: move} + {token: mint} would also allow game.mint and token.move. In the
+// chain a call passes when its group's leaf passes as a whole (and the root); with the OR wrapper
+// (sessions granted before), when ONE group passes, named in the (unsigned) args. Any group the
+// session key names must be safe on its own, and is:
 //
 //   permission                   group caveats                                               inner args
 //   native-token-transfer,       ExactCalldataEnforcer('0x'): plain value transfers to anyone  -
@@ -38,7 +61,8 @@
 //   root                         no wrapper: only the session-wide caveats above
 //   gas-limit                    nothing on chain: it is the session key's gas stipend
 //
-// Why the ERC-20 split: enforcers inside the wrapper are called by the wrapper, so their state is
+// Why the ERC-20 split (wrapped layout only; in the chain each leaf has its own hash, so every
+// ERC-20 allowance is an ERC20TransferAmountEnforcer of its own): enforcers inside the wrapper are called by the wrapper, so their state is
 // keyed by (wrapper, delegation hash). ERC20TransferAmountEnforcer keys its spent amount by exactly
 // that, without the token, so two ERC-20 allowances in one session would share one counter.
 // MultiTokenPeriodEnforcer keys by (caller, token, delegation hash, index): each further token gets
@@ -57,7 +81,7 @@
 import { encodeAbiParameters, type Hex } from 'viem';
 import { callGroups, isRootScope, matchCallGroup, nativePermissionOf, type GroupPermission, type NativePermission } from '../../permissions/match';
 import type { SessionCall, SessionScope } from '../../permissions/types';
-import { caveatBuilder, encodeLogicalOrWrapperArgs, type Caveat, type CaveatEnforcerAddresses } from './framework';
+import { caveatBuilder, encodeLogicalOrWrapperArgs, type Caveat, type CaveatBuilder, type CaveatEnforcerAddresses } from './framework';
 
 /** Args of a MultiTokenPeriodEnforcer caveat with a single token config: its index, 0. */
 export const SINGLE_TOKEN_CONFIG_ARGS: Hex = encodeAbiParameters([{ type: 'uint256' }], [0n]);
@@ -78,7 +102,7 @@ function groupKinds(groups: readonly GroupPermission[]): GroupKind[] {
   });
 }
 
-function groupCaveats(scope: SessionScope, group: GroupPermission, kind: GroupKind, b: ReturnType<typeof caveatBuilder>): Caveat[] {
+function groupCaveats(scope: SessionScope, group: GroupPermission, kind: GroupKind, b: CaveatBuilder): Caveat[] {
   switch (group.type) {
     case 'native-token-transfer':
     case 'native-token-periodic':
@@ -108,7 +132,7 @@ function groupCaveats(scope: SessionScope, group: GroupPermission, kind: GroupKi
 }
 
 /** The session-wide ETH caveat: the one native kind's counter (validate.ts allows one), or no ETH at all. */
-function nativeCaveat(p: NativePermission | undefined, b: ReturnType<typeof caveatBuilder>): Caveat {
+function nativeCaveat(p: NativePermission | undefined, b: CaveatBuilder): Caveat {
   if (p === undefined) return b.valueLte(0n);
   switch (p.type) {
     case 'native-token-transfer':
@@ -121,20 +145,80 @@ function nativeCaveat(p: NativePermission | undefined, b: ReturnType<typeof cave
 }
 
 /**
- * The caveats of the session delegation for `scope` (see the table above). Throws when the
- * deployment lacks an enforcer the scope needs. `scope` must be validated (validate.ts).
+ * How the call groups sit on chain (see "Gas" above for what each costs).
+ *   flat:    one call group: its caveats straight on the one delegation.
+ *   chain:   several groups: a root delegation owner -> owner with the session-wide caveats, and
+ *            per group a leaf delegation owner -> session key (authority = the root) with that
+ *            group's caveats. A redemption passes [leaf of its group, root].
+ *   wrapped: one delegation with a LogicalOrWrapper: what sessions granted before these layouts
+ *            carry; still recognised and redeemed (session-chain.ts delegationLayout).
  */
-export function scopeToCaveats(scope: SessionScope, enforcers: CaveatEnforcerAddresses): Caveat[] {
-  const b = caveatBuilder(enforcers);
+export type GroupLayout = 'flat' | 'chain' | 'wrapped';
+
+/** The layout a new grant of `scope` uses (root: no groups, reported as flat). */
+export function groupLayoutOf(scope: Pick<SessionScope, 'permissions'>): GroupLayout {
+  return callGroups(scope).length > 1 ? 'chain' : 'flat';
+}
+
+const sameCaveat = (a: Caveat, b: Caveat) => a.enforcer.toLowerCase() === b.enforcer.toLowerCase() && a.terms.toLowerCase() === b.terms.toLowerCase();
+
+/** The caveats every call of the session is held to, whatever its group (expiry, call limit, redeemers, ETH). */
+function sessionWideCaveats(scope: SessionScope, b: CaveatBuilder): Caveat[] {
   const caveats: Caveat[] = [b.timestamp({ beforeThreshold: scope.expiry })];
   if (scope.callLimit !== undefined) caveats.push(b.limitedCalls(scope.callLimit));
   if (scope.redeemers !== undefined) caveats.push(b.redeemer(scope.redeemers));
+  if (!isRootScope(scope)) caveats.push(nativeCaveat(nativePermissionOf(scope), b));
+  return caveats;
+}
+
+/**
+ * A group's caveats when it has a delegation of its own (flat, or a chain's leaf): the group's
+ * ValueLte(0) repeats the session-wide one when the scope moves no ETH, so it is left out.
+ * Every ERC-20 allowance is ERC20TransferAmountEnforcer here: its counter is keyed by the
+ * delegation's own hash, one per group, so no MultiTokenPeriod split is needed.
+ */
+function ownDelegationGroupCaveats(scope: SessionScope, group: GroupPermission, sessionWide: readonly Caveat[], b: CaveatBuilder): Caveat[] {
+  return groupCaveats(scope, group, group.type === 'erc20-token-transfer' ? 'erc20-amount' : 'plain', b).filter((c) => !sessionWide.some((s) => sameCaveat(s, c)));
+}
+
+/**
+ * The caveats of the session delegation for `scope` (see the table above) in a one-delegation
+ * layout: `flat` (the default for a scope with one call group, and for root) or `wrapped` (what
+ * sessions granted before the chain carry). A scope with several call groups is a chain: use
+ * sessionCaveats; asking this for it throws rather than hand back caveats without the groups.
+ * Throws when the deployment lacks an enforcer the scope needs. `scope` must be validated.
+ */
+export function scopeToCaveats(scope: SessionScope, enforcers: CaveatEnforcerAddresses, layout: Exclude<GroupLayout, 'chain'> = defaultSingleLayout(scope)): Caveat[] {
+  const b = caveatBuilder(enforcers);
+  const caveats = sessionWideCaveats(scope, b);
   if (isRootScope(scope)) return caveats; // root: any call, any value, until expiry / the call limit
-  caveats.push(nativeCaveat(nativePermissionOf(scope), b));
   const groups = callGroups(scope);
+  const [only] = groups;
+  if (layout === 'flat' && only && groups.length === 1) return [...caveats, ...ownDelegationGroupCaveats(scope, only, caveats, b)];
   const kinds = groupKinds(groups);
   caveats.push(b.logicalOrWrapper(groups.map((g, i) => groupCaveats(scope, g, kinds[i] ?? 'plain', b))));
   return caveats;
+}
+
+function defaultSingleLayout(scope: SessionScope): 'flat' {
+  if (groupLayoutOf(scope) === 'chain') throw new Error('a scope with several call groups is a delegation chain: use sessionCaveats');
+  return 'flat';
+}
+
+/** What a new grant of `scope` signs: the delegation's caveats, and with several call groups, each group's leaf caveats. */
+export interface SessionCaveats {
+  /** Flat: the one delegation to the key. Chain: the root (owner -> owner), session-wide caveats only. */
+  root: Caveat[];
+  /** Chain only: per call group, in scope order, the caveats of its leaf delegation to the key. */
+  groups?: Caveat[][];
+}
+
+/** The caveats a new grant of `scope` signs, in groupLayoutOf(scope). */
+export function sessionCaveats(scope: SessionScope, enforcers: CaveatEnforcerAddresses): SessionCaveats {
+  if (groupLayoutOf(scope) !== 'chain') return { root: scopeToCaveats(scope, enforcers) };
+  const b = caveatBuilder(enforcers);
+  const root = sessionWideCaveats(scope, b);
+  return { root, groups: callGroups(scope).map((g) => ownDelegationGroupCaveats(scope, g, root, b)) };
 }
 
 /** Args for each caveat of the group at `groupIndex`, as its enforcers expect them. */
@@ -149,23 +233,39 @@ function innerArgs(scope: SessionScope, groupIndex: number): Hex[] {
   return twoCaveats.includes(group.type) ? ['0x', '0x'] : ['0x'];
 }
 
-/**
- * The `args` of every caveat of scopeToCaveats(scope) for a redemption that selects call group
- * `groupIndex` (ignored for root). Exported for tests that force a group the off-chain check would
- * not choose; the wallet uses caveatArgsForCall.
- */
-export function caveatArgsForGroup(scope: SessionScope, groupIndex: number): Hex[] {
-  const count = 1 + (scope.callLimit !== undefined ? 1 : 0) + (scope.redeemers !== undefined ? 1 : 0);
-  if (isRootScope(scope)) return Array<Hex>(count).fill('0x');
-  return [...Array<Hex>(count + 1).fill('0x'), encodeLogicalOrWrapperArgs(groupIndex, innerArgs(scope, groupIndex))];
+/** The ValueLte(0) an ERC-20 group shares with the session-wide caveat when the scope moves no ETH (left out of its own delegation). */
+function ownDelegationDuplicates(scope: SessionScope, group: GroupPermission): number {
+  const withValueLte = ['erc20-token-transfer', 'erc20-token-periodic', 'erc20-token-stream'];
+  return nativePermissionOf(scope) === undefined && withValueLte.includes(group.type) ? 1 : 0;
 }
 
 /**
- * The `args` every caveat of scopeToCaveats(scope) needs for redeeming `call`: the group it falls
- * under, chosen as in the off-chain check. Undefined when no group of the session accepts the call.
+ * The `args` of every caveat for a redemption that selects call group `groupIndex` (ignored for
+ * root), in `layout`: flat and wrapped, one per caveat of scopeToCaveats(scope, _, layout); chain,
+ * the root's then the group leaf's (all empty: no enforcer of either needs args). Exported for
+ * tests that force a group the off-chain check would not choose; the wallet uses caveatArgsForCall.
  */
-export function caveatArgsForCall(scope: SessionScope, call: SessionCall): Hex[] | undefined {
-  if (isRootScope(scope)) return caveatArgsForGroup(scope, 0);
+export function caveatArgsForGroup(scope: SessionScope, groupIndex: number, layout: GroupLayout = groupLayoutOf(scope)): Hex[] {
+  const count = 1 + (scope.callLimit !== undefined ? 1 : 0) + (scope.redeemers !== undefined ? 1 : 0);
+  if (isRootScope(scope)) return Array<Hex>(count).fill('0x');
+  const inner = innerArgs(scope, groupIndex);
+  const groups = callGroups(scope);
+  const group = groups[groupIndex];
+  if (group && (layout === 'chain' || (layout === 'flat' && groups.length === 1))) {
+    // A group with its own delegation is never multi-token (ERC-20 is two caveats), and every arg is empty.
+    const own = group.type === 'erc20-token-transfer' ? 2 : inner.length;
+    return Array<Hex>(count + 1 + own - ownDelegationDuplicates(scope, group)).fill('0x');
+  }
+  return [...Array<Hex>(count + 1).fill('0x'), encodeLogicalOrWrapperArgs(groupIndex, inner)];
+}
+
+/**
+ * The `args` every caveat of scopeToCaveats(scope, _, layout) needs for redeeming `call`: the
+ * group it falls under, chosen as in the off-chain check. Undefined when no group of the session
+ * accepts the call.
+ */
+export function caveatArgsForCall(scope: SessionScope, call: SessionCall, layout: GroupLayout = groupLayoutOf(scope)): Hex[] | undefined {
+  if (isRootScope(scope)) return caveatArgsForGroup(scope, 0, layout);
   const index = matchCallGroup(scope, call);
-  return index === undefined ? undefined : caveatArgsForGroup(scope, index);
+  return index === undefined ? undefined : caveatArgsForGroup(scope, index, layout);
 }

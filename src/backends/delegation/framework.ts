@@ -2,8 +2,8 @@
 // delegation backend: ABIs, the Delegation struct and its EIP-712 typing, hashing, caveat terms,
 // and calldata for DelegationManager.redeemDelegations / DeleGator.disableDelegation.
 //
-// Browser-safe: only viem, @metamask/delegation-abis (ABIs, tree-shaken) and
-// @metamask/delegation-core (terms encoders). Deliberately not @metamask/smart-accounts-kit, which
+// Browser-safe: only viem, @metamask/delegation-abis (ABIs, tree-shaken) and ./terms (the
+// enforcers' terms, string-identical to @metamask/delegation-core's, without its dependencies). Deliberately not @metamask/smart-accounts-kit, which
 // posts analytics. Nothing here touches the network or holds keys: signing goes through a signer
 // the caller passes (a viem account).
 //
@@ -15,21 +15,21 @@
 // code), runs every caveat's enforcer, and makes the owner's account execute the call.
 import { DeleGatorCore, DelegationManager, EIP7702StatelessDeleGator } from '@metamask/delegation-abis';
 import {
-  createAllowedCalldataTerms,
-  createAllowedMethodsTerms,
-  createAllowedTargetsTerms,
-  createApprovalRevocationTerms,
-  createERC20TransferAmountTerms,
-  createExactCalldataTerms,
-  createLimitedCallsTerms,
-  createMultiTokenPeriodTerms,
-  createNativeTokenPeriodTransferTerms,
-  createNativeTokenStreamingTerms,
-  createNativeTokenTransferAmountTerms,
-  createRedeemerTerms,
-  createTimestampTerms,
-  createValueLteTerms,
-} from '@metamask/delegation-core';
+  allowedCalldataTerms,
+  allowedMethodsTerms,
+  allowedTargetsTerms,
+  approvalRevocationTerms,
+  erc20TransferAmountTerms,
+  exactCalldataTerms,
+  limitedCallsTerms,
+  multiTokenPeriodTerms,
+  nativeTokenPeriodTransferTerms,
+  nativeTokenStreamingTerms,
+  nativeTokenTransferAmountTerms,
+  redeemerTerms,
+  timestampTerms,
+  valueLteTerms,
+} from './terms';
 import {
   BaseError,
   bytesToBigInt,
@@ -254,8 +254,8 @@ export interface CaveatEnforcerAddresses {
 }
 
 /**
- * Caveat constructors bound to one deployment's enforcers. Terms are encoded by
- * @metamask/delegation-core, so they match what the enforcers decode. Throws when the deployment
+ * Caveat constructors bound to one deployment's enforcers. Terms are encoded by ./terms, checked
+ * against @metamask/delegation-core's encoders, so they match what the enforcers decode. Throws when the deployment
  * lacks the enforcer, rather than producing a caveat that points nowhere.
  */
 export function caveatBuilder(enforcers: CaveatEnforcerAddresses) {
@@ -270,32 +270,32 @@ export function caveatBuilder(enforcers: CaveatEnforcerAddresses) {
      * seconds, block timestamp); 0 means no bound on that side. A session's expiry is `beforeThreshold`.
      */
     timestamp: (t: { afterThreshold?: number; beforeThreshold: number }) =>
-      make('TimestampEnforcer', createTimestampTerms({ afterThreshold: t.afterThreshold ?? 0, beforeThreshold: t.beforeThreshold })),
+      make('TimestampEnforcer', timestampTerms({ afterThreshold: t.afterThreshold ?? 0, beforeThreshold: t.beforeThreshold })),
     /** Each execution's target must be one of `targets`. */
-    allowedTargets: (targets: readonly Address[]) => make('AllowedTargetsEnforcer', createAllowedTargetsTerms({ targets: [...targets] })),
+    allowedTargets: (targets: readonly Address[]) => make('AllowedTargetsEnforcer', allowedTargetsTerms(targets)),
     /** Each execution's calldata must start with one of these 4-byte selectors (viem toFunctionSelector). */
     allowedMethods: (selectors: readonly Hex[]) => {
       for (const s of selectors) if (!isHex(s) || size(s) !== 4) throw new Error(`not a 4-byte selector: ${s}`);
-      return make('AllowedMethodsEnforcer', createAllowedMethodsTerms({ selectors: [...selectors] }));
+      return make('AllowedMethodsEnforcer', allowedMethodsTerms(selectors));
     },
     /** At most `limit` redemptions of this delegation, counted on chain per delegation hash. */
-    limitedCalls: (limit: number) => make('LimitedCallsEnforcer', createLimitedCallsTerms({ limit })),
+    limitedCalls: (limit: number) => make('LimitedCallsEnforcer', limitedCallsTerms(limit)),
     /** At most `maxAmount` wei of native value in total across all redemptions. */
     nativeTokenTransferAmount: (maxAmount: bigint) =>
-      make('NativeTokenTransferAmountEnforcer', createNativeTokenTransferAmountTerms({ maxAmount })),
+      make('NativeTokenTransferAmountEnforcer', nativeTokenTransferAmountTerms(maxAmount)),
     /** At most `maxAmount` of `token` moved by `transfer` calls in total; only `token` may be called. */
     erc20TransferAmount: (token: Address, maxAmount: bigint) =>
-      make('ERC20TransferAmountEnforcer', createERC20TransferAmountTerms({ tokenAddress: token, maxAmount })),
+      make('ERC20TransferAmountEnforcer', erc20TransferAmountTerms(token, maxAmount)),
     /**
      * At most `periodAmount` wei of native value per period of `periodDuration` seconds, periods
      * counted from `startDate`; unspent value does not carry over. Before `startDate` the enforcer
      * refuses every call until its first use, whatever the value.
      */
     nativeTokenPeriodTransfer: (t: { periodAmount: bigint; periodDuration: number; startDate: number }) =>
-      make('NativeTokenPeriodTransferEnforcer', createNativeTokenPeriodTransferTerms({ ...t })),
+      make('NativeTokenPeriodTransferEnforcer', nativeTokenPeriodTransferTerms(t)),
     /** Native value unlocked linearly: `initialAmount` at `startTime`, then `amountPerSecond`, capped at `maxAmount`. */
     nativeTokenStreaming: (t: { initialAmount: bigint; maxAmount: bigint; amountPerSecond: bigint; startTime: number }) =>
-      make('NativeTokenStreamingEnforcer', createNativeTokenStreamingTerms({ ...t })),
+      make('NativeTokenStreamingEnforcer', nativeTokenStreamingTerms(t)),
     /** transfer() of `token` only (68 bytes), at most `periodAmount` per period from `startDate`. Terms: packed (token, amount, duration, start). */
     erc20PeriodTransfer: (t: { token: Address; periodAmount: bigint; periodDuration: number; startDate: number }) =>
       make(
@@ -319,16 +319,16 @@ export function caveatBuilder(enforcers: CaveatEnforcerAddresses) {
     approvalRevocation: () =>
       make(
         'ApprovalRevocationEnforcer',
-        createApprovalRevocationTerms({ erc20Approve: true, erc721Approve: true, erc721SetApprovalForAll: true, permit2Approve: false, permit2Lockdown: false, permit2InvalidateNonces: false }),
+        approvalRevocationTerms({ erc20Approve: true, erc721Approve: true, erc721SetApprovalForAll: true, permit2Approve: false, permit2Lockdown: false, permit2InvalidateNonces: false }),
       ),
     /** Each execution's value must be <= `maxValue` wei. */
-    valueLte: (maxValue: bigint) => make('ValueLteEnforcer', createValueLteTerms({ maxValue })),
+    valueLte: (maxValue: bigint) => make('ValueLteEnforcer', valueLteTerms(maxValue)),
     /** Each execution's calldata must equal `calldata` exactly ('0x' = plain value transfers only). */
-    exactCalldata: (calldata: Hex) => make('ExactCalldataEnforcer', createExactCalldataTerms({ calldata })),
+    exactCalldata: (calldata: Hex) => make('ExactCalldataEnforcer', exactCalldataTerms(calldata)),
     /** Calldata bytes from `startIndex` must equal `value` (e.g. pin one argument). */
-    allowedCalldata: (startIndex: number, value: Hex) => make('AllowedCalldataEnforcer', createAllowedCalldataTerms({ startIndex, value })),
+    allowedCalldata: (startIndex: number, value: Hex) => make('AllowedCalldataEnforcer', allowedCalldataTerms(startIndex, value)),
     /** Only these addresses may send the redeeming transaction. */
-    redeemer: (redeemers: readonly Address[]) => make('RedeemerEnforcer', createRedeemerTerms({ redeemers: [...redeemers] })),
+    redeemer: (redeemers: readonly Address[]) => make('RedeemerEnforcer', redeemerTerms(redeemers)),
     /**
      * Passes when every caveat of ONE group passes; the redeemer names the group per redemption in
      * the caveat's args (encodeLogicalOrWrapperArgs). The inner enforcers are called by the wrapper,
@@ -350,7 +350,7 @@ export function caveatBuilder(enforcers: CaveatEnforcerAddresses) {
      * delegation hash, index), so several tokens never share a counter.
      */
     multiTokenPeriod: (configs: readonly { token: Address; periodAmount: bigint; periodDuration: number; startDate: number }[]) =>
-      make('MultiTokenPeriodEnforcer', createMultiTokenPeriodTerms({ tokenConfigs: configs.map((c) => ({ ...c })) })),
+      make('MultiTokenPeriodEnforcer', multiTokenPeriodTerms(configs)),
   };
 }
 

@@ -24,14 +24,19 @@ import {
   NativeTokenStreamingEnforcer,
   NativeTokenTransferAmountEnforcer,
 } from '@metamask/delegation-abis';
-import { decodeERC20TransferAmountTerms, decodeLogicalOrWrapperTerms, decodeMultiTokenPeriodTerms } from '@metamask/delegation-core';
+import { decodeErc20TransferAmountTerms, decodeLogicalOrWrapperTerms, decodeMultiTokenPeriodTerms } from './terms';
 import { BaseError, decodeErrorResult, encodeAbiParameters, getAddress, HttpRequestError, parseAbi, TimeoutError, type Address, type Hex, type PublicClient } from 'viem';
 import { DemoGameAbi, DemoTokenAbi } from '../../../devnet/contracts/abis';
 import type { PeriodRecord, SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
-import { caveatArgsForCall, scopeToCaveats } from './caveats';
+import { isRootScope, matchCallGroup } from '../../permissions/match';
+import { caveatArgsForGroup, groupLayoutOf, scopeToCaveats, sessionCaveats, type GroupLayout } from './caveats';
 import {
   DelegationManagerAbi,
   EXECUTION_MODE,
+  createDelegation,
+  signDelegation,
+  type DelegationContext,
+  type TypedDataSigner,
   decodeRevertReason,
   encodeRedeemDelegations,
   revertDataOf,
@@ -63,48 +68,111 @@ export class DelegationScopeMismatchError extends Error {
 
 const same = (a: Address | undefined, b: Address) => a !== undefined && a.toLowerCase() === b.toLowerCase();
 
-/** Throws DelegationScopeMismatchError unless the delegation's caveats are exactly scopeToCaveats(scope). */
-export function assertDelegationMatchesScope(delegation: Pick<Delegation, 'caveats'>, scope: SessionScope, enforcers: CaveatEnforcerAddresses): void {
-  const expected = scopeToCaveats(scope, enforcers);
-  const actual = delegation.caveats;
-  const equal =
-    expected.length === actual.length &&
-    expected.every((c, i) => same(actual[i]?.enforcer, c.enforcer) && actual[i]?.terms.toLowerCase() === c.terms.toLowerCase());
-  if (!equal) throw new DelegationScopeMismatchError('the session delegation does not match its scope');
+const sameCaveats = (actual: readonly Pick<Caveat, 'enforcer' | 'terms'>[], expected: readonly Caveat[]) =>
+  expected.length === actual.length && expected.every((c, i) => same(actual[i]?.enforcer, c.enforcer) && actual[i]?.terms.toLowerCase() === c.terms.toLowerCase());
+
+/**
+ * A session's signed grant: one delegation (flat or wrapped layout), or with several call groups
+ * the root of a chain with one signed leaf per group (caveats.ts GroupLayout). Stateful
+ * session-wide enforcers (call count, ETH) sit on the root, so every group draws on the same
+ * counters; each leaf holds one group's caveats, so a group never widens another.
+ */
+export type SessionDelegation = Delegation & { groups?: readonly Delegation[] };
+
+/**
+ * The group layout the session was signed with, when it is exactly what the scope asks for:
+ * the current layouts (flat, chain) or the wrapper of sessions granted before them, which keep
+ * working. A chain's leaves must each name the root as authority and carry their group's caveats.
+ * Throws DelegationScopeMismatchError otherwise.
+ */
+export function delegationLayout(delegation: Pick<SessionDelegation, 'caveats'> & { groups?: readonly Pick<Delegation, 'caveats' | 'authority' | 'delegator'>[] } & Partial<Delegation>, scope: SessionScope, enforcers: CaveatEnforcerAddresses): GroupLayout {
+  const mismatch = () => new DelegationScopeMismatchError('the session delegation does not match its scope');
+  const leaves = delegation.groups;
+  if (leaves && leaves.length > 0) {
+    if (groupLayoutOf(scope) !== 'chain') throw mismatch();
+    const expected = sessionCaveats(scope, enforcers);
+    const rootHash = delegation.delegate && delegation.delegator && delegation.authority && delegation.salt !== undefined ? hashDelegation(delegation as Delegation) : undefined;
+    const ok =
+      sameCaveats(delegation.caveats, expected.root) &&
+      same(delegation.delegate, delegation.delegator ?? '0x') &&
+      expected.groups?.length === leaves.length &&
+      leaves.every((leaf, i) => sameCaveats(leaf.caveats, expected.groups?.[i] ?? []) && leaf.authority === rootHash && same(leaf.delegator, delegation.delegator ?? '0x'));
+    if (!ok) throw mismatch();
+    return 'chain';
+  }
+  if (groupLayoutOf(scope) === 'flat' && sameCaveats(delegation.caveats, scopeToCaveats(scope, enforcers, 'flat'))) return 'flat';
+  if (!isRootScope(scope) && sameCaveats(delegation.caveats, scopeToCaveats(scope, enforcers, 'wrapped'))) return 'wrapped';
+  throw mismatch();
 }
 
+/** Throws DelegationScopeMismatchError unless the session's delegations are what its scope asks for (delegationLayout). */
+export function assertDelegationMatchesScope(delegation: Parameters<typeof delegationLayout>[0], scope: SessionScope, enforcers: CaveatEnforcerAddresses): void {
+  delegationLayout(delegation, scope, enforcers);
+}
+
+/**
+ * The owner signs what a new grant of `scope` to `delegate` needs (caveats.ts sessionCaveats): one
+ * delegation, or a chain's root (owner -> owner) and one leaf per call group (owner -> delegate,
+ * authority = the root). Every signature is the owner's.
+ */
+export async function signSessionDelegation(
+  signer: TypedDataSigner,
+  params: { delegator: Address; delegate: Address; scope: SessionScope; enforcers: CaveatEnforcerAddresses; context: DelegationContext },
+): Promise<SessionDelegation> {
+  const { root, groups } = sessionCaveats(params.scope, params.enforcers);
+  if (!groups) return signDelegation(signer, createDelegation({ delegator: params.delegator, delegate: params.delegate, caveats: root }), params.context);
+  // The root names the owner's own account as delegate: only the owner could redeem it alone,
+  // so the session key can use it only through a leaf the owner signed.
+  const signedRoot = await signDelegation(signer, createDelegation({ delegator: params.delegator, delegate: params.delegator, caveats: root }), params.context);
+  const authority = hashDelegation(signedRoot);
+  const leaves = await Promise.all(
+    groups.map((caveats) => signDelegation(signer, createDelegation({ delegator: params.delegator, delegate: params.delegate, caveats, authority }), params.context)),
+  );
+  return { ...signedRoot, groups: leaves };
+}
+
+/** The delegation alone (no leaves), for what takes one Delegation: hashing, disableDelegation, a context. */
+export function rootOf(d: SessionDelegation): Delegation {
+  const { groups: _leaves, ...root } = d;
+  return root;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** A stateful enforcer's record for this delegation, and who calls that enforcer (its state key). */
-type Reading =
+type Reading = { hash: Hex } & (
   | { kind: 'calls'; caller: Address; enforcer: Address }
   | { kind: 'native'; caller: Address; enforcer: Address }
   | { kind: 'erc20'; caller: Address; enforcer: Address; token: Address }
   | { kind: 'multi-token'; caller: Address; enforcer: Address; token: Address; periodAmount: bigint; terms: Hex; index: number }
   | { kind: 'period'; caller: Address; enforcer: Address; erc20: boolean }
-  | { kind: 'stream'; caller: Address; enforcer: Address; erc20: boolean };
+  | { kind: 'stream'; caller: Address; enforcer: Address; erc20: boolean }
+);
 
-function readingsOf(caveats: readonly Caveat[], caller: Address, enforcers: CaveatEnforcerAddresses, depth = 0): Reading[] {
+function readingsOf(caveats: readonly Caveat[], caller: Address, enforcers: CaveatEnforcerAddresses, hash: Hex, depth = 0): Reading[] {
   const out: Reading[] = [];
+  const push = (r: DistributiveOmit<Reading, 'hash'>) => out.push({ ...r, hash } as Reading);
   for (const c of caveats) {
-    if (same(enforcers.LimitedCallsEnforcer, c.enforcer)) out.push({ kind: 'calls', caller, enforcer: c.enforcer });
-    else if (same(enforcers.NativeTokenTransferAmountEnforcer, c.enforcer)) out.push({ kind: 'native', caller, enforcer: c.enforcer });
+    if (same(enforcers.LimitedCallsEnforcer, c.enforcer)) push({ kind: 'calls', caller, enforcer: c.enforcer });
+    else if (same(enforcers.NativeTokenTransferAmountEnforcer, c.enforcer)) push({ kind: 'native', caller, enforcer: c.enforcer });
     else if (same(enforcers.ERC20TransferAmountEnforcer, c.enforcer)) {
-      out.push({ kind: 'erc20', caller, enforcer: c.enforcer, token: getAddress(decodeERC20TransferAmountTerms(c.terms).tokenAddress) });
+      push({ kind: 'erc20', caller, enforcer: c.enforcer, token: getAddress(decodeErc20TransferAmountTerms(c.terms).tokenAddress) });
     } else if (same(enforcers.MultiTokenPeriodEnforcer, c.enforcer)) {
       decodeMultiTokenPeriodTerms(c.terms).tokenConfigs.forEach((cfg, index) => {
         const token = getAddress(cfg.token);
         if (token !== '0x0000000000000000000000000000000000000000') {
-          out.push({ kind: 'multi-token', caller, enforcer: c.enforcer, token, periodAmount: BigInt(cfg.periodAmount), terms: c.terms, index });
+          push({ kind: 'multi-token', caller, enforcer: c.enforcer, token, periodAmount: BigInt(cfg.periodAmount), terms: c.terms, index });
         }
       });
     } else if (same(enforcers.NativeTokenPeriodTransferEnforcer, c.enforcer) || same(enforcers.ERC20PeriodTransferEnforcer, c.enforcer)) {
-      out.push({ kind: 'period', caller, enforcer: c.enforcer, erc20: same(enforcers.ERC20PeriodTransferEnforcer, c.enforcer) });
+      push({ kind: 'period', caller, enforcer: c.enforcer, erc20: same(enforcers.ERC20PeriodTransferEnforcer, c.enforcer) });
     } else if (same(enforcers.NativeTokenStreamingEnforcer, c.enforcer) || same(enforcers.ERC20StreamingEnforcer, c.enforcer)) {
-      out.push({ kind: 'stream', caller, enforcer: c.enforcer, erc20: same(enforcers.ERC20StreamingEnforcer, c.enforcer) });
+      push({ kind: 'stream', caller, enforcer: c.enforcer, erc20: same(enforcers.ERC20StreamingEnforcer, c.enforcer) });
     } else if (same(enforcers.LogicalOrWrapperEnforcer, c.enforcer) && depth === 0) {
       // Inside the wrapper, msg.sender of every enforcer is the wrapper itself.
       for (const group of decodeLogicalOrWrapperTerms(c.terms).caveatGroups) {
         const inner = group.map((g) => ({ enforcer: getAddress(g.enforcer), terms: g.terms, args: g.args }));
-        out.push(...readingsOf(inner, c.enforcer, enforcers, depth + 1));
+        out.push(...readingsOf(inner, c.enforcer, enforcers, hash, depth + 1));
       }
     }
   }
@@ -116,13 +184,14 @@ function readingsOf(caveats: readonly Caveat[], caller: Address, enforcers: Cave
  * token of the scope (0 when untouched), revoked or not, and that block's timestamp. Checks first
  * that the delegation is the scope's (assertDelegationMatchesScope).
  */
-export async function readSessionUsage(client: PublicClient, delegation: Delegation, scope: SessionScope, framework: SessionFramework): Promise<SessionUsage> {
+export async function readSessionUsage(client: PublicClient, delegation: SessionDelegation, scope: SessionScope, framework: SessionFramework): Promise<SessionUsage> {
   const enforcers = framework.caveatEnforcers;
   assertDelegationMatchesScope(delegation, scope, enforcers);
   const hash = hashDelegation(delegation);
   const block = await client.getBlock({ blockTag: 'latest' });
   const at = { blockNumber: block.number };
-  const readings = readingsOf(delegation.caveats, framework.DelegationManager, enforcers);
+  // A chain's leaves keep their groups' counters under their own hashes.
+  const readings = [delegation, ...(delegation.groups ?? [])].flatMap((d) => readingsOf(d.caveats, framework.DelegationManager, enforcers, hashDelegation(d)));
 
   const disabledP = client.readContract({ ...at, address: framework.DelegationManager, abi: DelegationManagerAbi, functionName: 'disabledDelegations', args: [hash] });
   const values = await Promise.all(
@@ -131,27 +200,27 @@ export async function readSessionUsage(client: PublicClient, delegation: Delegat
         case 'period': {
           // The struct's getter: (periodAmount, periodDuration, startDate, lastTransferPeriod, transferredInCurrentPeriod).
           const abi = r.erc20 ? ERC20PeriodTransferEnforcer : NativeTokenPeriodTransferEnforcer;
-          const [, , , lastPeriod, transferred] = await client.readContract({ ...at, address: r.enforcer, abi, functionName: 'periodicAllowances', args: [r.caller, hash] });
+          const [, , , lastPeriod, transferred] = await client.readContract({ ...at, address: r.enforcer, abi, functionName: 'periodicAllowances', args: [r.caller, r.hash] });
           return { lastPeriod: Number(lastPeriod), transferred };
         }
         case 'stream': {
           const abi = r.erc20 ? ERC20StreamingEnforcer : NativeTokenStreamingEnforcer;
-          const [, , , , spent] = await client.readContract({ ...at, address: r.enforcer, abi, functionName: 'streamingAllowances', args: [r.caller, hash] });
+          const [, , , , spent] = await client.readContract({ ...at, address: r.enforcer, abi, functionName: 'streamingAllowances', args: [r.caller, r.hash] });
           return spent;
         }
         case 'calls':
-          return client.readContract({ ...at, address: r.enforcer, abi: LimitedCallsEnforcer, functionName: 'callCounts', args: [r.caller, hash] });
+          return client.readContract({ ...at, address: r.enforcer, abi: LimitedCallsEnforcer, functionName: 'callCounts', args: [r.caller, r.hash] });
         case 'native':
-          return client.readContract({ ...at, address: r.enforcer, abi: NativeTokenTransferAmountEnforcer, functionName: 'spentMap', args: [r.caller, hash] });
+          return client.readContract({ ...at, address: r.enforcer, abi: NativeTokenTransferAmountEnforcer, functionName: 'spentMap', args: [r.caller, r.hash] });
         case 'erc20':
-          return client.readContract({ ...at, address: r.enforcer, abi: ERC20TransferAmountEnforcer, functionName: 'spentMap', args: [r.caller, hash] });
+          return client.readContract({ ...at, address: r.enforcer, abi: ERC20TransferAmountEnforcer, functionName: 'spentMap', args: [r.caller, r.hash] });
         case 'multi-token': {
           const [available] = await client.readContract({
             ...at,
             address: r.enforcer,
             abi: MultiTokenPeriodEnforcer,
             functionName: 'getAvailableAmount',
-            args: [hash, r.caller, r.terms, encodeAbiParameters([{ type: 'uint256' }], [BigInt(r.index)])],
+            args: [r.hash, r.caller, r.terms, encodeAbiParameters([{ type: 'uint256' }], [BigInt(r.index)])],
           });
           // One period for the whole session (caveats.ts), so what is not available was spent.
           return r.periodAmount - available;
@@ -183,12 +252,23 @@ export async function readSessionUsage(client: PublicClient, delegation: Delegat
  * reject batch mode (CaveatEnforcer:invalid-call-type). Each redemption carries the caveat args
  * of the group its call falls under.
  */
-export function sessionRedemptions(delegation: Delegation, calls: readonly SessionCall[], argsPerCall: readonly (readonly Hex[])[]): Redemption[] {
+export function sessionRedemptions(
+  delegation: SessionDelegation,
+  calls: readonly SessionCall[],
+  argsPerCall: readonly (readonly Hex[])[],
+  groupPerCall?: readonly number[],
+): Redemption[] {
+  const root = rootOf(delegation);
   return calls.map((call, i) => {
     const args = argsPerCall[i];
-    if (!args || args.length !== delegation.caveats.length) throw new Error(`call ${i + 1}: caveat args do not fit the delegation`);
+    const leaf = delegation.groups?.[groupPerCall?.[i] ?? -1];
+    if (delegation.groups && !leaf) throw new Error(`call ${i + 1}: no call group named for the session's chain`);
+    const expected = root.caveats.length + (leaf?.caveats.length ?? 0);
+    if (!args || args.length !== expected) throw new Error(`call ${i + 1}: caveat args do not fit the delegation`);
+    const withArgs = (d: Delegation, from: number): Delegation => ({ ...d, caveats: d.caveats.map((c, j) => ({ ...c, args: args[from + j] ?? '0x' })) });
     return {
-      delegations: [{ ...delegation, caveats: delegation.caveats.map((c, j) => ({ ...c, args: args[j] ?? '0x' })) }],
+      // A chain is passed leaf first: [the group's leaf, the root].
+      delegations: leaf ? [withArgs(leaf, root.caveats.length), withArgs(root, 0)] : [withArgs(root, 0)],
       executions: [{ target: getAddress(call.to), value: call.value, callData: call.data }],
       mode: EXECUTION_MODE.SingleDefault,
     };
@@ -198,18 +278,21 @@ export function sessionRedemptions(delegation: Delegation, calls: readonly Sessi
 /**
  * Calldata for ONE DelegationManager.redeemDelegations transaction that makes every call, in
  * order. All or nothing: if any call (or any caveat) reverts, the whole transaction reverts and
- * none of the calls happen. Throws SessionCallNotCoveredError for a call no group accepts; run
- * sessions/policy.ts covers() first, which also checks what this cannot see (allowances left,
- * calls left, expiry, revocation).
+ * none of the calls happen. `enforcers` (the deployment's) lets a session granted with the
+ * wrapper (before the flat and chain layouts) keep its wrapper args. Throws
+ * SessionCallNotCoveredError for a call no group accepts; run sessions/policy.ts covers() first,
+ * which also checks what this cannot see (allowances left, calls left, expiry, revocation).
  */
-export function encodeSessionBatch(delegation: Delegation, scope: SessionScope, calls: readonly SessionCall[]): Hex {
+export function encodeSessionBatch(delegation: SessionDelegation, scope: SessionScope, calls: readonly SessionCall[], enforcers?: CaveatEnforcerAddresses): Hex {
   if (calls.length === 0) throw new Error('a session batch needs at least one call');
-  const args = calls.map((call, i) => {
-    const a = caveatArgsForCall(scope, call);
-    if (!a) throw new SessionCallNotCoveredError(i);
-    return a;
+  const layout = enforcers ? delegationLayout(delegation, scope, enforcers) : delegation.groups ? 'chain' : groupLayoutOf(scope);
+  const groups = calls.map((call, i) => {
+    const g = isRootScope(scope) ? 0 : matchCallGroup(scope, call);
+    if (g === undefined) throw new SessionCallNotCoveredError(i);
+    return g;
   });
-  return encodeRedeemDelegations(sessionRedemptions(delegation, calls, args));
+  const args = groups.map((g) => caveatArgsForGroup(scope, g, layout));
+  return encodeRedeemDelegations(sessionRedemptions(delegation, calls, args, groups));
 }
 
 /**
