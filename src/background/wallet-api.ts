@@ -14,6 +14,7 @@ import { httpChainRpc } from '../rpc/chain-rpc';
 import { asInvalidParams, toRpcErrorPayload, UnauthorizedError, InvalidParamsError, InvalidRequestError, type RpcErrorPayload } from '../errors';
 import { parseParams, z } from '../rpc/schema';
 import { parseOwnerSecret } from '../vault/owner-secret';
+import { sealingKeyAvailable } from '../vault/sealing-key';
 import { parseSessionScope } from '../permissions/validate';
 import { startingNow } from '../permissions/kinds';
 import { ForeignDelegationError } from '../sessions/service';
@@ -87,6 +88,29 @@ export const walletApiHandlers = {
       const address = await s.vault.create(secret, p.password, p.confirmation);
       await broadcast('accountsChanged', []);
       return { address };
+    },
+  ),
+  // Forgotten password. What will happen to the sessions depends on whether their keys can still be
+  // opened (the wallet was unlocked since the browser started); the lock screen says it first.
+  'vault.recoverPreview': define(none, async (_p, s) => ({
+    sessionKeysOpen: await sealingKeyAvailable(),
+    liveSessions: (await s.sessions.all()).filter((x) => x.status === 'active').length,
+  })),
+  'vault.recover': define(
+    z.object({ secret: z.string().check(z.maxLength(1000)), password: z.string().check(z.maxLength(1000)), confirmation: z.string().check(z.maxLength(1000)) }),
+    async (p, s) => {
+      let secret;
+      try {
+        secret = parseOwnerSecret(p.secret);
+      } catch (error) {
+        throw new InvalidParamsError((error as Error).message);
+      }
+      const { address, sessionKeysKept } = await s.vault.recover(secret, p.password, p.confirmation);
+      if (sessionKeysKept) return { address, sessionKeysKept, revoked: 0, failed: 0 };
+      // Their keys went with the old password: nobody can use them again, so they are ended on chain
+      // (the restored owner signs) rather than listed as active.
+      const report = await s.sessions.revokeAllForReset((id) => s.networks.byId(id));
+      return { address, sessionKeysKept, revoked: report.revoked, failed: report.failed.length };
     },
   ),
   'vault.unlock': define(z.object({ password: z.string().check(z.maxLength(1000)) }), async (p, s) => ({ address: await s.vault.unlock(p.password) })),

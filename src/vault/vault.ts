@@ -12,9 +12,9 @@
 // browser restarts.
 import { browser } from 'wxt/browser';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
-import type { Address } from 'viem';
+import { isAddressEqual, type Address } from 'viem';
 import { RpcError, UnauthorizedError } from '../errors';
-import { provideSealingKey, sealingKeyAvailable } from './sealing-key';
+import { provideSealingKey, sealingKeyAvailable, wrapOpenSealingKey } from './sealing-key';
 import { decodeSecret, encodeSecret, ownerPrivateKey, passwordProblem, type OwnerSecret } from './owner-secret';
 import {
   assertVaultShape,
@@ -161,6 +161,35 @@ export class Vault {
       await browser.storage.local.set({ [KEYS.attempts]: { failures, retryAt } });
       throw new WrongPasswordRpcError(retryAt || null);
     }
+  }
+
+  /**
+   * Forgotten password: the recovery phrase (or private key) of THIS wallet's account replaces the
+   * vault under a new password. A secret for another account is refused: switching accounts is
+   * Remove wallet, which ends what the old one granted. The phrase is the secret itself, so the
+   * wrong-password backoff does not apply. Session keys are sealed under a key wrapped by the old
+   * password: if the wallet was unlocked since the browser started, that key is open and is moved to
+   * the new password (`sessionKeysKept`); otherwise it is lost with the old password and a new one
+   * is made: the caller ends the old sessions.
+   */
+  async recover(secret: OwnerSecret, password: string, confirmation: string): Promise<{ address: Address; sessionKeysKept: boolean }> {
+    const meta = await this.meta();
+    if (!meta) throw new VaultInputError('There is no wallet to restore here. Import it instead.');
+    const problem = passwordProblem(password, confirmation);
+    if (problem) throw new VaultInputError(problem);
+    const account = privateKeyToAccount(ownerPrivateKey(secret));
+    if (!isAddressEqual(account.address, meta.address)) {
+      throw new VaultInputError(
+        `This recovery phrase opens the account ${account.address}, not this wallet's ${meta.address}. Check the words, or remove this wallet first to use another account.`,
+      );
+    }
+    const { vault, key } = await encryptVault(password, encodeSecret(secret), this.iterations);
+    const wrapped = await wrapOpenSealingKey(key);
+    // The vault and the re-wrapped sealing key in one write: never a vault whose key cannot open it.
+    await browser.storage.local.set({ [KEYS.vault]: vault, [KEYS.meta]: { ...meta, kind: secret.kind }, [KEYS.attempts]: { failures: 0, retryAt: 0 }, ...(wrapped ?? {}) });
+    if (!wrapped) await provideSealingKey(key, { fresh: true });
+    await this.keepUnlocked(key, account);
+    return { address: account.address, sessionKeysKept: wrapped !== null };
   }
 
   async lock(): Promise<void> {

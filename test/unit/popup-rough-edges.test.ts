@@ -1,7 +1,11 @@
 // The popup's rough edges that are logic, not layout: a node that never answers, a refused one.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { parseMnemonic, parsePrivateKey } from '../../src/vault/owner-secret';
+import { open, seal } from '../../src/vault/sealing-key';
+import { Vault } from '../../src/vault/vault';
 import { readAccount } from '../../src/account/owner-actions';
 import { readWalletStatus } from '../../src/background/status';
 import { httpChainRpc } from '../../src/rpc/chain-rpc';
@@ -37,5 +41,53 @@ describe('unreachable network', () => {
     const chain: ChainConfig = { ...devnet, rpcUrl: silentUrl };
     const status = await readWalletStatus(chain, httpChainRpc(silentUrl), 300);
     expect(status.node.reachable).toBe(false);
+  });
+});
+
+describe('restore from recovery phrase (forgotten password)', () => {
+  // Well-known public test mnemonic (anvil/hardhat); never holds real funds.
+  const PHRASE = 'test test test test test test test test test test test junk';
+  const OTHER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
+  const makeVault = () => new Vault({ kdfIterations: 1000 });
+  beforeEach(() => fakeBrowser.reset());
+
+  it('behavior: the phrase of this account replaces the vault; the new password unlocks, the old one does not, and open session keys stay usable', async () => {
+    const vault = makeVault();
+    const address = await vault.create(parseMnemonic(PHRASE), 'Old-Password-1', 'Old-Password-1');
+    const sealed = await seal(new Uint8Array([1, 2, 3]), 'test');
+    await vault.lock();
+    const result = await vault.recover(parseMnemonic(PHRASE), 'New-Password-2', 'New-Password-2');
+    expect(result).toEqual({ address, sessionKeysKept: true });
+    expect((await vault.state()).status).toBe('unlocked');
+    await vault.lock();
+    await expect(vault.unlock('Old-Password-1')).rejects.toMatchObject({ code: 4100 });
+    await fakeBrowser.storage.session.clear(); // a browser restart: only the new password opens the sealing key
+    expect(await vault.unlock('New-Password-2')).toBe(address);
+    expect([...(await open(sealed, 'test'))]).toEqual([1, 2, 3]);
+  });
+
+  it('behavior: after a browser restart the old sealing key is lost with the old password, and says so', async () => {
+    const vault = makeVault();
+    await vault.create(parseMnemonic(PHRASE), 'Old-Password-1', 'Old-Password-1');
+    const sealed = await seal(new Uint8Array([1, 2, 3]), 'test');
+    await vault.lock();
+    await fakeBrowser.storage.session.clear();
+    expect((await vault.recover(parseMnemonic(PHRASE), 'New-Password-2', 'New-Password-2')).sessionKeysKept).toBe(false);
+    await expect(open(sealed, 'test')).rejects.toThrow();
+  });
+
+  it('error: a phrase for another account is refused with -32602 and the vault is unchanged', async () => {
+    const vault = makeVault();
+    await vault.create(parseMnemonic(PHRASE), 'Old-Password-1', 'Old-Password-1');
+    await vault.lock();
+    await expect(vault.recover(parsePrivateKey(OTHER_KEY), 'New-Password-2', 'New-Password-2')).rejects.toMatchObject({ code: -32602, message: /not this wallet's/ });
+    await expect(vault.unlock('Old-Password-1')).resolves.toBeTruthy();
+  });
+
+  it('param: the new password follows the same rules as at creation', async () => {
+    const vault = makeVault();
+    await vault.create(parseMnemonic(PHRASE), 'Old-Password-1', 'Old-Password-1');
+    await expect(vault.recover(parseMnemonic(PHRASE), 'short', 'short')).rejects.toMatchObject({ code: -32602 });
+    await expect(vault.recover(parseMnemonic(PHRASE), 'New-Password-2', 'New-Password-3')).rejects.toMatchObject({ code: -32602 });
   });
 });
