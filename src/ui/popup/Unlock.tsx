@@ -105,7 +105,9 @@ function Restore({ address, onCancel, onRestored }: { address: string; onCancel:
       {preview && n > 0 && (
         <p class={preview.sessionKeysOpen ? 'small' : 'callout danger small'} data-testid="restore-sessions">
           {preview.sessionKeysOpen
-            ? `Your ${sessions} keep working.`
+            ? n === 1
+              ? 'Your active session keeps working.'
+              : `Your ${sessions} keep working.`
             : `Your ${sessions} will be revoked on chain (a small gas fee): their keys are locked with the old password and cannot be opened again.`}
         </p>
       )}
