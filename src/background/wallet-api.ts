@@ -142,7 +142,22 @@ export const walletApiHandlers = {
     const backend = await s.backends.for(chain);
     return { hash: await backend.upgrade(await s.vault.ownerAccount()) };
   }),
-  'account.undelegate': define(none, async (_p, s) => ({ hash: await setDelegation(await s.networks.current(), await s.vault.ownerAccount(), 'none') })),
+  // Undo upgrade: without the smart account no session works, yet upgrading again would bring them
+  // back. So the live sessions on this network are revoked first (the popup warns with this count).
+  'account.undelegatePreview': define(none, async (_p, s) => {
+    const views = await s.sessions.views(await s.networks.current());
+    const live = views.filter((v) => v.status === 'active');
+    return { liveSessions: live.length, origins: [...new Set(live.map((v) => v.origin))] };
+  }),
+  'account.undelegate': define(none, async (_p, s) => {
+    const chain = await s.networks.current();
+    const owner = await s.vault.ownerAccount();
+    // Only from the wallet's own smart account: under foreign code (Clear) the revokes could not run.
+    const backend = await s.backends.for(chain).catch(() => null);
+    const { delegation } = await readAccount(chain, owner.address, backend?.implementation ?? undefined);
+    const revoked = delegation.kind === 'framework' ? (await s.sessions.revokeAll(chain)).length : 0;
+    return { hash: await setDelegation(chain, owner, 'none'), revoked };
+  }),
   'account.send': define(z.object({ to: addressParam, value: weiString, data: hexData }), async (p, s) => {
     const chain = await s.networks.current();
     const call = { to: getAddress(p.to), value: BigInt(p.value), data: p.data as Hex };
