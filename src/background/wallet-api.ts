@@ -1,6 +1,7 @@
 // The wallet API: what the popup and approval windows (extension pages only) ask the background.
 // One handler per call, params validated once with its schema. Secrets go in (a new owner secret,
-// a password) but never come out: no call returns a key.
+// a password) but never come out: no call returns a key, except vault.revealSecret, which gives the
+// owner's own recovery phrase to the Settings page for the password (session keys never leave).
 import type { Runtime } from 'webextension-polyfill';
 import { getAddress, isAddress, type Address, type Hex } from 'viem';
 import { readAccount, setDelegation, transactionStatus } from '../account/owner-actions';
@@ -114,6 +115,17 @@ export const walletApiHandlers = {
     },
   ),
   'vault.unlock': define(z.object({ password: z.string().check(z.maxLength(1000)) }), async (p, s) => ({ address: await s.vault.unlock(p.password) })),
+  'vault.revealSecret': define(z.object({ password: z.string().check(z.maxLength(1000)) }), async (p, s) => {
+    const secret = await s.vault.revealSecret(p.password);
+    return secret.kind === 'mnemonic' ? { kind: secret.kind, text: secret.phrase } : { kind: secret.kind, text: secret.privateKey as string };
+  }),
+  'vault.changePassword': define(
+    z.object({ current: z.string().check(z.maxLength(1000)), password: z.string().check(z.maxLength(1000)), confirmation: z.string().check(z.maxLength(1000)) }),
+    async (p, s) => {
+      await s.vault.changePassword(p.current, p.password, p.confirmation);
+      return null;
+    },
+  ),
   'vault.lock': define(none, async (_p, s) => {
     await s.vault.lock();
     return null;

@@ -138,21 +138,49 @@ export class Vault {
   }
 
   async unlock(password: string): Promise<Address> {
+    const { secret, key } = await this.checkPassword(password, 'There is no wallet to unlock yet.');
+    const account = privateKeyToAccount(ownerPrivateKey(secret));
+    await provideSealingKey(key);
+    await this.keepUnlocked(key, account);
+    await this.onUnlock?.().catch((error: unknown) => console.warn('[wallet] after-unlock step failed; it runs again at the next unlock', error));
+    return account.address;
+  }
+
+  /**
+   * The owner's recovery phrase (or private key), for the owner to write down: the one secret that
+   * leaves the background, only to the wallet's own Settings page and only for the password (with
+   * the unlock's wrong-password backoff).
+   */
+  async revealSecret(password: string): Promise<OwnerSecret> {
+    return (await this.checkPassword(password, 'There is no wallet yet.')).secret;
+  }
+
+  /** A new password for the same secret; the sealing key moves with it, so sessions keep working. */
+  async changePassword(current: string, password: string, confirmation: string): Promise<void> {
+    const problem = passwordProblem(password, confirmation);
+    if (problem) throw new VaultInputError(problem);
+    const { secret, key: oldKey } = await this.checkPassword(current, 'There is no wallet yet.');
+    await provideSealingKey(oldKey); // open under the old key, to be wrapped under the new one
+    const { vault, key } = await encryptVault(password, encodeSecret(secret), this.iterations);
+    const wrapped = await wrapOpenSealingKey(key);
+    await browser.storage.local.set({ [KEYS.vault]: vault, ...(wrapped ?? {}) });
+    await this.keepUnlocked(key, privateKeyToAccount(ownerPrivateKey(secret)));
+  }
+
+  /** Decrypts the vault with `password`, counting wrong ones (backoff after FREE_ATTEMPTS). */
+  private async checkPassword(password: string, noWallet: string): Promise<{ secret: OwnerSecret; key: CryptoKey }> {
     const meta = await this.meta();
-    if (!meta) throw new VaultInputError('There is no wallet to unlock yet.');
+    if (!meta) throw new VaultInputError(noWallet);
     const attempts = await this.attempts();
     if (attempts.retryAt > this.now()) throw new TooManyAttemptsError(attempts.retryAt);
     const stored = (await browser.storage.local.get(KEYS.vault))[KEYS.vault] as EncryptedVault;
     assertVaultShape(stored);
     try {
       const { plaintext, key } = await decryptVault(password, stored);
-      const account = privateKeyToAccount(ownerPrivateKey(decodeSecret(plaintext)));
+      const secret = decodeSecret(plaintext);
       plaintext.fill(0);
       await browser.storage.local.set({ [KEYS.attempts]: { failures: 0, retryAt: 0 } });
-      await provideSealingKey(key);
-      await this.keepUnlocked(key, account);
-      await this.onUnlock?.().catch((error: unknown) => console.warn('[wallet] after-unlock step failed; it runs again at the next unlock', error));
-      return account.address;
+      return { secret, key };
     } catch (error) {
       if (!(error instanceof WrongPasswordError)) throw error;
       const failures = attempts.failures + 1;

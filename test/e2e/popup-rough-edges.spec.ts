@@ -3,9 +3,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
+import { toHex } from 'viem';
 import { english, generateMnemonic, generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { expect, test } from './fixtures';
-import { codeAt, importOwner, ownerWithSession, PASSWORD, unlock } from './helpers';
+import { approvalWindow, codeAt, decide, importOwner, ownerWithSession, PASSWORD, unlock } from './helpers';
 
 /** One wallet API call from an extension page (the popup), as the popup's own code makes it. */
 async function walletApi(page: Page, method: string, params?: unknown): Promise<unknown> {
@@ -108,5 +109,102 @@ test.describe('popup rough edges', () => {
     await expect(popup.getByTestId('account-error')).toHaveCount(0);
     await expect(popup.getByTestId('delegation-state')).toHaveAttribute('data-kind', 'none');
     await shoot(popup, 'rough-04-needs-funds');
+  });
+
+  test('behavior: connect and sign windows name the account and network; Escape rejects with 4001; "Reject all" answers the queue in order', async ({ context, fresh, shoot }) => {
+    const { key, owner, popup, dapp } = fresh;
+    await importOwner(popup, key);
+    const short = `${owner.address.slice(0, 6)}…${owner.address.slice(-4)}`;
+
+    const connect = await approvalWindow(context, () => dapp.click('#connect'));
+    await expect(connect.getByTestId('approval-account')).toHaveText(`Account ${short} on Local devnet`);
+    await shoot(connect, 'rough-05-connect-account');
+    await decide(connect, 'approve');
+    await expect(dapp.locator('#account')).toContainText('0x');
+
+    // Sends personal_sign without waiting; the outcome (result or error code) lands in window.__signs.
+    const sign = (name: string) =>
+      dapp.evaluate(
+        ([n, from, message]) => {
+          const w = window as unknown as { __signs?: Record<string, unknown>; ethereum: { request(a: unknown): Promise<unknown> } };
+          const out = (w.__signs ??= {});
+          w.ethereum.request({ method: 'personal_sign', params: [message, from] }).then(
+            () => (out[n] = 'signed'),
+            (e: { code?: number }) => (out[n] = e.code),
+          );
+        },
+        [name, owner.address, toHex(`Sign in (${name})`)] as const,
+      );
+    const signs = () => dapp.evaluate(() => (window as unknown as { __signs?: Record<string, unknown> }).__signs ?? {});
+
+    const win = await approvalWindow(context, () => sign('escape'));
+    await expect(win.getByTestId('approval-account')).toHaveText(`Account ${short} on Local devnet`);
+    await expect(win.getByTestId('approval-reject')).toBeEnabled();
+    await shoot(win, 'rough-06-sign-account');
+    const closed = win.waitForEvent('close');
+    await win.keyboard.press('Escape');
+    await closed;
+    await expect.poll(signs).toEqual({ escape: 4001 });
+
+    const queue = await approvalWindow(context, () => sign('first'));
+    await sign('second');
+    await sign('third');
+    await expect(queue.getByTestId('approval-queue')).toHaveText('1 of 3');
+    // Arrival order: the first request is the one on screen.
+    await expect(queue.getByTestId('approval-card')).toContainText('Sign in (first)');
+    await expect(queue.getByTestId('approval-reject-all')).toHaveText('Reject all 3 requests from this site');
+    await shoot(queue, 'rough-07-reject-all');
+    const queueClosed = queue.waitForEvent('close');
+    await queue.getByTestId('approval-reject-all').click();
+    await queueClosed;
+    await expect.poll(signs).toEqual({ escape: 4001, first: 4001, second: 4001, third: 4001 });
+  });
+
+  test('behavior: Settings lists connected sites with Disconnect, shows the recovery phrase blurred behind the password, and changes the password', async ({ context, fresh, shoot }) => {
+    const { popup, dapp } = fresh;
+    const phrase = generateMnemonic(english);
+    await importOwner(popup, phrase);
+    await decide(await approvalWindow(context, () => dapp.click('#connect')), 'approve');
+    await expect(dapp.locator('#account')).toContainText('0x');
+    const site = new URL(dapp.url()).host;
+
+    await popup.getByTestId('tab-settings').click();
+    await expect(popup.getByTestId('connected-site')).toHaveText(new RegExp(site));
+
+    // The phrase: wrong password refused, then shown blurred until revealed.
+    await popup.getByTestId('reveal-start').click();
+    await popup.getByTestId('reveal-password').fill('Wrong-Password-1');
+    await popup.getByTestId('reveal-submit').click();
+    await expect(popup.getByTestId('reveal-error')).toHaveText('Wrong password.');
+    await popup.getByTestId('reveal-password').fill(PASSWORD);
+    await popup.getByTestId('reveal-submit').click();
+    await expect(popup.getByTestId('secret-box')).toHaveAttribute('data-revealed', 'false');
+    await expect(popup.getByTestId('secret-box')).toHaveClass(/blurred/);
+    await popup.getByTestId('secret-box').scrollIntoViewIfNeeded();
+    await shoot(popup, 'rough-08-settings-phrase-blurred');
+    await popup.getByTestId('reveal-show').click();
+    await expect(popup.getByTestId('secret-box')).not.toHaveClass(/blurred/);
+    await expect(popup.getByTestId('secret-text')).toHaveText(phrase);
+    await popup.getByTestId('reveal-hide').click();
+    await expect(popup.getByTestId('secret-text')).toHaveCount(0);
+
+    // Change the password: the old one stops working, the new one unlocks.
+    await popup.getByTestId('change-start').click();
+    await popup.getByTestId('change-current').fill(PASSWORD);
+    await popup.getByTestId('change-password').fill('Brand-New-Pass-5');
+    await popup.getByTestId('change-confirmation').fill('Brand-New-Pass-5');
+    await popup.getByTestId('change-submit').click();
+    await expect(popup.getByTestId('change-done')).toBeVisible();
+
+    // Disconnect, by its accessible name: the site hears accountsChanged([]) and is gone from the list.
+    await popup.getByRole('button', { name: `Disconnect ${site}` }).click();
+    await expect(popup.getByTestId('connected-site')).toHaveCount(0);
+    await expect.poll(() => dapp.evaluate(() => (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum.request({ method: 'eth_accounts' }))).toEqual([]);
+
+    await popup.getByTestId('lock').click();
+    await popup.getByTestId('unlock-password').fill(PASSWORD);
+    await popup.getByTestId('unlock-submit').click();
+    await expect(popup.getByTestId('unlock-error')).toHaveText('Wrong password.');
+    await unlock(popup, 'Brand-New-Pass-5');
   });
 });

@@ -91,3 +91,40 @@ describe('restore from recovery phrase (forgotten password)', () => {
     await expect(vault.recover(parseMnemonic(PHRASE), 'New-Password-2', 'New-Password-3')).rejects.toMatchObject({ code: -32602 });
   });
 });
+
+describe('settings: recovery phrase and password', () => {
+  const PHRASE = 'test test test test test test test test test test test junk';
+  const makeVault = () => new Vault({ kdfIterations: 1000 });
+  beforeEach(() => fakeBrowser.reset());
+
+  it('behavior: the recovery phrase comes back only for the right password; a wrong one counts as a failed unlock', async () => {
+    const vault = makeVault();
+    await vault.create(parseMnemonic(PHRASE), 'Old-Password-1', 'Old-Password-1');
+    await expect(vault.revealSecret('Old-Password-1')).resolves.toEqual({ kind: 'mnemonic', phrase: PHRASE });
+    for (let i = 0; i < 3; i++) await expect(vault.revealSecret('nope')).rejects.toMatchObject({ code: 4100 });
+    // The fourth wrong password starts the backoff shared with unlock.
+    await expect(vault.revealSecret('nope')).rejects.toMatchObject({ code: 4100, data: { retryAt: expect.any(Number) } });
+    await expect(vault.unlock('Old-Password-1')).rejects.toMatchObject({ code: -32005 });
+  });
+
+  it('behavior: changing the password keeps the account and the sealed session keys, also after a browser restart', async () => {
+    const vault = makeVault();
+    const address = await vault.create(parseMnemonic(PHRASE), 'Old-Password-1', 'Old-Password-1');
+    const sealed = await seal(new Uint8Array([7]), 'test');
+    await vault.changePassword('Old-Password-1', 'New-Password-2', 'New-Password-2');
+    await vault.lock();
+    await fakeBrowser.storage.session.clear();
+    await expect(vault.unlock('Old-Password-1')).rejects.toMatchObject({ code: 4100 });
+    expect(await vault.unlock('New-Password-2')).toBe(address);
+    expect([...(await open(sealed, 'test'))]).toEqual([7]);
+  });
+
+  it('error: a wrong current password or a weak new one changes nothing', async () => {
+    const vault = makeVault();
+    await vault.create(parseMnemonic(PHRASE), 'Old-Password-1', 'Old-Password-1');
+    await expect(vault.changePassword('wrong-password', 'New-Password-2', 'New-Password-2')).rejects.toMatchObject({ code: 4100 });
+    await expect(vault.changePassword('Old-Password-1', 'short', 'short')).rejects.toMatchObject({ code: -32602 });
+    await vault.lock();
+    await expect(vault.unlock('Old-Password-1')).resolves.toBeTruthy();
+  });
+});

@@ -13,6 +13,7 @@ import { Button, ErrorText } from '../components';
 import { Unlock } from '../popup/Unlock';
 import { callWallet } from '../wallet-api';
 import { RequestDetails } from './RequestDetails';
+import { AccountLine } from './AccountLine';
 
 type VaultState = Awaited<ReturnType<typeof callWallet<'vault.state'>>>;
 
@@ -127,6 +128,15 @@ export function ApprovalApp({ origin }: { origin: string }) {
   const arm = () => {
     if (current && ready && !busy) armedFor.current = current.id;
   };
+  // Escape rejects the request on screen, as closing the window would: under the same review pause
+  // and never on a held key, so an Escape meant for one request cannot answer the next.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.repeat) void decide(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
   const rejectAll = async () => {
     setError(null);
     try {
@@ -164,6 +174,7 @@ export function ApprovalApp({ origin }: { origin: string }) {
         {vault?.status === 'unlocked' && current && (
           <section class="card queued-card" data-testid="approval-card" data-kind={current.request.kind} key={current.id}>
             <h2>{titleOf(current.request)}</h2>
+            {(current.request.kind === 'connect' || current.request.kind === 'signMessage' || current.request.kind === 'signTypedData') && <AccountLine address={vault.address} />}
             <RequestDetails request={current.request} onEdits={(value) => setEditsOf({ id: current.id, value })} />
             <div class="row actions">
               <Button variant="secondary" testId="approval-reject" disabled={!ready || busy} onClick={() => decide(false)}>
