@@ -224,6 +224,7 @@ export const walletApiHandlers = {
   ),
   'sessions.revoke': define(z.object({ id: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/)) }), async (p, s) => s.sessions.revoke(await s.networks.current(), p.id)),
   'sessions.revokeAll': define(z.object({ origin: z.optional(z.string()) }), async (p, s) => s.sessions.revokeAll(await s.networks.current(), p.origin)),
+  'sessions.clearEnded': define(none, async (_p, s) => ({ cleared: await s.sessions.clearEnded((await s.networks.current()).id) })),
   'connections.list': define(none, async (_p, s) => Object.values(await s.connections.all())),
   'connections.disconnect': define(z.object({ origin: z.string() }), async (p, s) => {
     await s.connections.disconnect(p.origin);

@@ -293,6 +293,15 @@ export class Sessions {
   }
 
   /** Remove wallet: revokes every session while the owner key is there; what is left undone. */
+  /**
+   * Forgets ended sessions on `chainId` that are settled: no key kept (its gas money went back) and
+   * nothing left on chain (expired, or revoked with the revoke sent). One still holding a key or
+   * without a sent revoke stays listed, so nothing the owner may need to act on disappears.
+   */
+  clearEnded(chainId: number): Promise<number> {
+    return this.store.removeWhere((s) => s.chainId === chainId && s.status !== 'active' && s.sealedKey === null && (s.status === 'expired' || s.revokeTx !== undefined));
+  }
+
   revokeAllForReset(chainsById: ChainsById): Promise<ResetRevokeReport> {
     return this.ending.revokeAllForReset(chainsById);
   }

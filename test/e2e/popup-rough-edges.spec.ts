@@ -6,7 +6,7 @@ import type { Page } from '@playwright/test';
 import { toHex } from 'viem';
 import { english, generateMnemonic, generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { expect, test } from './fixtures';
-import { approvalWindow, codeAt, decide, importOwner, ownerWithSession, PASSWORD, unlock } from './helpers';
+import { approvalWindow, codeAt, decide, grantMoveFromPopup, importOwner, ownerWithSession, PASSWORD, unlock } from './helpers';
 
 /** One wallet API call from an extension page (the popup), as the popup's own code makes it. */
 async function walletApi(page: Page, method: string, params?: unknown): Promise<unknown> {
@@ -211,5 +211,34 @@ test.describe('popup rough edges', () => {
     await popup.getByTestId('unlock-password').fill('Brand-New-Pass-5');
     await popup.getByTestId('unlock-submit').click();
     await expect(popup.getByTestId('lock')).toBeVisible();
+  });
+
+  test('behavior: sessions: "Revoke all" asks first with the count, Revoke buttons name the site, ended sessions fold under "Ended" and clear', async ({ context, fresh, dappUrl, shoot }) => {
+    test.setTimeout(120_000);
+    const { key, popup, dapp } = fresh;
+    await ownerWithSession(context, popup, dapp, key);
+    const site = new URL(dappUrl).host;
+    await grantMoveFromPopup(popup, new URL(dappUrl).origin);
+    await popup.getByTestId('grant-submit').click();
+    await expect(popup.locator('[data-testid="session-item"][data-status="active"]')).toHaveCount(2, { timeout: 30_000 });
+    await expect(popup.getByRole('button', { name: `Revoke session for ${site}` })).toHaveCount(2);
+
+    await popup.getByTestId('revoke-all').click();
+    await expect(popup.getByTestId('revoke-all-confirm')).toContainText(`Revoke all 2 sessions (${site})?`);
+    await shoot(popup, 'rough-09-revoke-all-confirm');
+    await popup.getByTestId('revoke-all-cancel').click();
+    await expect(popup.locator('[data-testid="session-item"][data-status="active"]')).toHaveCount(2);
+
+    await popup.getByTestId('revoke-all').click();
+    await popup.getByTestId('revoke-all-yes').click();
+    await expect(popup.getByTestId('sessions-ended').locator('summary')).toHaveText('Ended (2)', { timeout: 30_000 });
+    await expect(popup.locator('[data-testid="session-item"][data-status="active"]')).toHaveCount(0);
+    await popup.getByTestId('sessions-ended').locator('summary').click();
+    // Settled (revoked on chain, gas money returned) before they may be cleared.
+    await expect(popup.getByTestId('sessions-ended').getByTestId('session-sweep-tx')).toHaveCount(2, { timeout: 30_000 });
+    await shoot(popup, 'rough-10-ended-sessions');
+    await popup.getByTestId('sessions-clear-ended').click();
+    await expect(popup.getByTestId('sessions-ended')).toHaveCount(0);
+    await expect(popup.getByTestId('session-item')).toHaveCount(0);
   });
 });
