@@ -241,4 +241,13 @@ test.describe('popup rough edges', () => {
     await expect(popup.getByTestId('sessions-ended')).toHaveCount(0);
     await expect(popup.getByTestId('session-item')).toHaveCount(0);
   });
+
+  test('behavior: onboarding shows the network in plain words: no RPC URL, no contract address', async ({ openPopup, rpcUrl, shoot }) => {
+    const popup = await openPopup();
+    await expect(popup.getByTestId('node-status')).toHaveText(/Block \d+/);
+    await expect(popup.getByTestId('framework-status')).toHaveText('Deployed');
+    await expect(popup.getByTestId('network-card')).not.toContainText(new URL(rpcUrl).host);
+    await expect(popup.getByTestId('network-card')).not.toContainText('0x');
+    await shoot(popup, 'rough-11-onboarding-plain');
+  });
 });

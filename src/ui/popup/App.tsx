@@ -189,7 +189,7 @@ export function App() {
             {tab === 'settings' && <Settings chain={status?.chain ?? null} onChanged={refresh} />}
           </>
         )}
-        {vault && vault.status !== 'unlocked' && status && <NetworkCard status={status} />}
+        {vault && vault.status !== 'unlocked' && status && <NetworkCard status={status} plain />}
       </main>
     </div>
   );
