@@ -22,6 +22,7 @@ import { ForeignDelegationError } from './errors';
 import { contextOf, contextsOf, grantedBy, holderOf, type ResetRevokeReport, type SessionBackendFields, type SessionHolder, type SessionRecord, type SessionView } from './record';
 import { SessionEnding, type ChainsById } from './ending';
 import { SessionStore } from './store';
+import { whyUncovered, type Refusal } from './why-uncovered';
 import { sessionViews } from './views';
 
 export type { AlchemySpent, ResetRevokeReport, SessionHolder, SessionRecord, SessionStatus, SessionView } from './record';
@@ -200,7 +201,8 @@ export class Sessions {
       return { covered: false, reason: 'No active session of this site matches the given permissions context.' };
     }
     if (candidates.length === 0) return { covered: false, reason: 'This site has no active session on this chain.' };
-    let reason = '';
+    // The reason shown is the closest session's, not the last one tried (why-uncovered.ts).
+    const refusals: Refusal[] = [];
     for (const candidate of candidates) {
       const outcome = await this.store.withSession(candidate.id, async () => {
         const s = await this.get(candidate.id);
@@ -214,9 +216,9 @@ export class Sessions {
         return { sent: (await this.deps.bundles.get(bundle.id)) ?? bundle };
       });
       if ('sent' in outcome) return outcome;
-      reason = outcome.reason;
+      refusals.push({ reason: outcome.reason, createdAt: candidate.createdAt });
     }
-    return { covered: false, reason: `No session covers this request: ${reason}` };
+    return { covered: false, reason: whyUncovered(refusals) };
   }
 
   /**

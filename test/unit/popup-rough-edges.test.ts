@@ -6,6 +6,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { parseMnemonic, parsePrivateKey } from '../../src/vault/owner-secret';
 import { open, seal } from '../../src/vault/sealing-key';
 import { Vault } from '../../src/vault/vault';
+import { whyUncovered } from '../../src/sessions/why-uncovered';
 import { readAccount } from '../../src/account/owner-actions';
 import { readWalletStatus } from '../../src/background/status';
 import { httpChainRpc } from '../../src/rpc/chain-rpc';
@@ -126,5 +127,25 @@ describe('settings: recovery phrase and password', () => {
     await expect(vault.changePassword('Old-Password-1', 'short', 'short')).rejects.toMatchObject({ code: -32602 });
     await vault.lock();
     await expect(vault.unlock('Old-Password-1')).resolves.toBeTruthy();
+  });
+});
+
+describe('why no session covers a request', () => {
+  const contract = "call 1: 0x1111…1111.transfer is not allowed: 0x1111…1111 is not one of the session's contracts";
+  const fn = "call 1: DemoGame.buyItem(uint256) is not in the session's functions";
+  const limit = "the session's ETH allowance has 0.0005 ETH left; this batch sends 0.001 ETH";
+
+  it('behavior: names the closest session (a limit beats a function, a function beats a contract), not the last one tried', () => {
+    const text = whyUncovered([
+      { reason: contract, createdAt: Date.UTC(2026, 0, 1, 9, 0) },
+      { reason: limit, createdAt: Date.UTC(2026, 0, 1, 10, 30) },
+      { reason: fn, createdAt: Date.UTC(2026, 0, 1, 11, 0) },
+    ]);
+    expect(text).toBe(`No session covers this request: ${limit} (the closest of this site's 3 sessions: the one granted 2026-01-01 10:30 UTC)`);
+    expect(whyUncovered([{ reason: contract, createdAt: 0 }, { reason: fn, createdAt: Date.UTC(2026, 0, 2, 8, 5) }])).toContain(`${fn} (the closest of this site's 2 sessions: the one granted 2026-01-02 08:05 UTC)`);
+  });
+
+  it('behavior: one session keeps the plain form', () => {
+    expect(whyUncovered([{ reason: fn, createdAt: 0 }])).toBe(`No session covers this request: ${fn}`);
   });
 });
