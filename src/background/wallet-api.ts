@@ -20,6 +20,7 @@ import { parseSessionScope } from '../permissions/validate';
 import { startingNow } from '../permissions/kinds';
 import { ForeignDelegationError } from '../sessions/service';
 import { broadcast } from './events';
+import { ownerActions, recordOwnerAction } from '../activity/owner-log';
 import type { Services } from './services';
 import { readWalletStatus } from './status';
 import { removeWallet, removeWalletPreview } from './reset';
@@ -152,7 +153,9 @@ export const walletApiHandlers = {
   'account.upgrade': define(none, async (_p, s) => {
     const chain = await s.networks.current();
     const backend = await s.backends.for(chain);
-    return { hash: await backend.upgrade(await s.vault.ownerAccount()) };
+    const hash = await backend.upgrade(await s.vault.ownerAccount());
+    await recordOwnerAction({ kind: 'upgrade', chainId: chain.id, summary: 'Upgraded the account to a smart account (EIP-7702)', hash });
+    return { hash };
   }),
   // Undo upgrade: without the smart account no session works, yet upgrading again would bring them
   // back. So the live sessions on this network are revoked first (the popup warns with this count).
@@ -168,13 +171,17 @@ export const walletApiHandlers = {
     const backend = await s.backends.for(chain).catch(() => null);
     const { delegation } = await readAccount(chain, owner.address, backend?.implementation ?? undefined);
     const revoked = delegation.kind === 'framework' ? (await s.sessions.revokeAll(chain)).length : 0;
-    return { hash: await setDelegation(chain, owner, 'none'), revoked };
+    const hash = await setDelegation(chain, owner, 'none');
+    await recordOwnerAction({ kind: 'undo-upgrade', chainId: chain.id, summary: revoked ? `Undid the upgrade (revoked ${revoked} ${revoked === 1 ? 'session' : 'sessions'} first)` : 'Undid the upgrade', hash });
+    return { hash, revoked };
   }),
   'account.send': define(z.object({ to: addressParam, value: weiString, data: hexData }), async (p, s) => {
     const chain = await s.networks.current();
     const call = { to: getAddress(p.to), value: BigInt(p.value), data: p.data as Hex };
     const backend = await s.backends.for(chain);
-    return { hash: await backend.sendOwnerCall(await s.vault.ownerAccount(), call) };
+    const hash = await backend.sendOwnerCall(await s.vault.ownerAccount(), call);
+    await recordOwnerAction({ kind: 'send', chainId: chain.id, summary: `Sent from the wallet to ${call.to}`, hash });
+    return { hash };
   }),
   'account.fundOnDevnet': define(none, async (_p, s) => {
     const address = await s.vault.ownerAddress();
@@ -211,7 +218,9 @@ export const walletApiHandlers = {
         ),
       );
       try {
-        return { id: (await s.sessions.grant(chain, origin, scope)).id };
+        const { id } = await s.sessions.grant(chain, origin, scope);
+        await recordOwnerAction({ kind: 'grant', chainId: chain.id, summary: `Granted a session to ${origin.replace(/^https?:\/\//, '')}` });
+        return { id };
       } catch (error) {
         // The owner is in the wallet already: say where the foreign delegation is dealt with.
         if (!(error instanceof ForeignDelegationError)) throw error;
@@ -222,8 +231,18 @@ export const walletApiHandlers = {
       }
     },
   ),
-  'sessions.revoke': define(z.object({ id: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/)) }), async (p, s) => s.sessions.revoke(await s.networks.current(), p.id)),
-  'sessions.revokeAll': define(z.object({ origin: z.optional(z.string()) }), async (p, s) => s.sessions.revokeAll(await s.networks.current(), p.origin)),
+  'sessions.revoke': define(z.object({ id: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/)) }), async (p, s) => {
+    const chain = await s.networks.current();
+    const ended = await s.sessions.revoke(chain, p.id);
+    await recordOwnerAction({ kind: 'revoke', chainId: chain.id, summary: `Revoked the session of ${ended.origin.replace(/^https?:\/\//, '')}`, ...(ended.revokeTx ? { hash: ended.revokeTx } : {}) });
+    return ended;
+  }),
+  'sessions.revokeAll': define(z.object({ origin: z.optional(z.string()) }), async (p, s) => {
+    const chain = await s.networks.current();
+    const ended = await s.sessions.revokeAll(chain, p.origin);
+    if (ended.length) await recordOwnerAction({ kind: 'revoke-all', chainId: chain.id, summary: `Revoked ${ended.length} ${ended.length === 1 ? 'session' : 'sessions'}` });
+    return ended;
+  }),
   'sessions.clearEnded': define(none, async (_p, s) => ({ cleared: await s.sessions.clearEnded((await s.networks.current()).id) })),
   'connections.list': define(none, async (_p, s) => Object.values(await s.connections.all())),
   'connections.disconnect': define(z.object({ origin: z.string() }), async (p, s) => {
@@ -232,6 +251,14 @@ export const walletApiHandlers = {
     return null;
   }),
   'activity.list': define(none, async (_p, s) => withDeployedAddresses(await listActivity(s), s)),
+  // The owner's own actions, newest first, with each network's name (a removed network: its id).
+  'activity.owner': define(none, async (_p, s) => {
+    const chains = await s.networks.list();
+    return (await ownerActions())
+      .slice()
+      .reverse()
+      .map((a) => ({ ...a, network: chains.find((c) => c.id === a.chainId)?.name ?? `chain ${a.chainId}` }));
+  }),
 
   'tokens.list': define(none, async (_p, s) => {
     const account = await s.vault.ownerAddress();

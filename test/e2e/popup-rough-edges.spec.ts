@@ -256,4 +256,26 @@ test.describe('popup rough edges', () => {
     await expect(popup.getByTestId('network-card')).not.toContainText('0x');
     await shoot(popup, 'rough-11-onboarding-plain');
   });
+
+  test('behavior: Activity lists the owner\'s own actions (upgrade, undo) with date and network', async ({ openPopup, shoot }) => {
+    const popup = await openPopup();
+    await importOwner(popup, generatePrivateKey());
+    await popup.getByTestId('fund-devnet').click();
+    await expect(popup.getByTestId('account-balance')).toHaveText(/^100 ETH/);
+    await popup.getByTestId('upgrade').click();
+    await expect(popup.getByTestId('delegation-state')).toHaveAttribute('data-kind', 'framework', { timeout: 30_000 });
+    await popup.getByTestId('undelegate').click();
+    await expect(popup.getByTestId('delegation-state')).toHaveAttribute('data-kind', 'none', { timeout: 30_000 });
+
+    await popup.getByTestId('tab-activity').click();
+    const rows = popup.getByTestId('activity-owner-item');
+    await expect(rows).toHaveCount(2);
+    // Newest first.
+    await expect(rows.nth(0)).toHaveAttribute('data-kind', 'undo-upgrade');
+    await expect(rows.nth(1)).toHaveAttribute('data-kind', 'upgrade');
+    await expect(rows.nth(1)).toContainText('Upgraded the account to a smart account (EIP-7702)');
+    await expect(rows.nth(1).getByTestId('activity-when')).toContainText(`${new Date().getFullYear()}`);
+    await expect(rows.nth(1).getByTestId('activity-when')).toContainText('Local devnet');
+    await shoot(popup, 'rough-12-activity-owner');
+  });
 });
