@@ -278,4 +278,16 @@ test.describe('popup rough edges', () => {
     await expect(rows.nth(1).getByTestId('activity-when')).toContainText('Local devnet');
     await shoot(popup, 'rough-12-activity-owner');
   });
+
+  test('behavior: the popup works at 320 px: every tab fits without sideways scrolling', async ({ openPopup, shoot }) => {
+    const popup = await openPopup();
+    await popup.setViewportSize({ width: 320, height: 600 });
+    await shoot(popup, 'rough-13-320-welcome');
+    await importOwner(popup, generatePrivateKey());
+    await shoot(popup, 'rough-14-320-account');
+    for (const tab of ['sessions', 'activity', 'settings'] as const) {
+      await popup.getByTestId(`tab-${tab}`).click();
+      await shoot(popup, `rough-15-320-${tab}`);
+    }
+  });
 });
