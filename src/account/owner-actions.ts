@@ -43,14 +43,38 @@ async function onChain<T>(what: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function readAccount(chain: ChainConfig, address: Address, expected?: ExpectedImplementation): Promise<AccountView> {
+/** How long the popup waits for the node before saying it cannot reach it (a node that never answers would otherwise leave it waiting). */
+export const ACCOUNT_READ_TIMEOUT_MS = 6_000;
+
+export async function readAccount(
+  chain: ChainConfig,
+  address: Address,
+  expected?: ExpectedImplementation,
+  { timeoutMs = ACCOUNT_READ_TIMEOUT_MS }: { timeoutMs?: number } = {},
+): Promise<AccountView> {
   const { publicClient } = clients(chain);
   const impl = expected?.address ?? frameworkFor(chain.id)?.EIP7702StatelessDeleGatorImpl ?? null;
   const implementationName = expected?.name ?? "the Delegation Framework's EIP7702StatelessDeleGator";
-  return onChain('Reading the account', async () => {
-    const [balance, code] = await Promise.all([publicClient.getBalance({ address }), publicClient.getCode({ address })]);
-    return { address, balance: balance.toString(), delegation: classifyCode(code, impl), frameworkImplementation: impl, implementationName };
+  const unreachable = () => new ChainDisconnectedError(`Cannot reach the network (${chain.name}).`);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(unreachable()), timeoutMs);
   });
+  try {
+    return await Promise.race([
+      onChain('Reading the account', async () => {
+        const [balance, code] = await Promise.all([publicClient.getBalance({ address }), publicClient.getCode({ address })]);
+        return { address, balance: balance.toString(), delegation: classifyCode(code, impl), frameworkImplementation: impl, implementationName };
+      }),
+      timedOut,
+    ]);
+  } catch (error) {
+    // One plain sentence naming the network, whether the node refused or never answered.
+    if (error instanceof ChainDisconnectedError) throw unreachable();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 // The wallet API: what the popup and approval windows (extension pages only) ask the background.
 // One handler per call, params validated once with its schema. Secrets go in (a new owner secret,
-// a password) but never come out: no call returns a key.
+// a password) but never come out: no call returns a key, except vault.revealSecret, which gives the
+// owner's own recovery phrase to the Settings page for the password (session keys never leave).
 import type { Runtime } from 'webextension-polyfill';
 import { getAddress, isAddress, type Address, type Hex } from 'viem';
 import { readAccount, setDelegation, transactionStatus } from '../account/owner-actions';
@@ -14,10 +15,12 @@ import { httpChainRpc } from '../rpc/chain-rpc';
 import { asInvalidParams, toRpcErrorPayload, UnauthorizedError, InvalidParamsError, InvalidRequestError, type RpcErrorPayload } from '../errors';
 import { parseParams, z } from '../rpc/schema';
 import { parseOwnerSecret } from '../vault/owner-secret';
+import { sealingKeyAvailable } from '../vault/sealing-key';
 import { parseSessionScope } from '../permissions/validate';
 import { startingNow } from '../permissions/kinds';
 import { ForeignDelegationError } from '../sessions/service';
 import { broadcast } from './events';
+import { ownerActions, recordOwnerAction } from '../activity/owner-log';
 import type { Services } from './services';
 import { readWalletStatus } from './status';
 import { removeWallet, removeWalletPreview } from './reset';
@@ -89,7 +92,41 @@ export const walletApiHandlers = {
       return { address };
     },
   ),
+  // Forgotten password. What will happen to the sessions depends on whether their keys can still be
+  // opened (the wallet was unlocked since the browser started); the lock screen says it first.
+  'vault.recoverPreview': define(none, async (_p, s) => ({
+    sessionKeysOpen: await sealingKeyAvailable(),
+    liveSessions: (await s.sessions.all()).filter((x) => x.status === 'active').length,
+  })),
+  'vault.recover': define(
+    z.object({ secret: z.string().check(z.maxLength(1000)), password: z.string().check(z.maxLength(1000)), confirmation: z.string().check(z.maxLength(1000)) }),
+    async (p, s) => {
+      let secret;
+      try {
+        secret = parseOwnerSecret(p.secret);
+      } catch (error) {
+        throw new InvalidParamsError((error as Error).message);
+      }
+      const { address, sessionKeysKept } = await s.vault.recover(secret, p.password, p.confirmation);
+      if (sessionKeysKept) return { address, sessionKeysKept, revoked: 0, failed: 0 };
+      // Their keys went with the old password: nobody can use them again, so they are ended on chain
+      // (the restored owner signs) rather than listed as active.
+      const report = await s.sessions.revokeAllForReset((id) => s.networks.byId(id));
+      return { address, sessionKeysKept, revoked: report.revoked, failed: report.failed.length };
+    },
+  ),
   'vault.unlock': define(z.object({ password: z.string().check(z.maxLength(1000)) }), async (p, s) => ({ address: await s.vault.unlock(p.password) })),
+  'vault.revealSecret': define(z.object({ password: z.string().check(z.maxLength(1000)) }), async (p, s) => {
+    const secret = await s.vault.revealSecret(p.password);
+    return secret.kind === 'mnemonic' ? { kind: secret.kind, text: secret.phrase } : { kind: secret.kind, text: secret.privateKey as string };
+  }),
+  'vault.changePassword': define(
+    z.object({ current: z.string().check(z.maxLength(1000)), password: z.string().check(z.maxLength(1000)), confirmation: z.string().check(z.maxLength(1000)) }),
+    async (p, s) => {
+      await s.vault.changePassword(p.current, p.password, p.confirmation);
+      return null;
+    },
+  ),
   'vault.lock': define(none, async (_p, s) => {
     await s.vault.lock();
     return null;
@@ -116,14 +153,35 @@ export const walletApiHandlers = {
   'account.upgrade': define(none, async (_p, s) => {
     const chain = await s.networks.current();
     const backend = await s.backends.for(chain);
-    return { hash: await backend.upgrade(await s.vault.ownerAccount()) };
+    const hash = await backend.upgrade(await s.vault.ownerAccount());
+    await recordOwnerAction({ kind: 'upgrade', chainId: chain.id, summary: 'Upgraded the account to a smart account (EIP-7702)', hash });
+    return { hash };
   }),
-  'account.undelegate': define(none, async (_p, s) => ({ hash: await setDelegation(await s.networks.current(), await s.vault.ownerAccount(), 'none') })),
+  // Undo upgrade: without the smart account no session works, yet upgrading again would bring them
+  // back. So the live sessions on this network are revoked first (the popup warns with this count).
+  'account.undelegatePreview': define(none, async (_p, s) => {
+    const views = await s.sessions.views(await s.networks.current());
+    const live = views.filter((v) => v.status === 'active');
+    return { liveSessions: live.length, origins: [...new Set(live.map((v) => v.origin))] };
+  }),
+  'account.undelegate': define(none, async (_p, s) => {
+    const chain = await s.networks.current();
+    const owner = await s.vault.ownerAccount();
+    // Only from the wallet's own smart account: under foreign code (Clear) the revokes could not run.
+    const backend = await s.backends.for(chain).catch(() => null);
+    const { delegation } = await readAccount(chain, owner.address, backend?.implementation ?? undefined);
+    const revoked = delegation.kind === 'framework' ? (await s.sessions.revokeAll(chain)).length : 0;
+    const hash = await setDelegation(chain, owner, 'none');
+    await recordOwnerAction({ kind: 'undo-upgrade', chainId: chain.id, summary: revoked ? `Undid the upgrade (revoked ${revoked} ${revoked === 1 ? 'session' : 'sessions'} first)` : 'Undid the upgrade', hash });
+    return { hash, revoked };
+  }),
   'account.send': define(z.object({ to: addressParam, value: weiString, data: hexData }), async (p, s) => {
     const chain = await s.networks.current();
     const call = { to: getAddress(p.to), value: BigInt(p.value), data: p.data as Hex };
     const backend = await s.backends.for(chain);
-    return { hash: await backend.sendOwnerCall(await s.vault.ownerAccount(), call) };
+    const hash = await backend.sendOwnerCall(await s.vault.ownerAccount(), call);
+    await recordOwnerAction({ kind: 'send', chainId: chain.id, summary: `Sent from the wallet to ${call.to}`, hash });
+    return { hash };
   }),
   'account.fundOnDevnet': define(none, async (_p, s) => {
     const address = await s.vault.ownerAddress();
@@ -160,7 +218,9 @@ export const walletApiHandlers = {
         ),
       );
       try {
-        return { id: (await s.sessions.grant(chain, origin, scope)).id };
+        const { id } = await s.sessions.grant(chain, origin, scope);
+        await recordOwnerAction({ kind: 'grant', chainId: chain.id, summary: `Granted a session to ${origin.replace(/^https?:\/\//, '')}` });
+        return { id };
       } catch (error) {
         // The owner is in the wallet already: say where the foreign delegation is dealt with.
         if (!(error instanceof ForeignDelegationError)) throw error;
@@ -171,8 +231,19 @@ export const walletApiHandlers = {
       }
     },
   ),
-  'sessions.revoke': define(z.object({ id: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/)) }), async (p, s) => s.sessions.revoke(await s.networks.current(), p.id)),
-  'sessions.revokeAll': define(z.object({ origin: z.optional(z.string()) }), async (p, s) => s.sessions.revokeAll(await s.networks.current(), p.origin)),
+  'sessions.revoke': define(z.object({ id: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/)) }), async (p, s) => {
+    const chain = await s.networks.current();
+    const ended = await s.sessions.revoke(chain, p.id);
+    await recordOwnerAction({ kind: 'revoke', chainId: chain.id, summary: `Revoked the session of ${ended.origin.replace(/^https?:\/\//, '')}`, ...(ended.revokeTx ? { hash: ended.revokeTx } : {}) });
+    return ended;
+  }),
+  'sessions.revokeAll': define(z.object({ origin: z.optional(z.string()) }), async (p, s) => {
+    const chain = await s.networks.current();
+    const ended = await s.sessions.revokeAll(chain, p.origin);
+    if (ended.length) await recordOwnerAction({ kind: 'revoke-all', chainId: chain.id, summary: `Revoked ${ended.length} ${ended.length === 1 ? 'session' : 'sessions'}` });
+    return ended;
+  }),
+  'sessions.clearEnded': define(none, async (_p, s) => ({ cleared: await s.sessions.clearEnded((await s.networks.current()).id) })),
   'connections.list': define(none, async (_p, s) => Object.values(await s.connections.all())),
   'connections.disconnect': define(z.object({ origin: z.string() }), async (p, s) => {
     await s.connections.disconnect(p.origin);
@@ -180,6 +251,14 @@ export const walletApiHandlers = {
     return null;
   }),
   'activity.list': define(none, async (_p, s) => withDeployedAddresses(await listActivity(s), s)),
+  // The owner's own actions, newest first, with each network's name (a removed network: its id).
+  'activity.owner': define(none, async (_p, s) => {
+    const chains = await s.networks.list();
+    return (await ownerActions())
+      .slice()
+      .reverse()
+      .map((a) => ({ ...a, network: chains.find((c) => c.id === a.chainId)?.name ?? `chain ${a.chainId}` }));
+  }),
 
   'tokens.list': define(none, async (_p, s) => {
     const account = await s.vault.ownerAddress();

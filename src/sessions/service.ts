@@ -23,6 +23,7 @@ import { ForeignDelegationError } from './errors';
 import { contextOf, contextsOf, grantedBy, holderOf, type ResetRevokeReport, type SessionBackendFields, type SessionHolder, type SessionRecord, type SessionView } from './record';
 import { SessionEnding, type ChainsById } from './ending';
 import { SessionStore } from './store';
+import { whyUncovered, type Refusal } from './why-uncovered';
 import { sessionViews } from './views';
 
 export type { AlchemySpent, ResetRevokeReport, SessionHolder, SessionRecord, SessionStatus, SessionView } from './record';
@@ -204,7 +205,8 @@ export class Sessions {
       return { covered: false, reason: 'No active session of this site matches the given permissions context.' };
     }
     if (candidates.length === 0) return { covered: false, reason: 'This site has no active session on this chain.' };
-    let reason = '';
+    // The reason shown is the closest session's, not the last one tried (why-uncovered.ts).
+    const refusals: Refusal[] = [];
     let failsOnChain: string | undefined;
     for (const candidate of candidates) {
       const outcome = await this.store.withSession(candidate.id, async () => {
@@ -225,11 +227,11 @@ export class Sessions {
       });
       if ('sent' in outcome) return outcome;
       if ('failsOnChain' in outcome) failsOnChain ??= outcome.reason;
-      reason = outcome.reason;
+      refusals.push({ reason: outcome.reason, createdAt: candidate.createdAt });
     }
     // A session that covers the calls says more than the others' refusals: the calls themselves fail.
     if (failsOnChain) return { covered: false, reason: failsOnChain };
-    return { covered: false, reason: `No session covers this request: ${reason}` };
+    return { covered: false, reason: whyUncovered(refusals) };
   }
 
   /**
@@ -330,6 +332,15 @@ export class Sessions {
   }
 
   /** Remove wallet: revokes every session while the owner key is there; what is left undone. */
+  /**
+   * Forgets ended sessions on `chainId` that are settled: no key kept (its gas money went back) and
+   * nothing left on chain (expired, or revoked with the revoke sent). One still holding a key or
+   * without a sent revoke stays listed, so nothing the owner may need to act on disappears.
+   */
+  clearEnded(chainId: number): Promise<number> {
+    return this.store.removeWhere((s) => s.chainId === chainId && s.status !== 'active' && s.sealedKey === null && (s.status === 'expired' || s.revokeTx !== undefined));
+  }
+
   revokeAllForReset(chainsById: ChainsById): Promise<ResetRevokeReport> {
     return this.ending.revokeAllForReset(chainsById);
   }

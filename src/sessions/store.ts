@@ -66,6 +66,16 @@ export class SessionStore {
     return (await this.all()).filter((s) => s.sealedKey && s.sealedKey.version !== 2).length;
   }
 
+  /** Deletes the records `remove` picks (the owner's "Clear ended"); how many went. */
+  async removeWhere(remove: (s: SessionRecord) => boolean): Promise<number> {
+    return this.lock.run(KEY, async () => {
+      const all = await this.all();
+      const kept = all.filter((s) => !remove(s));
+      if (kept.length !== all.length) await browser.storage.local.set({ [KEY]: kept });
+      return all.length - kept.length;
+    });
+  }
+
   /** Deletes every record (Remove wallet); `then` runs under the same lock. */
   async clear(then: () => void): Promise<void> {
     await this.lock.run(KEY, async () => {

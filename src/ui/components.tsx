@@ -14,6 +14,8 @@ export function Button(props: {
   disabled?: boolean;
   testId?: string;
   type?: 'button' | 'submit';
+  /** The accessible name when the visible text alone is ambiguous ("Revoke" → "Revoke session for example.org"). */
+  label?: string;
 }) {
   const [busy, setBusy] = useState(false);
   return (
@@ -23,6 +25,7 @@ export function Button(props: {
       disabled={props.disabled || busy}
       aria-busy={busy}
       data-testid={props.testId}
+      aria-label={props.label}
       onClick={async () => {
         setBusy(true);
         try {

@@ -109,6 +109,21 @@ export function provideSealingKey(vaultKey: CryptoKey, options: { fresh?: boolea
   return run;
 }
 
+/**
+ * The open sealing key wrapped under another vault key, as the storage entry to write (null when
+ * it is not open: since the browser started nobody unlocked the wallet). Restore from the recovery
+ * phrase uses it to move the sealing key to the new password, so sealed session keys stay usable.
+ */
+export async function wrapOpenSealingKey(vaultKey: CryptoKey): Promise<Record<string, WrappedSealingKey> | null> {
+  const raw = await openKeyRaw();
+  if (raw === undefined) return null;
+  const bytes = b64.decode(raw);
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: WRAP_LABEL }, vaultKey, bytes as BufferSource));
+  bytes.fill(0);
+  return { [WRAPPED_SEALING_KEY]: { version: 1, iv: b64.encode(iv), ciphertext: b64.encode(ciphertext) } };
+}
+
 /** Forgets the sealing key everywhere (Remove wallet): whatever it sealed can never be opened again. */
 export async function forgetSealingKey(): Promise<void> {
   cached = null;

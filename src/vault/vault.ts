@@ -12,9 +12,9 @@
 // browser restarts.
 import { browser } from 'wxt/browser';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
-import type { Address } from 'viem';
+import { isAddressEqual, type Address } from 'viem';
 import { RpcError, UnauthorizedError } from '../errors';
-import { provideSealingKey, sealingKeyAvailable } from './sealing-key';
+import { provideSealingKey, sealingKeyAvailable, wrapOpenSealingKey } from './sealing-key';
 import { decodeSecret, encodeSecret, ownerPrivateKey, passwordProblem, type OwnerSecret } from './owner-secret';
 import {
   assertVaultShape,
@@ -138,21 +138,49 @@ export class Vault {
   }
 
   async unlock(password: string): Promise<Address> {
+    const { secret, key } = await this.checkPassword(password, 'There is no wallet to unlock yet.');
+    const account = privateKeyToAccount(ownerPrivateKey(secret));
+    await provideSealingKey(key);
+    await this.keepUnlocked(key, account);
+    await this.onUnlock?.().catch((error: unknown) => console.warn('[wallet] after-unlock step failed; it runs again at the next unlock', error));
+    return account.address;
+  }
+
+  /**
+   * The owner's recovery phrase (or private key), for the owner to write down: the one secret that
+   * leaves the background, only to the wallet's own Settings page and only for the password (with
+   * the unlock's wrong-password backoff).
+   */
+  async revealSecret(password: string): Promise<OwnerSecret> {
+    return (await this.checkPassword(password, 'There is no wallet yet.')).secret;
+  }
+
+  /** A new password for the same secret; the sealing key moves with it, so sessions keep working. */
+  async changePassword(current: string, password: string, confirmation: string): Promise<void> {
+    const problem = passwordProblem(password, confirmation);
+    if (problem) throw new VaultInputError(problem);
+    const { secret, key: oldKey } = await this.checkPassword(current, 'There is no wallet yet.');
+    await provideSealingKey(oldKey); // open under the old key, to be wrapped under the new one
+    const { vault, key } = await encryptVault(password, encodeSecret(secret), this.iterations);
+    const wrapped = await wrapOpenSealingKey(key);
+    await browser.storage.local.set({ [KEYS.vault]: vault, ...(wrapped ?? {}) });
+    await this.keepUnlocked(key, privateKeyToAccount(ownerPrivateKey(secret)));
+  }
+
+  /** Decrypts the vault with `password`, counting wrong ones (backoff after FREE_ATTEMPTS). */
+  private async checkPassword(password: string, noWallet: string): Promise<{ secret: OwnerSecret; key: CryptoKey }> {
     const meta = await this.meta();
-    if (!meta) throw new VaultInputError('There is no wallet to unlock yet.');
+    if (!meta) throw new VaultInputError(noWallet);
     const attempts = await this.attempts();
     if (attempts.retryAt > this.now()) throw new TooManyAttemptsError(attempts.retryAt);
     const stored = (await browser.storage.local.get(KEYS.vault))[KEYS.vault] as EncryptedVault;
     assertVaultShape(stored);
     try {
       const { plaintext, key } = await decryptVault(password, stored);
-      const account = privateKeyToAccount(ownerPrivateKey(decodeSecret(plaintext)));
+      const secret = decodeSecret(plaintext);
       plaintext.fill(0);
       await browser.storage.local.set({ [KEYS.attempts]: { failures: 0, retryAt: 0 } });
-      await provideSealingKey(key);
-      await this.keepUnlocked(key, account);
-      await this.onUnlock?.().catch((error: unknown) => console.warn('[wallet] after-unlock step failed; it runs again at the next unlock', error));
-      return account.address;
+      return { secret, key };
     } catch (error) {
       if (!(error instanceof WrongPasswordError)) throw error;
       const failures = attempts.failures + 1;
@@ -161,6 +189,35 @@ export class Vault {
       await browser.storage.local.set({ [KEYS.attempts]: { failures, retryAt } });
       throw new WrongPasswordRpcError(retryAt || null);
     }
+  }
+
+  /**
+   * Forgotten password: the recovery phrase (or private key) of THIS wallet's account replaces the
+   * vault under a new password. A secret for another account is refused: switching accounts is
+   * Remove wallet, which ends what the old one granted. The phrase is the secret itself, so the
+   * wrong-password backoff does not apply. Session keys are sealed under a key wrapped by the old
+   * password: if the wallet was unlocked since the browser started, that key is open and is moved to
+   * the new password (`sessionKeysKept`); otherwise it is lost with the old password and a new one
+   * is made: the caller ends the old sessions.
+   */
+  async recover(secret: OwnerSecret, password: string, confirmation: string): Promise<{ address: Address; sessionKeysKept: boolean }> {
+    const meta = await this.meta();
+    if (!meta) throw new VaultInputError('There is no wallet to restore here. Import it instead.');
+    const problem = passwordProblem(password, confirmation);
+    if (problem) throw new VaultInputError(problem);
+    const account = privateKeyToAccount(ownerPrivateKey(secret));
+    if (!isAddressEqual(account.address, meta.address)) {
+      throw new VaultInputError(
+        `This recovery phrase opens the account ${account.address}, not this wallet's ${meta.address}. Check the words, or remove this wallet first to use another account.`,
+      );
+    }
+    const { vault, key } = await encryptVault(password, encodeSecret(secret), this.iterations);
+    const wrapped = await wrapOpenSealingKey(key);
+    // The vault and the re-wrapped sealing key in one write: never a vault whose key cannot open it.
+    await browser.storage.local.set({ [KEYS.vault]: vault, [KEYS.meta]: { ...meta, kind: secret.kind }, [KEYS.attempts]: { failures: 0, retryAt: 0 }, ...(wrapped ?? {}) });
+    if (!wrapped) await provideSealingKey(key, { fresh: true });
+    await this.keepUnlocked(key, account);
+    return { address: account.address, sessionKeysKept: wrapped !== null };
   }
 
   async lock(): Promise<void> {

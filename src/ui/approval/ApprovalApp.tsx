@@ -14,6 +14,7 @@ import { Unlock } from '../popup/Unlock';
 import { callWallet } from '../wallet-api';
 import type { ApproveGuard } from './DangerBanner';
 import { RequestDetails } from './RequestDetails';
+import { AccountLine } from './AccountLine';
 
 type VaultState = Awaited<ReturnType<typeof callWallet<'vault.state'>>>;
 
@@ -134,6 +135,15 @@ export function ApprovalApp({ origin }: { origin: string }) {
   const arm = () => {
     if (current && ready && !busy) armedFor.current = current.id;
   };
+  // Escape rejects the request on screen, as closing the window would: under the same review pause
+  // and never on a held key, so an Escape meant for one request cannot answer the next.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.repeat) void decide(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
   const rejectAll = async () => {
     setError(null);
     try {
@@ -171,6 +181,7 @@ export function ApprovalApp({ origin }: { origin: string }) {
         {vault?.status === 'unlocked' && current && (
           <section class="card queued-card" data-testid="approval-card" data-kind={current.request.kind} key={current.id}>
             <h2>{titleOf(current.request)}</h2>
+            {(current.request.kind === 'connect' || current.request.kind === 'signMessage' || current.request.kind === 'signTypedData') && <AccountLine address={vault.address} />}
             <RequestDetails
               request={current.request}
               onEdits={(value) => setEditsOf({ id: current.id, value })}

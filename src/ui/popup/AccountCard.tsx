@@ -12,11 +12,28 @@ export function AccountCard({ view, onChanged }: { view: View; onChanged: () => 
   const { account, chain } = view;
   const [tx, setTx] = useState<{ hash: Hex; label: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The upgrade is a transaction the account pays for: with no ETH the owner needs to know how to go on, not the node's words.
+  const [needsFunds, setNeedsFunds] = useState(false);
   const run = (label: string, method: 'account.upgrade' | 'account.undelegate') => async () => {
     setError(null);
+    setNeedsFunds(false);
     try {
       const { hash } = await callWallet(method);
       setTx({ hash, label });
+    } catch (e) {
+      const message = (e as Error).message;
+      if (BigInt(account.balance) === 0n || /enough ETH|insufficient funds/i.test(message)) setNeedsFunds(true);
+      else setError(message);
+    }
+  };
+  // Undo upgrade with live sessions: the count (and sites) to confirm before they are revoked.
+  const [undoWarning, setUndoWarning] = useState<{ liveSessions: number; origins: string[] } | null>(null);
+  const undo = async () => {
+    setError(null);
+    try {
+      const preview = await callWallet('account.undelegatePreview');
+      if (preview.liveSessions > 0) setUndoWarning(preview);
+      else await run('Undo upgrade', 'account.undelegate')();
     } catch (e) {
       setError((e as Error).message);
     }
@@ -58,9 +75,37 @@ export function AccountCard({ view, onChanged }: { view: View; onChanged: () => 
           <p>
             Smart account: delegated to {account.implementationName} <span class="mono">{shortAddress(d.implementation)}</span>.
           </p>
-          <Button testId="undelegate" variant="secondary" onClick={run('Undo upgrade', 'account.undelegate')}>
-            Undo upgrade
-          </Button>
+          {!undoWarning && (
+            <Button testId="undelegate" variant="secondary" disabled={tx !== null && tx.label === 'Undo upgrade'} onClick={undo}>
+              Undo upgrade
+            </Button>
+          )}
+        </div>
+      )}
+      {d.kind === 'framework' && undoWarning && (
+        <div class="callout danger" role="alertdialog" aria-labelledby="undo-warning-text" data-testid="undo-warning">
+          <p id="undo-warning-text">
+            <strong>
+              {undoWarning.liveSessions} active {undoWarning.liveSessions === 1 ? 'session' : 'sessions'} will stop working
+            </strong>{' '}
+            ({undoWarning.origins.map((o) => o.replace(/^https?:\/\//, '')).join(', ')}). They are revoked first, so upgrading again later does not bring them back. Their unused gas
+            money comes back to you.
+          </p>
+          <div class="row">
+            <Button variant="secondary" testId="undo-cancel" onClick={() => setUndoWarning(null)}>
+              Cancel
+            </Button>
+            <Button
+              variant="danger"
+              testId="undo-confirm"
+              onClick={async () => {
+                setUndoWarning(null);
+                await run('Undo upgrade', 'account.undelegate')();
+              }}
+            >
+              Revoke and undo
+            </Button>
+          </div>
         </div>
       )}
       {d.kind === 'foreign' && (
@@ -83,6 +128,14 @@ export function AccountCard({ view, onChanged }: { view: View; onChanged: () => 
       )}
       {d.kind === 'contract' && <p class="callout danger">This address holds contract code that is not an EIP-7702 delegation.</p>}
 
+      {needsFunds && (
+        <div class="callout" role="alert" data-testid="needs-funds">
+          <p>
+            <strong>Your account needs a little {chain.nativeCurrency.symbol} first.</strong> The network charges a fee for this transaction, paid from this account, and it holds{' '}
+            {formatEther(BigInt(account.balance))} {chain.nativeCurrency.symbol} on {chain.name}. Send some to the address above (copy it), then try again.
+          </p>
+        </div>
+      )}
       {tx && <TxProgress hash={tx.hash} label={tx.label} onDone={onChanged} />}
       <ErrorText error={error} testId="account-error" />
     </section>

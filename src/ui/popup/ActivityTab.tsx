@@ -29,20 +29,55 @@ function SimulatedAtApproval({ chainId, simulation }: { chainId: number; simulat
   );
 }
 
+type OwnerAction = Awaited<ReturnType<typeof callWallet<'activity.owner'>>>[number];
+type Row = { at: number; bundle: Bundle } | { at: number; owner: OwnerAction };
+
+const when = (ms: number) => new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
 export function ActivityTab({ highlight }: { highlight?: string | null }) {
   const [bundles, setBundles] = useState<Bundle[] | null>(null);
+  const [owner, setOwner] = useState<OwnerAction[]>([]);
+  const [networks, setNetworks] = useState<Map<number, string>>(new Map());
   useEffect(() => {
-    const load = () => void callWallet('activity.list').then(setBundles, () => setBundles([]));
+    const load = () => {
+      void callWallet('activity.list').then(setBundles, () => setBundles([]));
+      void callWallet('activity.owner').then(setOwner, () => setOwner([]));
+    };
+    void callWallet('network.list').then((n) => setNetworks(new Map(n.chains.map((c) => [c.id, c.name]))), () => undefined);
     load();
     const t = setInterval(load, 3000);
     return () => clearInterval(t);
   }, []);
   if (!bundles) return <p class="muted">Loading…</p>;
-  if (bundles.length === 0) return <p class="muted">Nothing sent yet.</p>;
+  if (bundles.length === 0 && owner.length === 0) return <p class="muted">Nothing sent yet.</p>;
+  const network = (id: number) => networks.get(id) ?? `chain ${id}`;
+  // The sites' bundles and the owner's own actions, one timeline, newest first.
+  const rows: Row[] = [...bundles.map((b) => ({ at: b.createdAt, bundle: b })), ...owner.map((o) => ({ at: o.at, owner: o }))].sort((a, b) => b.at - a.at);
   return (
     <ul class="activity-list" data-testid="activity-list">
-      {bundles.map((b) => (
-        <li key={b.id} class={`card activity${highlight && b.id.toLowerCase() === highlight.toLowerCase() ? ' highlight' : ''}`} data-testid="activity-item" data-signer={b.signer} data-state={b.state}>
+      {rows.map((row) =>
+        'owner' in row ? (
+          <li key={`o${row.at}${row.owner.kind}`} class="card activity" data-testid="activity-owner-item" data-kind={row.owner.kind}>
+            <div class="row">
+              <strong>{row.owner.summary}</strong>
+              <span class="pill">You</span>
+            </div>
+            <p class="small muted" data-testid="activity-when">
+              {row.owner.hash ? <span class="mono">Tx {shortAddress(row.owner.hash)} · </span> : null}
+              {when(row.owner.at)} · {row.owner.network}
+            </p>
+          </li>
+        ) : (
+          <BundleRow key={row.bundle.id} b={row.bundle} highlight={highlight} network={network(row.bundle.chainId)} />
+        ),
+      )}
+    </ul>
+  );
+}
+
+function BundleRow({ b, highlight, network }: { b: Bundle; highlight?: string | null | undefined; network: string }) {
+  return (
+        <li class={`card activity${highlight && b.id.toLowerCase() === highlight.toLowerCase() ? ' highlight' : ''}`} data-testid="activity-item" data-signer={b.signer} data-state={b.state}>
           <div class="row">
             <strong>{b.origin.replace(/^https?:\/\//, '')}</strong>
             <span class={`pill ${b.signer === 'session' ? 'ok' : ''}`}>{b.signer === 'session' ? 'Session' : 'Owner'}</span>
@@ -73,10 +108,8 @@ export function ActivityTab({ highlight }: { highlight?: string | null }) {
                 : b.alchemyId
                   ? 'Sent through Alchemy · waiting for the chain…'
                   : (b.error ?? 'Preparing…')}{' '}
-            · {new Date(b.createdAt).toLocaleTimeString()}
+            · <span data-testid="activity-when">{when(b.createdAt)} · {network}</span>
           </p>
         </li>
-      ))}
-    </ul>
   );
 }

@@ -1,5 +1,5 @@
 // The toolbar popup: onboarding, unlock, and the owner's home (account, send, network, settings).
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { WALLET_ICON, WALLET_NAME } from '../../provider/wallet-info';
 import { Button, ErrorText } from '../components';
 import { callWallet } from '../wallet-api';
@@ -29,17 +29,37 @@ export function App() {
   const params = new URLSearchParams(location.search);
   const [tab, setTab] = useState<Tab>(params.get('tab') === 'activity' ? 'activity' : 'account');
   const [error, setError] = useState<string | null>(null);
+  // Why the account could not be read (the node refused or timed out), shown with a Retry.
+  const [accountError, setAccountError] = useState<string | null>(null);
+  const [retrying, setRetrying] = useState(false);
+  const inFlight = useRef(false);
 
   const refresh = useCallback(async () => {
+    // The 4 s poll must not stack reads while a slow node is still timing out.
+    if (inFlight.current) return;
+    inFlight.current = true;
     try {
       const [v, n, s] = await Promise.all([callWallet('vault.state'), callWallet('network.list'), callWallet('status')]);
       setVault(v);
       setNetworks(n);
       setStatus(s);
-      setAccount(v.status === 'uninitialized' ? null : await callWallet('account.view').catch(() => null));
+      if (v.status === 'uninitialized') {
+        setAccount(null);
+        setAccountError(null);
+      } else {
+        try {
+          setAccount(await callWallet('account.view'));
+          setAccountError(null);
+        } catch (e) {
+          setAccount(null);
+          setAccountError((e as Error).message);
+        }
+      }
       setError(null);
     } catch (e) {
       setError((e as Error).message);
+    } finally {
+      inFlight.current = false;
     }
   }, []);
 
@@ -119,7 +139,34 @@ export function App() {
             </nav>
             {tab === 'account' && (
               <>
-                {account ? <AccountCard view={account} onChanged={refresh} /> : <p class="muted">Reading the account…</p>}
+                {account ? (
+                  <AccountCard view={account} onChanged={refresh} />
+                ) : accountError ? (
+                  <section class="card" role="alert" data-testid="account-unreachable">
+                    <h2>Account</h2>
+                    <span class="mono address" data-testid="account-address" title={vault.address}>
+                      {vault.address}
+                    </span>
+                    <p data-testid="account-unreachable-message">{accountError}</p>
+                    <p class="small muted">Your funds are safe on the chain; the wallet only cannot read them right now. Check your connection or the network's RPC in Settings.</p>
+                    <Button
+                      variant="secondary"
+                      testId="account-retry"
+                      disabled={retrying}
+                      onClick={async () => {
+                        setRetrying(true);
+                        await refresh();
+                        setRetrying(false);
+                      }}
+                    >
+                      {retrying ? 'Retrying…' : 'Retry'}
+                    </Button>
+                  </section>
+                ) : (
+                  <p class="muted" aria-busy="true">
+                    Reading the account…
+                  </p>
+                )}
                 {account && <TokensCard chainId={account.chain.id} />}
                 {account && status?.chain.kind === 'devnet' && (
                   <Button
@@ -142,7 +189,7 @@ export function App() {
             {tab === 'settings' && <Settings chain={status?.chain ?? null} onChanged={refresh} />}
           </>
         )}
-        {vault && vault.status !== 'unlocked' && status && <NetworkCard status={status} />}
+        {vault && vault.status !== 'unlocked' && status && <NetworkCard status={status} plain />}
       </main>
     </div>
   );

@@ -1,7 +1,8 @@
 import type { WalletStatus } from '../../background/status';
 import { shortAddress } from '../format';
 
-export function NetworkCard({ status }: { status: WalletStatus & { backend?: { kind: 'delegation' } | { kind: 'alchemy'; url: string; customUrl: boolean } } }) {
+/** `plain`: for someone without a wallet yet (onboarding, lock screen): no RPC URL, contract address or terminal command. */
+export function NetworkCard({ status, plain = false }: { status: WalletStatus & { backend?: { kind: 'delegation' } | { kind: 'alchemy'; url: string; customUrl: boolean } }; plain?: boolean }) {
   const { chain, node, framework, backend } = status;
   return (
     <section class="card" aria-labelledby="network-title" data-testid="network-card">
@@ -12,8 +13,12 @@ export function NetworkCard({ status }: { status: WalletStatus & { backend?: { k
       <dl class="facts">
         <dt>Name</dt>
         <dd>{chain.name}</dd>
-        <dt>RPC</dt>
-        <dd class="mono">{chain.rpcUrl}</dd>
+        {!plain && (
+          <>
+            <dt>RPC</dt>
+            <dd class="mono">{chain.rpcUrl}</dd>
+          </>
+        )}
         <dt>Node</dt>
         <dd data-testid="node-status">
           {node.reachable ? (
@@ -35,7 +40,9 @@ export function NetworkCard({ status }: { status: WalletStatus & { backend?: { k
             <dt>Delegation Framework</dt>
             <dd data-testid="framework-status">
               {framework.deployed ? (
-                <span class="pill ok" title={framework.delegationManager}>Deployed · {shortAddress(framework.delegationManager)}</span>
+                <span class="pill ok" title={plain ? undefined : framework.delegationManager}>
+                  {plain ? 'Deployed' : `Deployed · ${shortAddress(framework.delegationManager)}`}
+                </span>
               ) : (
                 <span class="pill warn">Not found</span>
               )}
@@ -43,7 +50,7 @@ export function NetworkCard({ status }: { status: WalletStatus & { backend?: { k
           </>
         )}
       </dl>
-      {!node.reachable && chain.kind === 'devnet' && (
+      {!node.reachable && chain.kind === 'devnet' && !plain && (
         <p class="muted small">Start the local devnet with <code>npm run devnet</code> (or <code>npm start</code>).</p>
       )}
     </section>

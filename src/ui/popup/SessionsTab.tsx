@@ -42,6 +42,10 @@ export function SessionsTab({ chainId, symbol, backend = 'delegation' }: { chain
   }, []);
 
   const active = (sessions ?? []).filter((s) => s.status === 'active' && s.chainId === chainId);
+  // Ended sessions (revoked, expired) fold under "Ended": the live ones are what the owner watches.
+  const live = (sessions ?? []).filter((s) => s.status === 'active');
+  const ended = (sessions ?? []).filter((s) => s.status !== 'active');
+  const [confirmRevokeAll, setConfirmRevokeAll] = useState(false);
   return (
     <div class="stack">
       <ErrorText error={error} />
@@ -50,18 +54,35 @@ export function SessionsTab({ chainId, symbol, backend = 'delegation' }: { chain
           <Button testId="grant-open" onClick={() => setGranting(true)}>
             Grant a session
           </Button>
-          {active.length > 1 && (
-            <Button
-              variant="danger"
-              testId="revoke-all"
-              onClick={async () => {
-                await callWallet('sessions.revokeAll', {}).catch((e: Error) => setError(e.message));
-                await refresh();
-              }}
-            >
+          {active.length > 1 && !confirmRevokeAll && (
+            <Button variant="danger" testId="revoke-all" onClick={() => setConfirmRevokeAll(true)}>
               Revoke all
             </Button>
           )}
+        </div>
+      )}
+      {!granting && confirmRevokeAll && active.length > 1 && (
+        <div class="callout danger" role="alertdialog" aria-labelledby="revoke-all-text" data-testid="revoke-all-confirm">
+          <p id="revoke-all-text">
+            Revoke all {active.length} sessions ({[...new Set(active.map((x) => x.origin.replace(/^https?:\/\//, '')))].join(', ')})? These sites can no longer act for you
+            without asking, and each session's unused gas money comes back to you.
+          </p>
+          <div class="row">
+            <Button variant="secondary" testId="revoke-all-cancel" onClick={() => setConfirmRevokeAll(false)}>
+              Cancel
+            </Button>
+            <Button
+              variant="danger"
+              testId="revoke-all-yes"
+              onClick={async () => {
+                await callWallet('sessions.revokeAll', {}).catch((e: Error) => setError(e.message));
+                setConfirmRevokeAll(false);
+                await refresh();
+              }}
+            >
+              Revoke all {active.length}
+            </Button>
+          </div>
         </div>
       )}
       {granting && (
@@ -77,10 +98,32 @@ export function SessionsTab({ chainId, symbol, backend = 'delegation' }: { chain
       )}
       {sessions && sessions.length === 0 && !granting && <p class="muted">No sessions yet. A site you connect can ask for one, or grant one here.</p>}
       <ul class="session-list" data-testid="session-list">
-        {(sessions ?? []).map((s) => (
+        {live.map((s) => (
           <SessionItem key={s.id} s={s} now={now} symbol={symbol} onChanged={refresh} />
         ))}
       </ul>
+      {ended.length > 0 && (
+        <details class="ended-sessions" data-testid="sessions-ended">
+          <summary>Ended ({ended.length})</summary>
+          <ul class="session-list">
+            {ended.map((s) => (
+              <SessionItem key={s.id} s={s} now={now} symbol={symbol} onChanged={refresh} />
+            ))}
+          </ul>
+          <Button
+            variant="secondary"
+            testId="sessions-clear-ended"
+            label="Clear ended sessions from this list"
+            onClick={async () => {
+              await callWallet('sessions.clearEnded').catch((e: Error) => setError(e.message));
+              await refresh();
+            }}
+          >
+            Clear ended
+          </Button>
+          <p class="small muted">Sessions still returning gas money or waiting for their revoke stay in the list.</p>
+        </details>
+      )}
     </div>
   );
 }
@@ -164,6 +207,7 @@ function SessionItem({ s, now, symbol, onChanged }: { s: SessionView; now: numbe
         <Button
           variant="secondary"
           testId="session-revoke"
+          label={`${status === 'expired' ? 'Clean up' : 'Revoke'} session for ${s.origin.replace(/^https?:\/\//, '')}`}
           onClick={async () => {
             setError(null);
             try {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { ChangePassword, ConnectedSites, RecoveryPhrase } from './SecurityCards';
 import { formatEther } from 'viem';
 import { Button, ErrorText } from '../components';
 import { callWallet } from '../wallet-api';
@@ -12,7 +13,10 @@ export function Settings({ chain, onChanged }: { chain: { id: number; name: stri
   return (
     <div class="stack">
       {chain && <BackendCard key={chain.id} chainName={chain.name} chainKind={chain.kind} onChanged={onChanged} />}
+      <ConnectedSites />
       <AutoLock />
+      <ChangePassword />
+      <RecoveryPhrase />
       <MetaMaskCompat />
       <AddNetwork
         onAdded={() => {
