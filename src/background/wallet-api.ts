@@ -9,7 +9,7 @@ import { chainIdHex } from '../chains/registry';
 import { publicClientFor } from '../chains/clients';
 import { isDeployment, type CallBundle } from '../calls/bundles';
 import { removeWatchedToken, tokenBalances } from '../tokens/watched';
-import { chainNow } from '../chains/clock';
+import { grantClocks } from '../chains/clock';
 import { fundOnDevnet } from '../chains/devnet-faucet';
 import { httpChainRpc } from '../rpc/chain-rpc';
 import { asInvalidParams, toRpcErrorPayload, UnauthorizedError, InvalidParamsError, InvalidRequestError, type RpcErrorPayload } from '../errors';
@@ -209,11 +209,11 @@ export const walletApiHandlers = {
       if (!/^https?:\/\//.test(origin)) throw new InvalidParamsError('The site must be an http(s) origin.');
       if (!Number.isSafeInteger(p.durationSeconds) || p.durationSeconds <= 0) throw new InvalidParamsError('The session needs a positive duration.');
       // Expiry is counted on the chain's clock, the one its TimestampEnforcer reads.
-      const now = await chainNow(chain);
+      const { now, start } = await grantClocks(chain);
       const scope = asInvalidParams(() =>
         parseSessionScope(
-          // An allowance over time from the form starts now, as one asked for over RPC does.
-          { expiry: now + p.durationSeconds, permissions: p.permissions.map((x) => startingNow(x, now)), ...(p.callLimit !== undefined ? { callLimit: p.callLimit } : {}) },
+          // An allowance over time from the form starts now (the chain's clock), as one asked for over RPC does.
+          { expiry: now + p.durationSeconds, permissions: p.permissions.map((x) => startingNow(x, start)), ...(p.callLimit !== undefined ? { callLimit: p.callLimit } : {}) },
           { account, chainId: chain.id, now, longExpiry: 'refuse' },
         ),
       );

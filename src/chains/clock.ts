@@ -50,6 +50,21 @@ export async function chainNow(chain: { rpcUrl: string }): Promise<number> {
 }
 
 /**
+ * The clocks a new grant counts from: `now` (chainNow) for its expiry, and `start` for an allowance
+ * that starts now (periodic, stream). The enforcers compare a start with the timestamp of the block
+ * that includes the redemption, and on a chain whose clock runs behind this machine's (a slot not
+ * yet begun, a devnet whose clock was moved back) that is earlier than the wall clock: a start taken
+ * from the wall clock would make the first redemptions revert ("not started yet"). The latest
+ * block's time is never later than that block's, so the allowance is usable at once. This
+ * machine's clock when the node does not answer.
+ */
+export async function grantClocks(chain: { rpcUrl: string }): Promise<{ now: number; start: number }> {
+  const block = await latestBlockTime(chain);
+  const wall = seconds(Date.now());
+  return { now: Math.max(block ?? 0, wall), start: block ?? wall };
+}
+
+/**
  * The popup's clocks between two reads of the list (`blockTime` as read at `readAtMs`, carried
  * forward on this machine's clock, as the chain's time moves on whether or not it mines):
  * `countdown`, the time left is counted from (the later of that and the wall clock, so it moves

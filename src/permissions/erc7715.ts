@@ -158,7 +158,7 @@ function streamFields(d: Record<string, unknown>) {
 /** "Start now" needs the chain's clock. */
 function nowFor(where: string, ctx: TranslateContext): number {
   if (ctx.now === undefined) fail(where, 'startTime is required here');
-  return ctx.now;
+  return ctx.start ?? ctx.now;
 }
 
 /**
@@ -350,6 +350,11 @@ export interface TranslateContext {
   chainId: number;
   /** The chain's clock (unix seconds), for a requested startTime; unknown: any startTime is refused. */
   now?: number;
+  /**
+   * When an allowance asked to "start now" starts (chains/clock.ts grantClocks' `start`: the latest
+   * block's time). Absent: `now`.
+   */
+  start?: number;
 }
 
 function translateGrant(params: unknown, ctx: TranslateContext): Erc7715Draft {

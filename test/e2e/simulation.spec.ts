@@ -48,7 +48,7 @@ test.describe('simulation in the approval window', () => {
     await expect(window.getByTestId('simulation-fee')).toHaveText(/^≈ 0\.\d+ ETH$/);
     await expect(window.getByTestId('simulation-account')).toHaveText(owner.address);
     await expect(window.getByTestId('simulation-network')).not.toBeEmpty();
-    await expect(window.getByTestId('approval-approve')).toHaveText('Approve');
+    await expect(window.getByTestId('approval-approve')).toHaveText('Approve unlimited DEMO'); // the batch's unlimited approve names itself (danger.ts); it would not fail, so not 'Send anyway'
     await shoot(window, 'approval-simulated');
     await decide(window, 'approve');
 

@@ -6,7 +6,7 @@
 // itself with ERC-7710). Discovery (wallet_getSupportedExecutionPermissions), listing
 // (wallet_getGrantedExecutionPermissions) and revoke by context (wallet_revokeExecutionPermission).
 import { numberToHex } from 'viem';
-import { chainNow } from '../../chains/clock';
+import { chainNow, grantClocks } from '../../chains/clock';
 import { devnetContracts } from '../../chains/deployments';
 import { DEVNET_CHAIN_ID } from '../../chains/registry';
 import {
@@ -73,8 +73,8 @@ function executionPermissionsOf(s: SessionRecord, ctx: RequestContext) {
 
 async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext) {
   const connection = await requireConnection(ctx);
-  const now = await chainNow(ctx.chain);
-  const draft = asInvalidParams(() => translateErc7715Request(method, params, { account: connection.account, chainId: ctx.chain.id, now }));
+  const { now, start } = await grantClocks(ctx.chain);
+  const draft = asInvalidParams(() => translateErc7715Request(method, params, { account: connection.account, chainId: ctx.chain.id, now, start }));
   const holder = holderOfDraft(draft);
   const scopeContext = { account: connection.account, chainId: ctx.chain.id, now, maxSessionSeconds: DEFAULT_MAX_SESSION_SECONDS };
   // Validate before bothering the owner: a request that cannot be granted is -32602 at once.
@@ -97,7 +97,8 @@ async function grant(method: Erc7715Method, params: unknown, ctx: RequestContext
     chainId: ctx.chain.id,
     scope: {
       ...grantScopeView(draft, requested),
-      now,
+      // The window says when allowances start ("starting now") on the clock they were given.
+      now: start,
       tokens,
       ...(preview ? { upgradeFirst: preview.upgradeFirst, ...(preview.stipend > 0n ? { stipend: preview.stipend.toString() } : {}) } : {}),
     },
