@@ -70,6 +70,18 @@ async function withDeployedAddresses(list: CallBundle[], s: Services): Promise<(
   return list.map((b) => (found.has(b.id) ? { ...b, contractAddress: found.get(b.id)! } : b));
 }
 
+/** A recovery phrase or private key with a new password, as onboarding and restore take it. */
+const secretForm = z.object({ secret: z.string().check(z.maxLength(1000)), password: z.string().check(z.maxLength(1000)), confirmation: z.string().check(z.maxLength(1000)) });
+
+/** The owner's secret from a form: -32602 with the reason when it is neither a phrase nor a key. */
+function ownerSecretParam(text: string) {
+  try {
+    return parseOwnerSecret(text);
+  } catch (error) {
+    throw new InvalidParamsError((error as Error).message);
+  }
+}
+
 export const walletApiHandlers = {
   status: define(none, async (_p, s) => {
     const chain = await s.networks.current();
@@ -79,14 +91,9 @@ export const walletApiHandlers = {
 
   'vault.state': define(none, (_p, s) => s.vault.state()),
   'vault.create': define(
-    z.object({ secret: z.string().check(z.maxLength(1000)), password: z.string().check(z.maxLength(1000)), confirmation: z.string().check(z.maxLength(1000)) }),
+    secretForm,
     async (p, s) => {
-      let secret;
-      try {
-        secret = parseOwnerSecret(p.secret);
-      } catch (error) {
-        throw new InvalidParamsError((error as Error).message);
-      }
+      const secret = ownerSecretParam(p.secret);
       const address = await s.vault.create(secret, p.password, p.confirmation);
       await broadcast('accountsChanged', []);
       return { address };
@@ -99,14 +106,9 @@ export const walletApiHandlers = {
     liveSessions: (await s.sessions.all()).filter((x) => x.status === 'active').length,
   })),
   'vault.recover': define(
-    z.object({ secret: z.string().check(z.maxLength(1000)), password: z.string().check(z.maxLength(1000)), confirmation: z.string().check(z.maxLength(1000)) }),
+    secretForm,
     async (p, s) => {
-      let secret;
-      try {
-        secret = parseOwnerSecret(p.secret);
-      } catch (error) {
-        throw new InvalidParamsError((error as Error).message);
-      }
+      const secret = ownerSecretParam(p.secret);
       const { address, sessionKeysKept } = await s.vault.recover(secret, p.password, p.confirmation);
       if (sessionKeysKept) return { address, sessionKeysKept, revoked: 0, failed: 0 };
       // Their keys went with the old password: nobody can use them again, so they are ended on chain
