@@ -28,6 +28,7 @@ import {
   getAddress,
   pad,
   parseAbi,
+  toEventSelector,
   zeroAddress,
   type Abi,
   type Address,
@@ -51,9 +52,10 @@ const ETH_PROBE: Address = '0x00000000000000000000000000000000DeaDBeef';
 /** ERC-20 amounts from here up read as "all your tokens" (uint96 max and above: the usual "infinite" values). */
 export const UNLIMITED_FROM = 2n ** 96n - 1n;
 
-const TRANSFER_TOPIC: Hex = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
-const APPROVAL_TOPIC: Hex = '0x8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925';
-const APPROVAL_FOR_ALL_TOPIC: Hex = '0x17307eab39ab6107e8899845ad3d59bd9653f200f220920489ca2b5937696c31';
+// The ERC-20/721 events' topics, from their signatures (public hashes, named where they come from).
+const TRANSFER_TOPIC: Hex = toEventSelector('Transfer(address,address,uint256)');
+const APPROVAL_TOPIC: Hex = toEventSelector('Approval(address,address,uint256)');
+const APPROVAL_FOR_ALL_TOPIC: Hex = toEventSelector('ApprovalForAll(address,address,bool)');
 /** traceTransfers' synthetic ETH Transfer logs come from this address; ETH is probed on its own. */
 const ETH_LOG_ADDRESS = '0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';
 const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
