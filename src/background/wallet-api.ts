@@ -28,6 +28,7 @@ import { validateCustomChain } from '../chains/network';
 import { checkRpcChainId } from '../chains/rpc-check';
 import { networkWarnings } from '../chains/warnings';
 import { metaMaskCompatEnabled, setMetaMaskCompat } from '../provider/metamask-compat';
+import { cachedAccountView, forgetAccountViews, rememberAccountView, type CachedAccountView } from '../account/view-cache';
 
 const addressParam = z.string().check(z.refine((v) => isAddress(v, { strict: false }), 'expected a 20-byte hex address'));
 const hexData = z.string().check(z.regex(/^0x([0-9a-fA-F]{2})*$/, 'expected 0x-prefixed hex bytes'));
@@ -68,6 +69,25 @@ async function withDeployedAddresses(list: CallBundle[], s: Services): Promise<(
     }),
   );
   return list.map((b) => (found.has(b.id) ? { ...b, contractAddress: found.get(b.id)! } : b));
+}
+
+/** The owner's active sessions on `chain` (a storage read: no chain call). */
+async function activeSessionCount(s: Services, chainId: number, account: Address): Promise<number> {
+  const now = Math.floor(Date.now() / 1000);
+  return (await s.sessions.all()).filter((r) => r.status === 'active' && r.chainId === chainId && r.scope.expiry > now && r.account.toLowerCase() === account.toLowerCase()).length;
+}
+
+/** The account view read from the chain now; kept for the popup's next first paint (popup.home). */
+async function readAccountView(s: Services): Promise<CachedAccountView> {
+  const address = await s.vault.ownerAddress();
+  if (!address) throw new UnauthorizedError('There is no wallet yet.');
+  const chain = await s.networks.current();
+  // The contract the chain's backend delegates the account to is the expected one (Alchemy's
+  // account contract on Alchemy); the default when the backend cannot be built (key sealed).
+  const [backend, activeSessions] = await Promise.all([s.backends.for(chain).catch(() => null), activeSessionCount(s, chain.id, address)]);
+  const view = { chain, account: await readAccount(chain, address, backend?.implementation ?? undefined), activeSessions, readAt: Date.now() };
+  await rememberAccountView(view);
+  return view;
 }
 
 /** A recovery phrase or private key with a new password, as onboarding and restore take it. */
@@ -136,21 +156,26 @@ export const walletApiHandlers = {
   'vault.resetPreview': define(none, async (_p, s) => removeWalletPreview(s)),
   'vault.reset': define(
     z.object({ confirm: z.literal('DELETE'), password: z.string().check(z.maxLength(1000)), force: z.optional(z.boolean()) }),
-    async (p, s) => removeWallet(s, { password: p.password, ...(p.force !== undefined ? { force: p.force } : {}) }),
+    async (p, s) => {
+      const result = await removeWallet(s, { password: p.password, ...(p.force !== undefined ? { force: p.force } : {}) });
+      if (result.removed) await forgetAccountViews(); // the removed wallet's figures are not shown to whoever comes next
+      return result;
+    },
   ),
   'vault.setAutoLock': define(z.object({ minutes: z.number() }), async (p, s) => {
     await s.vault.setAutoLockMinutes(p.minutes);
     return null;
   }),
 
-  'account.view': define(none, async (_p, s) => {
-    const address = await s.vault.ownerAddress();
-    if (!address) throw new UnauthorizedError('There is no wallet yet.');
-    const chain = await s.networks.current();
-    // The contract the chain's backend delegates the account to is the expected one (Alchemy's
-    // account contract on Alchemy); the default when the backend cannot be built (key sealed).
-    const backend = await s.backends.for(chain).catch(() => null);
-    return { chain, account: await readAccount(chain, address, backend?.implementation ?? undefined) };
+  'account.view': define(none, async (_p, s) => readAccountView(s)),
+  // The popup's first call (issue 15 item 4): what it needs to draw its first screen, from what the
+  // worker already holds (storage, no chain call), in one round trip. The account view is the one
+  // last read from the chain, only while unlocked (a locked wallet shows the unlock screen first),
+  // marked `cached`: the popup labels it until its own account.view comes back.
+  'popup.home': define(none, async (_p, s) => {
+    const [vault, chain, chains] = await Promise.all([s.vault.state(), s.networks.current(), s.networks.list()]);
+    const cached = vault.status === 'unlocked' ? await cachedAccountView(chain, vault.address) : null;
+    return { vault, networks: { current: chain.id, chains }, account: cached ? { ...cached, cached: true as const } : null };
   }),
   'account.upgrade': define(none, async (_p, s) => {
     const chain = await s.networks.current();

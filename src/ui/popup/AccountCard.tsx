@@ -6,10 +6,16 @@ import { Button, CopyButton, ErrorText, TxProgress } from '../components';
 import { shortAddress } from '../format';
 import { callWallet } from '../wallet-api';
 
-type View = Awaited<ReturnType<typeof callWallet<'account.view'>>>;
+type View = Awaited<ReturnType<typeof callWallet<'account.view'>>> & { cached?: true };
 
+/**
+ * `view.cached`: the figures the worker kept from its last read, drawn at once while the chain is
+ * read again. They are labelled as such, and the buttons that act on the account's state wait for
+ * the fresh read (an upgrade offered to an account that is upgraded already would be wrong).
+ */
 export function AccountCard({ view, onChanged }: { view: View; onChanged: () => void }) {
   const { account, chain } = view;
+  const stale = view.cached === true;
   const [tx, setTx] = useState<{ hash: Hex; label: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   // The upgrade is a transaction the account pays for: with no ETH the owner needs to know how to go on, not the node's words.
@@ -51,10 +57,20 @@ export function AccountCard({ view, onChanged }: { view: View; onChanged: () => 
         </span>
         <CopyButton text={account.address} label="Copy address" />
       </div>
-      <div class="balance" data-testid="account-balance">
+      <div class={stale ? 'balance stale' : 'balance'} data-testid="account-balance" data-state={stale ? 'cached' : 'fresh'} data-wei={account.balance}>
         {Number(formatEther(BigInt(account.balance))).toLocaleString('en-US', { maximumFractionDigits: 4 })} <span class="muted">{chain.nativeCurrency.symbol}</span>
         <span class="muted small"> on {chain.name}</span>
       </div>
+      {stale && (
+        <p class="small muted" aria-busy="true" data-testid="balance-refreshing">
+          <span class="spinner" aria-hidden="true" /> Balance as of {new Date(view.readAt).toLocaleTimeString()}, updating from the network…
+        </p>
+      )}
+      {view.activeSessions > 0 && (
+        <p class="small muted" data-testid="account-sessions">
+          {view.activeSessions} active {view.activeSessions === 1 ? 'session' : 'sessions'}: {view.activeSessions === 1 ? 'a site' : 'sites'} you approved can send from this account within the limits you set, without asking (Sessions tab).
+        </p>
+      )}
 
       {d.kind === 'none' && (
         <div class="callout">
@@ -62,7 +78,7 @@ export function AccountCard({ view, onChanged }: { view: View; onChanged: () => 
             <strong>Upgrade to a smart account</strong> (EIP-7702) so apps can get session keys with on-chain limits. Your address stays the same; you can undo it.
           </p>
           {account.frameworkImplementation ? (
-            <Button testId="upgrade" disabled={tx !== null && !tx.label.startsWith('Undo')} onClick={run('Upgrade', 'account.upgrade')}>
+            <Button testId="upgrade" disabled={stale || (tx !== null && !tx.label.startsWith('Undo'))} onClick={run('Upgrade', 'account.upgrade')}>
               Upgrade account
             </Button>
           ) : (
@@ -76,7 +92,7 @@ export function AccountCard({ view, onChanged }: { view: View; onChanged: () => 
             Smart account: delegated to {account.implementationName} <span class="mono">{shortAddress(d.implementation)}</span>.
           </p>
           {!undoWarning && (
-            <Button testId="undelegate" variant="secondary" disabled={tx !== null && tx.label === 'Undo upgrade'} onClick={undo}>
+            <Button testId="undelegate" variant="secondary" disabled={stale || (tx !== null && tx.label === 'Undo upgrade')} onClick={undo}>
               Undo upgrade
             </Button>
           )}
@@ -116,11 +132,11 @@ export function AccountCard({ view, onChanged }: { view: View; onChanged: () => 
           </p>
           <div class="row">
             {account.frameworkImplementation && (
-              <Button testId="replace-delegation" onClick={run('Replace delegation', 'account.upgrade')}>
+              <Button testId="replace-delegation" disabled={stale} onClick={run('Replace delegation', 'account.upgrade')}>
                 Replace
               </Button>
             )}
-            <Button testId="clear-delegation" variant="danger" onClick={run('Clear delegation', 'account.undelegate')}>
+            <Button testId="clear-delegation" variant="danger" disabled={stale} onClick={run('Clear delegation', 'account.undelegate')}>
               Clear
             </Button>
           </div>

@@ -1,22 +1,29 @@
 // The toolbar popup: onboarding, unlock, and the owner's home (account, send, network, settings).
+// First paint (issue 15 item 4): one call, popup.home, answered from what the worker holds (vault
+// state, networks, the account view last read from the chain, labelled "refreshing"); at the same
+// time the fresh reads go out in parallel, not one after another, and replace it as they come.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { WALLET_ICON, WALLET_NAME } from '../../provider/wallet-info';
 import { Button, ErrorText } from '../components';
 import { callWallet } from '../wallet-api';
 import { AccountCard } from './AccountCard';
 import { NetworkCard } from './NetworkCard';
-import { Onboarding } from './Onboarding';
 import { SendCard } from './SendCard';
 import { TokensCard } from './TokensCard';
-import { SessionsTab } from './SessionsTab';
-import { ActivityTab } from './ActivityTab';
-import { Settings } from './Settings';
 import { Unlock } from './Unlock';
+import { lazyComponent } from './lazy';
+
+// Not on the first screen of an unlocked wallet: loaded on first use (see lazy.tsx).
+const Onboarding = lazyComponent(() => import('./Onboarding').then((m) => m.Onboarding));
+const SessionsTab = lazyComponent(() => import('./SessionsTab').then((m) => m.SessionsTab));
+const ActivityTab = lazyComponent(() => import('./ActivityTab').then((m) => m.ActivityTab));
+const Settings = lazyComponent(() => import('./Settings').then((m) => m.Settings));
 
 type VaultState = Awaited<ReturnType<typeof callWallet<'vault.state'>>>;
 type Networks = Awaited<ReturnType<typeof callWallet<'network.list'>>>;
 type Status = Awaited<ReturnType<typeof callWallet<'status'>>>;
-type AccountView = Awaited<ReturnType<typeof callWallet<'account.view'>>>;
+/** `cached`: the view the worker kept from its last read, shown labelled until the fresh one arrives. */
+type AccountView = Awaited<ReturnType<typeof callWallet<'account.view'>>> & { cached?: true };
 type Tab = 'account' | 'sessions' | 'activity' | 'settings';
 const TAB_LABELS: Record<Tab, string> = { account: 'Account', sessions: 'Sessions', activity: 'Activity', settings: 'Settings' };
 
@@ -39,22 +46,30 @@ export function App() {
     if (inFlight.current) return;
     inFlight.current = true;
     try {
-      const [v, n, s] = await Promise.all([callWallet('vault.state'), callWallet('network.list'), callWallet('status')]);
+      // All at once: the node's status (three RPC calls, up to its timeout) does not hold the account.
+      const nextStatus = callWallet('status');
+      nextStatus.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+      const [v, n, a] = await Promise.all([
+        callWallet('vault.state'),
+        callWallet('network.list'),
+        callWallet('account.view').then(
+          (value) => ({ ok: true as const, value }),
+          (e: Error) => ({ ok: false as const, message: e.message }),
+        ),
+      ]);
       setVault(v);
       setNetworks(n);
-      setStatus(s);
       if (v.status === 'uninitialized') {
         setAccount(null);
         setAccountError(null);
+      } else if (a.ok) {
+        setAccount(a.value);
+        setAccountError(null);
       } else {
-        try {
-          setAccount(await callWallet('account.view'));
-          setAccountError(null);
-        } catch (e) {
-          setAccount(null);
-          setAccountError((e as Error).message);
-        }
+        setAccount(null);
+        setAccountError(a.message);
       }
+      setStatus(await nextStatus);
       setError(null);
     } catch (e) {
       setError((e as Error).message);
@@ -64,10 +79,27 @@ export function App() {
   }, []);
 
   useEffect(() => {
+    // What the worker already knows, in one call; never drawn over a fresh read that came first.
+    callWallet('popup.home').then(
+      (home) => {
+        setVault((v) => v ?? home.vault);
+        setNetworks((n) => n ?? home.networks);
+        if (home.account) setAccount((a) => a ?? home.account);
+      },
+      () => undefined, // refresh() below reports a worker that does not answer
+    );
     void refresh();
     const timer = setInterval(refresh, 4000);
     return () => clearInterval(timer);
   }, [refresh]);
+
+  // The other tabs load while the owner reads the account, so switching to them is instant.
+  const unlocked = vault?.status === 'unlocked';
+  useEffect(() => {
+    if (!unlocked) return;
+    const t = setTimeout(() => void Promise.all([SessionsTab.preload(), ActivityTab.preload(), Settings.preload()]).catch(() => undefined), 300);
+    return () => clearTimeout(t);
+  }, [unlocked]);
 
   return (
     <div class="popup">
