@@ -63,7 +63,7 @@ export function AccountCard({ view, onChanged }: { view: View; onChanged: () => 
       </div>
       {stale && (
         <p class="small muted" aria-busy="true" data-testid="balance-refreshing">
-          <span class="spinner" aria-hidden="true" /> Balance as of {new Date(view.readAt).toLocaleTimeString()}, updating from the network…
+          <span class="spinner" aria-hidden="true" /> Last known balance ({new Date(view.readAt).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })}), updating from the network…
         </p>
       )}
       {view.activeSessions > 0 && (

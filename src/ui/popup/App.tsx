@@ -200,7 +200,7 @@ export function App() {
                   </p>
                 )}
                 {account && <TokensCard chainId={account.chain.id} />}
-                {account && status?.chain.kind === 'devnet' && (
+                {account && account.chain.kind === 'devnet' && (
                   <Button
                     variant="secondary"
                     testId="fund-devnet"
