@@ -3,6 +3,7 @@
 // A suite that fails (or whose own checks fail) is reported and makes the run exit non-zero; the
 // others still run. Each suite stops whatever it started (devnet, dApp server, Chromium).
 import { benchAccount } from './account.bench';
+import { benchAlchemy } from './alchemy.bench';
 import { benchPopup } from './popup.bench';
 import { benchProvider } from './provider.bench';
 import { benchSessions } from './sessions.bench';
@@ -19,7 +20,8 @@ const suites: Record<string, () => Promise<void>> = {
   sessions: () => benchSessions(BENCH_DEVNET_PORT + 1),
   provider: () => benchProvider({ devnetPort: BENCH_DEVNET_PORT + 2, dappPort: BENCH_DAPP_PORT }),
   size: benchSize,
-  popup: () => benchPopup({ devnetPort: BENCH_DEVNET_PORT + 3 }),
+  popup: () => benchPopup({ devnetPort: BENCH_DEVNET_PORT + 6 }),
+  alchemy: () => benchAlchemy({ devnetPort: BENCH_DEVNET_PORT + 7 }),
 };
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
