@@ -21,7 +21,7 @@ const suites: Record<string, () => Promise<void>> = {
   provider: () => benchProvider({ devnetPort: BENCH_DEVNET_PORT + 2, dappPort: BENCH_DAPP_PORT }),
   size: benchSize,
   popup: () => benchPopup({ devnetPort: BENCH_DEVNET_PORT + 6 }),
-  alchemy: () => benchAlchemy({ devnetPort: BENCH_DEVNET_PORT + 7 }),
+  alchemy: () => benchAlchemy({ devnetPort: BENCH_DEVNET_PORT + 7, dappPort: BENCH_DAPP_PORT + 7 }),
 };
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
