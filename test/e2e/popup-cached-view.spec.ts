@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test';
 import { parseEther, toHex } from 'viem';
 import { devnet } from '../../src/chains/registry';
 import { expect, test } from './fixtures';
-import { importOwner, publicClient, watchServiceWorker } from './helpers';
+import { importOwner, ownerWithSession, publicClient, watchServiceWorker } from './helpers';
 
 /** Forwards JSON-RPC to `target`; while held, a request that reads a balance waits for release(). */
 async function holdingProxy(target: string) {
@@ -116,4 +116,19 @@ test('behavior: a locked wallet opens on the unlock screen, with no account figu
   await expect(popup.getByTestId('unlock-password')).toBeVisible();
   await expect(popup.getByTestId('account-balance')).toHaveCount(0);
   expect(await walletApi(popup, 'popup.home')).toMatchObject({ ok: true, value: { vault: { status: 'locked' }, account: null } });
+});
+
+test('behavior: the account view counts the active sessions, from the first paint of a reopened popup, and one revoked is no longer counted', async ({ context, fresh, openPopup, shoot }) => {
+  await ownerWithSession(context, fresh.popup, fresh.dapp, fresh.key);
+  await fresh.popup.getByTestId('tab-account').click();
+  await expect(fresh.popup.getByTestId('account-sessions')).toContainText('1 active session: a site you approved can send from this account');
+  await shoot(fresh.popup, 'popup-account-one-session');
+
+  const popup = await openPopup();
+  await expect(popup.getByTestId('account-sessions')).toContainText('1 active session');
+  // Revoked from the Sessions tab: the count follows at the next read.
+  await popup.getByTestId('tab-sessions').click();
+  await popup.getByTestId('session-revoke').first().click();
+  await popup.getByTestId('tab-account').click();
+  await expect(popup.getByTestId('account-sessions')).toHaveCount(0, { timeout: 30_000 });
 });
