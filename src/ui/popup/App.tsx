@@ -40,6 +40,8 @@ export function App() {
   const [accountError, setAccountError] = useState<string | null>(null);
   const [retrying, setRetrying] = useState(false);
   const inFlight = useRef(false);
+  // Set once a read of the account from the chain has come back (or failed): the kept view is then out of date.
+  const accountRead = useRef(false);
 
   const refresh = useCallback(async () => {
     // The 4 s poll must not stack reads while a slow node is still timing out.
@@ -59,6 +61,7 @@ export function App() {
       ]);
       setVault(v);
       setNetworks(n);
+      accountRead.current = true;
       if (v.status === 'uninitialized') {
         setAccount(null);
         setAccountError(null);
@@ -84,7 +87,8 @@ export function App() {
       (home) => {
         setVault((v) => v ?? home.vault);
         setNetworks((n) => n ?? home.networks);
-        if (home.account) setAccount((a) => a ?? home.account);
+        // Not after the chain's own answer, nor over its error (the kept figure would hide it).
+        if (home.account && !accountRead.current) setAccount((a) => a ?? home.account);
       },
       () => undefined, // refresh() below reports a worker that does not answer
     );
