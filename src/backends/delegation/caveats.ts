@@ -79,9 +79,9 @@
 // of every call, whichever group it uses (DemoGame.buyItem as well as plain transfers), against
 // one allowance keyed by (DelegationManager, delegation hash).
 import { encodeAbiParameters, type Hex } from 'viem';
-import { callGroups, isRootScope, matchCallGroup, nativePermissionOf, type GroupPermission, type NativePermission } from '../../permissions/match';
+import { callGroups, isRootScope, matchCallGroup, nativeAllowanceOf, nativePermissionOf, type GroupPermission, type NativePermission } from '../../permissions/match';
 import type { SessionCall, SessionScope } from '../../permissions/types';
-import { caveatBuilder, encodeLogicalOrWrapperArgs, type Caveat, type CaveatBuilder, type CaveatEnforcerAddresses } from './framework';
+import { caveatBuilder, encodeLogicalOrWrapperArgs, type Caveat, type CaveatBuilder, type CaveatEnforcerAddresses, type SessionCallRule } from './framework';
 
 /** Args of a MultiTokenPeriodEnforcer caveat with a single token config: its index, 0. */
 export const SINGLE_TOKEN_CONFIG_ARGS: Hex = encodeAbiParameters([{ type: 'uint256' }], [0n]);
@@ -162,23 +162,88 @@ export function groupLayoutOf(scope: Pick<SessionScope, 'permissions'>): GroupLa
 
 const sameCaveat = (a: Caveat, b: Caveat) => a.enforcer.toLowerCase() === b.enforcer.toLowerCase() && a.terms.toLowerCase() === b.terms.toLowerCase();
 
-/** The caveats every call of the session is held to, whatever its group (expiry, call limit, redeemers, ETH). */
-function sessionWideCaveats(scope: SessionScope, b: CaveatBuilder): Caveat[] {
+const MAX_U64 = 2n ** 64n - 1n;
+const MAX_U128 = 2n ** 128n - 1n;
+
+/**
+ * Whether new grants of `scope` use the wallet's SessionCallEnforcer: only where `enforcers` names
+ * it (the caller drops it on a chain where its code is not deployed: backend.ts) and when the
+ * scope's numbers fit its terms (uint64 expiry and call limit, uint128 ETH allowance); otherwise
+ * the framework's enforcers as before.
+ */
+export function usesSessionCall(scope: SessionScope, enforcers: CaveatEnforcerAddresses): boolean {
+  if (enforcers.SessionCallEnforcer === undefined) return false;
+  const limitFits = scope.callLimit === undefined || (scope.callLimit >= 1 && BigInt(scope.callLimit) <= MAX_U64);
+  return BigInt(scope.expiry) > 0n && BigInt(scope.expiry) <= MAX_U64 && limitFits && (nativeAllowanceOf(scope) ?? 0n) <= MAX_U128;
+}
+
+/**
+ * A call group as SessionCallEnforcer rules: exactly what its framework caveats admit
+ * (ExactCalldata('0x') = empty calldata to any target; AllowedTargets = that target, any calldata;
+ * AllowedTargets x AllowedMethods with one target = those (target, selector) pairs; AllowedMethods =
+ * those selectors, any target, calldata of 4+ bytes). Undefined for the groups that keep their
+ * framework caveats (ERC-20 amounts, periods, streams; approval revocation).
+ */
+function sessionCallRules(scope: SessionScope, group: GroupPermission): SessionCallRule[] | undefined {
+  switch (group.type) {
+    case 'native-token-transfer':
+    case 'native-token-periodic':
+    case 'native-token-stream':
+      return [{ kind: 'empty' }];
+    case 'contract-access':
+      return [{ kind: 'target', target: group.data.address }];
+    case 'functions-on-contract':
+      return group.data.functions.map((f) => ({ kind: 'pair', target: group.data.address, selector: f.selector }));
+    case 'account-functions':
+      return group.data.functions.map((f) => ({ kind: 'pair', target: scope.account, selector: f.selector }));
+    case 'functions-on-all-contracts':
+      return group.data.functions.map((f) => ({ kind: 'selector', selector: f.selector }));
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The caveats every call of the session is held to, whatever its group (expiry, call limit,
+ * redeemers, ETH). With SessionCallEnforcer: one caveat holds expiry, call limit and the ETH
+ * allowance (0 when the session moves no ETH; not counted by it for root or for periodic and
+ * streamed ETH, whose framework caveats follow it), plus `rules` when the delegation is flat.
+ */
+function sessionWideCaveats(scope: SessionScope, b: CaveatBuilder, sessionCall = false, rules: readonly SessionCallRule[] = []): Caveat[] {
+  const native = nativePermissionOf(scope);
+  if (sessionCall) {
+    const nativeAllowance = isRootScope(scope) ? undefined : native === undefined ? 0n : native.type === 'native-token-transfer' ? native.data.allowance : undefined;
+    const caveats: Caveat[] = [b.sessionCall({ expiry: scope.expiry, callLimit: scope.callLimit ?? 0, nativeAllowance, rules })];
+    if (scope.redeemers !== undefined) caveats.push(b.redeemer(scope.redeemers));
+    if (!isRootScope(scope) && nativeAllowance === undefined) caveats.push(nativeCaveat(native, b));
+    return caveats;
+  }
   const caveats: Caveat[] = [b.timestamp({ beforeThreshold: scope.expiry })];
   if (scope.callLimit !== undefined) caveats.push(b.limitedCalls(scope.callLimit));
   if (scope.redeemers !== undefined) caveats.push(b.redeemer(scope.redeemers));
-  if (!isRootScope(scope)) caveats.push(nativeCaveat(nativePermissionOf(scope), b));
+  if (!isRootScope(scope)) caveats.push(nativeCaveat(native, b));
   return caveats;
 }
 
 /**
  * A group's caveats when it has a delegation of its own (flat, or a chain's leaf): the group's
- * ValueLte(0) repeats the session-wide one when the scope moves no ETH, so it is left out.
+ * ValueLte(0) repeats the session-wide one when the scope moves no ETH, so it is left out (with
+ * SessionCallEnforcer, whose allowance of 0 already refuses any value, likewise).
  * Every ERC-20 allowance is ERC20TransferAmountEnforcer here: its counter is keyed by the
  * delegation's own hash, one per group, so no MultiTokenPeriod split is needed.
  */
-function ownDelegationGroupCaveats(scope: SessionScope, group: GroupPermission, sessionWide: readonly Caveat[], b: CaveatBuilder): Caveat[] {
-  return groupCaveats(scope, group, group.type === 'erc20-token-transfer' ? 'erc20-amount' : 'plain', b).filter((c) => !sessionWide.some((s) => sameCaveat(s, c)));
+function ownDelegationGroupCaveats(scope: SessionScope, group: GroupPermission, sessionWide: readonly Caveat[], b: CaveatBuilder, sessionCall = false): Caveat[] {
+  const noEth = sessionCall && !isRootScope(scope) && nativePermissionOf(scope) === undefined;
+  const valueLte0 = noEth ? b.valueLte(0n) : undefined;
+  return groupCaveats(scope, group, group.type === 'erc20-token-transfer' ? 'erc20-amount' : 'plain', b).filter(
+    (c) => !sessionWide.some((s) => sameCaveat(s, c)) && !(valueLte0 && sameCaveat(valueLte0, c)),
+  );
+}
+
+/** With SessionCallEnforcer: a chain leaf of one group, as rules in one caveat when they can be, else its framework caveats. */
+function sessionCallLeaf(scope: SessionScope, group: GroupPermission, root: readonly Caveat[], b: CaveatBuilder): Caveat[] {
+  const rules = sessionCallRules(scope, group);
+  return rules ? [b.sessionCall({ expiry: 0, callLimit: 0, rules })] : ownDelegationGroupCaveats(scope, group, root, b, true);
 }
 
 /**
@@ -190,10 +255,17 @@ function ownDelegationGroupCaveats(scope: SessionScope, group: GroupPermission, 
  */
 export function scopeToCaveats(scope: SessionScope, enforcers: CaveatEnforcerAddresses, layout: Exclude<GroupLayout, 'chain'> = defaultSingleLayout(scope)): Caveat[] {
   const b = caveatBuilder(enforcers);
-  const caveats = sessionWideCaveats(scope, b);
-  if (isRootScope(scope)) return caveats; // root: any call, any value, until expiry / the call limit
   const groups = callGroups(scope);
   const [only] = groups;
+  if (layout === 'flat' && usesSessionCall(scope, enforcers)) {
+    // One caveat for expiry, call limit, ETH and, when it can be said as rules, the group itself.
+    const rules = only && groups.length === 1 ? sessionCallRules(scope, only) : undefined;
+    const caveats = sessionWideCaveats(scope, b, true, rules ?? []);
+    if (isRootScope(scope) || !only || rules) return caveats;
+    return [...caveats, ...ownDelegationGroupCaveats(scope, only, caveats, b, true)];
+  }
+  const caveats = sessionWideCaveats(scope, b);
+  if (isRootScope(scope)) return caveats; // root: any call, any value, until expiry / the call limit
   if (layout === 'flat' && only && groups.length === 1) return [...caveats, ...ownDelegationGroupCaveats(scope, only, caveats, b)];
   const kinds = groupKinds(groups);
   caveats.push(b.logicalOrWrapper(groups.map((g, i) => groupCaveats(scope, g, kinds[i] ?? 'plain', b))));
@@ -217,6 +289,10 @@ export interface SessionCaveats {
 export function sessionCaveats(scope: SessionScope, enforcers: CaveatEnforcerAddresses): SessionCaveats {
   if (groupLayoutOf(scope) !== 'chain') return { root: scopeToCaveats(scope, enforcers) };
   const b = caveatBuilder(enforcers);
+  if (usesSessionCall(scope, enforcers)) {
+    const root = sessionWideCaveats(scope, b, true);
+    return { root, groups: callGroups(scope).map((g) => sessionCallLeaf(scope, g, root, b)) };
+  }
   const root = sessionWideCaveats(scope, b);
   return { root, groups: callGroups(scope).map((g) => ownDelegationGroupCaveats(scope, g, root, b)) };
 }
@@ -245,7 +321,13 @@ function ownDelegationDuplicates(scope: SessionScope, group: GroupPermission): n
  * the root's then the group leaf's (all empty: no enforcer of either needs args). Exported for
  * tests that force a group the off-chain check would not choose; the wallet uses caveatArgsForCall.
  */
-export function caveatArgsForGroup(scope: SessionScope, groupIndex: number, layout: GroupLayout = groupLayoutOf(scope)): Hex[] {
+export function caveatArgsForGroup(scope: SessionScope, groupIndex: number, layout: GroupLayout = groupLayoutOf(scope), enforcers?: CaveatEnforcerAddresses): Hex[] {
+  if (enforcers && usesSessionCall(scope, enforcers) && layout !== 'wrapped') {
+    // Every caveat of these layouts takes empty args: one per caveat of the root and the group's leaf.
+    const { root, groups } = sessionCaveats(scope, enforcers);
+    if (groups && !groups[groupIndex]) throw new RangeError(`the session has no call group ${groupIndex}`);
+    return Array<Hex>(root.length + (groups?.[groupIndex]?.length ?? 0)).fill('0x');
+  }
   const count = 1 + (scope.callLimit !== undefined ? 1 : 0) + (scope.redeemers !== undefined ? 1 : 0);
   if (isRootScope(scope)) return Array<Hex>(count).fill('0x');
   const inner = innerArgs(scope, groupIndex);
@@ -264,8 +346,8 @@ export function caveatArgsForGroup(scope: SessionScope, groupIndex: number, layo
  * group it falls under, chosen as in the off-chain check. Undefined when no group of the session
  * accepts the call.
  */
-export function caveatArgsForCall(scope: SessionScope, call: SessionCall, layout: GroupLayout = groupLayoutOf(scope)): Hex[] | undefined {
-  if (isRootScope(scope)) return caveatArgsForGroup(scope, 0, layout);
+export function caveatArgsForCall(scope: SessionScope, call: SessionCall, layout: GroupLayout = groupLayoutOf(scope), enforcers?: CaveatEnforcerAddresses): Hex[] | undefined {
+  if (isRootScope(scope)) return caveatArgsForGroup(scope, 0, layout, enforcers);
   const index = matchCallGroup(scope, call);
-  return index === undefined ? undefined : caveatArgsForGroup(scope, index, layout);
+  return index === undefined ? undefined : caveatArgsForGroup(scope, index, layout, enforcers);
 }
