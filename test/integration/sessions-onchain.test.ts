@@ -16,6 +16,8 @@ import type { SessionCall, SessionScope } from '../../src/permissions/types';
 import { parseSessionScope } from '../../src/permissions/validate';
 import { covers } from '../../src/sessions/policy';
 import { sessionEnv } from './session-helpers';
+import { DelegationBackend } from '../../src/backends/delegation/backend';
+import { DEVNET_CHAIN_ID, type ChainConfig } from '../../src/chains/registry';
 import { DemoGameAbi, DemoTokenAbi, SessionCallEnforcerAbi } from '../../devnet/contracts/abis';
 
 const env = sessionEnv(inject('rpcUrl'));
@@ -680,5 +682,19 @@ describe('SessionCallEnforcer (the wallet\'s own enforcer) on chain', () => {
     await expectRefusedBothSides(s, [{ ...env.calls.move(1), to: c.DemoToken }], /./);
     await sendCovered(s, [env.calls.move(2), env.calls.move(3), env.calls.move(0)]);
     await expectRefusedBothSides(s, [env.calls.move(1)], /call/);
+  });
+
+  it('behavior: the wallet\'s backend signs with it only where its code is at the deployment\'s address; elsewhere the framework\'s enforcers', async () => {
+    const chain: ChainConfig = { id: DEVNET_CHAIN_ID, name: 'Devnet', rpcUrl: inject('rpcUrl'), nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, kind: 'devnet' };
+    const scope = await scopeOf({ permissions: [{ type: 'contract-access', data: { address: c.DemoGame } }], callLimit: 3 });
+    const enforcersOf = async (backend: DelegationBackend) => (await backend.grant(owner, scope, eoa())).fields.delegation?.caveats.map((x) => x.enforcer);
+    expect(await enforcersOf(new DelegationBackend(chain))).toEqual([c.SessionCallEnforcer]);
+    const code = await publicClient.getCode({ address: c.SessionCallEnforcer });
+    try {
+      await testClient.setCode({ address: c.SessionCallEnforcer, bytecode: '0x' });
+      expect(await enforcersOf(new DelegationBackend(chain))).toEqual([c.caveatEnforcers.TimestampEnforcer, c.caveatEnforcers.LimitedCallsEnforcer, c.caveatEnforcers.ValueLteEnforcer, c.caveatEnforcers.AllowedTargetsEnforcer]);
+    } finally {
+      await testClient.setCode({ address: c.SessionCallEnforcer, bytecode: code ?? '0x' });
+    }
   });
 });

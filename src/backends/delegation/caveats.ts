@@ -15,12 +15,28 @@
 //   the framework's other enforcers: none checks a (target, selector) pair or "plain transfer to
 //     anyone OR these calls" in one caveat, so flat caveats on one delegation cannot hold these
 //     groups apart (AllowedTargets x AllowedMethods is a cross product)
-// Hence: one group -> flat (194,477 with call limit and ValueLte(0), 9.3x; every caveat is an
-// external enforcer call, so the figure follows the caveat count); several -> the chain, whose
-// extra cost over "flat" is the second signature check and delegation in calldata (~22k). The
-// session-wide counters live on the root (keyed by its hash), so every group draws on them; a
-// group's own counters (ERC-20 amounts, periods, streams) live on its leaf. Groups never widen
-// each other: a redemption carries exactly one leaf, and a leaf only exists for its group.
+//   the same chain with the wallet's SessionCallEnforcer: root = one caveat (expiry, call limit,
+//     ETH allowance), leaf = one caveat (the group's (target, selector) pairs)     148,302  7.06x
+// One group, flat: framework caveats (timestamp, call limit, ValueLte(0), AllowedTargets,
+// AllowedMethods) 194,477 (9.3x); one SessionCallEnforcer caveat 105,128 (5.0x).
+// Why: every caveat costs the DelegationManager four external hook calls whatever it checks. Per
+// caveat alone on one delegation (floor without caveats 72,569): Timestamp +22.1k, ValueLte(0)
+// +22.4k, AllowedTargets +23.6k, AllowedMethods +24.4k, NativeTokenTransferAmount +27.5k,
+// LimitedCalls +29.5k; reversing their order changes nothing; SessionCallEnforcer with expiry only
+// +23.3k, with everything of the game group +32.6k. Framework-only ways to cut the demo shape were
+// measured and none applies: its game group's buyItem is payable, so two groups move ETH and the
+// allowance must stay session-wide on the root; no caveat is repeated between root and leaf.
+// Hence: SessionCallEnforcer (devnet/contracts/SessionCallEnforcer.sol: the wallet's own enforcer,
+// NOT part of the audited framework) wherever the deployment names it and its code is there
+// (backend.ts checks before a grant; usesSessionCall), the framework's enforcers everywhere else
+// and for sessions signed before. It takes the groups it can say as rules (plain ETH transfers,
+// contract access, functions on a contract / on any contract / on the account); ERC-20 amounts,
+// periods, streams and approval revocation keep their framework caveats on their own delegation.
+// Layouts: one group -> flat; several -> the chain, whose extra cost over "flat" is the second
+// signature check and delegation in calldata (~22k with framework caveats). The session-wide
+// counters live on the root (keyed by its hash), so every group draws on them; a group's own
+// counters (ERC-20 amounts, periods, streams) live on its leaf. Groups never widen each other: a
+// redemption carries exactly one leaf, and a leaf only exists for its group.
 //
 // Caveats, in this order (all single-call, default-mode enforcers: a batch is several
 // redemptions in one redeemDelegations call, see session-chain.ts); in the chain, the rows down to
@@ -36,6 +52,11 @@
 //   none of the three            ValueLteEnforcer                      0: no call moves ETH          -
 //   call permissions (not root)  one group: its caveats, flat; several: a leaf each (chain)   -
 //                                (wrapped layout: LogicalOrWrapperEnforcer, SelectedGroup{index, args})
+// With SessionCallEnforcer, the rows expiry, callLimit, native-token-transfer and "none of the
+// three" are ONE SessionCallEnforcer caveat (expiry, limit, allowance or 0; no allowance counted
+// for root, nor for periodic and streamed ETH, whose framework caveat follows it, after the
+// RedeemerEnforcer). One group that it can say as rules: those rules join that caveat; in a chain,
+// such a group's leaf is one SessionCallEnforcer caveat with its rules and nothing counted.
 //
 // One group per call permission, because AllowedTargets x AllowedMethods on one delegation is a
 // cross product: {game: move} + {token: mint} would also allow game.mint and token.move. In the

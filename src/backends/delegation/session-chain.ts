@@ -28,7 +28,7 @@ import {
 } from '@metamask/delegation-abis';
 import { decodeErc20TransferAmountTerms, decodeLogicalOrWrapperTerms, decodeMultiTokenPeriodTerms } from './terms';
 import { BaseError, decodeErrorResult, encodeAbiParameters, getAddress, HttpRequestError, parseAbi, TimeoutError, type Address, type Hex, type PublicClient } from 'viem';
-import { DemoGameAbi, DemoTokenAbi, SessionCallEnforcerAbi } from '../../../devnet/contracts/abis';
+import { DemoGameAbi, DemoTokenAbi } from '../../../devnet/contracts/abis';
 import type { PeriodRecord, SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { isRootScope, matchCallGroup } from '../../permissions/match';
 import { caveatArgsForGroup, groupLayoutOf, scopeToCaveats, sessionCaveats, type GroupLayout } from './caveats';
@@ -199,6 +199,23 @@ function readingsOf(caveats: readonly Caveat[], caller: Address, enforcers: Cave
   return out;
 }
 
+/** SessionCallEnforcer's one getter the wallet reads (the whole ABI is in devnet/contracts/abis.ts; this keeps the worker small). */
+const SESSION_CALL_USAGE_ABI = [
+  {
+    type: 'function',
+    name: 'usage',
+    stateMutability: 'view',
+    inputs: [
+      { name: 'delegationManager', type: 'address' },
+      { name: 'delegationHash', type: 'bytes32' },
+    ],
+    outputs: [
+      { name: 'calls', type: 'uint128' },
+      { name: 'spent', type: 'uint128' },
+    ],
+  },
+] as const;
+
 const isPair = (v: bigint | PeriodRecord | readonly [bigint, bigint]): v is readonly [bigint, bigint] => Array.isArray(v);
 
 /**
@@ -220,7 +237,7 @@ export async function readSessionUsage(client: PublicClient, delegation: Session
     readings.map(async (r): Promise<bigint | PeriodRecord | readonly [bigint, bigint]> => {
       switch (r.kind) {
         case 'session-call':
-          return client.readContract({ ...at, address: r.enforcer, abi: SessionCallEnforcerAbi, functionName: 'usage', args: [r.caller, r.hash] });
+          return client.readContract({ ...at, address: r.enforcer, abi: SESSION_CALL_USAGE_ABI, functionName: 'usage', args: [r.caller, r.hash] });
         case 'period': {
           // The struct's getter: (periodAmount, periodDuration, startDate, lastTransferPeriod, transferredInCurrentPeriod).
           const abi = r.erc20 ? ERC20PeriodTransferEnforcer : NativeTokenPeriodTransferEnforcer;
