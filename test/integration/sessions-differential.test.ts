@@ -96,6 +96,8 @@ const stats = {
   sessions: 0,
   sessionCallSessions: 0,
   sessionCallBatches: 0,
+  /** Of those: several call groups in one caveat (caveats.ts sessionCallUnion: no chain). */
+  sessionCallUnions: 0,
   sessionRequestsRefused: 0,
   timeJumps: 0,
   marginSkips: 0,
@@ -197,7 +199,9 @@ async function newSession(id: number): Promise<Live> {
       stats.sessions++;
       if (sessionCall) stats.sessionCallSessions++;
       for (const t of kindsOf(scope)) kindStats(t).sessions++;
-      return { id, scope, key, delegation: await env.grant(owner, key.address, scope, { sessionCall }), sessionCall, revoked: false, callsSent: 0 };
+      const delegation = await env.grant(owner, key.address, scope, { sessionCall });
+      if (sessionCall && callGroups(scope).length > 1 && !delegation.groups) stats.sessionCallUnions++;
+      return { id, scope, key, delegation, sessionCall, revoked: false, callsSent: 0 };
     } catch (err) {
       if (!(err instanceof PermissionError)) throw err;
       stats.sessionRequestsRefused++;
@@ -456,7 +460,7 @@ it(`differential: covers() agrees with the chain on every generated batch (seed 
   console.log(
     `[differential] seed ${SEED}: ${stats.calls} calls in ${stats.batches} batches in ${seconds} s; ` +
       `covered ${stats.coveredBatches} batches (${stats.coveredCalls} calls), refused ${stats.refusedBatches} batches (${stats.refusedCalls} calls); ` +
-      `${stats.sessions} sessions (${stats.sessionCallSessions} with SessionCallEnforcer, ${stats.sessionCallBatches} batches to them; ${stats.sessionRequestsRefused} generated requests refused by validation), ${stats.timeJumps} time jumps, ` +
+      `${stats.sessions} sessions (${stats.sessionCallSessions} with SessionCallEnforcer, ${stats.sessionCallUnions} of them several groups in one caveat, ${stats.sessionCallBatches} batches to them; ${stats.sessionRequestsRefused} generated requests refused by validation), ${stats.timeJumps} time jumps, ` +
       `${stats.marginSkips} expiry-margin skips, ${stats.revokes} revocations, ${stats.groupProbes} single-group probes; mismatches ${mismatches.length}\n` +
       `  per kind:\n${perKind}\n` +
       `  refusal reasons:\n${reasons}`,

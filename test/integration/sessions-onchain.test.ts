@@ -684,6 +684,31 @@ describe('SessionCallEnforcer (the wallet\'s own enforcer) on chain', () => {
     await expectRefusedBothSides(s, [env.calls.move(1)], /call/);
   });
 
+  it('behavior: groups it can all say as rules (game functions, plain ETH) are one caveat: each group\'s calls pass, nothing mixed from two groups does', async () => {
+    const to = eoa();
+    const s = await grant(
+      {
+        permissions: [
+          { type: 'functions-on-contract', data: { address: c.DemoGame, functions: ['move(uint8)'] } },
+          { type: 'native-token-transfer', data: { allowance: parseEther('0.002').toString() } },
+        ],
+        callLimit: 5,
+      },
+      { sessionCall: true },
+    );
+    expect(s.delegation.caveats.map((x) => x.enforcer)).toEqual([c.SessionCallEnforcer]);
+    expect((s.delegation as { groups?: unknown }).groups).toBeUndefined();
+    await sendCovered(s, [env.calls.move(1), env.calls.pay(to, parseEther('0.001'))]);
+    expect(await ethOf(to)).toBe(parseEther('0.001'));
+    expect(await env.usage(s.delegation, s.scope)).toMatchObject({ callsUsed: 2, nativeSpent: parseEther('0.001') });
+    // A selector the game group lacks; the game's selector on another target; calldata to the ETH group's "anyone".
+    await expectRefusedBothSides(s, [env.calls.buyItem(1n)], /buyItem/);
+    await expectRefusedBothSides(s, [{ ...env.calls.move(1), to: c.DemoToken }], /./);
+    await expectRefusedBothSides(s, [env.calls.pay(to, 1n, env.calls.move(1).data)], /./);
+    // The ETH allowance is the session's, whichever group the call is in.
+    await expectRefusedBothSides(s, [env.calls.pay(to, parseEther('0.0011'))], /ETH/);
+  });
+
   it('behavior: the wallet\'s backend signs with it only where its code is at the deployment\'s address; elsewhere the framework\'s enforcers', async () => {
     const chain: ChainConfig = { id: DEVNET_CHAIN_ID, name: 'Devnet', rpcUrl: inject('rpcUrl'), nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, kind: 'devnet' };
     const scope = await scopeOf({ permissions: [{ type: 'contract-access', data: { address: c.DemoGame } }], callLimit: 3 });

@@ -302,6 +302,33 @@ describe('SessionCallEnforcer layouts (the wallet own enforcer, where deployed)'
     expect(caveatArgsForGroup(scope, 2, 'chain', ES)).toEqual(['0x', '0x', '0x']);
   });
 
+  it('behavior: several groups it can all say as rules are ONE delegation with ONE caveat (their union; no chain)', () => {
+    const scope = scopeOf(
+      [
+        { type: 'functions-on-contract', data: { address: GAME, functions: ['move(uint8)', 'buyItem(uint256)'] } },
+        { type: 'native-token-transfer', data: { allowance: '5' } },
+        { type: 'contract-access', data: { address: TOKEN2 } },
+      ],
+      4,
+    );
+    expect(groupLayoutOf(scope, ES)).toBe('flat');
+    expect(groupLayoutOf(scope, E)).toBe('chain');
+    const { root, groups } = sessionCaveats(scope, ES);
+    expect(groups).toBeUndefined();
+    expect(root).toEqual([{ enforcer: ES.SessionCallEnforcer, terms: header(NOW + 600, 4, 5n) + rule(0, GAME, move) + rule(0, GAME, buy) + rule(3, zeroAddress, '0x00000000') + rule(1, TOKEN2, '0x00000000'), args: '0x' }]);
+    expect(scopeToCaveats(scope, ES)).toEqual(root);
+    expect(caveatArgsForGroup(scope, 2, undefined, ES)).toEqual(['0x']);
+    expect(delegationLayout({ caveats: root }, scope, ES)).toBe('flat');
+    // Held by a dApp (a context per permission): a leaf per group, each one SessionCallEnforcer caveat.
+    const perGroup = sessionCaveats(scope, ES, { perGroup: true });
+    expect(perGroup.root.map((c) => c.terms)).toEqual([header(NOW + 600, 4, 5n)]);
+    expect(perGroup.groups!.map((g) => g.map((c) => c.terms))).toEqual([
+      [header(0, 0) + rule(0, GAME, move) + rule(0, GAME, buy)],
+      [header(0, 0) + rule(3, zeroAddress, '0x00000000')],
+      [header(0, 0) + rule(1, TOKEN2, '0x00000000')],
+    ]);
+  });
+
   it('behavior: an ERC-20 group without ETH in the session drops its ValueLte(0): the allowance of 0 already refuses any value', () => {
     const token = scopeOf([{ type: 'erc20-token-transfer', data: { address: TOKEN, allowance: '100' } }]);
     const caveats = scopeToCaveats(token, ES);

@@ -224,6 +224,8 @@ export class DelegationBackend implements AccountBackend {
       scope,
       enforcers: await this.grantEnforcers(framework),
       context: { chainId: this.chain.id, delegationManager: framework.DelegationManager },
+      // A dApp gets a context per permission (below), so each call group keeps a leaf of its own.
+      perGroup: holder.kind === 'dapp',
     });
     const root = rootOf(delegation);
     const id = hashDelegation(root);

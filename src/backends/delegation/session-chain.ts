@@ -31,7 +31,7 @@ import { BaseError, decodeErrorResult, encodeAbiParameters, getAddress, HttpRequ
 import { DemoGameAbi, DemoTokenAbi } from '../../../devnet/contracts/abis';
 import type { PeriodRecord, SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { isRootScope, matchCallGroup } from '../../permissions/match';
-import { caveatArgsForGroup, groupLayoutOf, scopeToCaveats, sessionCaveats, type GroupLayout } from './caveats';
+import { caveatArgsForGroup, groupLayoutOf, scopeToCaveats, sessionCaveats, type GroupLayout, type LayoutOptions } from './caveats';
 import {
   DelegationManagerAbi,
   EXECUTION_MODE,
@@ -103,8 +103,9 @@ export function delegationLayout(delegation: Pick<SessionDelegation, 'caveats'> 
 function layoutWith(delegation: Parameters<typeof delegationLayout>[0], scope: SessionScope, enforcers: CaveatEnforcerAddresses): GroupLayout | undefined {
   const leaves = delegation.groups;
   if (leaves && leaves.length > 0) {
-    if (groupLayoutOf(scope) !== 'chain') return undefined;
-    const expected = sessionCaveats(scope, enforcers);
+    // Leaves: several groups held one per group (a dApp-held grant always; any grant without the union).
+    if (groupLayoutOf(scope, enforcers, { perGroup: true }) !== 'chain') return undefined;
+    const expected = sessionCaveats(scope, enforcers, { perGroup: true });
     const rootHash = delegation.delegate && delegation.delegator && delegation.authority && delegation.salt !== undefined ? hashDelegation(delegation as Delegation) : undefined;
     const ok =
       sameCaveats(delegation.caveats, expected.root) &&
@@ -113,7 +114,7 @@ function layoutWith(delegation: Parameters<typeof delegationLayout>[0], scope: S
       leaves.every((leaf, i) => sameCaveats(leaf.caveats, expected.groups?.[i] ?? []) && leaf.authority === rootHash && same(leaf.delegator, delegation.delegator ?? '0x'));
     return ok ? 'chain' : undefined;
   }
-  if (groupLayoutOf(scope) === 'flat' && sameCaveats(delegation.caveats, scopeToCaveats(scope, enforcers, 'flat'))) return 'flat';
+  if (groupLayoutOf(scope, enforcers) === 'flat' && sameCaveats(delegation.caveats, scopeToCaveats(scope, enforcers, 'flat'))) return 'flat';
   if (!isRootScope(scope) && sameCaveats(delegation.caveats, scopeToCaveats(scope, enforcers, 'wrapped'))) return 'wrapped';
   return undefined;
 }
@@ -130,9 +131,9 @@ export function assertDelegationMatchesScope(delegation: Parameters<typeof deleg
  */
 export async function signSessionDelegation(
   signer: TypedDataSigner,
-  params: { delegator: Address; delegate: Address; scope: SessionScope; enforcers: CaveatEnforcerAddresses; context: DelegationContext },
+  params: { delegator: Address; delegate: Address; scope: SessionScope; enforcers: CaveatEnforcerAddresses; context: DelegationContext } & LayoutOptions,
 ): Promise<SessionDelegation> {
-  const { root, groups } = sessionCaveats(params.scope, params.enforcers);
+  const { root, groups } = sessionCaveats(params.scope, params.enforcers, { perGroup: params.perGroup });
   if (!groups) return signDelegation(signer, createDelegation({ delegator: params.delegator, delegate: params.delegate, caveats: root }), params.context);
   // The root names the owner's own account as delegate: only the owner could redeem it alone,
   // so the session key can use it only through a leaf the owner signed.
