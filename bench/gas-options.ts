@@ -1,6 +1,10 @@
 // Measurement behind the layout choice in src/backends/delegation/caveats.ts (issue 15 item 2): gas per session call of the demo dApp's grant shape
 // (3 call groups: DemoGame functions, plain ETH, DEMO transfers; call limit; stipend) under each
-// on-chain layout, real receipts on a fresh devnet. Run: npx tsx bench/gas-options.ts
+// on-chain layout, real receipts on a fresh devnet; then what each caveat costs alone on one
+// delegation (F rows, against the floor of a delegation without caveats), and the wallet's own
+// SessionCallEnforcer (devnet/contracts/SessionCallEnforcer.sol) in the layouts the wallet signs
+// with it (G: one group, H: the demo's chain, I: groups it can all check, in one caveat).
+// Run: BENCH_DEVNET_PORT=<port> npx tsx bench/gas-options.ts (it uses that port + 5)
 import { getAddress, parseEther, toHex, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { startDevnet } from '../devnet/index';
