@@ -1,6 +1,10 @@
 // Measurement behind the layout choice in src/backends/delegation/caveats.ts (issue 15 item 2): gas per session call of the demo dApp's grant shape
 // (3 call groups: DemoGame functions, plain ETH, DEMO transfers; call limit; stipend) under each
-// on-chain layout, real receipts on a fresh devnet. Run: npx tsx bench/gas-options.ts
+// on-chain layout, real receipts on a fresh devnet; then what each caveat costs alone on one
+// delegation (F rows, against the floor of a delegation without caveats), and the wallet's own
+// SessionCallEnforcer (devnet/contracts/SessionCallEnforcer.sol) in the layouts the wallet signs
+// with it (G: one group, H: the demo's chain, I: groups it can all check, in one caveat).
+// Run: BENCH_DEVNET_PORT=<port> npx tsx bench/gas-options.ts (it uses that port + 5)
 import { getAddress, parseEther, toHex, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { startDevnet } from '../devnet/index';
@@ -13,7 +17,8 @@ try {
   const env = benchEnv(net);
   const payer = await env.fundedAccount();
   const owner = await env.upgradedOwner();
-  const E = env.framework.caveatEnforcers;
+  // The framework's enforcers and the wallet's own SessionCallEnforcer, as deployed on this devnet.
+  const E = { ...env.framework.caveatEnforcers, SessionCallEnforcer: getAddress(net.deployment.contracts.SessionCallEnforcer) };
   const b = caveatBuilder(E);
   const ctx = { chainId: env.chain.id, delegationManager: env.framework.DelegationManager };
   const token = getAddress(net.deployment.contracts.DemoToken as string);
@@ -34,7 +39,7 @@ try {
       const r = await env.mined(env.walletFor(key).sendTransaction({ to: env.framework.DelegationManager, data: data(i) }), label);
       gas.push(Number(r.gasUsed));
     }
-    console.log(`${label.padEnd(62)} first ${gas[0]}  steady ${gas[3]}  (${(gas[3]! / transfer).toFixed(2)}x transfer)`);
+    console.log(`${label.padEnd(80)} first ${gas[0]}  steady ${gas[3]}  (${(gas[3]! / transfer).toFixed(2)}x transfer)`);
   }
   const redeem = (delegations: Parameters<typeof encodeRedeemDelegations>[0][number]['delegations'], i: number) =>
     encodeRedeemDelegations([{ delegations, executions: [{ target: env.game, value: 0n, callData: moveCall(env.game, i).data }], mode: EXECUTION_MODE.SingleDefault }]);
@@ -61,6 +66,38 @@ try {
   });
   await steady('E. one group flat (timestamp, limit, ValueLte 0, game group)', async (key) => {
     const d = await signDelegation(owner, createDelegation({ delegator: owner.address, delegate: key, caveats: [b.timestamp({ beforeThreshold: expiry }), b.limitedCalls(100_000), b.valueLte(0n), ...gameGroup()] }), ctx);
+    return (i) => redeem([d], i);
+  });
+
+  // ---- what each caveat costs: one delegation, flat, the caveat alone (a DemoGame.move passes all of them)
+  const flat = (label: string, caveats: () => Caveat[]) =>
+    steady(label, async (key) => {
+      const d = await signDelegation(owner, createDelegation({ delegator: owner.address, delegate: key, caveats: caveats() }), ctx);
+      return (i) => redeem([d], i);
+    });
+  await flat('F. floor: one delegation, no caveat at all', () => []);
+  await flat('F+ TimestampEnforcer', () => [b.timestamp({ beforeThreshold: expiry })]);
+  await flat('F+ LimitedCallsEnforcer', () => [b.limitedCalls(100_000)]);
+  await flat('F+ ValueLteEnforcer(0)', () => [b.valueLte(0n)]);
+  await flat('F+ NativeTokenTransferAmountEnforcer', () => [b.nativeTokenTransferAmount(parseEther('0.01'))]);
+  await flat('F+ AllowedTargetsEnforcer', () => [b.allowedTargets([env.game])]);
+  await flat('F+ AllowedMethodsEnforcer (2 selectors)', () => [b.allowedMethods([moveSel, buySel])]);
+  await flat('F+ AllowedTargets + AllowedMethods', () => gameGroup());
+  await flat('F+ TimestampEnforcer, LimitedCalls, ValueLte(0), game group: order reversed', () => [...gameGroup(), b.valueLte(0n), b.limitedCalls(100_000), b.timestamp({ beforeThreshold: expiry })]);
+
+  // ---- the wallet's own SessionCallEnforcer (devnet/contracts/SessionCallEnforcer.sol): one caveat
+  const gameRules = [{ kind: 'pair', target: env.game, selector: moveSel }, { kind: 'pair', target: env.game, selector: buySel }] as const;
+  await flat('F+ SessionCall: expiry only', () => [b.sessionCall({ expiry, callLimit: 0, rules: [] })]);
+  await flat('F+ SessionCall: game pairs only', () => [b.sessionCall({ expiry: 0, callLimit: 0, rules: gameRules })]);
+  await flat('G. one group flat: SessionCall(expiry, limit, no ETH, game pairs)', () => [b.sessionCall({ expiry, callLimit: 100_000, nativeAllowance: 0n, rules: gameRules })]);
+  await steady('H. chain: root SessionCall(expiry, limit, ETH allowance) + leaf SessionCall(game pairs)', async (key) => {
+    const root = await signDelegation(owner, createDelegation({ delegator: owner.address, delegate: owner.address, caveats: [b.sessionCall({ expiry, callLimit: 100_000, nativeAllowance: parseEther('0.01'), rules: [] })] }), ctx);
+    const leaf = await signDelegation(owner, createDelegation({ delegator: owner.address, delegate: key, authority: hashDelegation(root), caveats: [b.sessionCall({ expiry: 0, callLimit: 0, rules: gameRules })] }), ctx);
+    return (i) => redeem([leaf, root], i);
+  });
+  await steady('I. one delegation: SessionCall(expiry, limit, ETH, game pairs + empty calldata) (no ERC-20 group)', async (key) => {
+    const caveats = [b.sessionCall({ expiry, callLimit: 100_000, nativeAllowance: parseEther('0.01'), rules: [...gameRules, { kind: 'empty' }] })];
+    const d = await signDelegation(owner, createDelegation({ delegator: owner.address, delegate: key, caveats }), ctx);
     return (i) => redeem([d], i);
   });
   void ROOT_AUTHORITY; void toHex;

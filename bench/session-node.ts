@@ -131,13 +131,15 @@ export function benchEnv(net: Pick<Devnet, 'rpcUrl' | 'deployment'>, opts: { pol
   }
 
   /** Sessions.grant after the upgrade: a new key, the signed delegation, the stipend funded and mined. */
-  async function grant(owner: LocalAccount, scope: SessionScope): Promise<NodeSession> {
+  /** `frameworkOnly`: sign with the framework's enforcers alone, as on a chain without the wallet's SessionCallEnforcer. */
+  async function grant(owner: LocalAccount, scope: SessionScope, opts: { frameworkOnly?: boolean } = {}): Promise<NodeSession> {
     const key = privateKeyToAccount(generatePrivateKey());
+    const { SessionCallEnforcer: _own, ...frameworkOnly } = framework.caveatEnforcers;
     const delegation = await signSessionDelegation(owner, {
       delegator: owner.address,
       delegate: key.address,
       scope,
-      enforcers: framework.caveatEnforcers,
+      enforcers: opts.frameworkOnly ? frameworkOnly : framework.caveatEnforcers,
       context: { chainId: chain.id, delegationManager: framework.DelegationManager },
     });
     const gasLimit = scope.permissions.find((p) => p.type === 'gas-limit');

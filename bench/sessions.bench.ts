@@ -54,10 +54,12 @@ export async function benchSessions(port: number): Promise<void> {
     ]);
 
     // ---- gas by grant shape (issue 15): the demo dApp's grant (3 call groups: a chain of
-    // delegations) and a one-group grant (flat caveats), each with a call limit and a stipend.
+    // delegations) and a one-group grant (flat caveats), each with a call limit and a stipend,
+    // as the wallet signs them on the devnet (with its own SessionCallEnforcer, caveats.ts); then
+    // the same with the framework's enforcers only, what the wallet signs on other chains.
     const token = getAddress(net.deployment.contracts.DemoToken as string);
-    const shapeGas = async (request: ReturnType<typeof grantRequest>) => {
-      const s = await env.grant(owner, scopeOf(request, owner.address, env.chain.id, await env.now()));
+    const shapeGas = async (request: ReturnType<typeof grantRequest>, opts: { frameworkOnly?: boolean } = {}) => {
+      const s = await env.grant(owner, scopeOf(request, owner.address, env.chain.id, await env.now()), opts);
       const gas: number[] = [];
       for (let i = 0; i <= 5; i++) {
         const r = await env.redeem(s, [moveCall(env.game, i)]);
@@ -71,6 +73,8 @@ export async function benchSessions(port: number): Promise<void> {
     report('Session call gas by grant shape (devnet, real receipts, 1 DemoGame.move, steady state)', transferRow, [
       withGoal(fromValues('3 call groups (demo dApp: game, ETH, DEMO), call limit, stipend', await shapeGas(threeGroups), 'gas'), transferRow, 10),
       withGoal(fromValues('1 call group (game), call limit, stipend', await shapeGas(oneGroup), 'gas'), transferRow, 7),
+      fromValues('  the same 3 groups, framework enforcers only (other chains)', await shapeGas(threeGroups, { frameworkOnly: true }), 'gas'),
+      fromValues('  the same 1 group, framework enforcers only (other chains)', await shapeGas(oneGroup, { frameworkOnly: true }), 'gas'),
     ]);
 
     // ---- latency (interleaved runs, after one unmeasured round that warms the clients)

@@ -43,7 +43,7 @@ function planned(label: string, creationCode: Hex, ctorArgs: Hex = '0x'): Planne
 const addressArgs = (...addresses: Address[]): Hex =>
   encodeAbiParameters(addresses.map(() => ({ type: 'address' })), addresses);
 
-function demoBytecode(name: 'DemoToken' | 'DemoGame'): Hex {
+function demoBytecode(name: 'DemoToken' | 'DemoGame' | 'SessionCallEnforcer'): Hex {
   const a = (artifactsJson as Record<string, { bytecode: string } | undefined>)[name];
   if (!a?.bytecode.startsWith('0x')) throw new Error(`devnet/contracts/artifacts.json has no ${name}; run npx tsx scripts/compile-contracts.ts`);
   return a.bytecode as Hex;
@@ -78,6 +78,8 @@ export function planDevnet(): { contracts: PlannedContract[]; deployment: Devnet
   }
   const demoToken = planned('DemoToken', demoBytecode('DemoToken'));
   const demoGame = planned('DemoGame', demoBytecode('DemoGame'));
+  // The wallet's own enforcer (devnet/contracts/SessionCallEnforcer.sol), not part of the framework.
+  const sessionCall = planned('SessionCallEnforcer', demoBytecode('SessionCallEnforcer'));
 
   const deployment: DevnetDeployment = {
     chainId: DEVNET_CHAIN_ID,
@@ -88,10 +90,11 @@ export function planDevnet(): { contracts: PlannedContract[]; deployment: Devnet
       caveatEnforcers: Object.fromEntries(CAVEAT_ENFORCER_NAMES.map((n) => [n, enforcers[n].address])) as Record<CaveatEnforcerName, Address>,
       DemoToken: demoToken.address,
       DemoGame: demoGame.address,
+      SessionCallEnforcer: sessionCall.address,
     },
   };
   return {
-    contracts: [delegationManager, entryPoint, impl, ...ordered.map((n) => enforcers[n]), demoToken, demoGame],
+    contracts: [delegationManager, entryPoint, impl, ...ordered.map((n) => enforcers[n]), demoToken, demoGame, sessionCall],
     deployment,
   };
 }

@@ -55,6 +55,8 @@ export interface DevnetContracts {
   caveatEnforcers: Record<CaveatEnforcerName, Address>;
   DemoToken: Address;
   DemoGame: Address;
+  /** The wallet's own combined session caveat enforcer (devnet/contracts/SessionCallEnforcer.sol; not part of the framework). */
+  SessionCallEnforcer: Address;
 }
 
 export interface DevnetDeployment {
@@ -88,6 +90,7 @@ export function parseDeployment(json: unknown): DevnetDeployment {
       caveatEnforcers,
       DemoToken: addr(c.DemoToken, 'contracts.DemoToken'),
       DemoGame: addr(c.DemoGame, 'contracts.DemoGame'),
+      SessionCallEnforcer: addr(c.SessionCallEnforcer, 'contracts.SessionCallEnforcer'),
     },
   };
 }

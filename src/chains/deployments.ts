@@ -17,6 +17,8 @@ export interface FrameworkDeployment {
 export interface DevnetDeployment extends FrameworkDeployment {
   DemoToken: Address;
   DemoGame: Address;
+  /** The wallet's own combined session enforcer (devnet/contracts/SessionCallEnforcer.sol), not part of the framework. */
+  SessionCallEnforcer?: Address;
 }
 
 function checksummed<T>(value: T): T {
@@ -26,10 +28,19 @@ function checksummed<T>(value: T): T {
 
 export const devnetContracts: DevnetDeployment = checksummed(devnetDeployment.contracts as DevnetDeployment);
 
+/**
+ * The devnet's framework, with the wallet's own SessionCallEnforcer among its caveat enforcers
+ * (the delegation backend uses it only once it has seen its code on chain).
+ */
+const devnetFramework: FrameworkDeployment = {
+  ...devnetContracts,
+  caveatEnforcers: devnetContracts.SessionCallEnforcer ? { ...devnetContracts.caveatEnforcers, SessionCallEnforcer: devnetContracts.SessionCallEnforcer } : devnetContracts.caveatEnforcers,
+};
+
 const NON_ENFORCERS = new Set(['DelegationManager', 'EntryPoint', 'SimpleFactory', 'MultiSigDeleGatorImpl', 'HybridDeleGatorImpl', 'EIP7702StatelessDeleGatorImpl']);
 
 export function frameworkFor(chainId: number): FrameworkDeployment | null {
-  if (chainId === DEVNET_CHAIN_ID) return devnetContracts;
+  if (chainId === DEVNET_CHAIN_ID) return devnetFramework;
   const published = DELEGATOR_CONTRACTS[FRAMEWORK_VERSION]?.[chainId];
   if (!published?.DelegationManager || !published.EIP7702StatelessDeleGatorImpl) return null;
   const caveatEnforcers = Object.fromEntries(Object.entries(published).filter(([name]) => !NON_ENFORCERS.has(name)));

@@ -46,7 +46,7 @@ describe('devnet/deployment.json', () => {
 
   it('has checksummed, distinct addresses', () => {
     const all = deploymentAddresses(deployment);
-    expect(all.length).toBe(5 + CAVEAT_ENFORCER_NAMES.length);
+    expect(all.length).toBe(6 + CAVEAT_ENFORCER_NAMES.length);
     expect(new Set(all.map((a) => a.address.toLowerCase())).size).toBe(all.length);
     const raw = JSON.parse(readFileSync(DEPLOYMENT_FILE, 'utf8')) as { contracts: Record<string, unknown> };
     expect(raw.contracts.DelegationManager).toBe(deployment.contracts.DelegationManager); // already checksummed on disk
@@ -82,7 +82,7 @@ describe('deployment on the running devnet', () => {
     ]);
     const report = await deployDevnet(rpcUrl, { writeDeploymentFile: false });
     expect(report.deployed).toEqual([]);
-    expect(report.skipped).toHaveLength(5 + CAVEAT_ENFORCER_NAMES.length);
+    expect(report.skipped).toHaveLength(6 + CAVEAT_ENFORCER_NAMES.length);
     expect(report.deployment).toEqual(deployment);
     expect(await publicClient.getBlockNumber()).toBe(blockBefore);
     expect(await publicClient.getTransactionCount({ address: DEVNET_DEPLOYER.address })).toBe(nonceBefore);
@@ -92,7 +92,7 @@ describe('deployment on the running devnet', () => {
     const anvil = await startAnvil({ port: await freePort() });
     try {
       const report = await deployDevnet(anvil.rpcUrl, { writeDeploymentFile: false });
-      expect(report.deployed).toHaveLength(5 + CAVEAT_ENFORCER_NAMES.length);
+      expect(report.deployed).toHaveLength(6 + CAVEAT_ENFORCER_NAMES.length);
       expect(report.deployment).toEqual(deployment);
     } finally {
       await anvil.stop();

@@ -21,7 +21,9 @@ export function sessionEnv(rpcUrl: string) {
   const { chain, publicClient, testClient, walletFor } = clients;
   const deployment = parseDeployment(JSON.parse(readFileSync(DEPLOYMENT_FILE, 'utf8')));
   const c = deployment.contracts;
-  const framework: SessionFramework = { DelegationManager: c.DelegationManager, caveatEnforcers: c.caveatEnforcers };
+  /** The framework's enforcers plus the wallet's own SessionCallEnforcer, as the wallet sees the devnet. */
+  const withSessionCall = { ...c.caveatEnforcers, SessionCallEnforcer: c.SessionCallEnforcer };
+  const framework: SessionFramework = { DelegationManager: c.DelegationManager, caveatEnforcers: withSessionCall };
 
   async function mine(hash: Promise<Hex>): Promise<TransactionReceipt> {
     return publicClient.waitForTransactionReceipt({ hash: await hash });
@@ -55,9 +57,14 @@ export function sessionEnv(rpcUrl: string) {
     return key;
   }
 
-  /** The owner signs what the wallet signs for `scope` (one delegation, or a chain with a leaf per call group) to the session key. */
-  async function grant(owner: PrivateKeyAccount, sessionKey: Address, scope: SessionScope): Promise<SessionDelegation> {
-    return signSessionDelegation(owner, { delegator: owner.address, delegate: sessionKey, scope, enforcers: c.caveatEnforcers, context: { chainId: chain.id, delegationManager: c.DelegationManager } });
+  /**
+   * The owner signs what the wallet signs for `scope` (one delegation, or a chain with a leaf per
+   * call group) to the session key: with the framework's enforcers only (what every chain gets),
+   * or with `sessionCall`, as on a chain where the wallet's SessionCallEnforcer is deployed.
+   */
+  async function grant(owner: PrivateKeyAccount, sessionKey: Address, scope: SessionScope, opts: { sessionCall?: boolean } = {}): Promise<SessionDelegation> {
+    const enforcers = opts.sessionCall ? withSessionCall : c.caveatEnforcers;
+    return signSessionDelegation(owner, { delegator: owner.address, delegate: sessionKey, scope, enforcers, context: { chainId: chain.id, delegationManager: c.DelegationManager } });
   }
 
   /** Sends redeemDelegations calldata from the session key with a fixed gas limit (no estimation, no simulation). */

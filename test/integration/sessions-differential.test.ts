@@ -10,6 +10,9 @@
 // a second token, random EOAs, the account itself; allowed and not allowed functions; values;
 // ETH and ERC-20 allowances that are fixed, renew per period or stream, some not started yet),
 // sometimes a redeemer rule (the key itself or another address), batches of 1-4, time jumps, revocations, sessions replaced as they expire or are revoked.
+// Each session is signed with the framework's enforcers only or, half the time, with the wallet's
+// own SessionCallEnforcer (what the wallet signs where it is deployed, caveats.ts): both layouts
+// are held to the same verdicts.
 // Each batch lands in a block whose timestamp the test sets (one second after the latest), and
 // covers() is asked at that time: periods and streams move by the second, so the comparison is
 // made at the clock the enforcers will read.
@@ -76,6 +79,8 @@ interface Live {
   scope: SessionScope;
   key: PrivateKeyAccount;
   delegation: SessionDelegation;
+  /** Signed with the wallet's SessionCallEnforcer (else the framework's enforcers only). */
+  sessionCall: boolean;
   revoked: boolean;
   /** Calls of covered batches sent so far (what LimitedCalls counted). */
   callsSent: number;
@@ -89,6 +94,10 @@ const stats = {
   coveredCalls: 0,
   refusedCalls: 0,
   sessions: 0,
+  sessionCallSessions: 0,
+  sessionCallBatches: 0,
+  /** Of those: several call groups in one caveat (caveats.ts sessionCallUnion: no chain). */
+  sessionCallUnions: 0,
   sessionRequestsRefused: 0,
   timeJumps: 0,
   marginSkips: 0,
@@ -186,9 +195,13 @@ async function newSession(id: number): Promise<Live> {
       const key = await env.newSessionKey();
       // The redeemer rule is set by the wallet, not asked for: mostly the key itself, sometimes another address.
       if (rnd.chance(0.15)) scope.redeemers = rnd.chance(0.8) ? [key.address] : [rnd.pick(eoas)];
+      const sessionCall = rnd.chance(0.5);
       stats.sessions++;
+      if (sessionCall) stats.sessionCallSessions++;
       for (const t of kindsOf(scope)) kindStats(t).sessions++;
-      return { id, scope, key, delegation: await env.grant(owner, key.address, scope), revoked: false, callsSent: 0 };
+      const delegation = await env.grant(owner, key.address, scope, { sessionCall });
+      if (sessionCall && callGroups(scope).length > 1 && !delegation.groups) stats.sessionCallUnions++;
+      return { id, scope, key, delegation, sessionCall, revoked: false, callsSent: 0 };
     } catch (err) {
       if (!(err instanceof PermissionError)) throw err;
       stats.sessionRequestsRefused++;
@@ -373,6 +386,7 @@ it(`differential: covers() agrees with the chain on every generated batch (seed 
     }
     const step = stats.batches;
     stats.batches++;
+    if (s.sessionCall) stats.sessionCallBatches++;
     stats.calls += calls.length;
     if (verdict.covered) {
       stats.coveredBatches++;
@@ -389,12 +403,13 @@ it(`differential: covers() agrees with the chain on every generated batch (seed 
     // With several groups each group is its own leaf delegation: naming a group names its leaf.
     const groups = Math.max(1, callGroups(s.scope).length);
     const chosen = calls.map((call) => (isRootScope(s.scope) ? 0 : (matchCallGroup(s.scope, call) ?? rnd.int(0, groups - 1))));
-    const args = chosen.map((g) => caveatArgsForGroup(s.scope, g));
+    const enforcers = s.sessionCall ? env.framework.caveatEnforcers : c.caveatEnforcers;
+    const args = chosen.map((g) => caveatArgsForGroup(s.scope, g, undefined, enforcers));
     for (const [i, call] of calls.entries()) {
       if (caveatArgsForCall(s.scope, call)) continue;
       for (let g = 0; g < groups; g++) {
         stats.groupProbes++;
-        const data = encodeRedeemDelegations(sessionRedemptions(s.delegation, [call], [caveatArgsForGroup(s.scope, g)], [g]));
+        const data = encodeRedeemDelegations(sessionRedemptions(s.delegation, [call], [caveatArgsForGroup(s.scope, g, undefined, enforcers)], [g]));
         const passed = await publicClient.call({ account: s.key.address, to: c.DelegationManager, data }).then(
           () => true,
           () => false,
@@ -417,7 +432,7 @@ it(`differential: covers() agrees with the chain on every generated batch (seed 
         );
       }
       mismatches.push(
-        `step ${step} (session ${s.id}${s.revoked ? ', revoked' : ''}): covers() says ${verdict.covered ? 'covered' : `refused (${verdict.reason})`}, ` +
+        `step ${step} (session ${s.id}${s.revoked ? ', revoked' : ''}${s.sessionCall ? ', SessionCallEnforcer' : ''}): covers() says ${verdict.covered ? 'covered' : `refused (${verdict.reason})`}, ` +
           `the chain says ${receipt.status}${reason ? ` (${reason})` : ''} in block ${receipt.blockNumber} (tx ${receipt.transactionHash})\n` +
           json({ seed: SEED, scope: serializeScope(s.scope), usage: serializeUsage(usage), calls }),
       );
@@ -445,13 +460,16 @@ it(`differential: covers() agrees with the chain on every generated batch (seed 
   console.log(
     `[differential] seed ${SEED}: ${stats.calls} calls in ${stats.batches} batches in ${seconds} s; ` +
       `covered ${stats.coveredBatches} batches (${stats.coveredCalls} calls), refused ${stats.refusedBatches} batches (${stats.refusedCalls} calls); ` +
-      `${stats.sessions} sessions (${stats.sessionRequestsRefused} generated requests refused by validation), ${stats.timeJumps} time jumps, ` +
+      `${stats.sessions} sessions (${stats.sessionCallSessions} with SessionCallEnforcer, ${stats.sessionCallUnions} of them several groups in one caveat, ${stats.sessionCallBatches} batches to them; ${stats.sessionRequestsRefused} generated requests refused by validation), ${stats.timeJumps} time jumps, ` +
       `${stats.marginSkips} expiry-margin skips, ${stats.revokes} revocations, ${stats.groupProbes} single-group probes; mismatches ${mismatches.length}\n` +
       `  per kind:\n${perKind}\n` +
       `  refusal reasons:\n${reasons}`,
   );
   expect(mismatches, mismatches.join('\n\n')).toEqual([]);
   expect(stats.calls).toBeGreaterThanOrEqual(500);
+  // Both enforcer sets were compared, each on a good share of the batches.
+  expect(stats.sessionCallBatches).toBeGreaterThan(stats.batches / 5);
+  expect(stats.batches - stats.sessionCallBatches).toBeGreaterThan(stats.batches / 5);
   // Both outcomes must be well represented, or the comparison proves little.
   expect(stats.coveredBatches).toBeGreaterThan(stats.batches / 5);
   expect(stats.refusedBatches).toBeGreaterThan(stats.batches / 5);

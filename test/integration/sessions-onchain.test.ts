@@ -9,14 +9,16 @@ import { encodeFunctionData, parseEther, toFunctionSelector, type Address } from
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { caveatArgsForGroup, scopeToCaveats } from '../../src/backends/delegation/caveats';
-import { caveatBuilder, createDelegation, EIP7702StatelessDeleGatorAbi, encodeRedeemDelegations, signDelegation, type Delegation } from '../../src/backends/delegation/framework';
+import { caveatBuilder, createDelegation, decodeRevertReason, EIP7702StatelessDeleGatorAbi, encodeExecutionCalldata, encodeRedeemDelegations, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from '../../src/backends/delegation/framework';
 import { encodeSessionBatch, sessionRedemptions, simulateSessionBatch } from '../../src/backends/delegation/session-chain';
 import { callGroups } from '../../src/permissions/match';
 import type { SessionCall, SessionScope } from '../../src/permissions/types';
 import { parseSessionScope } from '../../src/permissions/validate';
 import { covers } from '../../src/sessions/policy';
 import { sessionEnv } from './session-helpers';
-import { DemoGameAbi, DemoTokenAbi } from '../../devnet/contracts/abis';
+import { DelegationBackend } from '../../src/backends/delegation/backend';
+import { DEVNET_CHAIN_ID, type ChainConfig } from '../../src/chains/registry';
+import { DemoGameAbi, DemoTokenAbi, SessionCallEnforcerAbi } from '../../devnet/contracts/abis';
 
 const env = sessionEnv(inject('rpcUrl'));
 const { contracts: c, publicClient, testClient } = env;
@@ -47,12 +49,14 @@ interface Session {
   scope: SessionScope;
   key: PrivateKeyAccount;
   delegation: Delegation;
+  /** Signed with the wallet's own SessionCallEnforcer (else the framework's enforcers only). */
+  sessionCall?: boolean;
 }
 
-async function grant(input: Parameters<typeof scopeOf>[0]): Promise<Session> {
+async function grant(input: Parameters<typeof scopeOf>[0], opts: { sessionCall?: boolean } = {}): Promise<Session> {
   const scope = await scopeOf(input);
   const key = await env.newSessionKey();
-  return { scope, key, delegation: await env.grant(owner, key.address, scope) };
+  return { scope, key, delegation: await env.grant(owner, key.address, scope, opts), sessionCall: opts.sessionCall === true };
 }
 
 /** Names for readable refusals, as the wallet would pass them. */
@@ -84,7 +88,7 @@ async function sendCovered(s: Session, calls: SessionCall[]) {
 async function expectRevertsUnderEveryGroup(s: Session, calls: SessionCall[]) {
   const groups = Math.max(1, callGroups(s.scope).length);
   for (let g = 0; g < groups; g++) {
-    const args = calls.map(() => caveatArgsForGroup(s.scope, g));
+    const args = calls.map(() => caveatArgsForGroup(s.scope, g, undefined, s.sessionCall ? env.framework.caveatEnforcers : c.caveatEnforcers));
     const data = encodeRedeemDelegations(sessionRedemptions(s.delegation, calls, args, calls.map(() => g)));
     const receipt = await env.sendForced(s.key, data, calls.length);
     expect(receipt.status, `group ${g} let the call through`).toBe('reverted');
@@ -558,3 +562,164 @@ describe('gas', () => {
   });
 });
 
+
+describe('SessionCallEnforcer (the wallet\'s own enforcer) on chain', () => {
+  const move = toFunctionSelector('move(uint8)');
+  const buy = toFunctionSelector('buyItem(uint256)');
+  const transferSel = toFunctionSelector('transfer(address,uint256)');
+  const ctx = () => ({ chainId: env.chain.id, delegationManager: c.DelegationManager });
+  const b = () => caveatBuilder(env.framework.caveatEnforcers);
+
+  /** A delegation owner -> fresh key holding one SessionCallEnforcer caveat with these terms. */
+  async function delegated(terms: Parameters<ReturnType<typeof caveatBuilder>['sessionCall']>[0]) {
+    const key = await env.newSessionKey();
+    const d = await signDelegation(owner, createDelegation({ delegator: owner.address, delegate: key.address, caveats: [b().sessionCall(terms)] }), ctx());
+    const data = (call: SessionCall, mode: (typeof EXECUTION_MODE)[keyof typeof EXECUTION_MODE] = EXECUTION_MODE.SingleDefault) =>
+      encodeRedeemDelegations([{ delegations: [d], executions: [{ target: call.to, value: call.value, callData: call.data }], mode }]);
+    /** Lands the redemption on chain (fixed gas, no estimate): its receipt, and the enforcer's reason when it reverted (replayed on the block before). */
+    const send = async (call: SessionCall, mode?: Parameters<typeof data>[1]) => {
+      const receipt = await env.sendForced(key, data(call, mode), 1);
+      const reason =
+        receipt.status === 'success'
+          ? undefined
+          : await publicClient.call({ account: key.address, to: c.DelegationManager, data: data(call, mode), blockNumber: receipt.blockNumber - 1n }).then(
+              () => 'passes when replayed',
+              (err: unknown) => decodeRevertReason(err),
+            );
+      return { status: receipt.status, reason };
+    };
+    return { key, d, send };
+  }
+  const gameRules = () => [
+    { kind: 'pair', target: c.DemoGame, selector: move },
+    { kind: 'pair', target: c.DemoToken, selector: transferSel },
+  ] as const;
+
+  it('behavior: an allowed (target, selector) pair passes and moves the game', async () => {
+    const { send } = await delegated({ expiry: (await env.now()) + 600, callLimit: 5, nativeAllowance: 0n, rules: gameRules() });
+    const before = await env.score(owner.address);
+    expect(await send(env.calls.move(0))).toEqual({ status: 'success', reason: undefined });
+    expect(await env.score(owner.address)).toBe(before + 1n);
+  });
+
+  it('error: a wrong target, a wrong selector and a cross pair (the game\'s selector on the token, the token\'s on the game) revert', async () => {
+    const { send } = await delegated({ expiry: (await env.now()) + 600, callLimit: 0, nativeAllowance: 0n, rules: gameRules() });
+    const notAllowed = { status: 'reverted', reason: 'SessionCallEnforcer:call-not-allowed' };
+    expect(await send({ ...env.calls.move(1), to: token2 })).toEqual(notAllowed); // wrong target
+    expect(await send(env.calls.buyItem(1n, 0n))).toEqual(notAllowed); // wrong selector on an allowed target
+    expect(await send({ ...env.calls.move(1), to: c.DemoToken })).toEqual(notAllowed); // move() on the token
+    expect(await send({ ...env.calls.transfer(c.DemoToken, eoa(), 1n), to: c.DemoGame })).toEqual(notAllowed); // transfer() on the game
+    expect(await send({ to: c.DemoGame, value: 0n, data: '0x' })).toEqual(notAllowed); // no selector at all
+  });
+
+  it('error: after the expiry every call reverts', async () => {
+    const { send } = await delegated({ expiry: (await env.now()) + 30, callLimit: 0, nativeAllowance: 0n, rules: gameRules() });
+    expect((await send(env.calls.move(0))).status).toBe('success');
+    await env.increaseTime(60);
+    expect(await send(env.calls.move(0))).toEqual({ status: 'reverted', reason: 'SessionCallEnforcer:expired' });
+  });
+
+  it('error: over the call limit reverts, and the count is the DelegationManager\'s record for this delegation', async () => {
+    const { d, send } = await delegated({ expiry: (await env.now()) + 600, callLimit: 2, nativeAllowance: 0n, rules: gameRules() });
+    expect((await send(env.calls.move(0))).status).toBe('success');
+    expect((await send(env.calls.move(1))).status).toBe('success');
+    expect(await send(env.calls.move(2))).toEqual({ status: 'reverted', reason: 'SessionCallEnforcer:limit-exceeded' });
+    const usage = await publicClient.readContract({ address: c.SessionCallEnforcer, abi: SessionCallEnforcerAbi, functionName: 'usage', args: [c.DelegationManager, hashDelegation(d)] });
+    expect(usage).toEqual([2n, 0n]);
+  });
+
+  it('error: value over the allowance reverts (cumulative), and no value at all with an allowance of 0', async () => {
+    const rules = [{ kind: 'pair', target: c.DemoGame, selector: buy }] as const;
+    const { send } = await delegated({ expiry: (await env.now()) + 600, callLimit: 0, nativeAllowance: parseEther('0.0015'), rules });
+    expect((await send(env.calls.buyItem(1n))).status).toBe('success'); // 0.001 of 0.0015
+    expect(await send(env.calls.buyItem(2n))).toEqual({ status: 'reverted', reason: 'SessionCallEnforcer:allowance-exceeded' });
+    const none = await delegated({ expiry: (await env.now()) + 600, callLimit: 0, nativeAllowance: 0n, rules });
+    expect(await none.send(env.calls.buyItem(3n))).toEqual({ status: 'reverted', reason: 'SessionCallEnforcer:allowance-exceeded' });
+  });
+
+  it('error: batch mode and try mode revert (single-call default mode only)', async () => {
+    const { send } = await delegated({ expiry: (await env.now()) + 600, callLimit: 0, nativeAllowance: 0n, rules: gameRules() });
+    expect(await send(env.calls.move(0), EXECUTION_MODE.BatchDefault)).toEqual({ status: 'reverted', reason: 'SessionCallEnforcer:invalid-call-type' });
+    expect(await send(env.calls.move(0), EXECUTION_MODE.SingleTry)).toEqual({ status: 'reverted', reason: 'SessionCallEnforcer:invalid-execution-type' });
+  });
+
+  it('behavior: calling its hooks directly cannot touch a delegation\'s counters (they are keyed by the caller, the DelegationManager)', async () => {
+    const { d, send } = await delegated({ expiry: (await env.now()) + 600, callLimit: 1, nativeAllowance: 0n, rules: gameRules() });
+    const hash = hashDelegation(d);
+    const stranger = await env.newSessionKey();
+    const terms = d.caveats[0]!.terms;
+    const exec = encodeExecutionCalldata([{ target: c.DemoGame, value: 0n, callData: env.calls.move(0).data }], EXECUTION_MODE.SingleDefault);
+    const r = await publicClient.waitForTransactionReceipt({
+      hash: await env.walletFor(stranger).writeContract({ address: c.SessionCallEnforcer, abi: SessionCallEnforcerAbi, functionName: 'beforeHook', args: [terms, '0x', EXECUTION_MODE.SingleDefault, exec, hash, owner.address, stranger.address] }),
+    });
+    expect(r.status).toBe('success'); // it counted the stranger's own record...
+    expect(await publicClient.readContract({ address: c.SessionCallEnforcer, abi: SessionCallEnforcerAbi, functionName: 'usage', args: [stranger.address, hash] })).toEqual([1n, 0n]);
+    // ...not the DelegationManager's: the session's one call is still there.
+    expect((await send(env.calls.move(0))).status).toBe('success');
+  });
+
+  it('behavior: the demo dApp\'s grant shape signed with it: covered calls pass, refused ones revert under every group, usage is read back', async () => {
+    const to = eoa();
+    const s = await grant(
+      {
+        permissions: [
+          { type: 'functions-on-contract', data: { address: c.DemoGame, functions: ['move(uint8)', 'buyItem(uint256)'] } },
+          { type: 'native-token-transfer', data: { allowance: parseEther('0.002').toString() } },
+          { type: 'erc20-token-transfer', data: { address: c.DemoToken, allowance: DEMO(10).toString() } },
+        ],
+        callLimit: 6,
+      },
+      { sessionCall: true },
+    );
+    expect(s.delegation.caveats.map((x) => x.enforcer)).toEqual([c.SessionCallEnforcer]);
+    await sendCovered(s, [env.calls.move(1), env.calls.buyItem(7n), env.calls.transfer(c.DemoToken, to, DEMO(3))]);
+    expect(await env.balanceOf(c.DemoToken, to)).toBe(DEMO(3));
+    expect(await env.usage(s.delegation, s.scope)).toMatchObject({ callsUsed: 3, nativeSpent: parseEther('0.001'), erc20Spent: { [c.DemoToken]: DEMO(3) } });
+    // ETH is session-wide: the game's payable call and a plain transfer draw on the same 0.002.
+    await expectRefusedBothSides(s, [env.calls.pay(to, parseEther('0.0015'))], /ETH/);
+    // Groups never widen each other: a token transfer with value, the game's selector on the token.
+    await expectRefusedBothSides(s, [{ ...env.calls.transfer(c.DemoToken, to, 1n), value: 1n }], /./);
+    await expectRefusedBothSides(s, [{ ...env.calls.move(1), to: c.DemoToken }], /./);
+    await sendCovered(s, [env.calls.move(2), env.calls.move(3), env.calls.move(0)]);
+    await expectRefusedBothSides(s, [env.calls.move(1)], /call/);
+  });
+
+  it('behavior: groups it can all say as rules (game functions, plain ETH) are one caveat: each group\'s calls pass, nothing mixed from two groups does', async () => {
+    const to = eoa();
+    const s = await grant(
+      {
+        permissions: [
+          { type: 'functions-on-contract', data: { address: c.DemoGame, functions: ['move(uint8)'] } },
+          { type: 'native-token-transfer', data: { allowance: parseEther('0.002').toString() } },
+        ],
+        callLimit: 5,
+      },
+      { sessionCall: true },
+    );
+    expect(s.delegation.caveats.map((x) => x.enforcer)).toEqual([c.SessionCallEnforcer]);
+    expect((s.delegation as { groups?: unknown }).groups).toBeUndefined();
+    await sendCovered(s, [env.calls.move(1), env.calls.pay(to, parseEther('0.001'))]);
+    expect(await ethOf(to)).toBe(parseEther('0.001'));
+    expect(await env.usage(s.delegation, s.scope)).toMatchObject({ callsUsed: 2, nativeSpent: parseEther('0.001') });
+    // A selector the game group lacks; the game's selector on another target; calldata to the ETH group's "anyone".
+    await expectRefusedBothSides(s, [env.calls.buyItem(1n)], /buyItem/);
+    await expectRefusedBothSides(s, [{ ...env.calls.move(1), to: c.DemoToken }], /./);
+    await expectRefusedBothSides(s, [env.calls.pay(to, 1n, env.calls.move(1).data)], /./);
+    // The ETH allowance is the session's, whichever group the call is in.
+    await expectRefusedBothSides(s, [env.calls.pay(to, parseEther('0.0011'))], /ETH/);
+  });
+
+  it('behavior: the wallet\'s backend signs with it only where its code is at the deployment\'s address; elsewhere the framework\'s enforcers', async () => {
+    const chain: ChainConfig = { id: DEVNET_CHAIN_ID, name: 'Devnet', rpcUrl: inject('rpcUrl'), nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, kind: 'devnet' };
+    const scope = await scopeOf({ permissions: [{ type: 'contract-access', data: { address: c.DemoGame } }], callLimit: 3 });
+    const enforcersOf = async (backend: DelegationBackend) => (await backend.grant(owner, scope, eoa())).fields.delegation?.caveats.map((x) => x.enforcer);
+    expect(await enforcersOf(new DelegationBackend(chain))).toEqual([c.SessionCallEnforcer]);
+    const code = await publicClient.getCode({ address: c.SessionCallEnforcer });
+    try {
+      await testClient.setCode({ address: c.SessionCallEnforcer, bytecode: '0x' });
+      expect(await enforcersOf(new DelegationBackend(chain))).toEqual([c.caveatEnforcers.TimestampEnforcer, c.caveatEnforcers.LimitedCallsEnforcer, c.caveatEnforcers.ValueLteEnforcer, c.caveatEnforcers.AllowedTargetsEnforcer]);
+    } finally {
+      await testClient.setCode({ address: c.SessionCallEnforcer, bytecode: code ?? '0x' });
+    }
+  });
+});

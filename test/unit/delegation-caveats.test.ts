@@ -10,15 +10,16 @@ import {
   decodeNativeTokenStreamingTerms,
   decodeTimestampTerms,
 } from '@metamask/delegation-core';
-import { encodeFunctionData, encodePacked, erc20Abi, parseAbi, zeroAddress, type Address } from 'viem';
+import { encodeFunctionData, encodePacked, erc20Abi, parseAbi, toFunctionSelector, zeroAddress, type Address } from 'viem';
 import devnet from '@/devnet/deployment.json';
-import { caveatArgsForCall, groupLayoutOf, scopeToCaveats, sessionCaveats, SINGLE_TOKEN_CONFIG_ARGS } from '@/src/backends/delegation/caveats';
+import { caveatArgsForCall, caveatArgsForGroup, groupLayoutOf, scopeToCaveats, sessionCaveats, SINGLE_TOKEN_CONFIG_ARGS, usesSessionCall } from '@/src/backends/delegation/caveats';
 import { caveatBuilder, encodeLogicalOrWrapperArgs, hashDelegation, ROOT_AUTHORITY, type CaveatEnforcerAddresses } from '@/src/backends/delegation/framework';
 import { parseSessionScope } from '@/src/permissions/validate';
 import { DelegationScopeMismatchError, delegationLayout, rootOf, signSessionDelegation } from '@/src/backends/delegation/session-chain';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 
-const E = devnet.contracts.caveatEnforcers as Required<CaveatEnforcerAddresses>;
+// The framework's enforcers only: the layouts every chain with the framework gets.
+const E = devnet.contracts.caveatEnforcers as Required<Omit<CaveatEnforcerAddresses, 'SessionCallEnforcer'>>;
 const ACCOUNT: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const GAME: Address = '0x23DaD949f5f9aD0552E453A421EBa6ECF9331259';
 const TOKEN: Address = '0xAde078291A13b081F19A4a0636A91712Ac1A304C';
@@ -253,5 +254,112 @@ describe('signSessionDelegation', () => {
     expect(() => delegationLayout({ ...d, groups: [{ ...a!, authority: ROOT_AUTHORITY }, b!] }, twoGroups, E)).toThrow(DelegationScopeMismatchError);
     expect(() => delegationLayout({ ...d, salt: d.salt + 1n }, twoGroups, E)).toThrow(DelegationScopeMismatchError);
     expect(() => delegationLayout(rootOf(d), twoGroups, E)).toThrow(DelegationScopeMismatchError);
+  });
+});
+
+describe('SessionCallEnforcer layouts (the wallet own enforcer, where deployed)', () => {
+  const ES = { ...E, SessionCallEnforcer: devnet.contracts.SessionCallEnforcer as Address };
+  const move = toFunctionSelector('move(uint8)');
+  const buy = toFunctionSelector('buyItem(uint256)');
+  const header = (expiry: number, callLimit: number, allowance?: bigint) =>
+    encodePacked(['uint64', 'uint64', 'uint8', 'uint128'], [BigInt(expiry), BigInt(callLimit), allowance === undefined ? 0 : 1, allowance ?? 0n]);
+  const rule = (kind: number, target: Address, selector: `0x${string}`) => encodePacked(['uint8', 'address', 'bytes4'], [kind, target, selector]).slice(2);
+
+  it('behavior: one call group is ONE caveat: expiry, call limit, no ETH, and the (target, selector) pairs', () => {
+    const game = scopeOf([{ type: 'functions-on-contract', data: { address: GAME, functions: ['move(uint8)', 'buyItem(uint256)'] } }], 3);
+    const caveats = scopeToCaveats(game, ES);
+    expect(caveats).toHaveLength(1);
+    expect(caveats[0]!.enforcer).toBe(ES.SessionCallEnforcer);
+    expect(caveats[0]!.terms).toBe(header(NOW + 600, 3, 0n) + rule(0, GAME, move) + rule(0, GAME, buy));
+    expect(caveatArgsForGroup(game, 0, 'flat', ES)).toEqual(['0x']);
+  });
+
+  it('behavior: the demo shape is a chain: the root counts calls and ETH for every group; each leaf holds its own group only', () => {
+    const scope = scopeOf(
+      [
+        { type: 'functions-on-contract', data: { address: GAME, functions: ['move(uint8)'] } },
+        { type: 'native-token-transfer', data: { allowance: '5' } },
+        { type: 'erc20-token-transfer', data: { address: TOKEN, allowance: '100' } },
+        { type: 'functions-on-all-contracts', data: { functions: ['buyItem(uint256)'] } },
+        { type: 'contract-access', data: { address: TOKEN2 } },
+      ],
+      4,
+    );
+    const { root, groups } = sessionCaveats(scope, ES);
+    expect(root.map((c) => c.terms)).toEqual([header(NOW + 600, 4, 5n)]);
+    expect(groups!.map((g) => g.map((c) => nameOf(c.enforcer) ?? 'SessionCallEnforcer'))).toEqual([
+      ['SessionCallEnforcer'],
+      ['SessionCallEnforcer'],
+      ['ERC20TransferAmountEnforcer', 'ValueLteEnforcer'], // the session moves ETH: a token transfer must not
+      ['SessionCallEnforcer'],
+      ['SessionCallEnforcer'],
+    ]);
+    // A leaf counts nothing and has no expiry of its own: the root holds those for every group.
+    expect(groups![0]![0]!.terms).toBe(header(0, 0) + rule(0, GAME, move));
+    expect(groups![1]![0]!.terms).toBe(header(0, 0) + rule(3, zeroAddress, '0x00000000'));
+    expect(groups![3]![0]!.terms).toBe(header(0, 0) + rule(2, zeroAddress, buy));
+    expect(groups![4]![0]!.terms).toBe(header(0, 0) + rule(1, TOKEN2, '0x00000000'));
+    expect(caveatArgsForGroup(scope, 2, 'chain', ES)).toEqual(['0x', '0x', '0x']);
+  });
+
+  it('behavior: several groups it can all say as rules are ONE delegation with ONE caveat (their union; no chain)', () => {
+    const scope = scopeOf(
+      [
+        { type: 'functions-on-contract', data: { address: GAME, functions: ['move(uint8)', 'buyItem(uint256)'] } },
+        { type: 'native-token-transfer', data: { allowance: '5' } },
+        { type: 'contract-access', data: { address: TOKEN2 } },
+      ],
+      4,
+    );
+    expect(groupLayoutOf(scope, ES)).toBe('flat');
+    expect(groupLayoutOf(scope, E)).toBe('chain');
+    const { root, groups } = sessionCaveats(scope, ES);
+    expect(groups).toBeUndefined();
+    expect(root).toEqual([{ enforcer: ES.SessionCallEnforcer, terms: header(NOW + 600, 4, 5n) + rule(0, GAME, move) + rule(0, GAME, buy) + rule(3, zeroAddress, '0x00000000') + rule(1, TOKEN2, '0x00000000'), args: '0x' }]);
+    expect(scopeToCaveats(scope, ES)).toEqual(root);
+    expect(caveatArgsForGroup(scope, 2, undefined, ES)).toEqual(['0x']);
+    expect(delegationLayout({ caveats: root }, scope, ES)).toBe('flat');
+    // Held by a dApp (a context per permission): a leaf per group, each one SessionCallEnforcer caveat.
+    const perGroup = sessionCaveats(scope, ES, { perGroup: true });
+    expect(perGroup.root.map((c) => c.terms)).toEqual([header(NOW + 600, 4, 5n)]);
+    expect(perGroup.groups!.map((g) => g.map((c) => c.terms))).toEqual([
+      [header(0, 0) + rule(0, GAME, move) + rule(0, GAME, buy)],
+      [header(0, 0) + rule(3, zeroAddress, '0x00000000')],
+      [header(0, 0) + rule(1, TOKEN2, '0x00000000')],
+    ]);
+  });
+
+  it('behavior: an ERC-20 group without ETH in the session drops its ValueLte(0): the allowance of 0 already refuses any value', () => {
+    const token = scopeOf([{ type: 'erc20-token-transfer', data: { address: TOKEN, allowance: '100' } }]);
+    const caveats = scopeToCaveats(token, ES);
+    expect(caveats.map((c) => nameOf(c.enforcer) ?? 'SessionCallEnforcer')).toEqual(['SessionCallEnforcer', 'ERC20TransferAmountEnforcer']);
+    expect(caveats[0]!.terms).toBe(header(NOW + 600, 0, 0n));
+  });
+
+  it('behavior: root, redeemers and periodic ETH keep what the enforcer does not count (value unchecked for root; the framework caveat for periods)', () => {
+    const root = { ...scopeOf([{ type: 'root' }], 2), redeemers: [TOKEN2] };
+    const rootCaveats = scopeToCaveats(root, ES);
+    expect(rootCaveats.map((c) => nameOf(c.enforcer) ?? 'SessionCallEnforcer')).toEqual(['SessionCallEnforcer', 'RedeemerEnforcer']);
+    expect(rootCaveats[0]!.terms).toBe(header(NOW + 600, 2));
+    const periodic = scopeToCaveats(scopeOf([{ type: 'native-token-periodic', data: { periodAmount: '100', periodDuration: 3600, startTime: NOW } }]), ES);
+    expect(periodic.map((c) => nameOf(c.enforcer) ?? 'SessionCallEnforcer')).toEqual(['SessionCallEnforcer', 'NativeTokenPeriodTransferEnforcer']);
+    expect(periodic[0]!.terms).toBe(header(NOW + 600, 0) + rule(3, zeroAddress, '0x00000000'));
+  });
+
+  it('param: without the enforcer in the deployment (or numbers its terms cannot hold) the framework layout is used', () => {
+    const game = scopeOf([{ type: 'contract-access', data: { address: GAME } }], 3);
+    expect(usesSessionCall(game, E)).toBe(false);
+    expect(usesSessionCall(game, ES)).toBe(true);
+    const huge = scopeOf([{ type: 'native-token-transfer', data: { allowance: (2n ** 128n).toString() } }]);
+    expect(usesSessionCall(huge, ES)).toBe(false);
+    expect(scopeToCaveats(huge, ES).map((c) => nameOf(c.enforcer))).toEqual(['TimestampEnforcer', 'NativeTokenTransferAmountEnforcer', 'ExactCalldataEnforcer']);
+  });
+
+  it('behavior: a session signed with the framework enforcers still matches its scope when the deployment adds SessionCallEnforcer', () => {
+    const game = scopeOf([{ type: 'contract-access', data: { address: GAME } }], 3);
+    expect(delegationLayout({ caveats: scopeToCaveats(game, E) }, game, ES)).toBe('flat');
+    expect(delegationLayout({ caveats: scopeToCaveats(game, ES) }, game, ES)).toBe('flat');
+    const other = scopeOf([{ type: 'contract-access', data: { address: TOKEN } }], 3);
+    expect(() => delegationLayout({ caveats: scopeToCaveats(other, ES) }, game, ES)).toThrow(DelegationScopeMismatchError);
   });
 });

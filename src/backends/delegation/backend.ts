@@ -98,6 +98,26 @@ export class DelegationBackend implements AccountBackend {
     this.executionPermissions = this.deployment ? DELEGATION_EXECUTION_PERMISSIONS : {};
   }
 
+  /** Whether SessionCallEnforcer's code was seen at its address on this chain (checked once, at the first grant). */
+  private sessionCallDeployed = false;
+
+  /**
+   * The enforcers a new grant signs with: the wallet's own SessionCallEnforcer (caveats.ts) only
+   * once its code is at the deployment's address on this chain; otherwise, or when the node cannot
+   * say, the framework's enforcers alone, so a grant never points at an address without code.
+   * Its address is a CREATE2 address of its own init code, so code there is that contract.
+   */
+  private async grantEnforcers(framework: FrameworkDeployment): Promise<FrameworkDeployment['caveatEnforcers']> {
+    const { SessionCallEnforcer: own, ...frameworkOnly } = framework.caveatEnforcers;
+    if (!own) return frameworkOnly;
+    if (!this.sessionCallDeployed) {
+      const code = await this.client.getCode({ address: own }).catch(() => undefined);
+      if (!code || code === '0x') return frameworkOnly;
+      this.sessionCallDeployed = true;
+    }
+    return framework.caveatEnforcers;
+  }
+
   private framework(): FrameworkDeployment {
     if (!this.deployment) throw new UnsupportedChainIdError(`Sessions need the Delegation Framework, which is not deployed on ${this.chain.name}.`);
     return this.deployment;
@@ -202,8 +222,10 @@ export class DelegationBackend implements AccountBackend {
       delegator: owner.address,
       delegate: sessionKey,
       scope,
-      enforcers: framework.caveatEnforcers,
+      enforcers: await this.grantEnforcers(framework),
       context: { chainId: this.chain.id, delegationManager: framework.DelegationManager },
+      // A dApp gets a context per permission (below), so each call group keeps a leaf of its own.
+      perGroup: holder.kind === 'dapp',
     });
     const root = rootOf(delegation);
     const id = hashDelegation(root);

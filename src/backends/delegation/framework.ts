@@ -249,8 +249,57 @@ export interface CaveatEnforcerAddresses {
   NativeTokenStreamingEnforcer?: Address;
   NativeTokenTransferAmountEnforcer?: Address;
   RedeemerEnforcer?: Address;
+  /** The wallet's own combined enforcer (devnet/contracts/SessionCallEnforcer.sol): only where it is deployed. */
+  SessionCallEnforcer?: Address;
   TimestampEnforcer?: Address;
   ValueLteEnforcer?: Address;
+}
+
+/**
+ * One rule of a SessionCallEnforcer caveat: a call passes when ONE rule admits it, as a whole.
+ *   pair:     this target AND calldata starting with this selector (never crossed with other rules)
+ *   target:   this target, any calldata
+ *   selector: calldata starting with this selector, any target
+ *   empty:    empty calldata (a plain value transfer), any target
+ */
+export type SessionCallRule =
+  | { kind: 'pair'; target: Address; selector: Hex }
+  | { kind: 'target'; target: Address }
+  | { kind: 'selector'; selector: Hex }
+  | { kind: 'empty' };
+
+/** What a SessionCallEnforcer caveat checks (see the contract's header for the terms layout). */
+export interface SessionCallTerms {
+  /** Unix seconds: valid while the including block's timestamp is below it; 0 = no expiry. */
+  expiry: number;
+  /** Redemptions of the delegation allowed in total; 0 = no limit. */
+  callLimit: number;
+  /** Cumulative wei the delegation's calls may carry; undefined = value not checked by this caveat. */
+  nativeAllowance?: bigint;
+  /** Empty = any call. */
+  rules: readonly SessionCallRule[];
+}
+
+const RULE_KIND = { pair: 0, target: 1, selector: 2, empty: 3 } as const;
+const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000';
+
+/** SessionCallEnforcer terms: packed (uint64 expiry, uint64 callLimit, uint8 flags, uint128 allowance, rules of 25 bytes). */
+export function sessionCallTerms(t: SessionCallTerms): Hex {
+  const rules = t.rules.map((r) => {
+    const selector = r.kind === 'pair' || r.kind === 'selector' ? r.selector : '0x00000000';
+    if (!isHex(selector) || size(selector) !== 4) throw new Error(`not a 4-byte selector: ${selector}`);
+    const target = r.kind === 'pair' || r.kind === 'target' ? r.target : ZERO_ADDRESS;
+    return encodePacked(['uint8', 'address', 'bytes4'], [RULE_KIND[r.kind], target, selector]);
+  });
+  const header = encodePacked(['uint64', 'uint64', 'uint8', 'uint128'], [BigInt(t.expiry), BigInt(t.callLimit), t.nativeAllowance === undefined ? 0 : 1, t.nativeAllowance ?? 0n]);
+  return concat([header, ...rules]);
+}
+
+/** The parts of SessionCallEnforcer terms the wallet reads back: is anything counted (call limit, allowance)? */
+export function sessionCallCounts(terms: Hex): { callLimit: number; nativeAllowance?: bigint } {
+  const callLimit = Number(BigInt(slice(terms, 8, 16)));
+  const counted = (Number(BigInt(slice(terms, 16, 17))) & 1) === 1;
+  return counted ? { callLimit, nativeAllowance: BigInt(slice(terms, 17, 33)) } : { callLimit };
 }
 
 /**
@@ -327,6 +376,11 @@ export function caveatBuilder(enforcers: CaveatEnforcerAddresses) {
     exactCalldata: (calldata: Hex) => make('ExactCalldataEnforcer', exactCalldataTerms(calldata)),
     /** Calldata bytes from `startIndex` must equal `value` (e.g. pin one argument). */
     allowedCalldata: (startIndex: number, value: Hex) => make('AllowedCalldataEnforcer', allowedCalldataTerms(startIndex, value)),
+    /**
+     * The wallet's own enforcer (not the framework's): expiry, call limit, cumulative ETH and the
+     * allowed calls as whole rules, in ONE caveat (one set of hook calls instead of up to five).
+     */
+    sessionCall: (t: SessionCallTerms) => make('SessionCallEnforcer', sessionCallTerms(t)),
     /** Only these addresses may send the redeeming transaction. */
     redeemer: (redeemers: readonly Address[]) => make('RedeemerEnforcer', redeemerTerms(redeemers)),
     /**

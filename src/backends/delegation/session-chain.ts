@@ -12,6 +12,8 @@
 //   NativeTokenStreamingEnforcer.streamingAllowances(DelegationManager, hash)      spent
 //   ERC20PeriodTransferEnforcer.periodicAllowances(LogicalOrWrapper, hash)         last period, moved in it
 //   ERC20StreamingEnforcer.streamingAllowances(LogicalOrWrapper, hash)             spent
+//   SessionCallEnforcer.usage(DelegationManager, hash)                   calls used and wei spent, when
+//       its terms count them (the wallet's own enforcer, where deployed: caveats.ts)
 //   DelegationManager.disabledDelegations(hash)                          revoked
 // All of it is read at one block, together with that block's timestamp.
 import {
@@ -29,7 +31,7 @@ import { BaseError, decodeErrorResult, encodeAbiParameters, getAddress, HttpRequ
 import { DemoGameAbi, DemoTokenAbi } from '../../../devnet/contracts/abis';
 import type { PeriodRecord, SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { isRootScope, matchCallGroup } from '../../permissions/match';
-import { caveatArgsForGroup, groupLayoutOf, scopeToCaveats, sessionCaveats, type GroupLayout } from './caveats';
+import { caveatArgsForGroup, groupLayoutOf, scopeToCaveats, sessionCaveats, type GroupLayout, type LayoutOptions } from './caveats';
 import {
   DelegationManagerAbi,
   EXECUTION_MODE,
@@ -41,6 +43,7 @@ import {
   encodeRedeemDelegations,
   revertDataOf,
   hashDelegation,
+  sessionCallCounts,
   type Caveat,
   type CaveatEnforcerAddresses,
   type Delegation,
@@ -86,23 +89,34 @@ export type SessionDelegation = Delegation & { groups?: readonly Delegation[] };
  * Throws DelegationScopeMismatchError otherwise.
  */
 export function delegationLayout(delegation: Pick<SessionDelegation, 'caveats'> & { groups?: readonly Pick<Delegation, 'caveats' | 'authority' | 'delegator'>[] } & Partial<Delegation>, scope: SessionScope, enforcers: CaveatEnforcerAddresses): GroupLayout {
-  const mismatch = () => new DelegationScopeMismatchError('the session delegation does not match its scope');
+  const layout = layoutWith(delegation, scope, enforcers);
+  if (layout) return layout;
+  // Granted with the framework's enforcers only (before SessionCallEnforcer, or where it was not deployed).
+  if (enforcers.SessionCallEnforcer !== undefined) {
+    const { SessionCallEnforcer: _own, ...frameworkOnly } = enforcers;
+    const framework = layoutWith(delegation, scope, frameworkOnly);
+    if (framework) return framework;
+  }
+  throw new DelegationScopeMismatchError('the session delegation does not match its scope');
+}
+
+function layoutWith(delegation: Parameters<typeof delegationLayout>[0], scope: SessionScope, enforcers: CaveatEnforcerAddresses): GroupLayout | undefined {
   const leaves = delegation.groups;
   if (leaves && leaves.length > 0) {
-    if (groupLayoutOf(scope) !== 'chain') throw mismatch();
-    const expected = sessionCaveats(scope, enforcers);
+    // Leaves: several groups held one per group (a dApp-held grant always; any grant without the union).
+    if (groupLayoutOf(scope, enforcers, { perGroup: true }) !== 'chain') return undefined;
+    const expected = sessionCaveats(scope, enforcers, { perGroup: true });
     const rootHash = delegation.delegate && delegation.delegator && delegation.authority && delegation.salt !== undefined ? hashDelegation(delegation as Delegation) : undefined;
     const ok =
       sameCaveats(delegation.caveats, expected.root) &&
       same(delegation.delegate, delegation.delegator ?? '0x') &&
       expected.groups?.length === leaves.length &&
       leaves.every((leaf, i) => sameCaveats(leaf.caveats, expected.groups?.[i] ?? []) && leaf.authority === rootHash && same(leaf.delegator, delegation.delegator ?? '0x'));
-    if (!ok) throw mismatch();
-    return 'chain';
+    return ok ? 'chain' : undefined;
   }
-  if (groupLayoutOf(scope) === 'flat' && sameCaveats(delegation.caveats, scopeToCaveats(scope, enforcers, 'flat'))) return 'flat';
+  if (groupLayoutOf(scope, enforcers) === 'flat' && sameCaveats(delegation.caveats, scopeToCaveats(scope, enforcers, 'flat'))) return 'flat';
   if (!isRootScope(scope) && sameCaveats(delegation.caveats, scopeToCaveats(scope, enforcers, 'wrapped'))) return 'wrapped';
-  throw mismatch();
+  return undefined;
 }
 
 /** Throws DelegationScopeMismatchError unless the session's delegations are what its scope asks for (delegationLayout). */
@@ -117,9 +131,9 @@ export function assertDelegationMatchesScope(delegation: Parameters<typeof deleg
  */
 export async function signSessionDelegation(
   signer: TypedDataSigner,
-  params: { delegator: Address; delegate: Address; scope: SessionScope; enforcers: CaveatEnforcerAddresses; context: DelegationContext },
+  params: { delegator: Address; delegate: Address; scope: SessionScope; enforcers: CaveatEnforcerAddresses; context: DelegationContext } & LayoutOptions,
 ): Promise<SessionDelegation> {
-  const { root, groups } = sessionCaveats(params.scope, params.enforcers);
+  const { root, groups } = sessionCaveats(params.scope, params.enforcers, { perGroup: params.perGroup });
   if (!groups) return signDelegation(signer, createDelegation({ delegator: params.delegator, delegate: params.delegate, caveats: root }), params.context);
   // The root names the owner's own account as delegate: only the owner could redeem it alone,
   // so the session key can use it only through a leaf the owner signed.
@@ -147,13 +161,20 @@ type Reading = { hash: Hex } & (
   | { kind: 'multi-token'; caller: Address; enforcer: Address; token: Address; periodAmount: bigint; terms: Hex; index: number }
   | { kind: 'period'; caller: Address; enforcer: Address; erc20: boolean }
   | { kind: 'stream'; caller: Address; enforcer: Address; erc20: boolean }
+  | { kind: 'session-call'; caller: Address; enforcer: Address; calls: boolean; native: boolean }
 );
 
 function readingsOf(caveats: readonly Caveat[], caller: Address, enforcers: CaveatEnforcerAddresses, hash: Hex, depth = 0): Reading[] {
   const out: Reading[] = [];
   const push = (r: DistributiveOmit<Reading, 'hash'>) => out.push({ ...r, hash } as Reading);
   for (const c of caveats) {
-    if (same(enforcers.LimitedCallsEnforcer, c.enforcer)) push({ kind: 'calls', caller, enforcer: c.enforcer });
+    if (same(enforcers.SessionCallEnforcer, c.enforcer)) {
+      // A leaf's caveat counts nothing (rules only): no read.
+      const counts = sessionCallCounts(c.terms);
+      const calls = counts.callLimit > 0;
+      const native = counts.nativeAllowance !== undefined;
+      if (calls || native) push({ kind: 'session-call', caller, enforcer: c.enforcer, calls, native });
+    } else if (same(enforcers.LimitedCallsEnforcer, c.enforcer)) push({ kind: 'calls', caller, enforcer: c.enforcer });
     else if (same(enforcers.NativeTokenTransferAmountEnforcer, c.enforcer)) push({ kind: 'native', caller, enforcer: c.enforcer });
     else if (same(enforcers.ERC20TransferAmountEnforcer, c.enforcer)) {
       push({ kind: 'erc20', caller, enforcer: c.enforcer, token: getAddress(decodeErc20TransferAmountTerms(c.terms).tokenAddress) });
@@ -179,6 +200,25 @@ function readingsOf(caveats: readonly Caveat[], caller: Address, enforcers: Cave
   return out;
 }
 
+/** SessionCallEnforcer's one getter the wallet reads (the whole ABI is in devnet/contracts/abis.ts; this keeps the worker small). */
+const SESSION_CALL_USAGE_ABI = [
+  {
+    type: 'function',
+    name: 'usage',
+    stateMutability: 'view',
+    inputs: [
+      { name: 'delegationManager', type: 'address' },
+      { name: 'delegationHash', type: 'bytes32' },
+    ],
+    outputs: [
+      { name: 'calls', type: 'uint128' },
+      { name: 'spent', type: 'uint128' },
+    ],
+  },
+] as const;
+
+const isPair = (v: bigint | PeriodRecord | readonly [bigint, bigint]): v is readonly [bigint, bigint] => Array.isArray(v);
+
 /**
  * What the chain says the session has used, read fresh at the latest block: calls, ETH, each
  * token of the scope (0 when untouched), revoked or not, and that block's timestamp. Checks first
@@ -195,8 +235,10 @@ export async function readSessionUsage(client: PublicClient, delegation: Session
 
   const disabledP = client.readContract({ ...at, address: framework.DelegationManager, abi: DelegationManagerAbi, functionName: 'disabledDelegations', args: [hash] });
   const values = await Promise.all(
-    readings.map(async (r): Promise<bigint | PeriodRecord> => {
+    readings.map(async (r): Promise<bigint | PeriodRecord | readonly [bigint, bigint]> => {
       switch (r.kind) {
+        case 'session-call':
+          return client.readContract({ ...at, address: r.enforcer, abi: SESSION_CALL_USAGE_ABI, functionName: 'usage', args: [r.caller, r.hash] });
         case 'period': {
           // The struct's getter: (periodAmount, periodDuration, startDate, lastTransferPeriod, transferredInCurrentPeriod).
           const abi = r.erc20 ? ERC20PeriodTransferEnforcer : NativeTokenPeriodTransferEnforcer;
@@ -233,6 +275,13 @@ export async function readSessionUsage(client: PublicClient, delegation: Session
   for (const p of scope.permissions) if (p.type === 'erc20-token-transfer') usage.erc20Spent[p.data.address] = 0n;
   readings.forEach((r, i) => {
     const v = values[i] ?? 0n;
+    if (r.kind === 'session-call') {
+      const [calls, spent] = isPair(v) ? v : [0n, 0n];
+      if (r.calls) usage.callsUsed += Number(calls);
+      if (r.native) usage.nativeSpent += spent;
+      return;
+    }
+    if (isPair(v)) return;
     if (typeof v !== 'bigint') {
       if (r.kind === 'period') (usage.periods ??= {})[r.erc20 ? 'erc20' : 'native'] = v;
       return;
@@ -291,7 +340,11 @@ export function encodeSessionBatch(delegation: SessionDelegation, scope: Session
     if (g === undefined) throw new SessionCallNotCoveredError(i);
     return g;
   });
-  const args = groups.map((g) => caveatArgsForGroup(scope, g, layout));
+  // Flat and chain: no caveat takes args, whichever enforcers the session was signed with, so one
+  // empty arg per caveat the redemption carries. Wrapped: the wrapper names the group.
+  const args = groups.map((g) =>
+    layout === 'wrapped' ? caveatArgsForGroup(scope, g, layout) : Array<Hex>(delegation.caveats.length + (delegation.groups?.[g]?.caveats.length ?? 0)).fill('0x'),
+  );
   return encodeRedeemDelegations(sessionRedemptions(delegation, calls, args, groups));
 }
 
