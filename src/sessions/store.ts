@@ -23,11 +23,28 @@ export class SessionStore {
 
   private async write(all: SessionRecord[]): Promise<void> {
     this.writes++;
+    this.cached = undefined;
     await browser.storage.local.set({ [KEY]: all });
+    this.cached = undefined;
+  }
+
+  /**
+   * The list as this worker last read or wrote it (every send reads it): storage stays the truth,
+   * read again after a restart or when anything else changed the key.
+   */
+  private cached: Promise<SessionRecord[]> | undefined;
+
+  constructor() {
+    browser.storage.onChanged.addListener((changes, area) => {
+      if (area === 'local' && KEY in changes) this.cached = undefined;
+    });
   }
 
   async all(): Promise<SessionRecord[]> {
-    return ((await browser.storage.local.get(KEY))[KEY] as SessionRecord[] | undefined) ?? [];
+    const read = (this.cached ??= browser.storage.local.get(KEY).then((got) => (got[KEY] as SessionRecord[] | undefined) ?? []));
+    read.catch(() => (this.cached = undefined));
+    // Copies: callers change records and the list before writing them back.
+    return (await read).map((s) => ({ ...s }));
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
@@ -96,7 +113,9 @@ export class SessionStore {
   async clear(then: () => void): Promise<void> {
     await this.lock.run(KEY, async () => {
       this.writes++;
+      this.cached = undefined;
       await browser.storage.local.remove(KEY);
+      this.cached = undefined;
       then();
     });
   }

@@ -25,6 +25,12 @@ export interface TxRequest {
 const perSigner = new KeyedMutex();
 /** The next nonce of each session key this worker signs for, by `${chainId}:${address}`. */
 const nonces = new Map<string, number>();
+/**
+ * Per session key, the broadcast of the last nonce taken: each broadcast waits for its
+ * predecessor's, so the node receives them in nonce order (one that arrives before its predecessor
+ * may be held until something else is sent: anvil's automine, for one, leaves it queued).
+ */
+const broadcasts = new Map<string, Promise<void>>();
 const signerKey = (chain: ChainConfig, address: Address) => `${chain.id}:${address.toLowerCase()}`;
 
 /** Under the signer's lock: the nonce to sign with next (the node's pending count on first use), taken. */
@@ -52,7 +58,8 @@ export interface SessionTx {
 /**
  * Signs `tx` with the session key (a nonce from this worker's count, taken under the signer's lock,
  * which is held for nothing else), has `record` store the signed bytes (the bundle's first write,
- * before anything is broadcast), broadcasts, and marks the bundle submitted (its second write).
+ * before anything is broadcast), broadcasts, and marks the bundle submitted (its second write,
+ * which the answer does not wait for).
  * A failure before the broadcast leaves nothing on the chain and the nonce count starts over.
  */
 export async function sendSessionTransaction(
@@ -63,32 +70,48 @@ export async function sendSessionTransaction(
   record: (signed: { raw: Hex; hash: Hex; nonce: number }) => Promise<CallBundle>,
   what: string,
 ): Promise<{ bundle: CallBundle; nonce: number }> {
-  const { raw, nonce } = await perSigner.run(signerKey(chain, key.address), async () => {
+  const signer = signerKey(chain, key.address);
+  const { raw, nonce, previous, done } = await perSigner.run(signer, async () => {
     const nonce = await takeNonce(chain, key.address).catch((error: unknown) => {
       throw chainError(error, what);
     });
     const raw = await key.signTransaction!({ type: 'eip1559', chainId: chain.id, nonce, to: tx.to, value: 0n, data: tx.data, gas: tx.gas, maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: tx.maxPriorityFeePerGas });
-    return { raw, nonce };
+    // This nonce's turn to broadcast comes after the previous one's (taken in the same turn as the nonce).
+    const previous = broadcasts.get(signer) ?? Promise.resolve();
+    let done!: () => void;
+    const turn = new Promise<void>((resolve) => (done = resolve));
+    broadcasts.set(signer, turn);
+    void turn.then(() => {
+      if (broadcasts.get(signer) === turn) broadcasts.delete(signer);
+    });
+    return { raw, nonce, previous, done };
   });
   let bundle: CallBundle;
   try {
     bundle = await record({ raw, hash: keccak256(raw), nonce });
   } catch (error) {
     forgetNonce(chain, key.address);
+    done();
     throw error;
   }
   try {
+    await previous;
     await publicClientFor(chain).sendRawTransaction({ serializedTransaction: raw });
   } catch (error) {
     const text = (error as Error).message ?? '';
     if (!/already known|already imported|AlreadyKnown/i.test(text)) {
       forgetNonce(chain, key.address);
+      done();
       const failure = chainError(error, what);
       await bundles.update(bundle.id, { state: 'failed', error: failure.message });
       throw failure;
     }
   }
-  return { bundle: await bundles.update(bundle.id, { state: 'submitted' }), nonce };
+  done();
+  // Not waited for: the answer needs only the id, and a bundle left 'preparing' with its signed
+  // bytes is already complete (its status reads the receipts; a retry broadcasts the same bytes).
+  void bundles.update(bundle.id, { state: 'submitted' }).catch((error: unknown) => console.warn('[wallet] marking a sent bundle submitted failed', error));
+  return { bundle: { ...bundle, state: 'submitted' }, nonce };
 }
 
 function chainError(error: unknown, what: string): RpcError {
