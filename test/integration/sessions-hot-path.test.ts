@@ -1,11 +1,11 @@
 // The session hot path, counted: what one warm wallet_sendCalls through a session costs in storage
 // calls and JSON-RPC round trips (HTTP requests to the node), on the devnet with the wallet's own
 // services (real Vault, Backends, Bundles over fakeBrowser). Counts, not times: a count can fail.
-import { encodeFunctionData, getAddress, numberToHex, parseEther, type Address, type Hex } from 'viem';
+import { encodeFunctionData, getAddress, numberToHex, parseEther, parseTransaction, type Address, type Hex } from 'viem';
 import { generatePrivateKey } from 'viem/accounts';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { DemoGameAbi } from '../../devnet/contracts/abis';
+import { DemoGameAbi, DemoTokenAbi } from '../../devnet/contracts/abis';
 import deployment from '../../devnet/deployment.json';
 import type { ApprovalRequest } from '../../src/approvals/types';
 import { Approvals } from '../../src/approvals/service';
@@ -33,6 +33,7 @@ const chain: ChainConfig = { ...devnet, rpcUrl };
 const PASSWORD = 'Correct-Horse-9';
 const SITE = 'https://game.example';
 const game = getAddress(deployment.contracts.DemoGame);
+const token = getAddress(deployment.contracts.DemoToken);
 
 beforeEach(() => fakeBrowser.reset());
 afterEach(() => vi.restoreAllMocks());
@@ -153,6 +154,43 @@ describe('the session hot path', () => {
     expect(await send(w, [move(3)])).toMatchObject({ code: 4001 });
     expect(w.windows[1]).toMatchObject({ whyNoSession: expect.stringMatching(/used all of its 2 calls/) });
     await expect.poll(() => nonceOf(session.sessionAddress)).toBe(2);
+  });
+
+  it('behavior: a send that reverted on chain gives its booking back once its status is read: the allowance it did not spend is there for the next send', async () => {
+    const w = await wallet();
+    await env.mintDemo(token, w.owner, parseEther('5'));
+    await grant(w, [{ type: 'erc20-token-transfer', data: { address: token, allowance: parseEther('8') } }]);
+    const to = getAddress(`0x${'42'.repeat(20)}`);
+    const transfer = (amount: bigint) => ({ to: token, data: encodeFunctionData({ abi: DemoTokenAbi, functionName: 'transfer', args: [to, amount] }), value: '0x0' as Hex });
+    // Two transfers of 4 DEMO at once, mined in one block: both dry runs see 5 DEMO, so both are
+    // signed (each within the allowance: 8 booked of 8); on chain the second reverts.
+    await testClient.setAutomine(false);
+    let a: Awaited<ReturnType<typeof send>>;
+    let b: Awaited<ReturnType<typeof send>>;
+    try {
+      [a, b] = await Promise.all([send(w, [transfer(parseEther('4'))]), send(w, [transfer(parseEther('4'))])]);
+      await testClient.mine({ blocks: 1 });
+    } finally {
+      await testClient.setAutomine(true);
+    }
+    const byNonce = await Promise.all([a, b].map(async (x) => (await w.s.bundles.get((x as { id: string }).id))!.rawTransactions[0]!));
+    if (parseTransaction(byNonce[0]!).nonce! > parseTransaction(byNonce[1]!).nonce!) [a, b] = [b, a]; // the first in the block succeeds
+    expect(a).toEqual({ id: expect.any(String) });
+    expect(b).toEqual({ id: expect.any(String) });
+    // What wallet_getCallsStatus asks of the backend (its network lookup would name the registry's devnet URL, not this test's).
+    const status = async (id: string) => (await (await w.s.backends.for(chain)).status((await w.s.bundles.get(id))!, w.s.bundles)).status;
+    await expect.poll(() => status((a as { id: string }).id)).toBe(200);
+    await expect.poll(() => status((b as { id: string }).id)).toBe(500);
+    expect(await env.balanceOf(token, to)).toBe(parseEther('4'));
+
+    // 4 of the 8 DEMO allowance were spent, not 8: a third transfer of 4 is the session's.
+    await env.mintDemo(token, w.owner, parseEther('4'));
+    expect(await send(w, [transfer(parseEther('4'))])).toEqual({ id: expect.any(String) });
+    expect(w.windows).toHaveLength(0);
+    await expect.poll(() => env.balanceOf(token, to)).toBe(parseEther('8'));
+    // And the allowance is now used up.
+    expect(await send(w, [transfer(1n)])).toMatchObject({ code: 4001 });
+    expect(w.windows[0]).toMatchObject({ whyNoSession: expect.stringMatching(/allowance has 0 DEMO left|allowance has 0 units/) });
   });
 
   it('behavior: a new worker (empty ledger) reads the usage from the chain: it refuses what an earlier worker already spent', async () => {
