@@ -143,6 +143,11 @@ export class Bundles {
 
   /** The bundle `origin` knows as `publicId` (its own chosen id or the wallet's); another origin's is unknown. */
   async forOrigin(origin: string, publicId: string): Promise<CallBundle | undefined> {
+    // A bundle of this origin this worker holds under its wallet id, with no id of the dApp's own:
+    // no dApp id of the origin can name another one (creating it would have been a duplicate; the
+    // wallet's ids are unguessable), so the link need not be read.
+    const held = this.cache.get(publicId.toLowerCase());
+    if (held && held.origin === origin && held.dappId === undefined) return held;
     const key = dappIdKey(origin, publicId);
     const id = (await browser.storage.local.get(key))[key] as string | undefined;
     const bundle = await this.get(id ?? publicId);

@@ -72,6 +72,23 @@ export type InFlight = Map<string, Ledger>;
  */
 export const LEDGER_MAX_AGE_MS = 30_000;
 
+/**
+ * Reads every send needs alike (the latest block, the priority fee), shared while one is in flight:
+ * a burst of sends asks the node once per round trip instead of once per send. A read shared this
+ * way is as fresh as one of its own (it started no earlier than the send began).
+ */
+const sharedReads = new Map<string, Promise<unknown>>();
+function shared<T>(key: string, read: () => Promise<T>): Promise<T> {
+  let p = sharedReads.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = read();
+    sharedReads.set(key, p);
+    const done = () => void (sharedReads.get(key) === p && sharedReads.delete(key));
+    p.then(done, done);
+  }
+  return p;
+}
+
 /** What prepare() read and made for a send (the service passes it back as it is). */
 interface PreparedDelegationSend extends PreparedSessionSend {
   data?: Hex;
@@ -331,8 +348,8 @@ export class DelegationBackend implements AccountBackend {
     const client = this.client;
     const [sim, block, tip] = await Promise.all([
       simulateSessionBatch(client, { from: record.sessionAddress, delegationManager: this.framework().DelegationManager, data }).catch(() => undefined),
-      client.getBlock({ blockTag: 'latest' }).catch(() => undefined),
-      client.request({ method: 'eth_maxPriorityFeePerGas' }).catch(() => undefined),
+      shared(`${this.chain.id}|${this.chain.rpcUrl}|block`, () => client.getBlock({ blockTag: 'latest' })).catch(() => undefined),
+      shared(`${this.chain.id}|${this.chain.rpcUrl}|tip`, () => client.request({ method: 'eth_maxPriorityFeePerGas' })).catch(() => undefined),
     ]);
     const dryRun: SessionDryRun = !sim ? { reverts: false } : sim.ok ? { reverts: false, gas: sim.gas } : sim.reverted ? { reverts: true, reason: sim.reason } : { reverts: false };
     // viem's default: 1.2 x the base fee, plus the tip (estimateFeesPerGas), from the same block.
