@@ -3,18 +3,21 @@
 // devnet) and the demo dApp is served on its own origin; the owner is imported through the popup,
 // the page connects and is granted a session through window.ethereum and the approval window.
 //
-// (a) Latency of one EIP-5792 round trip: wallet_sendCalls of 5 DemoGame.move calls through the
+// (a) Latency of one EIP-5792 round trip: wallet_sendCalls of 1 and of 5 DemoGame.move calls through the
 //     session, then wallet_getCallsStatus polled every 20 ms until 200 (confirmed), timed in the page
 //     with performance.now(). Baseline: the same 5 calls from Node. The session key is sealed inside
 //     the extension and cannot be taken out, so the baseline is an equivalent session built in Node
 //     (session-node.ts: same ERC-7715 request -> same scope -> same caveats, for a second owner),
 //     whose key sends the same redeemDelegations calldata shape (encodeSessionBatch, 5 single-call
 //     redemptions) to the DelegationManager with viem sendTransaction and waits for the receipt.
-//     Runs are interleaved; goal <= 1.3x. Measured again after (b), when the wallet's bundle store
-//     (src/calls/bundles.ts, kept to the last 200 bundles) is full, as it stays for any busy dApp.
-// (b) A burst of 200 one-call wallet_sendCalls fired at once from one page, then all confirmed.
-//     Checked (a violation fails the run): 200 distinct ids, every status 200, and DemoGame.score of
-//     the owner up by exactly 200. Baseline: 200 plain transfers sent one after another from Node.
+//     Runs are interleaved; goals (issue 15): 1 call <= 1.5x, 5 calls <= 1.3x. Measured again after
+//     (b), when the wallet's bundle history holds 600 more bundles, as it does for any busy dApp.
+// (b) Three bursts of 200 one-call wallet_sendCalls, each fired at once from one page, then all
+//     confirmed. Checked (a violation fails the run): 200 distinct ids, every status 200, and
+//     DemoGame.score of the owner up by exactly 200, per burst. Floors: the Node session key
+//     redeeming the same 200 calls one after another (the baseline; goal: each burst at least as
+//     fast), and with 32 redemptions in flight (nonces counted locally); plain transfers for scale.
+//     The third burst is compared with the first (goal: within 10%): the history must not slow it.
 // (c) Service-worker cold start: the worker is stopped through CDP (ServiceWorker.stopAllWorkers),
 //     then a page's eth_chainId is timed until its answer. Baseline: the same request, worker warm.
 import fs from 'node:fs';
@@ -91,9 +94,10 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
     const nodeSession = await env.grant(nodeOwner, scopeOf(request, nodeOwner.address, env.chain.id, await env.now()));
     const payer = await env.fundedAccount();
 
-    // ---- (a) 5 calls: sendCalls -> getCallsStatus 200, against Node redeeming the same calls
+    // ---- (a) 1 and 5 calls: sendCalls -> getCallsStatus 200, against Node redeeming the same calls
     const five = [0, 1, 2, 3, 0].map((d) => moveCall(env.game, d));
-    const extensionRun = () =>
+    const one = [moveCall(env.game, 1)];
+    const extensionRun = (calls: SessionCall[]) =>
       page.evaluate(
         async ({ params, pollMs }) => {
           const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
@@ -108,109 +112,137 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
             await new Promise((r) => setTimeout(r, pollMs));
           }
         },
-        { params: sendParams(five), pollMs: POLL_MS },
+        { params: sendParams(calls), pollMs: POLL_MS },
       );
-    const nodeRun = async () => {
+    const nodeRun = async (calls: SessionCall[]) => {
       const t0 = performance.now();
-      await env.redeem(nodeSession, five);
+      await env.redeem(nodeSession, calls);
       return performance.now() - t0;
     };
     /** Interleaved runs of both; checks that every bundle landed exactly once. */
-    const latency = async () => {
+    const latency = async (calls: SessionCall[], goal: number) => {
       const ext: number[] = [];
       const answered: number[] = [];
       const node: number[] = [];
       const before = await env.score(owner);
       for (let i = 0; i < LATENCY_RUNS; i++) {
-        const r = await extensionRun();
+        const r = await extensionRun(calls);
         ext.push(r.total);
         answered.push(r.answered);
-        node.push(await nodeRun());
+        node.push(await nodeRun(calls));
       }
-      check((await env.score(owner)) - before === BigInt(5 * LATENCY_RUNS), 'the 5-call bundles did not all land exactly once');
-      const baseline = fromValues('Node: session key redeems the 5 calls (viem), mined', node, 'ms');
+      check((await env.score(owner)) - before === BigInt(calls.length * LATENCY_RUNS), `the ${calls.length}-call bundles did not all land exactly once`);
+      const baseline = fromValues(`Node: session key redeems the ${calls.length === 1 ? 'call' : `${calls.length} calls`} (viem), mined`, node, 'ms');
       return {
         baseline,
-        rows: [withGoal(fromValues('extension: wallet_sendCalls -> getCallsStatus 200', ext, 'ms'), baseline, 1.3), fromValues('  of which wallet_sendCalls answered', answered, 'ms')],
+        rows: [withGoal(fromValues('extension: wallet_sendCalls -> getCallsStatus 200', ext, 'ms'), baseline, goal), fromValues('  of which wallet_sendCalls answered', answered, 'ms')],
       };
     };
-    await extensionRun(); // warm-up, not counted
-    await nodeRun();
-    const fresh = await latency();
-    report(`Provider: ${five.length} calls through the session, dApp to confirmed (Chromium, extension)`, fresh.baseline, fresh.rows);
+    const calls = (n: number) => (n === 1 ? '1 call' : `${n} calls`);
+    await extensionRun(one); // warm-up, not counted
+    await nodeRun(one);
+    for (const [batch, goal] of [[one, 1.5], [five, 1.3]] as const) {
+      const fresh = await latency(batch, goal);
+      report(`Provider: ${calls(batch.length)} through the session, warm, dApp to confirmed (Chromium, extension)`, fresh.baseline, fresh.rows);
+    }
 
-    // ---- (b) a burst of 200 one-call bundles from one page
+    // ---- (b) three bursts of 200 one-call bundles from one page, against the Node floors
     const moves = [0, 1, 2, 3].map((d) => sendParams([moveCall(env.game, d)]));
-    const scoreBeforeB = await env.score(owner);
-    const burst = await page.evaluate(
-      async ({ moves, n, pollMs }) => {
-        const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
-        const describe = (e: unknown) => `${(e as { code?: number }).code ?? '?'} ${(e as Error).message ?? String(e)}`;
-        const t0 = performance.now();
-        let firstMs = 0;
-        const answers = await Promise.allSettled(
-          Array.from({ length: n }, (_, i) =>
-            eth.request({ method: 'wallet_sendCalls', params: [moves[i % moves.length]] }).then((v) => {
-              firstMs ||= performance.now() - t0;
-              return v;
-            }),
-          ),
-        );
-        const answeredMs = performance.now() - t0;
-        const ids = answers.map((a) => (a.status === 'fulfilled' ? (a.value as { id: string }).id : null));
-        const errors = answers.flatMap((a) => (a.status === 'rejected' ? [describe(a.reason)] : []));
-        const statuses: Record<string, number | string> = {};
-        const pending = new Set(ids.filter((id): id is string => id !== null));
-        let rounds = 0;
-        while (pending.size > 0 && performance.now() - t0 < 180_000) {
-          rounds++;
-          const round = await Promise.all(
-            [...pending].map((id) =>
-              eth.request({ method: 'wallet_getCallsStatus', params: [id] }).then(
-                (s) => [id, (s as { status: number }).status] as const,
-                (e) => [id, `error ${describe(e)}`] as const,
-              ),
+    const burstOnce = async () => {
+      const scoreBefore = await env.score(owner);
+      const burst = await page.evaluate(
+        async ({ moves, n, pollMs }) => {
+          const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
+          const describe = (e: unknown) => `${(e as { code?: number }).code ?? '?'} ${(e as Error).message ?? String(e)}`;
+          const t0 = performance.now();
+          let firstMs = 0;
+          const answers = await Promise.allSettled(
+            Array.from({ length: n }, (_, i) =>
+              eth.request({ method: 'wallet_sendCalls', params: [moves[i % moves.length]] }).then((v) => {
+                firstMs ||= performance.now() - t0;
+                return v;
+              }),
             ),
           );
-          for (const [id, status] of round) {
-            statuses[id] = status;
-            if (status !== 100) pending.delete(id);
+          const answeredMs = performance.now() - t0;
+          const ids = answers.map((a) => (a.status === 'fulfilled' ? (a.value as { id: string }).id : null));
+          const errors = answers.flatMap((a) => (a.status === 'rejected' ? [describe(a.reason)] : []));
+          const statuses: Record<string, number | string> = {};
+          const pending = new Set(ids.filter((id): id is string => id !== null));
+          let rounds = 0;
+          while (pending.size > 0 && performance.now() - t0 < 180_000) {
+            rounds++;
+            const round = await Promise.all(
+              [...pending].map((id) =>
+                eth.request({ method: 'wallet_getCallsStatus', params: [id] }).then(
+                  (s) => [id, (s as { status: number }).status] as const,
+                  (e) => [id, `error ${describe(e)}`] as const,
+                ),
+              ),
+            );
+            for (const [id, status] of round) {
+              statuses[id] = status;
+              if (status !== 100) pending.delete(id);
+            }
+            if (pending.size > 0) await new Promise((r) => setTimeout(r, pollMs));
           }
-          if (pending.size > 0) await new Promise((r) => setTimeout(r, pollMs));
-        }
-        return { firstMs, answeredMs, doneMs: performance.now() - t0, ids, errors, statuses, rounds };
-      },
-      { moves, n: BURST, pollMs: POLL_MS },
-    );
-    const scoreDelta = (await env.score(owner)) - scoreBeforeB;
-    const okIds = burst.ids.filter((id): id is string => id !== null);
-    const notConfirmed = Object.entries(burst.statuses).filter(([, s]) => s !== 200);
-    const confirmed = Object.values(burst.statuses).filter((s) => s === 200).length;
-    // Plain transfers, one after another (baseline), and the Node session key doing the same 200 calls.
+          return { firstMs, answeredMs, doneMs: performance.now() - t0, ids, errors, statuses, rounds };
+        },
+        { moves, n: BURST, pollMs: POLL_MS },
+      );
+      const scoreDelta = (await env.score(owner)) - scoreBefore;
+      const okIds = burst.ids.filter((id): id is string => id !== null);
+      const notConfirmed = Object.entries(burst.statuses).filter(([, s]) => s !== 200);
+      const confirmed = Object.values(burst.statuses).filter((s) => s === 200).length;
+      const checks =
+        `${okIds.length}/${BURST} answered with an id (${new Set(okIds).size} distinct), ${confirmed}/${BURST} status 200, ` +
+        `DemoGame.score +${scoreDelta} (expected +${BURST}); first answer after ${burst.firstMs.toFixed(0)} ms, ${burst.rounds} status round(s)`;
+      check(burst.errors.length === 0, `${burst.errors.length} of ${BURST} wallet_sendCalls failed; first: ${burst.errors.slice(0, 3).join(' | ')}`);
+      check(new Set(okIds).size === BURST, `${new Set(okIds).size} distinct bundle ids for ${BURST} requests`);
+      check(notConfirmed.length === 0, `${notConfirmed.length} bundles did not reach status 200: ${notConfirmed.slice(0, 3).map(([id, s]) => `${id.slice(0, 10)}… ${s}`).join(', ')}`);
+      check(scoreDelta === BigInt(BURST), `DemoGame.score went up by ${scoreDelta}, not ${BURST}: calls were lost or duplicated`);
+      return { ...burst, checks };
+    };
+    // The chain's own pace before the bursts (the same floor is measured again after them): anvil
+    // slows as its history grows, which the drift of the bursts includes.
     let t0 = performance.now();
+    for (let i = 0; i < BURST; i++) await env.redeem(nodeSession, [moveCall(env.game, i)]);
+    const nodeSessionBeforeMs = performance.now() - t0;
+    const bursts = [];
+    for (let i = 0; i < 3; i++) bursts.push(await burstOnce());
+    // The floors: plain transfers, the Node session key one after another, and with 32 in flight.
+    t0 = performance.now();
     for (let i = 0; i < BURST; i++) await env.transfer(payer);
     const transfersMs = performance.now() - t0;
     t0 = performance.now();
     for (let i = 0; i < BURST; i++) await env.redeem(nodeSession, [moveCall(env.game, i)]);
     const nodeSessionMs = performance.now() - t0;
-    report(`Provider: burst of ${BURST} one-call wallet_sendCalls from one page, all confirmed`, throughput(`Node: ${BURST} plain transfers, one after another, mined`, BURST, transfersMs), [
-      throughput(`Node: ${BURST} one-call session redemptions, one after another`, BURST, nodeSessionMs),
-      throughput(`extension: ${BURST} fired at once -> all status 200`, BURST, burst.doneMs),
-      throughput(`  of which all ${BURST} wallet_sendCalls answered`, BURST, burst.answeredMs),
+    const scoreBeforeParallel = await env.score(nodeSession.owner.address);
+    t0 = performance.now();
+    await env.redeemInFlight(nodeSession, Array.from({ length: BURST }, (_, i) => [moveCall(env.game, i)]), 32);
+    const nodeParallelMs = performance.now() - t0;
+    check((await env.score(nodeSession.owner.address)) - scoreBeforeParallel === BigInt(BURST), 'the Node floor with 32 in flight did not land every call once');
+    const floor = throughput(`Node: ${BURST} one-call session redemptions, one after another`, BURST, nodeSessionMs);
+    report(`Provider: bursts of ${BURST} one-call wallet_sendCalls from one page, all confirmed (3 bursts in one run)`, floor, [
+      throughput(`Node: ${BURST} one-call session redemptions, 32 in flight`, BURST, nodeParallelMs),
+      throughput(`Node: ${BURST} plain transfers, one after another, mined`, BURST, transfersMs),
+      ...bursts.flatMap((b, i) => [
+        withGoal(throughput(`extension: burst ${i + 1}, ${BURST} fired at once -> all status 200`, BURST, b.doneMs), floor, 1, true),
+        throughput(`  of which all ${BURST} wallet_sendCalls answered`, BURST, b.answeredMs),
+      ]),
     ]);
-    console.log(
-      `  checks: ${okIds.length}/${BURST} answered with an id (${new Set(okIds).size} distinct), ${confirmed}/${BURST} status 200, ` +
-        `DemoGame.score +${scoreDelta} (expected +${BURST}); first answer after ${burst.firstMs.toFixed(0)} ms, ${burst.rounds} status round(s)`,
-    );
-    check(burst.errors.length === 0, `${burst.errors.length} of ${BURST} wallet_sendCalls failed; first: ${burst.errors.slice(0, 3).join(' | ')}`);
-    check(new Set(okIds).size === BURST, `${new Set(okIds).size} distinct bundle ids for ${BURST} requests`);
-    check(notConfirmed.length === 0, `${notConfirmed.length} bundles did not reach status 200: ${notConfirmed.slice(0, 3).map(([id, s]) => `${id.slice(0, 10)}… ${s}`).join(', ')}`);
-    check(scoreDelta === BigInt(BURST), `DemoGame.score went up by ${scoreDelta}, not ${BURST}: calls were lost or duplicated`);
+    bursts.forEach((b, i) => console.log(`  checks, burst ${i + 1}: ${b.checks}`));
+    const drift = bursts[0]!.doneMs / bursts[2]!.doneMs; // throughput of the third over the first
+    console.log(`  third burst / first burst (throughput): ${drift.toFixed(2)}x  goal within 10% (>= 0.90x): ${drift >= 0.9 ? 'met' : 'MISSED'}`);
+    const chainDrift = nodeSessionBeforeMs / nodeSessionMs;
+    console.log(`  the chain itself: Node one after another ${((BURST * 1000) / nodeSessionBeforeMs).toFixed(1)} calls/s before the bursts, ${((BURST * 1000) / nodeSessionMs).toFixed(1)} after (${chainDrift.toFixed(2)}x)`);
 
-    // (a) again, now that the wallet's bundle store holds its maximum of 200 bundles (as it will for
-    // any dApp after 200 calls): the same request, against the same Node baseline.
-    const full = await latency();
-    report(`Provider: ${five.length} calls through the session again, after the burst (200 bundles kept)`, full.baseline, full.rows);
+    // (a) again, now that the wallet's bundle history holds the bursts' 600 bundles more (as it will
+    // for any busy dApp): the same requests, against the same Node baseline.
+    for (const [batch, goal] of [[one, 1.5], [five, 1.3]] as const) {
+      const full = await latency(batch, goal);
+      report(`Provider: ${calls(batch.length)} through the session again, after the bursts (history full)`, full.baseline, full.rows);
+    }
 
     // ---- (c) worker cold start to the first answer, against the same request with the worker warm
     const worker = await watchServiceWorker(context, extensionId);

@@ -155,6 +155,30 @@ export function benchEnv(net: Pick<Devnet, 'rpcUrl' | 'deployment'>, opts: { pol
   }
 
   /**
+   * The session key redeems each batch in its own transaction, `inFlight` of them at a time, each
+   * estimated, signed with a nonce counted here (as a key that signs in one place may), sent and
+   * mined: the floor for a burst with sends overlapping.
+   */
+  async function redeemInFlight(session: NodeSession, batches: readonly (readonly SessionCall[])[], inFlight: number): Promise<void> {
+    let nonce = await publicClient.getTransactionCount({ address: session.key.address, blockTag: 'pending' });
+    let next = 0;
+    const wallet = walletFor(session.key);
+    // Broadcast in nonce order (a node may hold a transaction that arrives before its predecessor
+    // until something else is sent); estimates and receipts overlap.
+    let sending: Promise<unknown> = Promise.resolve();
+    const worker = async () => {
+      while (next < batches.length) {
+        const data = encodeSessionBatch(session.delegation, session.scope, batches[next++]!);
+        const gas = await publicClient.estimateGas({ account: session.key, to: framework.DelegationManager, data });
+        const hash = sending.then(() => wallet.sendTransaction({ to: framework.DelegationManager, value: 0n, data, gas, nonce: nonce++ }));
+        sending = hash.catch(() => undefined);
+        await mined(hash, 'a session redemption');
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, worker));
+  }
+
+  /**
    * Sessions.revoke's chain part: disableDelegation from the owner, mined; then the stipend sweep
    * as Sessions.sweep sends it (gas estimated, +20%, because the owner's upgraded account runs code
    * on receipt), mined. The sweep's receipt is returned whatever its status; the bench checks it.
@@ -183,5 +207,5 @@ export function benchEnv(net: Pick<Devnet, 'rpcUrl' | 'deployment'>, opts: { pol
     return Number((await publicClient.getBlock()).timestamp);
   }
 
-  return { chain, publicClient, walletFor, framework, game, mined, setBalance, fundedAccount, upgradedOwner, transfer, grant, redeem, revoke, score, now };
+  return { chain, publicClient, walletFor, framework, game, mined, setBalance, fundedAccount, upgradedOwner, transfer, grant, redeem, redeemInFlight, revoke, score, now };
 }

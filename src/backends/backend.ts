@@ -61,6 +61,49 @@ export interface SessionIo {
  */
 export type SessionDryRun = { reverts: false; gas?: bigint } | { reverts: true; reason: string };
 
+/**
+ * What a backend that books its sessions' sends (BookedSessionSends) prepared for one send before
+ * the session's lock: the dry run, and the chain's latest time from the same round trip. The
+ * backend may carry more (the encoded transaction, fees); the service only passes it back.
+ */
+export interface PreparedSessionSend {
+  dryRun: SessionDryRun;
+  /** Unix seconds of the latest block, read with the dry run; absent when it could not be read. */
+  now?: number;
+}
+
+/** A send booked against a session's usage under its lock; given back when it never reaches the chain. */
+export interface SessionBooking {
+  release(): void;
+}
+
+/**
+ * The session hot path of a backend that keeps its own ledger of what it sent: the session's lock
+ * is held only to check the scope against that ledger and book the send, not for the round trips,
+ * the signing or the storage writes. Without it the service holds the lock for the whole send.
+ */
+export interface BookedSessionSends {
+  /** Starts the dry run and the reads the send needs, in one round trip; signs nothing. */
+  prepare(record: SessionRecord, calls: SessionCall[]): Promise<PreparedSessionSend>;
+  /** Usage from the ledger (read from the chain only when cold, after a failure, or old), counting every booked send, at `prepared.now`. */
+  usage(record: SessionRecord, scope: SessionScope, prepared: PreparedSessionSend): Promise<SessionUsage>;
+  /** Books `calls` (called under the session's lock, right after the check said yes). */
+  book(record: SessionRecord, scope: SessionScope, calls: SessionCall[]): SessionBooking;
+  /**
+   * Signs with the session key and broadcasts. `recordBundle` stores the bundle with what was
+   * signed, before the broadcast (exactly once across a worker restart). A send that fails before
+   * it reaches the chain gives its booking back.
+   */
+  send(
+    record: SessionRecord,
+    key: LocalAccount,
+    prepared: PreparedSessionSend,
+    booking: SessionBooking,
+    recordBundle: (signed: Pick<CallBundle, 'rawTransactions' | 'txHashes'>) => Promise<CallBundle>,
+    bundles: Bundles,
+  ): Promise<CallBundle>;
+}
+
 /** See AccountBackend.grantPreview. */
 export interface GrantPreview {
   /** The account is not yet upgraded to this backend's implementation: the grant upgrades it first. */
@@ -143,6 +186,8 @@ export interface AccountBackend {
    * (its service checks the calls remotely).
    */
   dryRunAsSession?(record: SessionRecord, calls: SessionCall[]): Promise<SessionDryRun>;
+  /** The hot path, when the backend books its sends itself (BookedSessionSends). */
+  readonly sessionSends?: BookedSessionSends;
   /** Signs the bundle with the session key and sends it; `gas`: what a dry run just measured (no second estimate). */
   sendAsSession(record: SessionRecord, key: LocalAccount, bundle: CallBundle, io: SessionIo, opts?: { gas?: bigint }): Promise<void>;
   /** Sends again what a session signed for a retried request (never signs again). */

@@ -65,16 +65,24 @@ export class Backends {
   private readonly built = new Map<string, AlchemyBackend>();
   /** The delegation backend's session transactions in flight: this worker's memory, whatever the backend instance. */
   private readonly inFlight: InFlight = new Map();
+  /** The settings as last read (every send asks for them): dropped on any change to the key. */
+  private settings: Promise<Record<string, BackendSetting>> | undefined;
 
   constructor(apiKeys: ApiKeyStore = new ApiKeyStore()) {
     this.apiKeys = apiKeys;
     browser.storage.onChanged.addListener((changes, area) => {
-      if (area === 'local' && Object.keys(changes).some((k) => k === KEY || k.startsWith('alchemy.') || k.startsWith('network.'))) this.built.clear();
+      if (area === 'local' && Object.keys(changes).some((k) => k === KEY || k.startsWith('alchemy.') || k.startsWith('network.'))) {
+        this.built.clear();
+        this.settings = undefined;
+      }
     });
   }
 
   private async all(): Promise<Record<string, BackendSetting>> {
-    return ((await browser.storage.local.get(KEY))[KEY] as Record<string, BackendSetting> | undefined) ?? {};
+    const read = (this.settings ??= browser.storage.local.get(KEY).then((got) => (got[KEY] as Record<string, BackendSetting> | undefined) ?? {}));
+    read.catch(() => (this.settings = undefined));
+    // A copy: callers change what they get before writing it back.
+    return { ...(await read) };
   }
 
   async setting(chainId: number): Promise<BackendSetting> {
@@ -91,7 +99,9 @@ export class Backends {
   async useDelegation(chainId: number): Promise<void> {
     const all = await this.all();
     delete all[chainId];
+    this.settings = undefined;
     await browser.storage.local.set({ [KEY]: all });
+    this.settings = undefined;
     this.built.clear();
   }
 
@@ -129,7 +139,10 @@ export class Backends {
       await this.apiKeys.save(apiKey);
       await this.apiKeys.allowUrl(url ?? ALCHEMY_WALLET_API_URL, previous !== apiKey);
     }
-    await browser.storage.local.set({ [KEY]: { ...(await this.all()), [chain.id]: setting } });
+    const next = { ...(await this.all()), [chain.id]: setting };
+    this.settings = undefined;
+    await browser.storage.local.set({ [KEY]: next });
+    this.settings = undefined;
     this.built.clear();
   }
 

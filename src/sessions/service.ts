@@ -9,12 +9,12 @@ import { browser } from 'wxt/browser';
 import { isAddressEqual, type Address, type Hex, type LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { readAccount } from '../account/owner-actions';
-import { BACKEND_NAMES, type AccountBackend, type SessionDryRun, type SessionIo } from '../backends/backend';
+import { BACKEND_NAMES, type AccountBackend, type BookedSessionSends, type SessionBooking, type SessionDryRun, type SessionIo } from '../backends/backend';
 import { Backends } from '../backends/choice';
 import { contractCalls, type BundleCall, type Bundles, type CallBundle } from '../calls/bundles';
 import type { ChainConfig } from '../chains/registry';
 import { deserializeScope, serializeScope } from '../permissions/serialize';
-import type { SessionCall, SessionScope } from '../permissions/types';
+import type { SessionCall, SessionScope, SessionUsage } from '../permissions/types';
 import { InvalidParamsError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../errors';
 import type { Vault } from '../vault/vault';
 import { SessionKeyVault } from './key-store';
@@ -37,7 +37,8 @@ export interface SessionRequest {
   chain: ChainConfig;
 }
 
-type Verdict = { covered: true; backend: AccountBackend } | { covered: false; reason: string };
+type Verdict = { covered: true; backend: AccountBackend; scope: SessionScope } | { covered: false; reason: string };
+type Outcome = { sent: CallBundle } | { covered: false; reason: string; failsOnChain?: true };
 
 /** What the owner (or the dApp) reads when a covered send would revert: the chain's own reason. */
 export const wouldFailOnChain = (reason: string) => `A session cannot send this: it would fail on chain: ${reason}`;
@@ -191,47 +192,106 @@ export class Sessions {
     account: Address,
     calls: BundleCall[],
     context: Hex | undefined,
-    makeBundle: (sessionId: Hex) => Promise<CallBundle>,
+    makeBundle: (sessionId: Hex, signed?: Pick<CallBundle, 'rawTransactions' | 'txHashes'>) => Promise<CallBundle>,
   ): Promise<{ sent: CallBundle } | { covered: false; reason: string }> {
+    const mark = this.store.mark();
+    const all = await this.all();
     // A dApp-held session has no key here: the wallet never signs with it.
-    const candidates = (await this.all()).filter(
+    const candidates = all.filter(
       (s) => s.status === 'active' && holderOf(s).kind === 'wallet' && s.origin === req.origin && s.chainId === req.chain.id && isAddressEqual(s.account, account) && (!context || s.id.toLowerCase() === context.toLowerCase()),
     );
     if (context && candidates.length === 0) {
-      const named = await this.get(context);
+      const c = context.toLowerCase();
+      const named = all.find((s) => s.id.toLowerCase() === c);
       if (named && named.origin !== req.origin) return { covered: false, reason: 'The session named in the request belongs to another site.' };
       if (named && named.origin === req.origin && holderOf(named).kind === 'dapp') return { covered: false, reason: "The session named in the request is held by the site's own account, which redeems it itself; the wallet has no key for it." };
       if (named && named.status !== 'active') return { covered: false, reason: `The session named in the request is ${named.status}.` };
       return { covered: false, reason: 'No active session of this site matches the given permissions context.' };
     }
     if (candidates.length === 0) return { covered: false, reason: 'This site has no active session on this chain.' };
+    const backend = await this.backends.for(req.chain);
     // The reason shown is the closest session's, not the last one tried (why-uncovered.ts).
     const refusals: Refusal[] = [];
     let failsOnChain: string | undefined;
     for (const candidate of candidates) {
-      const outcome = await this.store.withSession(candidate.id, async () => {
-        const s = await this.get(candidate.id);
-        if (!s || s.status !== 'active' || !s.sealedKey) return { covered: false as const, reason: 'the session ended' };
-        // The dry run goes out with the usage reads (one HTTP request); it signs nothing, and its
-        // answer counts only once the scope check has said yes.
-        const [verdict, dryRun] = await Promise.all([this.check(req.chain, s, calls), this.dryRun(req.chain, s, calls)]);
-        if (!verdict.covered) return verdict;
-        // Covered, but the chain would refuse it: the key does not sign (its gas would be spent
-        // on a revert), and the owner sees why.
-        if (dryRun.reverts) return { covered: false as const, reason: wouldFailOnChain(dryRun.reason), failsOnChain: true };
-        // Covered, but after a browser restart the key opens only once the owner unlocked: 4100, nothing recorded.
-        await this.keys.assertUsable();
-        const bundle = await makeBundle(s.id);
-        await verdict.backend.sendAsSession(s, await this.openKey(s), bundle, this.io, dryRun.gas !== undefined ? { gas: dryRun.gas } : {});
-        return { sent: (await this.deps.bundles.get(bundle.id)) ?? bundle };
-      });
+      // The session's record as read above, unless this worker wrote the list since (a revoke, an end).
+      const current = async () => (this.store.changedSince(mark) ? this.get(candidate.id) : candidate);
+      const sends = backend.sessionSends && backend.kind === grantedBy(candidate) ? backend.sessionSends : undefined;
+      const outcome = sends ? await this.sendBooked(req, backend, sends, candidate.id, current, calls, makeBundle) : await this.sendLocked(req, candidate.id, current, calls, makeBundle);
       if ('sent' in outcome) return outcome;
-      if ('failsOnChain' in outcome) failsOnChain ??= outcome.reason;
+      if (outcome.failsOnChain) failsOnChain ??= outcome.reason;
       refusals.push({ reason: outcome.reason, createdAt: candidate.createdAt });
     }
     // A session that covers the calls says more than the others' refusals: the calls themselves fail.
     if (failsOnChain) return { covered: false, reason: failsOnChain };
     return { covered: false, reason: whyUncovered(refusals) };
+  }
+
+  /**
+   * The hot path (BookedSessionSends): the dry run and the reads the send needs go out first, in
+   * one round trip, signing nothing; the session's lock is held only to check the scope against
+   * the backend's ledger (which counts every send booked and not yet counted by the chain) and to
+   * book this one. Signing, the bundle's storage and the broadcast run outside it, so sends of one
+   * session overlap; a send that does not reach the chain gives its booking back.
+   */
+  private async sendBooked(
+    req: SessionRequest,
+    backend: AccountBackend,
+    sends: BookedSessionSends,
+    id: string,
+    current: () => Promise<SessionRecord | undefined>,
+    calls: BundleCall[],
+    makeBundle: (sessionId: Hex, signed?: Pick<CallBundle, 'rawTransactions' | 'txHashes'>) => Promise<CallBundle>,
+  ): Promise<Outcome> {
+    const sessionCalls = toSessionCalls(calls);
+    const first = await current();
+    if (!first || first.status !== 'active' || !first.sealedKey) return { covered: false, reason: 'the session ended' };
+    const prepared = await sends.prepare(first, sessionCalls);
+    const decided = await this.store.withSession(id, async (): Promise<Exclude<Outcome, { sent: CallBundle }> | { s: SessionRecord; booking: SessionBooking }> => {
+      const s = await current();
+      if (!s || s.status !== 'active' || !s.sealedKey) return { covered: false as const, reason: 'the session ended' };
+      const verdict = await this.checkWith(req.chain, backend, s, calls, (scope) => sends.usage(s, scope, prepared));
+      if (!verdict.covered) return verdict;
+      // Covered, but the chain would refuse it: the key does not sign (its gas would be spent
+      // on a revert), and the owner sees why.
+      if (prepared.dryRun.reverts) return { covered: false as const, reason: wouldFailOnChain(prepared.dryRun.reason), failsOnChain: true as const };
+      return { s, booking: sends.book(s, verdict.scope, sessionCalls) };
+    });
+    if (!('booking' in decided)) return decided;
+    const { s, booking } = decided;
+    let key: LocalAccount;
+    try {
+      // After a browser restart the key opens only once the owner unlocked: 4100, nothing recorded.
+      key = await this.openKey(s);
+    } catch (error) {
+      booking.release();
+      throw error;
+    }
+    return { sent: await sends.send(s, key, prepared, booking, (signed) => makeBundle(s.id, signed), this.deps.bundles) };
+  }
+
+  /** A backend without its own ledger: the whole send under the session's lock, as the check needs it. */
+  private sendLocked(
+    req: SessionRequest,
+    id: string,
+    current: () => Promise<SessionRecord | undefined>,
+    calls: BundleCall[],
+    makeBundle: (sessionId: Hex) => Promise<CallBundle>,
+  ): Promise<Outcome> {
+    return this.store.withSession(id, async (): Promise<Outcome> => {
+      const s = await current();
+      if (!s || s.status !== 'active' || !s.sealedKey) return { covered: false, reason: 'the session ended' };
+      // The dry run goes out with the usage reads (one HTTP request); it signs nothing, and its
+      // answer counts only once the scope check has said yes.
+      const [verdict, dryRun] = await Promise.all([this.check(req.chain, s, calls), this.dryRun(req.chain, s, calls)]);
+      if (!verdict.covered) return verdict;
+      if (dryRun.reverts) return { covered: false, reason: wouldFailOnChain(dryRun.reason), failsOnChain: true };
+      // Covered, but after a browser restart the key opens only once the owner unlocked: 4100, nothing recorded.
+      await this.keys.assertUsable();
+      const bundle = await makeBundle(s.id);
+      await verdict.backend.sendAsSession(s, await this.openKey(s), bundle, this.io, dryRun.gas !== undefined ? { gas: dryRun.gas } : {});
+      return { sent: (await this.deps.bundles.get(bundle.id)) ?? bundle };
+    });
   }
 
   /**
@@ -286,8 +346,19 @@ export class Sessions {
 
   /** `resuming`: the bundle a retried request resumes (its spend may be counted already). */
   private async check(chain: ChainConfig, s: SessionRecord, calls: BundleCall[], resuming?: string): Promise<Verdict> {
-    if (!s.sealedKey) return { covered: false, reason: 'the session key was deleted' };
     const backend = await this.backends.for(chain);
+    return this.checkWith(chain, backend, s, calls, (scope, sessionCalls) => backend.usage(s, scope, resuming !== undefined ? { bundleId: resuming, calls: sessionCalls } : undefined));
+  }
+
+  /** The off-chain check (policy.ts covers) of `calls` against the usage `usageOf` gives. */
+  private async checkWith(
+    chain: ChainConfig,
+    backend: AccountBackend,
+    s: SessionRecord,
+    calls: BundleCall[],
+    usageOf: (scope: SessionScope, calls: SessionCall[]) => Promise<SessionUsage>,
+  ): Promise<Verdict> {
+    if (!s.sealedKey) return { covered: false, reason: 'the session key was deleted' };
     const granted = grantedBy(s);
     if (backend.kind !== granted) {
       return { covered: false, reason: `the session was granted through ${BACKEND_NAMES[granted].grantedThrough}, and ${chain.name} no longer uses the ${BACKEND_NAMES[granted].name} backend` };
@@ -301,9 +372,9 @@ export class Sessions {
       return { covered: false, reason: `the session was granted under rules this wallet now refuses (${(error as Error).message}); revoke it` };
     }
     const sessionCalls = toSessionCalls(calls);
-    const usage = await backend.usage(s, scope, resuming !== undefined ? { bundleId: resuming, calls: sessionCalls } : undefined);
+    const usage = await usageOf(scope, sessionCalls);
     const verdict = covers(scope, sessionCalls, usage, { chainId: chain.id, origin: s.origin, redeemer: s.sessionAddress, wallClockMs: Date.now() });
-    return verdict.covered ? { covered: true, backend } : verdict;
+    return verdict.covered ? { covered: true, backend, scope } : verdict;
   }
 
   private async openKey(s: SessionRecord): Promise<LocalAccount> {

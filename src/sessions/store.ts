@@ -9,9 +9,42 @@ const KEY = 'sessions';
 
 export class SessionStore {
   readonly lock = new KeyedMutex();
+  /** Counts this worker's writes of the list: a reader that saw no write since its read need not read again. */
+  private writes = 0;
+
+  /** A mark to take before reading; changedSince(mark) says whether the list was written since. */
+  mark(): number {
+    return this.writes;
+  }
+
+  changedSince(mark: number): boolean {
+    return this.writes !== mark;
+  }
+
+  private async write(all: SessionRecord[]): Promise<void> {
+    this.writes++;
+    this.cached = undefined;
+    await browser.storage.local.set({ [KEY]: all });
+    this.cached = undefined;
+  }
+
+  /**
+   * The list as this worker last read or wrote it (every send reads it): storage stays the truth,
+   * read again after a restart or when anything else changed the key.
+   */
+  private cached: Promise<SessionRecord[]> | undefined;
+
+  constructor() {
+    browser.storage.onChanged.addListener((changes, area) => {
+      if (area === 'local' && KEY in changes) this.cached = undefined;
+    });
+  }
 
   async all(): Promise<SessionRecord[]> {
-    return ((await browser.storage.local.get(KEY))[KEY] as SessionRecord[] | undefined) ?? [];
+    const read = (this.cached ??= browser.storage.local.get(KEY).then((got) => (got[KEY] as SessionRecord[] | undefined) ?? []));
+    read.catch(() => (this.cached = undefined));
+    // Copies: callers change records and the list before writing them back.
+    return (await read).map((s) => ({ ...s }));
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
@@ -24,7 +57,7 @@ export class SessionStore {
       const i = all.findIndex((s) => s.id === record.id);
       if (i >= 0) all[i] = record;
       else all.push(record);
-      await browser.storage.local.set({ [KEY]: all });
+      await this.write(all);
     });
   }
 
@@ -61,7 +94,7 @@ export class SessionStore {
           console.warn('[wallet] a session key sealed by an older version could not be opened', s.id, error);
         }
       }
-      if (changed) await browser.storage.local.set({ [KEY]: all });
+      if (changed) await this.write(all);
     });
     return (await this.all()).filter((s) => s.sealedKey && s.sealedKey.version !== 2).length;
   }
@@ -71,7 +104,7 @@ export class SessionStore {
     return this.lock.run(KEY, async () => {
       const all = await this.all();
       const kept = all.filter((s) => !remove(s));
-      if (kept.length !== all.length) await browser.storage.local.set({ [KEY]: kept });
+      if (kept.length !== all.length) await this.write(kept);
       return all.length - kept.length;
     });
   }
@@ -79,7 +112,10 @@ export class SessionStore {
   /** Deletes every record (Remove wallet); `then` runs under the same lock. */
   async clear(then: () => void): Promise<void> {
     await this.lock.run(KEY, async () => {
+      this.writes++;
+      this.cached = undefined;
       await browser.storage.local.remove(KEY);
+      this.cached = undefined;
       then();
     });
   }

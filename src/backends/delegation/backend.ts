@@ -4,9 +4,13 @@
 // through the DelegationManager, which pays the gas from a stipend the owner funds at grant time.
 // Revoking is disableDelegation on chain, then the stipend is swept back.
 //
-// Usage is the chain's own record (readSessionUsage) plus what this worker broadcast and the chain
-// has not mined yet (`InFlight`, shared by every instance for a worker): counting it is what keeps
-// concurrent requests within the allowances on a chain that does not mine at once.
+// Usage is this worker's ledger of each session (`InFlight`, shared by every instance for a worker):
+// the chain's own record (readSessionUsage) as last read, plus every send booked since. It is read
+// from the chain when the worker is cold, after a send failed or reverted, and when it is older than
+// LEDGER_MAX_AGE_MS, not on every send: a wallet-held session key signs only here, so what this
+// worker booked is what the chain will count. Booked sends count from the moment the check says yes
+// (before the session's lock is released), so concurrent requests stay within the allowances
+// whatever the chain has mined. The dry run on the latest block stays the per-send backstop.
 import { encodeFunctionData, parseEther, parseTransaction, type Address, type Hex, type LocalAccount, type PublicClient, type SignableMessage, type TypedDataDefinition } from 'viem';
 import { readAccount, sendOwnerCall, setDelegation, type ExpectedImplementation } from '../../account/owner-actions';
 import { contractCalls, isDeployment, type BundleCall, type Bundles, type CallBundle } from '../../calls/bundles';
@@ -17,11 +21,11 @@ import { deserializeScope } from '../../permissions/serialize';
 import type { SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { InternalError, RpcError, TransactionRejectedError, UnauthorizedError, UnsupportedChainIdError } from '../../errors';
 import { holderOf, type SessionHolder, type SessionRecord, type SessionUsageView } from '../../sessions/record';
-import type { AccountBackend, ChainCapabilities, ExecutionPermissionSupport, GrantedSession, GrantPreview, SessionDryRun, SessionIo } from '../backend';
+import type { AccountBackend, BookedSessionSends, ChainCapabilities, ExecutionPermissionSupport, GrantedSession, GrantPreview, PreparedSessionSend, SessionBooking, SessionDryRun, SessionIo } from '../backend';
 import { EXECUTION_PERMISSION_TYPES } from '../../permissions/erc7715';
-import { spendOf } from '../spend';
+import { withSpend } from '../spend';
 import { DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, encodePermissionContext, EXECUTION_MODE, hashDelegation } from './framework';
-import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from './sender';
+import { rebroadcastBundle, sendBundleTransactions, sendSessionTransaction, type TxRequest } from './sender';
 import { encodeSessionBatch, readSessionUsage, rootOf, signSessionDelegation, simulateSessionBatch, type SessionDelegation } from './session-chain';
 import { publicClientFor, walletClientFor } from '../../chains/clients';
 
@@ -45,8 +49,51 @@ const DELEGATION_EXECUTION_PERMISSIONS: ExecutionPermissionSupport = Object.from
   ['native-token-transfer', 'erc20-token-transfer', 'contract-call', ...Object.keys(EXECUTION_PERMISSION_TYPES)].map((type) => [type, ['expiry', 'redeemer'] as const]),
 );
 
-/** Session transactions a worker broadcast, by session, until the chain mines them. */
-export type InFlight = Map<string, { nonce: number; calls: SessionCall[] }[]>;
+/** A send counted against a session before the chain counts it; `nonce` once signed. */
+interface Booked {
+  calls: SessionCall[];
+  nonce?: number;
+}
+
+/** One session's ledger: the chain's usage as last read (with the key's mined nonce count then), and what was booked since. */
+interface Ledger {
+  base?: { usage: SessionUsage; mined: number; readAtMs: number };
+  /** A send failed or reverted: read the chain again before the next check. */
+  stale: boolean;
+  booked: Booked[];
+}
+
+/** Every session's ledger in this worker, by session id (see the top of the file). */
+export type InFlight = Map<string, Ledger>;
+
+/**
+ * How long the ledger's chain reading is trusted without a new one (a safety net: a booking whose
+ * transaction never reached the chain is given back at the latest by then).
+ */
+export const LEDGER_MAX_AGE_MS = 30_000;
+
+/**
+ * Reads every send needs alike (the latest block, the priority fee), shared while one is in flight:
+ * a burst of sends asks the node once per round trip instead of once per send. A read shared this
+ * way is as fresh as one of its own (it started no earlier than the send began).
+ */
+const sharedReads = new Map<string, Promise<unknown>>();
+function shared<T>(key: string, read: () => Promise<T>): Promise<T> {
+  let p = sharedReads.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = read();
+    sharedReads.set(key, p);
+    const done = () => void (sharedReads.get(key) === p && sharedReads.delete(key));
+    p.then(done, done);
+  }
+  return p;
+}
+
+/** What prepare() read and made for a send (the service passes it back as it is). */
+interface PreparedDelegationSend extends PreparedSessionSend {
+  data?: Hex;
+  fees?: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
+}
 
 function toDelegation(s: SessionRecord): SessionDelegation {
   if (!s.delegation) throw new InternalError('This session has no delegation (it is not a delegation-backend session).');
@@ -256,14 +303,116 @@ export class DelegationBackend implements AccountBackend {
     }
   }
 
+  /** The usage the scope is checked against outside the hot path (a resumed request): read from the chain now, plus what is booked. */
   async usage(record: SessionRecord, scope: SessionScope): Promise<SessionUsage> {
-    const pending = this.inFlight.get(record.id);
-    // Both reads start together, so the batching transport sends them in one HTTP request.
-    const [usage, mined] = await Promise.all([
-      this.chainUsage(record, scope),
-      pending?.length ? this.client.getTransactionCount({ address: record.sessionAddress, blockTag: 'latest' }) : Promise.resolve(0),
+    const ledger = this.ledgerOf(record.id);
+    await this.readChain(record, scope, ledger);
+    return withSpend(scope, ledger.base!.usage, ledger.booked.flatMap((b) => b.calls));
+  }
+
+  private ledgerOf(id: string): Ledger {
+    const key = id.toLowerCase();
+    let ledger = this.inFlight.get(key);
+    if (!ledger) this.inFlight.set(key, (ledger = { stale: true, booked: [] }));
+    return ledger;
+  }
+
+  /**
+   * Reads the session's usage from the chain into the ledger. The key's mined count is read first,
+   * the usage after (at a block as late or later): a booking whose nonce is below that count is in
+   * the usage and leaves the ledger; one mined in between is counted twice for now, never missed.
+   */
+  private async readChain(record: SessionRecord, scope: SessionScope, ledger: Ledger): Promise<void> {
+    const readAtMs = Date.now();
+    const mined = await this.client.getTransactionCount({ address: record.sessionAddress, blockTag: 'latest' });
+    const usage = await this.chainUsage(record, scope);
+    ledger.booked = ledger.booked.filter((b) => b.nonce === undefined || b.nonce >= mined);
+    ledger.base = { usage, mined, readAtMs };
+    ledger.stale = false;
+  }
+
+  /** The hot path (BookedSessionSends): see the top of the file. */
+  readonly sessionSends: BookedSessionSends = {
+    prepare: (record, calls) => this.prepareSend(record, calls),
+    usage: async (record, scope, prepared) => {
+      const ledger = this.ledgerOf(record.id);
+      const base = ledger.base;
+      if (!base || ledger.stale || Date.now() - base.readAtMs > LEDGER_MAX_AGE_MS || prepared.now === undefined) await this.readChain(record, scope, ledger);
+      const usage = ledger.base!.usage;
+      // The latest block read with the dry run: the check judges expiry and allowances over time at it.
+      const now = Math.max(usage.now, prepared.now ?? 0);
+      return withSpend(scope, { ...usage, now }, ledger.booked.flatMap((b) => b.calls));
+    },
+    book: (record, _scope, calls) => {
+      const ledger = this.ledgerOf(record.id);
+      const booked: Booked = { calls };
+      ledger.booked.push(booked);
+      return Object.assign(
+        { release: () => void (ledger.booked = ledger.booked.filter((b) => b !== booked)) },
+        { booked },
+      );
+    },
+    send: (record, key, prepared, booking, recordBundle, bundles) => this.sendBooked(record, key, prepared as PreparedDelegationSend, booking as SessionBooking & { booked: Booked }, recordBundle, bundles),
+  };
+
+  /**
+   * The dry run (eth_estimateGas of the exact redeemDelegations from the session key), the latest
+   * block (its time for the check, its base fee for the send) and the priority fee: started in the
+   * same turn, so the batching transport sends them as one HTTP request.
+   */
+  private async prepareSend(record: SessionRecord, calls: SessionCall[]): Promise<PreparedDelegationSend> {
+    let data: Hex;
+    try {
+      data = encodeSessionBatch(toDelegation(record), deserializeScope(record.scope), calls, this.framework().caveatEnforcers);
+    } catch {
+      return { dryRun: { reverts: false } }; // no group takes a call: the check refuses it
+    }
+    const client = this.client;
+    const [sim, block, tip] = await Promise.all([
+      simulateSessionBatch(client, { from: record.sessionAddress, delegationManager: this.framework().DelegationManager, data }).catch(() => undefined),
+      shared(`${this.chain.id}|${this.chain.rpcUrl}|block`, () => client.getBlock({ blockTag: 'latest' })).catch(() => undefined),
+      shared(`${this.chain.id}|${this.chain.rpcUrl}|tip`, () => client.request({ method: 'eth_maxPriorityFeePerGas' })).catch(() => undefined),
     ]);
-    return this.withInFlight(record, scope, usage, mined);
+    const dryRun: SessionDryRun = !sim ? { reverts: false } : sim.ok ? { reverts: false, gas: sim.gas } : sim.reverted ? { reverts: true, reason: sim.reason } : { reverts: false };
+    // viem's default: 1.2 x the base fee, plus the tip (estimateFeesPerGas), from the same block.
+    const fees = block?.baseFeePerGas != null && tip !== undefined ? { maxPriorityFeePerGas: BigInt(tip), maxFeePerGas: (block.baseFeePerGas * 12n) / 10n + BigInt(tip) } : undefined;
+    return { dryRun, data, ...(block ? { now: Number(block.timestamp) } : {}), ...(fees ? { fees } : {}) };
+  }
+
+  private async sendBooked(
+    record: SessionRecord,
+    key: LocalAccount,
+    prepared: PreparedDelegationSend,
+    booking: SessionBooking & { booked: Booked },
+    recordBundle: (signed: Pick<CallBundle, 'rawTransactions' | 'txHashes'>) => Promise<CallBundle>,
+    bundles: Bundles,
+  ): Promise<CallBundle> {
+    const framework = this.framework();
+    const ledger = this.ledgerOf(record.id);
+    try {
+      if (!prepared.data) throw new InternalError('The session call could not be encoded.');
+      const data = prepared.data;
+      const gas = prepared.dryRun.reverts === false && prepared.dryRun.gas !== undefined ? prepared.dryRun.gas : await this.estimateSessionGas(record, data);
+      const fees = prepared.fees ?? (await this.client.estimateFeesPerGas());
+      const { bundle } = await sendSessionTransaction(this.chain, key, { to: framework.DelegationManager, data, gas, maxFeePerGas: fees.maxFeePerGas!, maxPriorityFeePerGas: fees.maxPriorityFeePerGas! }, bundles, async ({ raw, hash, nonce }) => {
+        booking.booked.nonce = nonce;
+        return recordBundle({ rawTransactions: [raw], txHashes: [hash] });
+      }, 'The session call');
+      return bundle;
+    } catch (error) {
+      // Never signed: given back now. Signed and not broadcast: kept until the chain's nonce passes
+      // it (the next send reuses the nonce), and the chain is read again before the next check.
+      if (booking.booked.nonce === undefined) booking.release();
+      else ledger.stale = true;
+      throw error instanceof RpcError ? error : new TransactionRejectedError(`The session call failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  /** The dry run's gas was not measured (the node did not answer it with the reads): measured now; a revert refuses the send. */
+  private async estimateSessionGas(record: SessionRecord, data: Hex): Promise<bigint> {
+    const sim = await simulateSessionBatch(this.client, { from: record.sessionAddress, delegationManager: this.framework().DelegationManager, data });
+    if (sim.ok) return sim.gas;
+    throw new TransactionRejectedError(`The session call would revert: ${sim.reason}`, { reason: sim.reason });
   }
 
   async usageView(record: SessionRecord, scope: SessionScope) {
@@ -275,22 +424,6 @@ export class DelegationBackend implements AccountBackend {
 
   private chainUsage(record: SessionRecord, scope: SessionScope): Promise<SessionUsage> {
     return readSessionUsage(this.client, toDelegation(record), scope, this.framework());
-  }
-
-  /**
-   * Adds what this worker sent through the session and the chain has not mined yet (nonces at or
-   * above `mined`, the key's mined transaction count): the usage read from the latest block does
-   * not include it.
-   */
-  private withInFlight(record: SessionRecord, scope: SessionScope, usage: SessionUsage, mined: number): SessionUsage {
-    const pending = this.inFlight.get(record.id);
-    if (!pending?.length) return usage;
-    const still = pending.filter((p) => p.nonce >= mined);
-    this.inFlight.set(record.id, still);
-    const spend = spendOf(scope, still.flatMap((p) => p.calls));
-    const out: SessionUsage = { ...usage, erc20Spent: { ...usage.erc20Spent }, callsUsed: usage.callsUsed + spend.calls, nativeSpent: usage.nativeSpent + spend.native };
-    for (const [token, amount] of Object.entries(spend.erc20) as [Address, bigint][]) out.erc20Spent[token] = (out.erc20Spent[token] ?? 0n) + amount;
-    return out;
   }
 
   /**
@@ -320,10 +453,7 @@ export class DelegationBackend implements AccountBackend {
     const tx: TxRequest = { to: framework.DelegationManager, value: 0n, data, ...(opts.gas !== undefined ? { gas: opts.gas } : {}) };
     await sendBundleTransactions(this.chain, key, bundle, io.bundles, [tx], 'The session call');
     const raw = (await io.bundles.get(bundle.id))?.rawTransactions[0];
-    if (raw) {
-      const { nonce } = parseTransaction(raw);
-      this.inFlight.set(record.id, [...(this.inFlight.get(record.id) ?? []), { nonce: nonce ?? 0, calls }]);
-    }
+    if (raw) this.ledgerOf(record.id).booked.push({ nonce: parseTransaction(raw).nonce ?? 0, calls });
   }
 
   async resendAsSession(_sessionId: string, bundle: CallBundle, io: SessionIo): Promise<void> {
@@ -400,8 +530,12 @@ export class DelegationBackend implements AccountBackend {
     return rebroadcastBundle(this.chain, bundle, bundles);
   }
 
-  status(bundle: CallBundle): Promise<CallsStatus> {
-    return bundleStatus(bundle, this.chain);
+  async status(bundle: CallBundle): Promise<CallsStatus> {
+    const status = await bundleStatus(bundle, this.chain);
+    // A session's send that reverted spent nothing of its scope: the next check reads the chain
+    // again, which gives its booking back.
+    if (bundle.sessionId && (status.status === 500 || status.status === 600)) this.ledgerOf(bundle.sessionId).stale = true;
+    return status;
   }
 
   async transactionHash(bundle: CallBundle): Promise<Hex> {

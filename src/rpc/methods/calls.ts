@@ -108,8 +108,8 @@ export async function routeSend(ctx: RequestContext, request: SendRequest): Prom
   // A deployment never reaches the sessions: it goes to the owner whatever the site holds.
   const viaSession = deploys
     ? { reason: DEPLOY_NEEDS_OWNER }
-    : await ctx.services.sessions.trySend(ctx, connection.account, request.calls, request.permissionsContext, (sessionId) =>
-        bundles.create({ id: newId(), ...dappId, requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: connection.account, signer: 'session', sessionId, calls: request.calls, atomic: true }),
+    : await ctx.services.sessions.trySend(ctx, connection.account, request.calls, request.permissionsContext, (sessionId, signed) =>
+        bundles.create({ id: newId(), ...dappId, requestId: ctx.requestId, origin: ctx.origin, chainId: ctx.chain.id, account: connection.account, signer: 'session', sessionId, calls: request.calls, atomic: true }, signed),
       );
   if ('sent' in viaSession) return viaSession.sent;
 
