@@ -1,9 +1,12 @@
 // The owner's secret (a BIP-39 recovery phrase or a raw private key), its validation with messages a
 // person can act on, and the derivation of the owner's signing key.
-import { HDKey } from '@scure/bip32';
-import { generateMnemonic, mnemonicToSeedSync, validateMnemonic } from '@scure/bip39';
-import { wordlist } from '@scure/bip39/wordlists/english.js';
-import { bytesToHex, hexToBigInt, type Hex } from 'viem';
+//
+// BIP-39/BIP-32 come from viem/accounts, i.e. viem's own copies of @scure/bip32 and @scure/bip39 on
+// the @noble/curves and @noble/hashes the worker already bundles for signing: the standalone
+// @scure packages brought second copies of @noble/* into the worker's start-up JS (98 kB in all,
+// issue 15). The checksum check is the few lines below, on viem's sha256.
+import { bytesToHex, hexToBigInt, sha256, type Hex } from 'viem';
+import { english as wordlist, generateMnemonic, mnemonicToAccount } from 'viem/accounts';
 
 export type OwnerSecret = { kind: 'mnemonic'; phrase: string } | { kind: 'privateKey'; privateKey: Hex };
 
@@ -21,6 +24,20 @@ export function newMnemonic(): string {
   return generateMnemonic(wordlist, 128);
 }
 
+/**
+ * BIP-39 checksum of words already known to be in the list: the last ENT/32 bits of the 11-bit
+ * indices must be the first bits of sha256(entropy).
+ */
+function checksumMatches(words: string[]): boolean {
+  const bits = words.map((w) => wordlist.indexOf(w).toString(2).padStart(11, '0')).join('');
+  const checksumBits = bits.length / 33;
+  const entropyBits = bits.slice(0, bits.length - checksumBits);
+  const entropy = new Uint8Array(entropyBits.length / 8).map((_, i) => parseInt(entropyBits.slice(i * 8, i * 8 + 8), 2));
+  const hash = sha256(entropy, 'bytes');
+  const expected = [...hash].map((b) => b.toString(2).padStart(8, '0')).join('').slice(0, checksumBits);
+  return expected === bits.slice(bits.length - checksumBits);
+}
+
 export function normalizeMnemonic(input: string): string {
   return input.trim().toLowerCase().split(/\s+/).filter(Boolean).join(' ');
 }
@@ -33,7 +50,7 @@ export function parseMnemonic(input: string): OwnerSecret {
   }
   const unknown = words.findIndex((w) => !wordlist.includes(w));
   if (unknown >= 0) throw new SecretValidationError(`Word ${unknown + 1} (“${words[unknown]}”) is not in the BIP-39 English word list.`);
-  if (!validateMnemonic(phrase, wordlist)) {
+  if (!checksumMatches(words)) {
     throw new SecretValidationError('The checksum does not match: a word is wrong or the words are out of order.');
   }
   return { kind: 'mnemonic', phrase };
@@ -56,7 +73,8 @@ export function parseOwnerSecret(input: string): OwnerSecret {
 
 export function ownerPrivateKey(secret: OwnerSecret): Hex {
   if (secret.kind === 'privateKey') return secret.privateKey;
-  const node = HDKey.fromMasterSeed(mnemonicToSeedSync(secret.phrase)).derive(OWNER_DERIVATION_PATH);
+  // The seed is BIP-39's (PBKDF2-SHA512, no passphrase); getHdKey() is the node at `path`.
+  const node = mnemonicToAccount(secret.phrase, { path: OWNER_DERIVATION_PATH }).getHdKey();
   if (!node.privateKey) throw new Error('BIP-32 derivation gave no private key.');
   return bytesToHex(node.privateKey);
 }

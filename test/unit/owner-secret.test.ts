@@ -19,6 +19,12 @@ describe('owner secret', () => {
     expect(newMnemonic()).not.toBe(a);
   });
 
+  it('param: the checksum is checked for every length (BIP-39 vectors of 12 and 24 words)', () => {
+    expect(parseMnemonic(`${'abandon '.repeat(11)}about`).kind).toBe('mnemonic');
+    expect(parseMnemonic(`${'abandon '.repeat(23)}art`).kind).toBe('mnemonic');
+    expect(() => parseMnemonic(`${'abandon '.repeat(23)}about`)).toThrow(/checksum does not match/);
+  });
+
   it.each([
     ['test test test', /12, 15, 18, 21 or 24 words; this one has 3/],
     ['test test test test test test test test test test test jank', /Word 12 \(“jank”\)/],
