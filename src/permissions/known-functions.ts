@@ -13,7 +13,6 @@
 import { getAddress, toFunctionSelector, toFunctionSignature, type Abi, type AbiFunction, type Address, type Hex } from 'viem';
 import { DELEGATOR_CONTRACTS } from '@metamask/delegation-deployments';
 import { EIP7702StatelessDeleGator } from '@metamask/delegation-abis';
-import { ModularAccountAbi_V2_0_0, SemiModularAccountAbi_V2_0_0 } from '@alchemy/wallet-api-types/abi';
 import { DemoGameAbi, DemoTokenAbi } from '../../devnet/contracts/abis';
 import devnetDeployment from '../../devnet/deployment.json';
 import type { FunctionRef } from './function-ref';
@@ -81,12 +80,29 @@ const DELEGATOR_CONTROL: readonly AbiFunction[] = writesOf(EIP7702StatelessDeleG
 
 /**
  * Alchemy Modular Account v2 and Semi-Modular Account v2 (the 7702 account on the Alchemy backend):
- * every state-changing function, from the ABIs in @alchemy/wallet-api-types. Hand-typed selectors
+ * every state-changing function of their ABIs in @alchemy/wallet-api-types. Hand-typed selectors
  * were wrong or missing here before (installExecution, uninstallExecution, updateFallbackSignerData,
  * executeUserOp, initializeWithValidation); each of them hands the account to whoever calls it
  * through the account. No allow-list: none of them is harmless for a session to call on the account.
+ * Written out rather than read from the ABIs so the worker does not bundle 28 kB of ABI for 13
+ * signatures (issue 15); test/unit/alchemy-account-control.test.ts derives the list from both ABIs
+ * and fails if any of their writes is missing here.
  */
-const MODULAR_ACCOUNT_CONTROL: readonly AbiFunction[] = [...writesOf(ModularAccountAbi_V2_0_0 as Abi), ...writesOf(SemiModularAccountAbi_V2_0_0 as Abi)];
+const MODULAR_ACCOUNT_CONTROL: readonly string[] = [
+  'execute(address,uint256,bytes)',
+  'executeBatch((address,uint256,bytes)[])',
+  'executeUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32)',
+  'executeWithRuntimeValidation(bytes,bytes)',
+  'initializeWithValidation(bytes25,bytes4[],bytes,bytes[])',
+  'installExecution(address,((bytes4,bool,bool)[],(bytes4,uint32,bool,bool)[],bytes4[]),bytes)',
+  'installValidation(bytes25,bytes4[],bytes,bytes[])',
+  'performCreate(uint256,bytes,bool,bytes32)',
+  'uninstallExecution(address,((bytes4,bool,bool)[],(bytes4,uint32,bool,bool)[],bytes4[]),bytes)',
+  'uninstallValidation(bytes24,bytes,bytes[])',
+  'upgradeToAndCall(address,bytes)',
+  'validateUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)',
+  'updateFallbackSignerData(address,bool)',
+];
 
 const ORDINARY: readonly (readonly [string, readonly string[]])[] = [
   [
@@ -107,7 +123,7 @@ function build(): Map<Hex, KnownFunction> {
     if (!table.has(selector)) table.set(selector, { selector, signature, name: nameOf(signature), category, standard });
   };
   for (const fn of DELEGATOR_CONTROL) add(toFunctionSelector(fn), toFunctionSignature(fn), 'account-control', 'MetaMask DeleGator');
-  for (const fn of MODULAR_ACCOUNT_CONTROL) add(toFunctionSelector(fn), toFunctionSignature(fn), 'account-control', 'Alchemy Modular Account');
+  for (const sig of MODULAR_ACCOUNT_CONTROL) add(toFunctionSelector(sig), sig, 'account-control', 'Alchemy Modular Account');
   for (const [standard, sigs] of TOKEN_MOVING) for (const sig of sigs) add(toFunctionSelector(sig), sig, 'token-moving', standard);
   for (const [standard, sigs] of ORDINARY) for (const sig of sigs) add(toFunctionSelector(sig), sig, 'other', standard);
   // The wallet's known contracts: their ABIs are part of the build, so their names are trusted.
@@ -122,18 +138,42 @@ function build(): Map<Hex, KnownFunction> {
   return table;
 }
 
-const TABLE: ReadonlyMap<Hex, KnownFunction> = build();
+// Built on first use, not at import: ~150 keccak hashes that a worker woken for eth_chainId or a
+// status poll never needs (issue 15: nothing heavy before the listener exists).
+let table: ReadonlyMap<Hex, KnownFunction> | undefined;
 
 /** The wallet's trusted entry for a selector, if it has one. For call descriptions too. */
 export function knownFunction(selector: Hex): KnownFunction | undefined {
-  return TABLE.get(selector.toLowerCase() as Hex);
+  table ??= build();
+  return table.get(selector.toLowerCase() as Hex);
 }
 
 export const isTokenMoving = (selector: Hex) => knownFunction(selector)?.category === 'token-moving';
 export const isAccountControl = (selector: Hex) => knownFunction(selector)?.category === 'account-control';
 
 /** Account-control selectors with their names (what validate.ts refuses wherever a session can reach the account). */
-export const ACCOUNT_CONTROL_SELECTORS: ReadonlyMap<Hex, string> = new Map([...TABLE.values()].filter((f) => f.category === 'account-control').map((f) => [f.selector, f.signature]));
+export const ACCOUNT_CONTROL_SELECTORS: ReadonlyMap<Hex, string> = lazyMap(() => {
+  knownFunction('0x00000000');
+  return new Map([...table!.values()].filter((f) => f.category === 'account-control').map((f) => [f.selector, f.signature]));
+});
+
+/** A ReadonlyMap built by `make` on its first use (the table above is, too). */
+function lazyMap<K, V>(make: () => Map<K, V>): ReadonlyMap<K, V> {
+  let built: Map<K, V> | undefined;
+  const map = () => (built ??= make());
+  return {
+    get: (k) => map().get(k),
+    has: (k) => map().has(k),
+    forEach: (fn, thisArg) => map().forEach((v, k) => fn.call(thisArg, v, k, map())),
+    get size() {
+      return map().size;
+    },
+    entries: () => map().entries(),
+    keys: () => map().keys(),
+    values: () => map().values(),
+    [Symbol.iterator]: () => map()[Symbol.iterator](),
+  };
+}
 
 /**
  * The known function a dApp's signature text impersonates: same selector, different function.
