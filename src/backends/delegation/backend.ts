@@ -7,7 +7,7 @@
 // Usage is the chain's own record (readSessionUsage) plus what this worker broadcast and the chain
 // has not mined yet (`InFlight`, shared by every instance for a worker): counting it is what keeps
 // concurrent requests within the allowances on a chain that does not mine at once.
-import { encodeFunctionData, parseEther, parseTransaction, type Address, type Hex, type LocalAccount, type PublicClient, type SignableMessage, type TypedDataDefinition } from 'viem';
+import { encodeFunctionData, parseEther, parseTransaction, type Address, type Hex, type LocalAccount, type SignableMessage, type TypedDataDefinition } from 'viem';
 import { readAccount, sendOwnerCall, setDelegation, type ExpectedImplementation } from '../../account/owner-actions';
 import { contractCalls, isDeployment, type BundleCall, type Bundles, type CallBundle } from '../../calls/bundles';
 import { bundleStatus, type CallsStatus } from '../../calls/status';
@@ -23,7 +23,7 @@ import { spendOf } from '../spend';
 import { DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, encodePermissionContext, EXECUTION_MODE, hashDelegation } from './framework';
 import { rebroadcastBundle, sendBundleTransactions, type TxRequest } from './sender';
 import { encodeSessionBatch, readSessionUsage, rootOf, signSessionDelegation, simulateSessionBatch, type SessionDelegation } from './session-chain';
-import { publicClientFor, walletClientFor } from '../../chains/clients';
+import { publicClientFor, walletClientFor, type ChainClient } from '../../chains/clients';
 
 /** Gas stipend the owner funds the session key with when the grant names no gas-limit. */
 export const DEFAULT_GAS_STIPEND = parseEther('0.01');
@@ -103,7 +103,7 @@ export class DelegationBackend implements AccountBackend {
     return this.deployment;
   }
 
-  private get client(): PublicClient {
+  private get client(): ChainClient {
     return publicClientFor(this.chain);
   }
 
