@@ -76,7 +76,7 @@ const writesOf = (abi: Abi): AbiFunction[] =>
  * allowance. upgradeToAndCall is not in this ABI; it is the Modular Account's, listed below.
  */
 const DELEGATOR_ALLOWED = new Set(['addDeposit()']);
-const DELEGATOR_CONTROL: readonly AbiFunction[] = writesOf(EIP7702StatelessDeleGator as Abi).filter((fn) => !DELEGATOR_ALLOWED.has(toFunctionSignature(fn)));
+const delegatorControl = (): AbiFunction[] => writesOf(EIP7702StatelessDeleGator as Abi).filter((fn) => !DELEGATOR_ALLOWED.has(toFunctionSignature(fn)));
 
 /**
  * Alchemy Modular Account v2 and Semi-Modular Account v2 (the 7702 account on the Alchemy backend):
@@ -122,7 +122,7 @@ function build(): Map<Hex, KnownFunction> {
   const add = (selector: Hex, signature: string, category: FunctionCategory, standard: string) => {
     if (!table.has(selector)) table.set(selector, { selector, signature, name: nameOf(signature), category, standard });
   };
-  for (const fn of DELEGATOR_CONTROL) add(toFunctionSelector(fn), toFunctionSignature(fn), 'account-control', 'MetaMask DeleGator');
+  for (const fn of delegatorControl()) add(toFunctionSelector(fn), toFunctionSignature(fn), 'account-control', 'MetaMask DeleGator');
   for (const sig of MODULAR_ACCOUNT_CONTROL) add(toFunctionSelector(sig), sig, 'account-control', 'Alchemy Modular Account');
   for (const [standard, sigs] of TOKEN_MOVING) for (const sig of sigs) add(toFunctionSelector(sig), sig, 'token-moving', standard);
   for (const [standard, sigs] of ORDINARY) for (const sig of sigs) add(toFunctionSelector(sig), sig, 'other', standard);
@@ -217,9 +217,30 @@ export function tokenMovingFunctions(functions: readonly FunctionRef[]): KnownFu
  * that may call one could redeem or re-enable delegations as the account, so no permission may
  * target it, whatever the chain.
  */
-export const DELEGATION_MANAGERS: ReadonlySet<Address> = new Set<Address>([
-  getAddress(devnetDeployment.contracts.DelegationManager),
-  ...Object.values(DELEGATOR_CONTRACTS).flatMap((byChain) =>
-    Object.values(byChain).flatMap((c) => (typeof c.DelegationManager === 'string' ? [getAddress(c.DelegationManager)] : [])),
-  ),
-]);
+export const DELEGATION_MANAGERS: ReadonlySet<Address> = lazySet(
+  () =>
+    new Set<Address>([
+      getAddress(devnetDeployment.contracts.DelegationManager),
+      ...Object.values(DELEGATOR_CONTRACTS).flatMap((byChain) =>
+        Object.values(byChain).flatMap((c) => (typeof c.DelegationManager === 'string' ? [getAddress(c.DelegationManager)] : [])),
+      ),
+    ]),
+);
+
+/** A ReadonlySet built by `make` on its first use: its checksums (a keccak each) are not start-up work. */
+function lazySet<T>(make: () => Set<T>): ReadonlySet<T> {
+  let built: Set<T> | undefined;
+  const set = () => (built ??= make());
+  return {
+    has: (v) => set().has(v),
+    forEach: (fn, thisArg) => set().forEach((v, k) => fn.call(thisArg, v, k, set())),
+    get size() {
+      return set().size;
+    },
+    entries: () => set().entries(),
+    keys: () => set().keys(),
+    values: () => set().values(),
+    [Symbol.iterator]: () => set()[Symbol.iterator](),
+    // The ES2025 set-algebra methods: nothing here uses them on this set.
+  } as ReadonlySet<T>;
+}
