@@ -8,7 +8,8 @@ export default defineConfig({
   // the one `npm start` loads.
   outDir: process.env.WALLET_OUT_DIR ?? '.output',
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  // WALLET_SOURCEMAP=1: source maps, for scripts/worker-bytes.ts (what the worker's start-up JS is made of).
+  vite: () => ({ plugins: [preact()], build: { sourcemap: process.env.WALLET_SOURCEMAP === '1' } }),
   manifest: ({ browser }) => ({
     name: 'Session Key Wallet',
     description: 'EIP-7702 smart account with scoped, expiring session keys enforced on chain.',

@@ -19,7 +19,11 @@
 //     fast), and with 32 redemptions in flight (nonces counted locally); plain transfers for scale.
 //     The third burst is compared with the first (goal: within 10%): the history must not slow it.
 // (c) Service-worker cold start: the worker is stopped through CDP (ServiceWorker.stopAllWorkers),
-//     then a page's eth_chainId is timed until its answer. Baseline: the same request, worker warm.
+//     then a page's eth_chainId is timed until its answer. Baseline (issue 15): the same request to
+//     an empty extension's cold worker (floor-extension.ts), loaded in the same Chromium, stopped
+//     and timed the same way; goal <= 3x. Then one covered one-call wallet_sendCalls -> status 200
+//     with the worker stopped first, against the same send with the worker warm (same session,
+//     interleaved); goal <= 2x.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +33,8 @@ import { startDevnet } from '../devnet/index';
 import { launchWithExtension } from '../scripts/lib/chromium';
 import { serveDapp } from '../scripts/dapp';
 import type { SessionCall } from '../src/permissions/types';
-import { approve, buildBenchDapp, buildExtension, importOwner, providerRequest, resultOf, watchServiceWorker } from './extension';
+import { approve, BENCH_OUT_DIR, buildBenchDapp, buildExtension, importOwner, providerRequest, resultOf, watchServiceWorker } from './extension';
+import { FLOOR_WORKER_FILE, floorChainId, writeFloorExtension } from './floor-extension';
 import { check, Cleanup, fromValues, report, throughput, withGoal } from './lib';
 import { benchEnv, grantRequest, moveCall, scopeOf } from './session-node';
 
@@ -58,7 +63,8 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
 
     const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skw-bench-'));
     cleanup.defer('remove the Chromium profile', () => fs.rmSync(userDataDir, { recursive: true, force: true }));
-    const { context, extensionId } = await launchWithExtension({ extensionDir, userDataDir, headless: true });
+    const floorDir = writeFloorExtension(path.join(BENCH_OUT_DIR, 'floor-extension'), numberToHex(net.chainId));
+    const { context, extensionId } = await launchWithExtension({ extensionDir, userDataDir, headless: true, alsoLoad: [floorDir] });
     cleanup.defer('close Chromium', () => context.close());
 
     // ---- the owner, the page, the session
@@ -222,12 +228,12 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
     await env.redeemInFlight(nodeSession, Array.from({ length: BURST }, (_, i) => [moveCall(env.game, i)]), 32);
     const nodeParallelMs = performance.now() - t0;
     check((await env.score(nodeSession.owner.address)) - scoreBeforeParallel === BigInt(BURST), 'the Node floor with 32 in flight did not land every call once');
-    const floor = throughput(`Node: ${BURST} one-call session redemptions, one after another`, BURST, nodeSessionMs);
-    report(`Provider: bursts of ${BURST} one-call wallet_sendCalls from one page, all confirmed (3 bursts in one run)`, floor, [
+    const burstFloor = throughput(`Node: ${BURST} one-call session redemptions, one after another`, BURST, nodeSessionMs);
+    report(`Provider: bursts of ${BURST} one-call wallet_sendCalls from one page, all confirmed (3 bursts in one run)`, burstFloor, [
       throughput(`Node: ${BURST} one-call session redemptions, 32 in flight`, BURST, nodeParallelMs),
       throughput(`Node: ${BURST} plain transfers, one after another, mined`, BURST, transfersMs),
       ...bursts.flatMap((b, i) => [
-        withGoal(throughput(`extension: burst ${i + 1}, ${BURST} fired at once -> all status 200`, BURST, b.doneMs), floor, 1, true),
+        withGoal(throughput(`extension: burst ${i + 1}, ${BURST} fired at once -> all status 200`, BURST, b.doneMs), burstFloor, 1, true),
         throughput(`  of which all ${BURST} wallet_sendCalls answered`, BURST, b.answeredMs),
       ]),
     ]);
@@ -244,9 +250,14 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
       report(`Provider: ${calls(batch.length)} through the session again, after the bursts (history full)`, full.baseline, full.rows);
     }
 
-    // ---- (c) worker cold start to the first answer, against the same request with the worker warm
+    // ---- (c) worker cold start to the first answer, against an empty extension's cold worker
     const worker = await watchServiceWorker(context, extensionId);
     cleanup.defer('detach from the service worker', () => worker.close());
+    const floorWorker =
+      context.serviceWorkers().find((w) => w.url().endsWith(`/${FLOOR_WORKER_FILE}`)) ??
+      (await context.waitForEvent('serviceworker', { predicate: (w) => w.url().endsWith(`/${FLOOR_WORKER_FILE}`), timeout: 15_000 }));
+    const floor = await watchServiceWorker(context, new URL(floorWorker.url()).host);
+    cleanup.defer('detach from the floor extension worker', () => floor.close());
     const chainId = () =>
       page.evaluate(async () => {
         const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
@@ -254,29 +265,92 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
         const id = await eth.request({ method: 'eth_chainId' });
         return { ms: performance.now() - t, id: id as string };
       });
-    const warm: number[] = [];
-    const cold: number[] = [];
     let restartedEarly = 0;
-    await chainId();
-    for (let i = 0; i < COLD_RUNS; i++) {
-      warm.push((await chainId()).ms);
+    /** Stops every service worker (ours and the floor's) and waits until ours reports stopped. */
+    const stopWorkers = async () => {
       for (let attempt = 0; ; attempt++) {
         await worker.stop();
-        if (worker.status() === 'stopped') break;
-        // Something woke it (an alarm) between the stop and the request: stop it again.
+        await floor.stop(); // one stopAllWorkers stopped both; this waits until the floor's is seen stopped
+        if (worker.status() === 'stopped' && floor.status() === 'stopped') return;
+        // Something woke one (an alarm) between the stop and the request: stop again.
         restartedEarly++;
-        check(attempt < 5, 'the service worker keeps restarting right after being stopped');
+        check(attempt < 5, 'a service worker keeps restarting right after being stopped');
       }
-      const startsBefore = worker.starts();
-      const r = await chainId();
-      check(r.id === numberToHex(env.chain.id), `eth_chainId answered ${r.id}`);
-      check(worker.starts() > startsBefore || worker.status() === 'running', 'the request did not start the worker');
-      cold.push(r.ms);
+    };
+    /** A timed cold request: checks that it did start the worker it went to. */
+    const coldly = async <T extends { ms: number; id: string }>(w: typeof worker, what: string, request: () => Promise<T>) => {
+      const startsBefore = w.starts();
+      const r = await request();
+      check(r.id === numberToHex(env.chain.id), `${what}: eth_chainId answered ${r.id}`);
+      check(w.starts() > startsBefore || w.status() === 'running', `${what}: the request did not start the worker`);
+      return r.ms;
+    };
+    const warm: number[] = [];
+    const cold: number[] = [];
+    const floorWarm: number[] = [];
+    const floorCold: number[] = [];
+    await chainId();
+    await floorChainId(page);
+    for (let i = 0; i < COLD_RUNS; i++) {
+      // Both workers running (the last stop below left one stopped): woken first, then timed warm.
+      await chainId();
+      await floorChainId(page);
+      warm.push((await chainId()).ms);
+      floorWarm.push((await floorChainId(page)).ms);
+      // Alternate which of the two starts first after a stop, so neither always pays for the other.
+      for (const which of i % 2 === 0 ? (['ours', 'floor'] as const) : (['floor', 'ours'] as const)) {
+        await stopWorkers();
+        if (which === 'ours') cold.push(await coldly(worker, 'wallet', chainId));
+        else floorCold.push(await coldly(floor, 'empty extension', () => floorChainId(page)));
+      }
     }
-    const warmSample = fromValues('eth_chainId, worker warm', warm, 'ms');
-    const coldSample = fromValues('eth_chainId, worker stopped (cold start)', cold, 'ms');
-    report('Provider: service-worker cold start to first answer (page-timed)', warmSample, [coldSample]);
-    if (restartedEarly > 0) console.log(`  the worker restarted on its own ${restartedEarly} time(s) right after a stop`);
+    const floorColdSample = fromValues('empty extension: eth_chainId, worker stopped (cold start)', floorCold, 'ms');
+    report('Provider: service-worker cold start to first answer (page-timed)', floorColdSample, [
+      withGoal(fromValues('extension: eth_chainId, worker stopped (cold start)', cold, 'ms'), floorColdSample, 3),
+      fromValues('extension: eth_chainId, worker warm', warm, 'ms'),
+      fromValues('empty extension: eth_chainId, worker warm', floorWarm, 'ms'),
+    ]);
+
+    // One covered session call with the worker stopped first, against the same call warm.
+    const sendOne = (d: number) =>
+      page.evaluate(
+        async ({ params, pollMs }) => {
+          const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
+          const t0 = performance.now();
+          const { id } = (await eth.request({ method: 'wallet_sendCalls', params: [params] })) as { id: string };
+          for (;;) {
+            const { status } = (await eth.request({ method: 'wallet_getCallsStatus', params: [id] })) as { status: number };
+            if (status === 200) return performance.now() - t0;
+            if (status !== 100) throw new Error(`bundle ${id} ended with status ${status}`);
+            if (performance.now() - t0 > 60_000) throw new Error(`bundle ${id} not confirmed within 60 s`);
+            await new Promise((r) => setTimeout(r, pollMs));
+          }
+        },
+        { params: sendParams([moveCall(env.game, d)]), pollMs: POLL_MS },
+      );
+    const warmSends: number[] = [];
+    const coldSends: number[] = [];
+    const firstSends: number[] = [];
+    const scoreBeforeC = await env.score(owner);
+    await sendOne(0); // warm-up, not counted
+    for (let i = 0; i < COLD_RUNS; i++) {
+      warmSends.push(await sendOne(i));
+      await stopWorkers();
+      const startsBefore = worker.starts();
+      coldSends.push(await sendOne(i + 1));
+      check(worker.starts() > startsBefore, 'the cold send did not start the worker');
+      // Where the cold send's time goes: the worker started by an eth_chainId, then its first send.
+      await stopWorkers();
+      await chainId();
+      firstSends.push(await sendOne(i + 2));
+    }
+    check((await env.score(owner)) - scoreBeforeC === BigInt(3 * COLD_RUNS + 1), 'the one-call sends did not all land exactly once');
+    const warmSendSample = fromValues('1 session call, worker warm: wallet_sendCalls -> status 200', warmSends, 'ms');
+    report('Provider: one session call with the worker stopped first (page-timed)', warmSendSample, [
+      withGoal(fromValues('1 session call, worker stopped (cold start)', coldSends, 'ms'), warmSendSample, 2),
+      fromValues('  first session call of a worker already started by an eth_chainId', firstSends, 'ms'),
+    ]);
+    if (restartedEarly > 0) console.log(`  a service worker restarted on its own ${restartedEarly} time(s) right after a stop`);
   } finally {
     await cleanup.run();
   }

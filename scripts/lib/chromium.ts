@@ -27,11 +27,12 @@ export function findChromium(): string {
   return found;
 }
 
-/** Flags that keep Chromium quiet on a closed network and load one unpacked extension. */
-export function extensionArgs(extensionDir: string): string[] {
+/** Flags that keep Chromium quiet on a closed network and load the unpacked extension(s). */
+export function extensionArgs(extensionDir: string, ...alsoLoad: string[]): string[] {
+  const dirs = [extensionDir, ...alsoLoad].join(',');
   return [
-    `--disable-extensions-except=${extensionDir}`,
-    `--load-extension=${extensionDir}`,
+    `--disable-extensions-except=${dirs}`,
+    `--load-extension=${dirs}`,
     '--no-first-run',
     '--no-default-browser-check',
     '--disable-quic',
@@ -47,6 +48,8 @@ export async function launchWithExtension(opts: {
   userDataDir: string;
   headless: boolean;
   viewport?: { width: number; height: number } | null;
+  /** More unpacked extensions loaded beside it (the bench's empty-extension floor); their workers are not background.js. */
+  alsoLoad?: string[];
 }): Promise<{ context: BrowserContext; extensionId: string }> {
   if (!fs.existsSync(`${opts.extensionDir}/manifest.json`)) {
     throw new Error(`No built extension at ${opts.extensionDir} (run the build first).`);
@@ -55,9 +58,11 @@ export async function launchWithExtension(opts: {
     executablePath: findChromium(),
     headless: opts.headless,
     viewport: opts.viewport === undefined ? { width: 1200, height: 800 } : opts.viewport,
-    args: [...extensionArgs(opts.extensionDir), ...(opts.headless ? ['--disable-gpu'] : [])],
+    args: [...extensionArgs(opts.extensionDir, ...(opts.alsoLoad ?? [])), ...(opts.headless ? ['--disable-gpu'] : [])],
   });
-  let [worker] = context.serviceWorkers();
-  if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15_000 });
+  // The wallet's worker is background.js (WXT's name); another loaded extension's worker is not.
+  const ours = (url: string) => !opts.alsoLoad?.length || url.endsWith('/background.js');
+  let worker = context.serviceWorkers().find((w) => ours(w.url()));
+  if (!worker) worker = await context.waitForEvent('serviceworker', { predicate: (w) => ours(w.url()), timeout: 15_000 });
   return { context, extensionId: new URL(worker.url()).host };
 }

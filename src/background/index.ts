@@ -60,8 +60,6 @@ export function startBackground(): void {
     return { chain, chainRpc: httpChainRpc(chain.rpcUrl) };
   };
 
-  // Registered scripts survive worker restarts but not every update: make them match the setting.
-  void syncMetaMaskCompat().catch((e) => console.error('[wallet] could not register the MetaMask-compatibility script', e));
 
   browser.runtime.onMessage.addListener((message: unknown, sender) => {
     if (isBackgroundRequestMessage(message)) {
@@ -79,4 +77,9 @@ export function startBackground(): void {
     }
   });
   browser.windows.onRemoved.addListener((windowId) => void services.approvals.onWindowRemoved(windowId));
+
+  // Registered scripts survive worker restarts but not every update: make them match the setting.
+  // A second after start, not during it: the request that woke the worker goes first (issue 15),
+  // and a woken worker lives at least 30 s, so this still runs on every start.
+  setTimeout(() => void syncMetaMaskCompat().catch((e) => console.error('[wallet] could not register the MetaMask-compatibility script', e)), 1_000);
 }

@@ -30,13 +30,21 @@ import { networkWarnings } from '../chains/warnings';
 import { metaMaskCompatEnabled, setMetaMaskCompat } from '../provider/metamask-compat';
 import { cachedAccountView, forgetAccountViews, rememberAccountView, type CachedAccountView } from '../account/view-cache';
 
-const addressParam = z.string().check(z.refine((v) => isAddress(v, { strict: false }), 'expected a 20-byte hex address'));
-const hexData = z.string().check(z.regex(/^0x([0-9a-fA-F]{2})*$/, 'expected 0x-prefixed hex bytes'));
-const weiString = z.string().check(z.regex(/^[0-9]{1,78}$/, 'expected an amount in wei (digits only)'));
-const none = z.optional(z.object({}));
+// Schemas are built on first use, not at import: building them all was a large part of the
+// worker's start-up (issue 15), and a worker woken by a dApp request needs none of these.
+const addressParam = z.lazy(() => z.string().check(z.refine((v) => isAddress(v, { strict: false }), 'expected a 20-byte hex address')));
+const hexData = z.lazy(() => z.string().check(z.regex(/^0x([0-9a-fA-F]{2})*$/, 'expected 0x-prefixed hex bytes')));
+const weiString = z.lazy(() => z.string().check(z.regex(/^[0-9]{1,78}$/, 'expected an amount in wei (digits only)')));
+const none = () => z.optional(z.object({}));
 
-function define<S extends z.ZodMiniType, R>(params: S, run: (p: z.infer<S>, s: Services) => Promise<R>) {
-  return { params, run };
+function define<S extends z.ZodMiniType, R>(schema: () => S, run: (p: z.infer<S>, s: Services) => Promise<R>) {
+  let built: S | undefined;
+  return {
+    get params(): S {
+      return (built ??= schema());
+    },
+    run,
+  };
 }
 
 async function listActivity(s: Services) {
@@ -91,7 +99,7 @@ async function readAccountView(s: Services): Promise<CachedAccountView> {
 }
 
 /** A recovery phrase or private key with a new password, as onboarding and restore take it. */
-const secretForm = z.object({ secret: z.string().check(z.maxLength(1000)), password: z.string().check(z.maxLength(1000)), confirmation: z.string().check(z.maxLength(1000)) });
+const secretForm = () => z.object({ secret: z.string().check(z.maxLength(1000)), password: z.string().check(z.maxLength(1000)), confirmation: z.string().check(z.maxLength(1000)) });
 
 /** The owner's secret from a form: -32602 with the reason when it is neither a phrase nor a key. */
 function ownerSecretParam(text: string) {
@@ -137,13 +145,13 @@ export const walletApiHandlers = {
       return { address, sessionKeysKept, revoked: report.revoked, failed: report.failed.length };
     },
   ),
-  'vault.unlock': define(z.object({ password: z.string().check(z.maxLength(1000)) }), async (p, s) => ({ address: await s.vault.unlock(p.password) })),
-  'vault.revealSecret': define(z.object({ password: z.string().check(z.maxLength(1000)) }), async (p, s) => {
+  'vault.unlock': define(() => z.object({ password: z.string().check(z.maxLength(1000)) }), async (p, s) => ({ address: await s.vault.unlock(p.password) })),
+  'vault.revealSecret': define(() => z.object({ password: z.string().check(z.maxLength(1000)) }), async (p, s) => {
     const secret = await s.vault.revealSecret(p.password);
     return secret.kind === 'mnemonic' ? { kind: secret.kind, text: secret.phrase } : { kind: secret.kind, text: secret.privateKey as string };
   }),
   'vault.changePassword': define(
-    z.object({ current: z.string().check(z.maxLength(1000)), password: z.string().check(z.maxLength(1000)), confirmation: z.string().check(z.maxLength(1000)) }),
+    () => z.object({ current: z.string().check(z.maxLength(1000)), password: z.string().check(z.maxLength(1000)), confirmation: z.string().check(z.maxLength(1000)) }),
     async (p, s) => {
       await s.vault.changePassword(p.current, p.password, p.confirmation);
       return null;
@@ -155,14 +163,14 @@ export const walletApiHandlers = {
   }),
   'vault.resetPreview': define(none, async (_p, s) => removeWalletPreview(s)),
   'vault.reset': define(
-    z.object({ confirm: z.literal('DELETE'), password: z.string().check(z.maxLength(1000)), force: z.optional(z.boolean()) }),
+    () => z.object({ confirm: z.literal('DELETE'), password: z.string().check(z.maxLength(1000)), force: z.optional(z.boolean()) }),
     async (p, s) => {
       const result = await removeWallet(s, { password: p.password, ...(p.force !== undefined ? { force: p.force } : {}) });
       if (result.removed) await forgetAccountViews(); // the removed wallet's figures are not shown to whoever comes next
       return result;
     },
   ),
-  'vault.setAutoLock': define(z.object({ minutes: z.number() }), async (p, s) => {
+  'vault.setAutoLock': define(() => z.object({ minutes: z.number() }), async (p, s) => {
     await s.vault.setAutoLockMinutes(p.minutes);
     return null;
   }),
@@ -202,7 +210,7 @@ export const walletApiHandlers = {
     await recordOwnerAction({ kind: 'undo-upgrade', chainId: chain.id, summary: revoked ? `Undid the upgrade (revoked ${revoked} ${revoked === 1 ? 'session' : 'sessions'} first)` : 'Undid the upgrade', hash });
     return { hash, revoked };
   }),
-  'account.send': define(z.object({ to: addressParam, value: weiString, data: hexData }), async (p, s) => {
+  'account.send': define(() => z.object({ to: addressParam, value: weiString, data: hexData }), async (p, s) => {
     const chain = await s.networks.current();
     const call = { to: getAddress(p.to), value: BigInt(p.value), data: p.data as Hex };
     const backend = await s.backends.for(chain);
@@ -216,13 +224,13 @@ export const walletApiHandlers = {
     await fundOnDevnet(await s.networks.current(), address as Address);
     return null;
   }),
-  'tx.status': define(z.object({ hash: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/, 'expected a transaction hash')) }), async (p, s) =>
+  'tx.status': define(() => z.object({ hash: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/, 'expected a transaction hash')) }), async (p, s) =>
     transactionStatus(await s.networks.current(), p.hash as Hex),
   ),
 
   'sessions.list': define(none, async (_p, s) => s.sessions.views(await s.networks.current())),
   'sessions.grant': define(
-    z.object({ origin: z.string().check(z.maxLength(300)), durationSeconds: z.number(), permissions: z.array(z.unknown()), callLimit: z.optional(z.number()) }),
+    () => z.object({ origin: z.string().check(z.maxLength(300)), durationSeconds: z.number(), permissions: z.array(z.unknown()), callLimit: z.optional(z.number()) }),
     async (p, s) => {
       const chain = await s.networks.current();
       const account = await s.vault.ownerAddress();
@@ -258,13 +266,13 @@ export const walletApiHandlers = {
       }
     },
   ),
-  'sessions.revoke': define(z.object({ id: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/)) }), async (p, s) => {
+  'sessions.revoke': define(() => z.object({ id: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/)) }), async (p, s) => {
     const chain = await s.networks.current();
     const ended = await s.sessions.revoke(chain, p.id);
     await recordOwnerAction({ kind: 'revoke', chainId: chain.id, summary: `Revoked the session of ${ended.origin.replace(/^https?:\/\//, '')}`, ...(ended.revokeTx ? { hash: ended.revokeTx } : {}) });
     return ended;
   }),
-  'sessions.revokeAll': define(z.object({ origin: z.optional(z.string()) }), async (p, s) => {
+  'sessions.revokeAll': define(() => z.object({ origin: z.optional(z.string()) }), async (p, s) => {
     const chain = await s.networks.current();
     const ended = await s.sessions.revokeAll(chain, p.origin);
     if (ended.length) await recordOwnerAction({ kind: 'revoke-all', chainId: chain.id, summary: `Revoked ${ended.length} ${ended.length === 1 ? 'session' : 'sessions'}` });
@@ -272,7 +280,7 @@ export const walletApiHandlers = {
   }),
   'sessions.clearEnded': define(none, async (_p, s) => ({ cleared: await s.sessions.clearEnded((await s.networks.current()).id) })),
   'connections.list': define(none, async (_p, s) => Object.values(await s.connections.all())),
-  'connections.disconnect': define(z.object({ origin: z.string() }), async (p, s) => {
+  'connections.disconnect': define(() => z.object({ origin: z.string() }), async (p, s) => {
     await s.connections.disconnect(p.origin);
     await broadcast('accountsChanged', [], (o) => o === p.origin);
     return null;
@@ -292,19 +300,19 @@ export const walletApiHandlers = {
     if (!account) throw new UnauthorizedError('There is no wallet yet.');
     return tokenBalances(await s.networks.current(), account as Address);
   }),
-  'tokens.remove': define(z.object({ address: addressParam }), async (p, s) => {
+  'tokens.remove': define(() => z.object({ address: addressParam }), async (p, s) => {
     const account = await s.vault.ownerAddress();
     if (!account) throw new UnauthorizedError('There is no wallet yet.');
     await removeWatchedToken((await s.networks.current()).id, account as Address, getAddress(p.address));
     return null;
   }),
 
-  'approval.list': define(z.object({ origin: z.optional(z.string()) }), async (p, s) => s.approvals.list(p.origin)),
-  'approval.resolve': define(z.object({ id: z.string(), approved: z.boolean(), edits: z.optional(z.unknown()) }), async (p, s) => {
+  'approval.list': define(() => z.object({ origin: z.optional(z.string()) }), async (p, s) => s.approvals.list(p.origin)),
+  'approval.resolve': define(() => z.object({ id: z.string(), approved: z.boolean(), edits: z.optional(z.unknown()) }), async (p, s) => {
     await s.approvals.resolve(p.id, p.approved ? { approved: true, edits: p.edits } : { approved: false });
     return null;
   }),
-  'approval.rejectAll': define(z.object({ origin: z.string() }), async (p, s) => {
+  'approval.rejectAll': define(() => z.object({ origin: z.string() }), async (p, s) => {
     await s.approvals.rejectAll(p.origin);
     return null;
   }),
@@ -315,7 +323,7 @@ export const walletApiHandlers = {
     return s.backends.view(await s.networks.current());
   }),
   'backend.useAlchemy': define(
-    z.object({ apiKey: z.optional(z.string().check(z.maxLength(200))), url: z.optional(z.string().check(z.maxLength(500))), policyId: z.optional(z.string().check(z.maxLength(100))) }),
+    () => z.object({ apiKey: z.optional(z.string().check(z.maxLength(200))), url: z.optional(z.string().check(z.maxLength(500))), policyId: z.optional(z.string().check(z.maxLength(100))) }),
     async (p, s) => {
       const chain = await s.networks.current();
       await s.backends.useAlchemy(chain, p);
@@ -328,16 +336,16 @@ export const walletApiHandlers = {
   }),
 
   'settings.metaMaskCompat': define(none, async () => metaMaskCompatEnabled()),
-  'settings.setMetaMaskCompat': define(z.object({ on: z.boolean() }), async (p) => setMetaMaskCompat(p.on)),
+  'settings.setMetaMaskCompat': define(() => z.object({ on: z.boolean() }), async (p) => setMetaMaskCompat(p.on)),
 
   'network.list': define(none, async (_p, s) => ({ current: (await s.networks.current()).id, chains: await s.networks.list() })),
-  'network.switch': define(z.object({ chainId: z.number() }), async (p, s) => {
+  'network.switch': define(() => z.object({ chainId: z.number() }), async (p, s) => {
     const { chain, changed } = await s.networks.switchTo(p.chainId);
     if (changed) await broadcast('chainChanged', chainIdHex(chain.id));
     return chain;
   }),
   'network.add': define(
-    z.object({ id: z.number(), name: z.string(), rpcUrl: z.string(), symbol: z.optional(z.string()), blockExplorerUrl: z.optional(z.string()) }),
+    () => z.object({ id: z.number(), name: z.string(), rpcUrl: z.string(), symbol: z.optional(z.string()), blockExplorerUrl: z.optional(z.string()) }),
     async (p, s) => {
       // Checked before anything is saved: the RPC must answer and be for this chain.
       const chain = validateCustomChain(p);
@@ -345,18 +353,18 @@ export const walletApiHandlers = {
       return s.networks.addCustom(p);
     },
   ),
-  'network.warnings': define(z.object({ id: z.number(), name: z.string(), rpcUrl: z.string() }), async (p) => networkWarnings(p)),
-  'network.update': define(z.object({ chainId: z.number(), name: z.string(), rpcUrl: z.string() }), async (p, s) => {
+  'network.warnings': define(() => z.object({ id: z.number(), name: z.string(), rpcUrl: z.string() }), async (p) => networkWarnings(p)),
+  'network.update': define(() => z.object({ chainId: z.number(), name: z.string(), rpcUrl: z.string() }), async (p, s) => {
     const chain = validateCustomChain({ id: p.chainId, name: p.name, rpcUrl: p.rpcUrl });
     await checkRpcChainId(chain.rpcUrl, p.chainId);
     const updated = await s.networks.updateCustom(p.chainId, { name: p.name, rpcUrl: p.rpcUrl });
     return updated;
   }),
-  'network.remove': define(z.object({ chainId: z.number() }), async (p, s) => {
+  'network.remove': define(() => z.object({ chainId: z.number() }), async (p, s) => {
     await s.networks.removeCustom(p.chainId);
     return null;
   }),
-  'network.setRpc': define(z.object({ chainId: z.number(), rpcUrl: z.string() }), async (p, s) => {
+  'network.setRpc': define(() => z.object({ chainId: z.number(), rpcUrl: z.string() }), async (p, s) => {
     await s.networks.setRpcUrl(p.chainId, p.rpcUrl);
     return null;
   }),

@@ -2,24 +2,59 @@
 // holds no secret, and sharing it lets viem batch parallel reads (the session usage read's eth_calls
 // travel in one HTTP request). No retries: a node that fails is reported as it is, and the callers
 // that may safely repeat (status polls, resends of signed transactions) do so themselves.
-import { createPublicClient, createWalletClient, http, type Chain, type HttpTransport, type LocalAccount, type PublicClient, type WalletClient } from 'viem';
+//
+// The clients carry only the actions the wallet calls (viem's tree-shakable actions on a bare
+// createClient), not createPublicClient/createWalletClient's full sets: those pulled every viem
+// action (ENS, filters, contract deployment, ...) into the service worker's start-up JS, ~110 kB
+// of it (issue 15). A method not listed here is a type error, not a runtime surprise: the type is
+// built from the same list as the object.
+import { createClient, http, type Chain, type Client, type HttpTransport, type LocalAccount, type PublicClient, type WalletClient } from 'viem';
+import {
+  estimateFeesPerGas,
+  estimateGas,
+  getBalance,
+  getBlock,
+  getCode,
+  getTransactionCount,
+  getTransactionReceipt,
+  prepareTransactionRequest,
+  readContract,
+  sendRawTransaction,
+  sendTransaction,
+  signAuthorization,
+  waitForTransactionReceipt,
+} from 'viem/actions';
 import { toViemChain, type ChainConfig } from './registry';
 
-const publicClients = new Map<string, PublicClient>();
+const PUBLIC_ACTIONS = { estimateFeesPerGas, estimateGas, getBalance, getBlock, getCode, getTransactionCount, getTransactionReceipt, readContract, sendRawTransaction, waitForTransactionReceipt };
+const WALLET_ACTIONS = { prepareTransactionRequest, sendTransaction, signAuthorization };
+
+/** A node client with the reads (and the raw send) the wallet uses; a full viem PublicClient is one too. */
+export type ChainClient = Client & Pick<PublicClient, keyof typeof PUBLIC_ACTIONS>;
+/** A client that signs as `account` locally; what the wallet uses of viem's WalletClient. */
+export type ChainWalletClient = Client<HttpTransport, Chain, LocalAccount> & Pick<WalletClient<HttpTransport, Chain, LocalAccount>, keyof typeof WALLET_ACTIONS>;
+
+type AnyAction = (client: Client, args: never) => unknown;
+/** `actions` bound to `client`, as client.extend(publicActions) binds the full set. */
+const bound = (actions: Record<string, AnyAction>) => (client: Client) => Object.fromEntries(Object.entries(actions).map(([name, action]) => [name, (args: never) => action(client, args)]));
+
+const publicClients = new Map<string, ChainClient>();
 
 const transportFor = (chain: ChainConfig) => http(chain.rpcUrl, { retryCount: 0, batch: { wait: 0 } });
 
-export function publicClientFor(chain: ChainConfig): PublicClient {
+export function publicClientFor(chain: ChainConfig): ChainClient {
   const key = `${chain.id}|${chain.rpcUrl}`;
   let client = publicClients.get(key);
   if (!client) {
-    client = createPublicClient({ chain: toViemChain(chain), transport: transportFor(chain), pollingInterval: 250 });
+    const base = createClient({ chain: toViemChain(chain), transport: transportFor(chain), pollingInterval: 250 });
+    client = base.extend(bound(PUBLIC_ACTIONS as unknown as Record<string, AnyAction>)) as unknown as ChainClient;
     publicClients.set(key, client);
   }
   return client;
 }
 
 /** A wallet client for `account` on `chain` (cheap to make; the account is the caller's). */
-export function walletClientFor(chain: ChainConfig, account: LocalAccount): WalletClient<HttpTransport, Chain, LocalAccount> {
-  return createWalletClient({ chain: toViemChain(chain), transport: transportFor(chain), account });
+export function walletClientFor(chain: ChainConfig, account: LocalAccount): ChainWalletClient {
+  const base = createClient({ chain: toViemChain(chain), transport: transportFor(chain), account });
+  return base.extend(bound(WALLET_ACTIONS as unknown as Record<string, AnyAction>)) as unknown as ChainWalletClient;
 }

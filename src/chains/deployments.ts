@@ -26,7 +26,28 @@ function checksummed<T>(value: T): T {
   return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, checksummed(v)])) as T;
 }
 
-export const devnetContracts: DevnetDeployment = checksummed(devnetDeployment.contracts as DevnetDeployment);
+/**
+ * The devnet's addresses, each checksummed when first read, not at import: checksumming all of them
+ * (a keccak each) was 11 ms of every worker start, which a worker woken for eth_chainId never needs
+ * (issue 15, measured with bench/cold-marks.ts and a CPU profile).
+ */
+export const devnetContracts: DevnetDeployment = lazilyChecksummed(devnetDeployment.contracts as DevnetDeployment);
+
+function lazilyChecksummed<T extends object>(raw: T): T {
+  const out = {} as T;
+  for (const key of Object.keys(raw) as (keyof T & string)[]) {
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const value = checksummed(raw[key]);
+        Object.defineProperty(out, key, { value, enumerable: true });
+        return value;
+      },
+    });
+  }
+  return out;
+}
 
 /**
  * The devnet's framework, with the wallet's own SessionCallEnforcer among its caveat enforcers

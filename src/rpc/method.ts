@@ -20,6 +20,20 @@ export interface MethodDefinition<P = unknown, R = unknown> {
   handler: (params: P, context: RequestContext) => Promise<R> | R;
 }
 
-export function defineMethod<P, R>(definition: MethodDefinition<P, R>): MethodDefinition<P, R> {
-  return definition;
+/**
+ * `params` may be given as a function that builds the schema: it is then built on the method's first
+ * request, not when the worker starts (issue 15: building every method's schema at import was a
+ * large part of a cold start, and most methods are never called in a given worker's life).
+ */
+export function defineMethod<P, R>(definition: Omit<MethodDefinition<P, R>, 'params'> & { params: z.ZodMiniType<P> | (() => z.ZodMiniType<P>) }): MethodDefinition<P, R> {
+  const { params } = definition;
+  if (typeof params !== 'function') return { ...definition, params };
+  let built: z.ZodMiniType<P> | undefined;
+  return {
+    method: definition.method,
+    handler: definition.handler,
+    get params() {
+      return (built ??= params());
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { forwardToChain, isForwardedToChain, notForwardedReason } from './read-o
 import { parseParams, parseProviderRequest, z } from './schema';
 
 // Forwarded methods take positional params; the node validates their contents.
-const forwardedParams = z.array(z.unknown());
+const forwardedParams = z.lazy(() => z.array(z.unknown()));
 
 export interface Router {
   handle(request: unknown, context: RequestContext): Promise<unknown>;

@@ -43,17 +43,19 @@ export function parseParams<T>(schema: z.ZodMiniType<T>, params: unknown, method
   throw new InvalidParamsError(`Invalid params for ${method}: ${reasons}`);
 }
 
-// Reusable field schemas.
-export const hexString = z.string().check(z.regex(/^0x[0-9a-fA-F]*$/, 'expected a 0x-prefixed hex string'));
-export const quantity = z.string().check(z.regex(/^0x(0|[1-9a-fA-F][0-9a-fA-F]{0,63})$/, 'expected a hex quantity (0x-prefixed, no leading zeros, at most 256 bits)'));
+// Reusable field schemas, each built on its first parse (z.lazy), not at import (issue 15).
+export const hexString = z.lazy(() => z.string().check(z.regex(/^0x[0-9a-fA-F]*$/, 'expected a 0x-prefixed hex string')));
+export const quantity = z.lazy(() => z.string().check(z.regex(/^0x(0|[1-9a-fA-F][0-9a-fA-F]{0,63})$/, 'expected a hex quantity (0x-prefixed, no leading zeros, at most 256 bits)')));
 /**
  * The largest chain id EIP-2294 allows (0xFFFFFFFFFFFEC), what MetaMask accepts too: every chain id
  * up to it is a safe JS number, so hexToNumber never throws on one (which used to surface as -32603).
  */
 export const MAX_CHAIN_ID = 4503599627370476n;
-export const chainIdParam = z.string().check(
-  z.refine((s) => /^0x[1-9a-fA-F][0-9a-fA-F]{0,12}$/.test(s) && BigInt(s) <= MAX_CHAIN_ID, 'expected a chain id: a hex quantity from 0x1 to 0xFFFFFFFFFFFEC (EIP-2294)'),
+export const chainIdParam = z.lazy(() =>
+  z.string().check(
+    z.refine((s) => /^0x[1-9a-fA-F][0-9a-fA-F]{0,12}$/.test(s) && BigInt(s) <= MAX_CHAIN_ID, 'expected a chain id: a hex quantity from 0x1 to 0xFFFFFFFFFFFEC (EIP-2294)'),
+  ),
 );
-export const address = z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 20-byte hex address'));
+export const address = z.lazy(() => z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 20-byte hex address')));
 /** For methods without params: absent, null or []. */
-export const noParams = z.array(z.unknown()).check(z.maxLength(0, 'this method takes no params'));
+export const noParams = z.lazy(() => z.array(z.unknown()).check(z.maxLength(0, 'this method takes no params')));

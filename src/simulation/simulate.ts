@@ -34,11 +34,10 @@ import {
   type Address,
   type Hex,
   type Log,
-  type PublicClient,
 } from 'viem';
 import { simulateBlocks } from 'viem/actions';
 import { DemoGameAbi, DemoTokenAbi } from '../../devnet/contracts/abis';
-import { publicClientFor } from '../chains/clients';
+import { publicClientFor, type ChainClient } from '../chains/clients';
 import type { ChainConfig } from '../chains/registry';
 import { readTokens } from '../chains/tokens';
 
@@ -107,7 +106,7 @@ export interface SimulateBundleOptions {
   /** The transactions the account will really send for `calls` (see the header); default: one per call. */
   asSent?: readonly SimulatedTx[];
   /** Default: the chain's shared client. Tests pass a fake. */
-  client?: PublicClient;
+  client?: ChainClient;
   timeoutMs?: number;
 }
 
@@ -148,7 +147,7 @@ function unknownReason(error: unknown): string {
 
 type CallResult = { status: 'success' | 'failure'; data: Hex; gasUsed: bigint; logs?: readonly Log[] };
 
-async function run(client: PublicClient, chain: ChainConfig, account: Address, txs: readonly SimulatedTx[], calls: readonly SimulatedTx[]): Promise<SimulationResult> {
+async function run(client: ChainClient, chain: ChainConfig, account: Address, txs: readonly SimulatedTx[], calls: readonly SimulatedTx[]): Promise<SimulationResult> {
   // The calls' targets first; tokens that move inside a call are found in the logs and measured next.
   let tokens = unique(calls.flatMap((c) => (c.to ? [c.to] : [])));
   let outcome = await simulateOnce(client, account, txs, tokens);
@@ -187,7 +186,7 @@ async function run(client: PublicClient, chain: ChainConfig, account: Address, t
   return { ok: false, changes, ...feePart, revert: { reason: revertReason(txResults[failed]!.data), ...call } };
 }
 
-async function simulateOnce(client: PublicClient, account: Address, txs: readonly SimulatedTx[], tokens: readonly Address[]) {
+async function simulateOnce(client: ChainClient, account: Address, txs: readonly SimulatedTx[], tokens: readonly Address[]) {
   const probes = [
     { from: zeroAddress, to: ETH_PROBE, data: pad(account), gas: PROBE_GAS },
     ...tokens.map((t) => ({ from: zeroAddress, to: t, data: encodeBalanceOf(account), gas: PROBE_GAS })),
@@ -269,7 +268,7 @@ export function revertReason(data: Hex): string {
   }
 }
 
-async function feeEstimate(client: PublicClient, results: readonly CallResult[]): Promise<FeeEstimate | undefined> {
+async function feeEstimate(client: ChainClient, results: readonly CallResult[]): Promise<FeeEstimate | undefined> {
   try {
     const gas = results.reduce((sum, r) => sum + r.gasUsed, 0n);
     const [block, fees] = await Promise.all([client.getBlock({ blockTag: 'latest' }), client.estimateFeesPerGas()]);

@@ -1,9 +1,12 @@
 // The owner's secret (a BIP-39 recovery phrase or a raw private key), its validation with messages a
 // person can act on, and the derivation of the owner's signing key.
-import { HDKey } from '@scure/bip32';
-import { generateMnemonic, mnemonicToSeedSync, validateMnemonic } from '@scure/bip39';
-import { wordlist } from '@scure/bip39/wordlists/english.js';
-import { bytesToHex, hexToBigInt, type Hex } from 'viem';
+//
+// BIP-39/BIP-32 come from viem/accounts, i.e. viem's own copies of @scure/bip32 and @scure/bip39 on
+// the @noble/curves and @noble/hashes the worker already bundles for signing: the standalone
+// @scure packages brought second copies of @noble/* into the worker's start-up JS (98 kB in all,
+// issue 15). The checksum check is the few lines below, on viem's sha256.
+import { bytesToHex, hexToBigInt, sha256, type Hex } from 'viem';
+import { english as wordlist, generateMnemonic, HDKey } from 'viem/accounts';
 
 export type OwnerSecret = { kind: 'mnemonic'; phrase: string } | { kind: 'privateKey'; privateKey: Hex };
 
@@ -21,6 +24,20 @@ export function newMnemonic(): string {
   return generateMnemonic(wordlist, 128);
 }
 
+/**
+ * BIP-39 checksum of words already known to be in the list: the last ENT/32 bits of the 11-bit
+ * indices must be the first bits of sha256(entropy).
+ */
+function checksumMatches(words: string[]): boolean {
+  const bits = words.map((w) => wordlist.indexOf(w).toString(2).padStart(11, '0')).join('');
+  const checksumBits = bits.length / 33;
+  const entropyBits = bits.slice(0, bits.length - checksumBits);
+  const entropy = new Uint8Array(entropyBits.length / 8).map((_, i) => parseInt(entropyBits.slice(i * 8, i * 8 + 8), 2));
+  const hash = sha256(entropy, 'bytes');
+  const expected = [...hash].map((b) => b.toString(2).padStart(8, '0')).join('').slice(0, checksumBits);
+  return expected === bits.slice(bits.length - checksumBits);
+}
+
 export function normalizeMnemonic(input: string): string {
   return input.trim().toLowerCase().split(/\s+/).filter(Boolean).join(' ');
 }
@@ -33,7 +50,7 @@ export function parseMnemonic(input: string): OwnerSecret {
   }
   const unknown = words.findIndex((w) => !wordlist.includes(w));
   if (unknown >= 0) throw new SecretValidationError(`Word ${unknown + 1} (“${words[unknown]}”) is not in the BIP-39 English word list.`);
-  if (!validateMnemonic(phrase, wordlist)) {
+  if (!checksumMatches(words)) {
     throw new SecretValidationError('The checksum does not match: a word is wrong or the words are out of order.');
   }
   return { kind: 'mnemonic', phrase };
@@ -54,11 +71,25 @@ export function parseOwnerSecret(input: string): OwnerSecret {
   return /\s/.test(input.trim()) ? parseMnemonic(input) : parsePrivateKey(input);
 }
 
-export function ownerPrivateKey(secret: OwnerSecret): Hex {
+/**
+ * The owner's key: the private key itself, or BIP-32 m/44'/60'/0'/0/0 of the phrase's BIP-39 seed.
+ * The seed (PBKDF2-HMAC-SHA512 of the NFKD phrase, salt "mnemonic", 2,048 rounds) comes from
+ * WebCrypto's native PBKDF2: about 5 ms where the JavaScript one took 110-140 ms, paid on every
+ * worker restart that needs the owner (issue 15). The same seed: test/unit/owner-secret.test.ts
+ * checks the standard first account of a known phrase.
+ */
+export async function ownerPrivateKey(secret: OwnerSecret): Promise<Hex> {
   if (secret.kind === 'privateKey') return secret.privateKey;
-  const node = HDKey.fromMasterSeed(mnemonicToSeedSync(secret.phrase)).derive(OWNER_DERIVATION_PATH);
-  if (!node.privateKey) throw new Error('BIP-32 derivation gave no private key.');
-  return bytesToHex(node.privateKey);
+  const utf8 = new TextEncoder();
+  const password = await crypto.subtle.importKey('raw', utf8.encode(secret.phrase.normalize('NFKD')), 'PBKDF2', false, ['deriveBits']);
+  const seed = new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-512', salt: utf8.encode('mnemonic'), iterations: 2048 }, password, 512));
+  try {
+    const node = HDKey.fromMasterSeed(seed).derive(OWNER_DERIVATION_PATH);
+    if (!node.privateKey) throw new Error('BIP-32 derivation gave no private key.');
+    return bytesToHex(node.privateKey);
+  } finally {
+    seed.fill(0);
+  }
 }
 
 export function encodeSecret(secret: OwnerSecret): Uint8Array {

@@ -128,7 +128,7 @@ export class Vault {
     if (await this.meta()) throw new VaultInputError('A wallet already exists. Reset it first to replace it.');
     const problem = passwordProblem(password, confirmation);
     if (problem) throw new VaultInputError(problem);
-    const account = privateKeyToAccount(ownerPrivateKey(secret));
+    const account = privateKeyToAccount(await ownerPrivateKey(secret));
     const { vault, key } = await encryptVault(password, encodeSecret(secret), this.iterations);
     const meta: VaultMeta = { address: account.address, kind: secret.kind, createdAt: this.now() };
     await browser.storage.local.set({ [KEYS.vault]: vault, [KEYS.meta]: meta, [KEYS.attempts]: { failures: 0, retryAt: 0 } });
@@ -139,7 +139,7 @@ export class Vault {
 
   async unlock(password: string): Promise<Address> {
     const { secret, key } = await this.checkPassword(password, 'There is no wallet to unlock yet.');
-    const account = privateKeyToAccount(ownerPrivateKey(secret));
+    const account = privateKeyToAccount(await ownerPrivateKey(secret));
     await provideSealingKey(key);
     await this.keepUnlocked(key, account);
     await this.onUnlock?.().catch((error: unknown) => console.warn('[wallet] after-unlock step failed; it runs again at the next unlock', error));
@@ -164,7 +164,7 @@ export class Vault {
     const { vault, key } = await encryptVault(password, encodeSecret(secret), this.iterations);
     const wrapped = await wrapOpenSealingKey(key);
     await browser.storage.local.set({ [KEYS.vault]: vault, ...(wrapped ?? {}) });
-    await this.keepUnlocked(key, privateKeyToAccount(ownerPrivateKey(secret)));
+    await this.keepUnlocked(key, privateKeyToAccount(await ownerPrivateKey(secret)));
   }
 
   /** Decrypts the vault with `password`, counting wrong ones (backoff after FREE_ATTEMPTS). */
@@ -205,7 +205,7 @@ export class Vault {
     if (!meta) throw new VaultInputError('There is no wallet to restore here. Import it instead.');
     const problem = passwordProblem(password, confirmation);
     if (problem) throw new VaultInputError(problem);
-    const account = privateKeyToAccount(ownerPrivateKey(secret));
+    const account = privateKeyToAccount(await ownerPrivateKey(secret));
     if (!isAddressEqual(account.address, meta.address)) {
       throw new VaultInputError(
         `This recovery phrase opens the account ${account.address}, not this wallet's ${meta.address}. Check the words, or remove this wallet first to use another account.`,
@@ -307,7 +307,7 @@ export class Vault {
     if (!stored) return null;
     const key = await importKey(record.key);
     const plaintext = await decryptWithKey(key, stored);
-    this.account = privateKeyToAccount(ownerPrivateKey(decodeSecret(plaintext)));
+    this.account = privateKeyToAccount(await ownerPrivateKey(decodeSecret(plaintext)));
     plaintext.fill(0);
     // Unlocked but no sealing key in memory: only a wallet unlocked by a version before the sealing key.
     if (!(await sealingKeyAvailable())) await provideSealingKey(key);

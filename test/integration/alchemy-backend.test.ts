@@ -159,6 +159,19 @@ describe('AlchemyBackend on the stand-in', () => {
     expect(err.message).toMatch(/session keys cannot sign messages/);
     expect(server.requests.length).toBe(logged);
   });
+
+  it('behavior: signs typed data as the owner through wallet_prepareSign/wallet_formatSign (ERC-1271 on the devnet), uint256 values and all', async () => {
+    const owner = await delegatedOwner();
+    const typedData = {
+      domain: { name: 'Ticket', version: '1', chainId: chain.id, verifyingContract: game },
+      types: { Ticket: [{ name: 'holder', type: 'address' }, { name: 'amount', type: 'uint256' }, { name: 'note', type: 'string' }] },
+      primaryType: 'Ticket' as const,
+      message: { holder: owner.address, amount: 10n ** 30n, note: 'seat 12' },
+    };
+    const signature = await backend.signTypedData(owner, typedData);
+    expect(await publicClient.verifyTypedData({ address: owner.address, ...typedData, signature })).toBe(true);
+    expect(await publicClient.verifyTypedData({ address: owner.address, ...typedData, message: { ...typedData.message, amount: 1n }, signature })).toBe(false);
+  });
 });
 
 describe('errors a user understands', () => {

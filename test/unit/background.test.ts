@@ -118,4 +118,25 @@ describe('background entrypoint', () => {
     const [answer] = await fakeBrowser.runtime.onMessage.trigger(msg({ method: 'eth_chainId' }), sender as never, () => {});
     expect(answer).toEqual({ result: '0x7a69' });
   });
+
+  it('behavior: requests that arrive while the worker is starting are all answered, none lost', async () => {
+    const { default: background } = await import('@/entrypoints/background');
+    background.main!();
+    // The listener exists as soon as main() returns: Chrome hands the waking message to it right away.
+    expect(fakeBrowser.runtime.onMessage.hasListeners()).toBe(true);
+    const sender = { id: fakeBrowser.runtime.id, tab, url: 'http://localhost:3000/' };
+    // Fired in the same tick, before anything the start-up began (storage reads, script sync) settled.
+    const requests = ['eth_chainId', 'net_version', 'eth_accounts', 'eth_chainId', 'wallet_getPermissions', 'nope_unknown'];
+    const answers = await Promise.all(
+      requests.map((method, i) => fakeBrowser.runtime.onMessage.trigger({ type: 'provider/request', requestId: `r${i}`, request: { method } }, sender as never, () => {})),
+    );
+    expect(answers.map(([a]) => a)).toEqual([
+      { result: '0x7a69' },
+      { result: '31337' },
+      { result: [] },
+      { result: '0x7a69' },
+      { result: [] },
+      { error: expect.objectContaining({ code: 4200 }) },
+    ]);
+  });
 });

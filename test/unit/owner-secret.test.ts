@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { privateKeyToAccount } from 'viem/accounts';
+import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { newMnemonic, ownerPrivateKey, parseMnemonic, parseOwnerSecret, parsePrivateKey, passwordProblem } from '@/src/vault/owner-secret';
 
 // The well-known anvil/hardhat development mnemonic: its first account is public knowledge.
@@ -7,9 +7,9 @@ const ANVIL_DEV_MNEMONIC = 'test test test test test test test test test test te
 const ANVIL_DEV_ACCOUNT_0 = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
 
 describe('owner secret', () => {
-  it('behavior: a phrase derives the standard first account (m/44\'/60\'/0\'/0/0)', () => {
+  it('behavior: a phrase derives the standard first account (m/44\'/60\'/0\'/0/0)', async () => {
     const secret = parseMnemonic(`  ${ANVIL_DEV_MNEMONIC.toUpperCase().replace(/ /g, '   ')} `);
-    expect(privateKeyToAccount(ownerPrivateKey(secret)).address).toBe(ANVIL_DEV_ACCOUNT_0);
+    expect(privateKeyToAccount(await ownerPrivateKey(secret)).address).toBe(ANVIL_DEV_ACCOUNT_0);
   });
 
   it('behavior: new phrases are 12 valid words, different each time', () => {
@@ -17,6 +17,18 @@ describe('owner secret', () => {
     expect(a.split(' ')).toHaveLength(12);
     expect(() => parseMnemonic(a)).not.toThrow();
     expect(newMnemonic()).not.toBe(a);
+  });
+
+  it('param: the owner key of 12- and 24-word phrases is the one viem\'s own BIP-39/32 code derives', async () => {
+    for (const phrase of [newMnemonic(), `${'abandon '.repeat(23)}art`, 'legal winner thank year wave sausage worth useful legal winner thank yellow']) {
+      expect(privateKeyToAccount(await ownerPrivateKey(parseMnemonic(phrase))).address).toBe(mnemonicToAccount(phrase).address);
+    }
+  });
+
+  it('param: the checksum is checked for every length (BIP-39 vectors of 12 and 24 words)', () => {
+    expect(parseMnemonic(`${'abandon '.repeat(11)}about`).kind).toBe('mnemonic');
+    expect(parseMnemonic(`${'abandon '.repeat(23)}art`).kind).toBe('mnemonic');
+    expect(() => parseMnemonic(`${'abandon '.repeat(23)}about`)).toThrow(/checksum does not match/);
   });
 
   it.each([

@@ -1,23 +1,19 @@
 // The Alchemy account backend: Alchemy's Session Keys flow (its SDK guide) on Alchemy's Wallet
-// API through @alchemy/wallet-apis v5: delegate (empty sendCalls as the owner), grantPermissions
-// (wallet_createSession), calls as the session key (prepareCalls + sendPreparedCalls with
-// capabilities.permissions), status, and owner message signing (prepareSign/formatSign).
+// API, spoken by the wallet's own small client (wallet-api.ts) in the wire format of the v5 SDK
+// @alchemy/wallet-apis: delegate (empty batch as the owner), wallet_createSession, calls as the
+// session key (wallet_prepareCalls + wallet_sendPreparedCalls with capabilities.permissions),
+// status, and owner message signing (wallet_prepareSign/wallet_formatSign). The SDK itself is not
+// bundled: its schemas were most of the worker's start-up JS for these six methods (issue 15).
 //
-// Service-worker safe: the package's `createSmartWalletClient` (client.ts) also builds the Solana
-// client, whose signer adapters do `await import("@solana/kit")` / `import("@solana/web3.js")`.
-// This file never imports it: it builds the EVM client exactly as the package's createEvmClient does
-// (viem createClient + { policyIds, internal, owner } + the exported `smartWalletActions` decorator).
-// The package is `sideEffects: false`, so bundlers drop client.js and with it every dynamic import.
-//
-// Nothing Alchemy returns is signed blindly. `sendCalls` of the SDK prepares, signs and sends in one
-// go; this backend instead calls prepareCalls, checks the prepared data, then signs and sends:
+// Nothing Alchemy returns is signed blindly: this backend calls prepareCalls, checks the prepared
+// data, then signs and sends:
 //   * a 7702 authorization must name the chain's expected delegation contract (the devnet's
 //     EIP7702StatelessDeleGator on 31337, Alchemy's ModularAccountV2 0x69007702… elsewhere), this
 //     chain id (never 0 = every chain) and the owner's current nonce;
 //   * a user operation must be for this account and chain, its callData must be MAv2
 //     executeBatch/execute of exactly the requested calls, and the digest to sign must be the
 //     EntryPoint v0.7 user-operation hash recomputed here from the prepared fields;
-//   * the session grant (signed inside the SDK's grantPermissions, which has no hook) goes through a
+//   * the session grant (the typed data wallet_createSession returns) goes through a
 //     guarded signer that accepts only DeferredAction typed data for this chain and account whose
 //     installValidation installs this session key, global only for a root grant, with this deadline;
 //   * owner message signing accepts only the requested message (or a typed-data wrapper of its hash).
@@ -34,31 +30,32 @@
 //     policy) or a signature the wallet refused       -> -32003 TransactionRejectedError (Alchemy's reason kept)
 //   other invalid params                             -> -32602 InvalidParamsError
 //   unknown call id (5730)                           -> 5730 UnknownBundleIdError
-import { alchemyWalletTransport, smartWalletActions, type SmartWalletActions } from '@alchemy/wallet-apis';
-import { ModularAccountAbi_V2_0_0 } from '@alchemy/wallet-api-types/abi';
-import { Eip7702AccountTypeToDelegationAddress } from '@alchemy/wallet-api-types/capabilities';
 import {
-  createClient,
+  concatHex,
   decodeAbiParameters,
   decodeFunctionData,
+  bytesToHex,
   getAddress,
+  getTypesForEIP712Domain,
   hashMessage,
   hashTypedData,
   hexToNumber,
   isAddressEqual,
   numberToHex,
+  serializeSignature,
   type Address,
   type Hex,
   type LocalAccount,
   type SignableMessage,
   type TypedDataDefinition,
+  validateTypedData,
 } from 'viem';
 import { entryPoint07Address, getUserOperationHash } from 'viem/account-abstraction';
 import { classifyCode } from '../../account/delegation-state';
 import { ForeignDelegationError } from '../../sessions/errors';
 import type { CallsStatus } from '../../calls/status';
 import { devnetContracts } from '../../chains/deployments';
-import { DEVNET_CHAIN_ID, toViemChain, type ChainConfig } from '../../chains/registry';
+import { DEVNET_CHAIN_ID, type ChainConfig } from '../../chains/registry';
 import type { SessionCall, SessionScope } from '../../permissions/types';
 import {
   ChainDisconnectedError,
@@ -74,12 +71,60 @@ import {
 import { guardedSigner, UnexpectedSignatureRequestError, type SigningPolicy } from './guarded-signer';
 import { isRootGrant, toAlchemyGrant } from './permissions';
 import { publicClientFor } from '../../chains/clients';
+import { toWire, typedDataToWire, walletApi, type Capabilities, type PreparedCalls, type PreparedItem, type SignatureRequest, type WalletApi } from './wallet-api';
+
+/**
+ * The three Modular Account v2 functions the backend decodes (from @alchemy/wallet-api-types'
+ * ModularAccountAbi_V2_0_0; the whole ABI is 14 kB): what a user operation runs, and what a grant installs.
+ */
+const MODULAR_ACCOUNT_ABI = [
+  {
+    type: 'function',
+    name: 'execute',
+    stateMutability: 'payable',
+    inputs: [
+      { name: 'target', type: 'address' },
+      { name: 'value', type: 'uint256' },
+      { name: 'data', type: 'bytes' },
+    ],
+    outputs: [{ name: 'result', type: 'bytes' }],
+  },
+  {
+    type: 'function',
+    name: 'executeBatch',
+    stateMutability: 'payable',
+    inputs: [
+      {
+        name: 'calls',
+        type: 'tuple[]',
+        components: [
+          { name: 'target', type: 'address' },
+          { name: 'value', type: 'uint256' },
+          { name: 'data', type: 'bytes' },
+        ],
+      },
+    ],
+    outputs: [{ name: 'results', type: 'bytes[]' }],
+  },
+  {
+    type: 'function',
+    name: 'installValidation',
+    stateMutability: 'nonpayable',
+    inputs: [
+      { name: 'validationConfig', type: 'bytes25' },
+      { name: 'selectors', type: 'bytes4[]' },
+      { name: 'installData', type: 'bytes' },
+      { name: 'hooks', type: 'bytes[]' },
+    ],
+    outputs: [],
+  },
+] as const;
 
 /** Alchemy's chain-agnostic Wallet API endpoint (what alchemyWalletTransport uses without `url`). */
 export const ALCHEMY_WALLET_API_URL = 'https://api.g.alchemy.com/v2';
 
-/** Alchemy's 7702 delegation target on public chains (ModularAccountV2), from @alchemy/wallet-api-types. */
-export const ALCHEMY_MAV2_7702_ADDRESS: Address = getAddress(Eip7702AccountTypeToDelegationAddress.ModularAccountV2);
+/** Alchemy's 7702 delegation target on public chains (ModularAccountV2), as @alchemy/wallet-api-types names it (Eip7702AccountTypeToDelegationAddress). */
+export const ALCHEMY_MAV2_7702_ADDRESS: Address = '0x69007702764179f14F51cdce752f4f775d74E139';
 
 /**
  * Chains the public endpoint serves among the wallet's built-in ones (Sepolia, Base Sepolia, Arbitrum
@@ -106,32 +151,31 @@ export interface AlchemyBackendOptions {
   waitTimeoutMs?: number;
 }
 
-/** Signed prepared calls, JSON (bigints tagged) so they can be stored before they are sent. */
+/** Signed prepared calls, JSON (the Wallet API's wire form) so they can be stored before they are sent. */
 export interface SignedCalls {
   payload: string;
   /** The session's permissions context, sent again with the payload. */
   context?: Hex;
 }
 
-const replaceBigInt = (_k: string, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v);
+// Payloads stored by versions that used the SDK tagged bigints; revived, they go out as hex.
 const reviveBigInt = (_k: string, v: unknown) =>
   v !== null && typeof v === 'object' && Object.keys(v).length === 1 && typeof (v as { $bigint?: unknown }).$bigint === 'string' ? BigInt((v as { $bigint: string }).$bigint) : v;
 
-/** What grant returns: the SDK's permissions capability (`0x00 ‖ sessionId ‖ owner signature`), passed back to sendAsSession. */
+/** What grant returns: the permissions capability (`0x00 ‖ sessionId ‖ owner signature`, the SDK's remote mode), passed back to sendAsSession. */
 export interface AlchemyPermissions {
   context: Hex;
 }
 
-type RawRequest = (args: { method: string; params: unknown[] }) => Promise<unknown>;
-type WalletClient = SmartWalletActions & { request: RawRequest };
-type PreparedCalls = Awaited<ReturnType<WalletClient['prepareCalls']>>;
+/** A quantity as hex, whether it came as hex, a number or a bigint (legacy payloads). */
+const hexQuantity = (v: unknown): unknown => (typeof v === 'bigint' || typeof v === 'number' ? numberToHex(v) : v);
 
-interface RawStatus {
-  id: Hex;
-  chainId: Hex;
-  atomic?: boolean;
-  status: number;
-  receipts?: { logs: { address: Hex; data: Hex; topics: Hex[] }[]; status: '0x1' | '0x0'; blockHash: Hex; blockNumber: Hex; gasUsed: Hex; transactionHash: Hex }[];
+/** A stored payload as wallet_sendPreparedCalls takes it; one the SDK stored (numbers, bigints) is made wire-shaped. */
+function signedToWire(item: Record<string, unknown>): Record<string, unknown> {
+  if (item.type === 'array') return { ...item, data: (item.data as Record<string, unknown>[]).map(signedToWire) };
+  const { details: _details, ...rest } = item;
+  const data = Object.fromEntries(Object.entries((item.data ?? {}) as Record<string, unknown>).map(([k, v]) => [k, hexQuantity(v)]));
+  return { ...rest, chainId: hexQuantity(item.chainId), data };
 }
 
 const sameCall = (a: SessionCall, b: { target: Address; value: bigint; data: Hex }) =>
@@ -143,7 +187,7 @@ export class AlchemyBackend {
   /** The contract an owner's EOA must delegate to (7702) on this backend's chain. */
   readonly delegationAddress: Address;
   private readonly policyIds: string[];
-  private readonly transport: ReturnType<typeof alchemyWalletTransport>;
+  private readonly api: WalletApi;
   private readonly publicClient;
   private readonly pollIntervalMs: number;
   private readonly waitTimeoutMs: number;
@@ -154,23 +198,24 @@ export class AlchemyBackend {
     this.customUrl = opts.url !== undefined;
     this.url = opts.url ?? ALCHEMY_WALLET_API_URL;
     this.policyIds = opts.policyId ? [opts.policyId] : [];
-    this.transport = alchemyWalletTransport({ url: this.url, apiKey: opts.apiKey });
+    this.api = walletApi(this.url, opts.apiKey);
     this.publicClient = publicClientFor(opts.chain);
     this.delegationAddress = alchemyDelegationAddress(opts.chain);
     this.pollIntervalMs = opts.pollIntervalMs ?? 1_000;
     this.waitTimeoutMs = opts.waitTimeoutMs ?? 60_000;
   }
 
-  /** The EVM client createSmartWalletClient would build, without importing its Solana half. */
-  private client(signer: LocalAccount, account: Address): WalletClient {
-    let internalAccount: unknown;
-    return createClient({ account, transport: this.transport, chain: toViemChain(this.chain), name: 'alchemySmartWalletClient' })
-      .extend(() => ({
-        policyIds: this.policyIds,
-        internal: { setAccount: (a: unknown) => void (internalAccount = a), getAccount: () => internalAccount as never },
-        owner: signer,
-      }))
-      .extend(smartWalletActions as never) as unknown as WalletClient;
+  private get chainIdHex(): Hex {
+    return numberToHex(this.chain.id);
+  }
+
+  /** The gas sponsorship policy (as the SDK added it to every prepare and send) and the session's context. */
+  private capabilities(context: Hex | undefined): Capabilities | undefined {
+    const caps: Capabilities = {
+      ...(context ? { permissions: { context } } : {}),
+      ...(this.policyIds.length === 1 ? { paymasterService: { policyId: this.policyIds[0]! } } : this.policyIds.length > 1 ? { paymasterService: { policyIds: this.policyIds } } : {}),
+    };
+    return Object.keys(caps).length > 0 ? caps : undefined;
   }
 
   private assertChain(): void {
@@ -194,9 +239,7 @@ export class AlchemyBackend {
    * 4901 unreachable, 5710 chain not served.
    */
   async checkAccess(): Promise<void> {
-    await this.run('check the API key', () =>
-      this.client(placeholder, placeholder.address).request({ method: 'wallet_getCapabilities', params: [placeholder.address, [numberToHex(this.chain.id)]] }),
-    );
+    await this.run('check the API key', () => this.api.request('wallet_getCapabilities', [placeholder.address, [this.chainIdHex]]));
   }
 
   // ---- delegation -------------------------------------------------------------------------------
@@ -228,13 +271,16 @@ export class AlchemyBackend {
     const guard = guardedSigner(owner);
     guard.arm({ typedData: (typed) => this.checkGrantTypedData(typed, owner.address, sessionKeyAddress, grant.expirySec, isRootGrant(grant)) });
     try {
-      return await this.run('grant the session', () =>
-        this.client(guard.account, owner.address).grantPermissions({
-          expirySec: grant.expirySec,
-          key: { publicKey: sessionKeyAddress, type: 'secp256k1' },
-          permissions: grant.permissions as never,
-        }),
-      );
+      return await this.run('grant the session', async () => {
+        const { sessionId, signatureRequest } = await this.api.request('wallet_createSession', [
+          toWire({ account: owner.address, chainId: this.chainIdHex, expirySec: grant.expirySec, key: { publicKey: sessionKeyAddress, type: 'secp256k1' as const }, permissions: grant.permissions }),
+        ]);
+        if (!/^0x[0-9a-fA-F]*$/.test(String(sessionId))) throw new UnexpectedSignatureRequestError(`a session id ${String(sessionId)}`);
+        if (signatureRequest?.type !== 'eth_signTypedData_v4') throw new UnexpectedSignatureRequestError(`a session grant signed as ${String(signatureRequest?.type)}`);
+        // The guard runs checkGrantTypedData on it before the owner key signs.
+        const signature = await guard.account.signTypedData(signatureRequest.data as TypedDataDefinition);
+        return { context: concatHex(['0x00', sessionId, signature]) };
+      });
     } finally {
       guard.disarm();
     }
@@ -250,7 +296,7 @@ export class AlchemyBackend {
     if (Number(message.deadline) !== expirySec) throw new UnexpectedSignatureRequestError(`a session grant with deadline ${String(message.deadline)} instead of ${expirySec}`);
     let args: readonly unknown[];
     try {
-      const decoded = decodeFunctionData({ abi: ModularAccountAbi_V2_0_0, data: message.call ?? '0x' });
+      const decoded = decodeFunctionData({ abi: MODULAR_ACCOUNT_ABI, data: message.call ?? '0x' });
       if (decoded.functionName !== 'installValidation') throw new Error(decoded.functionName);
       args = decoded.args as readonly unknown[];
     } catch (e) {
@@ -291,27 +337,31 @@ export class AlchemyBackend {
 
   /** wallet_sendPreparedCalls of a payload signAsSession/signAsOwner made. Returns Alchemy's call id. */
   async sendSigned(signed: SignedCalls): Promise<Hex> {
-    const client = this.client(placeholder, placeholder.address);
-    const payload = JSON.parse(signed.payload, reviveBigInt) as object;
+    const payload = signedToWire(JSON.parse(signed.payload, reviveBigInt) as Record<string, unknown>);
+    const capabilities = this.capabilities(signed.context);
     return this.run('send the calls', async () => {
-      const { id } = await client.sendPreparedCalls({ ...payload, ...(signed.context ? { capabilities: { permissions: { context: signed.context } } } : {}) } as never);
+      const { id } = await this.api.request('wallet_sendPreparedCalls', [{ ...payload, ...(capabilities ? { capabilities } : {}) }]);
+      if (typeof id !== 'string' || !/^0x[0-9a-fA-F]+$/.test(id)) throw new InternalError('The Alchemy Wallet API answered no call id.');
       return id as Hex;
     });
   }
 
   private async prepareAndSign(signer: LocalAccount, account: Address, calls: SessionCall[], permissions: AlchemyPermissions | undefined): Promise<SignedCalls> {
     const guard = guardedSigner(signer);
-    const client = this.client(guard.account, account);
-    const capabilities = permissions ? { permissions: { context: permissions.context } } : undefined;
+    const capabilities = this.capabilities(permissions?.context);
     return this.run('send the calls', async () => {
-      const prepared = await client.prepareCalls({
-        calls: calls.map((c) => ({ to: c.to, value: c.value, data: c.data })),
-        ...(capabilities ? { capabilities } : {}),
-      });
+      const prepared = await this.api.request('wallet_prepareCalls', [
+        {
+          calls: calls.map((c) => ({ to: c.to, data: c.data, value: numberToHex(c.value) })),
+          from: account,
+          chainId: this.chainIdHex,
+          ...(capabilities ? { capabilities } : {}),
+        },
+      ]);
       guard.arm(await this.verifyPrepared(prepared, account, calls));
       try {
-        const signed = await client.signPreparedCalls(prepared);
-        return { payload: JSON.stringify(signed, replaceBigInt), ...(permissions ? { context: permissions.context } : {}) };
+        const signed = await signPrepared(guard.account, prepared);
+        return { payload: JSON.stringify(signed), ...(permissions ? { context: permissions.context } : {}) };
       } finally {
         guard.disarm();
       }
@@ -320,7 +370,7 @@ export class AlchemyBackend {
 
   /** Checks a wallet_prepareCalls answer for `account` and `calls`; returns what may then be signed. Throws -32003 otherwise. */
   async verifyPrepared(prepared: PreparedCalls, account: Address, calls: SessionCall[]): Promise<SigningPolicy> {
-    const items = prepared.type === 'array' ? prepared.data : [prepared];
+    const items: readonly PreparedItem[] = prepared.type === 'array' ? prepared.data : [prepared];
     const policy: SigningPolicy = { messages: [] };
     let userOps = 0;
     for (const item of items) {
@@ -379,7 +429,7 @@ export class AlchemyBackend {
           },
         });
         const req = item.signatureRequest;
-        if (!req || req.type !== 'personal_sign' || typeof req.data !== 'object' || !('raw' in req.data)) {
+        if (!req || req.type !== 'personal_sign' || typeof req.data !== 'object' || req.data === null || !('raw' in req.data)) {
           throw new UnexpectedSignatureRequestError(`a user operation signature request of type ${req?.type ?? 'none'}`);
         }
         const raw = typeof req.data.raw === 'string' ? req.data.raw : undefined;
@@ -396,7 +446,7 @@ export class AlchemyBackend {
   private checkCallData(callData: Hex, calls: SessionCall[]): void {
     let decoded;
     try {
-      decoded = decodeFunctionData({ abi: ModularAccountAbi_V2_0_0, data: callData });
+      decoded = decodeFunctionData({ abi: MODULAR_ACCOUNT_ABI, data: callData });
     } catch {
       throw new UnexpectedSignatureRequestError('a user operation whose callData is not an account execution');
     }
@@ -418,7 +468,7 @@ export class AlchemyBackend {
 
   /** EIP-5792 status of an Alchemy call id, in the wallet's CallsStatus shape. */
   async status(id: Hex): Promise<CallsStatus> {
-    const raw = (await this.run('read the call status', () => this.client(guardedSigner(placeholder).account, placeholder.address).request({ method: 'wallet_getCallsStatus', params: [id] }))) as RawStatus;
+    const raw = await this.run('read the call status', () => this.api.request('wallet_getCallsStatus', [id]));
     const code = raw.status;
     const status: CallsStatus['status'] = code < 200 ? 100 : code < 300 ? 200 : code === 500 ? 500 : code === 600 ? 600 : 400;
     return {
@@ -478,7 +528,8 @@ export class AlchemyBackend {
       },
     });
     try {
-      return await this.run('sign the message', () => this.client(guard.account, account).signMessage({ message }));
+      const data = typeof message === 'string' ? message : { raw: typeof message.raw === 'string' ? message.raw : bytesToHex(message.raw) };
+      return await this.run('sign the message', () => this.signAsAccount(guard.account, account, { type: 'personal_sign', data }));
     } finally {
       guard.disarm();
     }
@@ -501,11 +552,54 @@ export class AlchemyBackend {
       },
     });
     try {
-      return await this.run('sign the typed data', () => this.client(guard.account, owner.address).signTypedData(typedData as never));
+      validateTypedData(typedData);
+      const data = typedDataToWire(typedData, getTypesForEIP712Domain({ domain: typedData.domain }));
+      return await this.run('sign the typed data', () => this.signAsAccount(guard.account, owner.address, { type: 'eth_signTypedData_v4', data }));
     } finally {
       guard.disarm();
     }
   }
+
+  /** wallet_prepareSign, the signer (guarded) signs what it returns, wallet_formatSign: the account's ERC-1271 signature. */
+  private async signAsAccount(signer: LocalAccount, account: Address, request: SignatureRequest): Promise<Hex> {
+    const { signatureRequest } = await this.api.request('wallet_prepareSign', [{ from: account, chainId: this.chainIdHex, signatureRequest: request }]);
+    const data = await signRequest(signer, signatureRequest);
+    const { signature } = await this.api.request('wallet_formatSign', [{ from: account, chainId: this.chainIdHex, signature: { type: 'ecdsa', data } }]);
+    if (typeof signature !== 'string' || !/^0x[0-9a-fA-F]*$/.test(signature)) throw new InternalError('The Alchemy Wallet API answered no signature.');
+    return signature as Hex;
+  }
+}
+
+/** A personal_sign or typed-data request signed by `signer` (the guard decides whether it may be). */
+async function signRequest(signer: LocalAccount, request: SignatureRequest | undefined): Promise<Hex> {
+  if (request?.type === 'personal_sign') return signer.signMessage({ message: request.data as SignableMessage });
+  if (request?.type === 'eth_signTypedData_v4') return signer.signTypedData(request.data as TypedDataDefinition);
+  throw new UnexpectedSignatureRequestError(`a signature request of type ${String(request?.type)}`);
+}
+
+/**
+ * The prepared calls with their signatures, as wallet_sendPreparedCalls takes them (the SDK's
+ * signPreparedCalls): the authorization signed as 7702, the operation's digest as personal_sign;
+ * the signature requests and the fee quote are not sent back.
+ */
+async function signPrepared(signer: LocalAccount, prepared: PreparedCalls): Promise<object> {
+  const one = async (item: PreparedItem): Promise<object> => {
+    if (item.type === 'authorization') {
+      const { signatureRequest: _request, ...rest } = item;
+      if (!signer.signAuthorization) throw new UnexpectedSignatureRequestError('an authorization this key cannot sign');
+      const a = await signer.signAuthorization({ address: getAddress(item.data.address), chainId: Number(item.chainId), nonce: Number(item.data.nonce) });
+      const yParity = a.yParity ?? (Number(a.v) === 28 || Number(a.v) === 1 ? 1 : 0);
+      return { ...rest, signature: { type: 'secp256k1', data: serializeSignature({ r: a.r, s: a.s, yParity }) } };
+    }
+    if (item.type === 'user-operation-v070') {
+      const { signatureRequest, feePayment: _fee, ...rest } = item;
+      const data = await signRequest(signer, signatureRequest);
+      return { type: rest.type, data: rest.data, chainId: rest.chainId, signature: { type: 'secp256k1', data } };
+    }
+    throw new UnexpectedSignatureRequestError(`prepared calls of type ${item.type}`);
+  };
+  if (prepared.type === 'array') return { type: 'array', data: await Promise.all(prepared.data.map(one)) };
+  return one(prepared);
 }
 
 /** A signer for read-only requests (status); the guard refuses anything it is asked to sign. */

@@ -1,6 +1,6 @@
-// A LocalAccount wrapper that signs only what the backend decided to sign. The v5 SDK signs whatever
-// signature request Alchemy's server returns (grantPermissions has no hook between
-// wallet_createSession and the owner's signature), so the backend hands the SDK this signer and
+// A LocalAccount wrapper that signs only what the backend decided to sign. Every signature the
+// Alchemy backend makes is over something Alchemy's server returned (the grant's typed data, the
+// prepared operation's digest, the authorization), so the backend signs through this signer and
 // arms it, per operation, with the exact digests / authorization / typed-data check it verified.
 import { hashMessage, isAddressEqual, type Address, type Hex, type LocalAccount, type SignableMessage, type TypedDataDefinition } from 'viem';
 import { toAccount } from 'viem/accounts';

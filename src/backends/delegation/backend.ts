@@ -11,7 +11,7 @@
 // worker booked is what the chain will count. Booked sends count from the moment the check says yes
 // (before the session's lock is released), so concurrent requests stay within the allowances
 // whatever the chain has mined. The dry run on the latest block stays the per-send backstop.
-import { encodeFunctionData, parseEther, parseTransaction, type Address, type Hex, type LocalAccount, type PublicClient, type SignableMessage, type TypedDataDefinition } from 'viem';
+import { encodeFunctionData, parseEther, parseTransaction, type Address, type Hex, type LocalAccount, type SignableMessage, type TypedDataDefinition } from 'viem';
 import { readAccount, sendOwnerCall, setDelegation, type ExpectedImplementation } from '../../account/owner-actions';
 import { contractCalls, isDeployment, type BundleCall, type Bundles, type CallBundle } from '../../calls/bundles';
 import { bundleStatus, type CallsStatus } from '../../calls/status';
@@ -27,7 +27,7 @@ import { withSpend } from '../spend';
 import { DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, encodePermissionContext, EXECUTION_MODE, hashDelegation } from './framework';
 import { rebroadcastBundle, sendBundleTransactions, sendSessionTransaction, type TxRequest } from './sender';
 import { encodeSessionBatch, readSessionUsage, rootOf, signSessionDelegation, simulateSessionBatch, type SessionDelegation } from './session-chain';
-import { publicClientFor, walletClientFor } from '../../chains/clients';
+import { publicClientFor, walletClientFor, type ChainClient } from '../../chains/clients';
 
 /** Gas stipend the owner funds the session key with when the grant names no gas-limit. */
 export const DEFAULT_GAS_STIPEND = parseEther('0.01');
@@ -170,7 +170,7 @@ export class DelegationBackend implements AccountBackend {
     return this.deployment;
   }
 
-  private get client(): PublicClient {
+  private get client(): ChainClient {
     return publicClientFor(this.chain);
   }
 

@@ -27,7 +27,8 @@ import {
   NativeTokenTransferAmountEnforcer,
 } from '@metamask/delegation-abis';
 import { decodeErc20TransferAmountTerms, decodeLogicalOrWrapperTerms, decodeMultiTokenPeriodTerms } from './terms';
-import { BaseError, decodeErrorResult, encodeAbiParameters, getAddress, HttpRequestError, parseAbi, TimeoutError, type Address, type Hex, type PublicClient } from 'viem';
+import { BaseError, decodeErrorResult, encodeAbiParameters, getAddress, HttpRequestError, parseAbi, TimeoutError, type Address, type Hex } from 'viem';
+import type { ChainClient } from '../../chains/clients';
 import { DemoGameAbi, DemoTokenAbi } from '../../../devnet/contracts/abis';
 import type { PeriodRecord, SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
 import { isRootScope, matchCallGroup } from '../../permissions/match';
@@ -224,7 +225,7 @@ const isPair = (v: bigint | PeriodRecord | readonly [bigint, bigint]): v is read
  * token of the scope (0 when untouched), revoked or not, and that block's timestamp. Checks first
  * that the delegation is the scope's (assertDelegationMatchesScope).
  */
-export async function readSessionUsage(client: PublicClient, delegation: SessionDelegation, scope: SessionScope, framework: SessionFramework): Promise<SessionUsage> {
+export async function readSessionUsage(client: ChainClient, delegation: SessionDelegation, scope: SessionScope, framework: SessionFramework): Promise<SessionUsage> {
   const enforcers = framework.caveatEnforcers;
   assertDelegationMatchesScope(delegation, scope, enforcers);
   const hash = hashDelegation(delegation);
@@ -391,7 +392,7 @@ function targetRevertReason(data: Hex | undefined): string | undefined {
  * a target's own error, "InvalidDirection(9)") instead of thrown, because the caller decides what
  * to show.
  */
-export async function simulateSessionBatch(client: PublicClient, params: { from: Address; delegationManager: Address; data: Hex }): Promise<SimulationResult> {
+export async function simulateSessionBatch(client: ChainClient, params: { from: Address; delegationManager: Address; data: Hex }): Promise<SimulationResult> {
   try {
     const gas = await client.estimateGas({ account: params.from, to: params.delegationManager, data: params.data });
     return { ok: true, gas };

@@ -35,7 +35,7 @@ export const eth_accounts = defineMethod({
   },
 });
 
-const accountsPermissionRequest = z.tuple([z.looseObject({ eth_accounts: z.looseObject({}) })]);
+const accountsPermissionRequest = () => z.tuple([z.looseObject({ eth_accounts: z.looseObject({}) })]);
 
 export const wallet_requestPermissions = defineMethod({
   method: 'wallet_requestPermissions',

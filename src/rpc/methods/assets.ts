@@ -7,18 +7,18 @@ import { requireConnection } from '../guards';
 import { defineMethod } from '../method';
 import { address, z } from '../schema';
 
-const decimalsParam = z.union([
+const decimalsParam = () => z.union([
   z.number().check(z.int(), z.gte(0), z.lte(MAX_DECIMALS)),
   z.string().check(z.regex(/^[0-9]{1,2}$/, 'expected decimals as a whole number')),
 ]);
 
 // EIP-747 params are one object (viem, wagmi and MetaMask's docs send it so).
-const watchAssetParams = z.object({
+const watchAssetParams = () => z.object({
   type: z.string().check(z.maxLength(32)),
   options: z.looseObject({
     address,
     symbol: z.optional(z.string().check(z.maxLength(MAX_SYMBOL_LENGTH, `expected a symbol of at most ${MAX_SYMBOL_LENGTH} characters`))),
-    decimals: z.optional(decimalsParam),
+    decimals: z.optional(decimalsParam()),
     // Not loaded: an image URL from a page would tell its server when the owner opens the wallet.
     image: z.optional(z.string().check(z.maxLength(2048))),
   }),

@@ -32,19 +32,19 @@ export const DEPLOY_NEEDS_OWNER = 'Deploying a contract always needs your approv
 /** Capabilities the wallet understands; any other one marked non-optional is refused with 5700. */
 const KNOWN_CAPABILITIES = new Set(['permissions', 'atomic']);
 
-const capabilities = z.optional(z.record(z.string(), z.unknown()));
+const capabilities = () => z.optional(z.record(z.string(), z.unknown()));
 // No `to` (or null, as some clients send it): a contract deployment, its creation code in `data`.
-const callSchema = z.object({ to: z.optional(z.nullable(address)), data: z.optional(hexString), value: z.optional(quantity), capabilities });
+const callSchema = () => z.object({ to: z.optional(z.nullable(address)), data: z.optional(hexString), value: z.optional(quantity), capabilities: capabilities() });
 
-const sendCallsParams = z.tuple([
+const sendCallsParams = () => z.tuple([
   z.object({
     version: z.optional(z.string()),
     id: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
     from: z.optional(address),
     chainId: chainIdParam,
     atomicRequired: z.optional(z.boolean()),
-    calls: z.array(callSchema),
-    capabilities,
+    calls: z.array(callSchema()),
+    capabilities: capabilities(),
   }),
 ]);
 
@@ -213,7 +213,7 @@ export const wallet_sendCalls = defineMethod({
 export const eth_sendTransaction = defineMethod({
   method: 'eth_sendTransaction',
   // No `to` (or null): a contract deployment, sent by the owner after approval (never a session).
-  params: z.tuple([z.looseObject({ from: z.optional(address), to: z.optional(z.nullable(address)), data: z.optional(hexString), value: z.optional(quantity), chainId: z.optional(chainIdParam) })]),
+  params: () => z.tuple([z.looseObject({ from: z.optional(address), to: z.optional(z.nullable(address)), data: z.optional(hexString), value: z.optional(quantity), chainId: z.optional(chainIdParam) })]),
   handler: async ([tx], ctx) => {
     if (tx.chainId !== undefined && hexToNumber(tx.chainId as Hex) !== ctx.chain.id) throw new UnsupportedChainIdError();
     const connection = await requireConnection(ctx);
@@ -226,7 +226,7 @@ export const eth_sendTransaction = defineMethod({
 
 export const wallet_getCallsStatus = defineMethod({
   method: 'wallet_getCallsStatus',
-  params: z.tuple([z.string().check(z.maxLength(256))]),
+  params: () => z.tuple([z.string().check(z.maxLength(256))]),
   handler: async ([id], ctx) => {
     // Another origin's bundle is as unknown as a missing one.
     const bundle = await ctx.services.bundles.forOrigin(ctx.origin, id);
@@ -239,7 +239,7 @@ export const wallet_getCallsStatus = defineMethod({
 
 export const wallet_showCallsStatus = defineMethod({
   method: 'wallet_showCallsStatus',
-  params: z.tuple([z.string().check(z.maxLength(256))]),
+  params: () => z.tuple([z.string().check(z.maxLength(256))]),
   handler: async ([id], ctx) => {
     const bundle = await ctx.services.bundles.forOrigin(ctx.origin, id);
     if (!bundle) throw new UnknownBundleIdError();
@@ -251,7 +251,7 @@ export const wallet_showCallsStatus = defineMethod({
 
 export const wallet_getCapabilities = defineMethod({
   method: 'wallet_getCapabilities',
-  params: z.union([z.tuple([]), z.tuple([address]), z.tuple([address, z.array(quantity)])]),
+  params: () => z.union([z.tuple([]), z.tuple([address]), z.tuple([address, z.array(quantity)])]),
   handler: async (params, ctx) => {
     const connection = await requireConnection(ctx);
     requireSameAccount(connection, params[0], 'The address');

@@ -32,13 +32,13 @@ async function switchTo(ctx: RequestContext, chainId: number): Promise<null> {
 
 export const wallet_switchEthereumChain = defineMethod({
   method: 'wallet_switchEthereumChain',
-  params: z.tuple([z.looseObject({ chainId: chainIdParam })]),
+  params: () => z.tuple([z.looseObject({ chainId: chainIdParam })]),
   handler: ([{ chainId }], ctx) => switchTo(ctx, hexToNumber(chainId as `0x${string}`)),
 });
 
 export const wallet_addEthereumChain = defineMethod({
   method: 'wallet_addEthereumChain',
-  params: z.tuple([
+  params: () => z.tuple([
     z.looseObject({
       chainId: chainIdParam,
       chainName: z.string().check(z.minLength(1), z.maxLength(64)),

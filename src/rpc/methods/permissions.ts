@@ -147,7 +147,7 @@ export function grantPermissionsAnswer(scope: SessionScope, record: SessionRecor
 }
 
 const anyParams = z.unknown();
-const hexContext = z.string().check(z.regex(/^0x([0-9a-fA-F]{2}){32,}$/, 'expected the permissionContext a grant returned (hex)'));
+const hexContext = () => z.string().check(z.regex(/^0x([0-9a-fA-F]{2}){32,}$/, 'expected the permissionContext a grant returned (hex)'));
 
 export const wallet_grantPermissions = defineMethod({
   method: 'wallet_grantPermissions',
@@ -168,7 +168,7 @@ export const wallet_requestExecutionPermissions = defineMethod({
  */
 export const wallet_revokePermissions = defineMethod({
   method: 'wallet_revokePermissions',
-  params: z.tuple([z.union([z.looseObject({ permissionsContext: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/, 'expected a session permissions context')) }), z.looseObject({ eth_accounts: z.looseObject({}) })])]),
+  params: () => z.tuple([z.union([z.looseObject({ permissionsContext: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/, 'expected a session permissions context')) }), z.looseObject({ eth_accounts: z.looseObject({}) })])]),
   handler: async ([p], ctx) => {
     if ('permissionsContext' in p && typeof p.permissionsContext === 'string') {
       await requireConnection(ctx);
@@ -188,7 +188,7 @@ export const wallet_revokePermissions = defineMethod({
  */
 export const wallet_getGrantedExecutionPermissions = defineMethod({
   method: 'wallet_getGrantedExecutionPermissions',
-  params: z.optional(z.array(z.unknown())),
+  params: () => z.optional(z.array(z.unknown())),
   handler: async (_p, ctx) => {
     await requireConnection(ctx);
     const now = await chainNow(ctx.chain);
@@ -211,7 +211,7 @@ export const wallet_getGrantedExecutionPermissions = defineMethod({
  */
 export const wallet_getSupportedExecutionPermissions = defineMethod({
   method: 'wallet_getSupportedExecutionPermissions',
-  params: z.optional(z.tuple([])),
+  params: () => z.optional(z.tuple([])),
   handler: async (_p, ctx) => {
     const backend = await ctx.services.backends.for(ctx.chain, { lazy: true });
     const out: Record<string, { chainIds: string[]; ruleTypes: string[] }> = {};
@@ -233,7 +233,7 @@ export const wallet_getSupportedExecutionPermissions = defineMethod({
  */
 export const wallet_revokeExecutionPermission = defineMethod({
   method: 'wallet_revokeExecutionPermission',
-  params: z.union([z.tuple([z.looseObject({ permissionContext: hexContext })]), z.looseObject({ permissionContext: hexContext })]),
+  params: () => z.union([z.tuple([z.looseObject({ permissionContext: hexContext() })]), z.looseObject({ permissionContext: hexContext() })]),
   handler: async (params, ctx) => {
     await requireConnection(ctx);
     const { permissionContext } = Array.isArray(params) ? params[0] : params;

@@ -13,7 +13,7 @@ import { address, z } from '../schema';
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
 /** A message param: hex or text, at most 64 KiB as bytes (checked after decoding; this bounds the string). */
-const messageParam = z.string().check(z.maxLength(2 + 2 * MAX_MESSAGE_BYTES, 'The message is too long (at most 64 KiB).'));
+const messageParam = () => z.string().check(z.maxLength(2 + 2 * MAX_MESSAGE_BYTES, 'The message is too long (at most 64 KiB).'));
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const HEX = /^0x[0-9a-fA-F]*$/;
 
@@ -43,7 +43,7 @@ export function personalSignParams([first, second]: readonly [string, string, un
 
 export const personal_sign = defineMethod({
   method: 'personal_sign',
-  params: z.tuple([messageParam, z.string().check(z.maxLength(MAX_MESSAGE_BYTES * 2 + 2)), z.optional(z.unknown())]),
+  params: () => z.tuple([messageParam(), z.string().check(z.maxLength(MAX_MESSAGE_BYTES * 2 + 2)), z.optional(z.unknown())]),
   handler: async (params, ctx) => {
     const { message, account } = personalSignParams(params);
     const connection = await requireConnection(ctx);
@@ -66,7 +66,7 @@ export const personal_sign = defineMethod({
  */
 export const personal_ecRecover = defineMethod({
   method: 'personal_ecRecover',
-  params: z.tuple([messageParam, z.string().check(z.regex(/^0x[0-9a-fA-F]{130}$/, 'expected a 65-byte signature (0x + 130 hex digits)'))]),
+  params: () => z.tuple([messageParam(), z.string().check(z.regex(/^0x[0-9a-fA-F]{130}$/, 'expected a 65-byte signature (0x + 130 hex digits)'))]),
   handler: async ([message, signature]) => {
     try {
       return await recoverMessageAddress({ message: { raw: messageBytes(message) }, signature: signature as Hex });
@@ -97,7 +97,7 @@ function tokenCandidates(typed: TypedDataPayload): Address[] {
 
 export const eth_signTypedData_v4 = defineMethod({
   method: 'eth_signTypedData_v4',
-  params: z.tuple([address, z.string().check(z.maxLength(MAX_MESSAGE_BYTES))]),
+  params: () => z.tuple([address, z.string().check(z.maxLength(MAX_MESSAGE_BYTES))]),
   handler: async ([account, json], ctx) => {
     const connection = await requireConnection(ctx);
     requireSameAccount(connection, account);
