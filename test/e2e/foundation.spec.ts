@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { E2E_EXTENSION_DIR } from '../../scripts/lib/test-env';
 import { expect, providerRequest, test } from './fixtures';
 
 test.describe('foundation', () => {
@@ -58,4 +61,22 @@ test.describe('foundation', () => {
     expect(await providerRequest(page, 'anvil_setBalance', ['0x0000000000000000000000000000000000000001', '0x1'])).toMatchObject({ error: { code: 4200 } });
     expect(await providerRequest(page, 'eth_chainId', [1])).toMatchObject({ error: { code: -32602 } });
   });
+});
+
+// Chrome refuses import() in a service worker, so one left in the worker's code fails only when
+// its path runs (it did: personal_ecRecover, and every failing eth_call through viem's CCIP-read
+// check). scripts/lib/static-imports.ts makes dependencies' dynamic imports static; this checks the
+// build that the tests load.
+test('behavior: the service worker and everything it imports hold no dynamic import()', () => {
+  const dir = E2E_EXTENSION_DIR;
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(path.join(dir, file), 'utf8');
+    expect(code.match(/\bimport\s*\(/g) ?? [], `${file} has a dynamic import()`).toEqual([]);
+    for (const m of code.matchAll(/(?:from|import)\s*["'`](\.{1,2}\/[^"'`]+)["'`]/g)) visit(path.posix.join(path.posix.dirname(file), m[1]!));
+  };
+  visit('background.js');
+  expect(seen.size).toBeGreaterThan(1); // it did follow the worker's static chunks
 });
