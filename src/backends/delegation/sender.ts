@@ -33,17 +33,47 @@ const nonces = new Map<string, number>();
 const broadcasts = new Map<string, Promise<void>>();
 const signerKey = (chain: ChainConfig, address: Address) => `${chain.id}:${address.toLowerCase()}`;
 
+/**
+ * The node's pending count read ahead for a key this worker has no count for (prefetchNonce), with
+ * the number of times its count was forgotten when the read began: one begun before a forget is not used.
+ */
+const prefetched = new Map<string, { count: Promise<number>; forgets: number }>();
+/** How often each key's count was started over (forgetNonce). */
+const forgets = new Map<string, number>();
+
+/**
+ * Reads the key's pending count now, beside the send's other first reads (one round trip for a cold
+ * worker instead of one more inside the signer's lock), when this worker has no count for it yet.
+ * Only a read: takeNonce decides, under the lock.
+ */
+export function prefetchNonce(chain: ChainConfig, address: Address): void {
+  const key = signerKey(chain, address);
+  if (nonces.has(key) || prefetched.has(key)) return;
+  const count = publicClientFor(chain).getTransactionCount({ address, blockTag: 'pending' });
+  count.catch(() => prefetched.delete(key)); // a failed read: takeNonce reads again
+  prefetched.set(key, { count, forgets: forgets.get(key) ?? 0 });
+}
+
 /** Under the signer's lock: the nonce to sign with next (the node's pending count on first use), taken. */
 async function takeNonce(chain: ChainConfig, address: Address): Promise<number> {
   const key = signerKey(chain, address);
-  const next = nonces.get(key) ?? (await publicClientFor(chain).getTransactionCount({ address, blockTag: 'pending' }));
+  let next = nonces.get(key);
+  if (next === undefined) {
+    const ahead = prefetched.get(key);
+    prefetched.delete(key);
+    const usable = ahead && ahead.forgets === (forgets.get(key) ?? 0) ? await ahead.count.catch(() => undefined) : undefined;
+    next = usable ?? (await publicClientFor(chain).getTransactionCount({ address, blockTag: 'pending' }));
+  }
   nonces.set(key, next + 1);
   return next;
 }
 
 /** Starts the key's nonce count over from the node (a signed transaction was not broadcast). */
 export function forgetNonce(chain: ChainConfig, address: Address): void {
-  nonces.delete(signerKey(chain, address));
+  const key = signerKey(chain, address);
+  nonces.delete(key);
+  prefetched.delete(key);
+  forgets.set(key, (forgets.get(key) ?? 0) + 1);
 }
 
 /** A session transaction with every field decided (gas from the dry run, fees from the same round trip). */
@@ -160,6 +190,8 @@ export async function sendBundleTransactions(chain: ChainConfig, account: LocalA
         try {
           // A session key this worker counts nonces for keeps to its count (see the top of the file).
           const counted = nonces.has(signerKey(chain, account.address)) ? { nonce: await takeNonce(chain, account.address) } : {};
+          // The node picks the nonce here: a count read ahead before this transaction is out of date.
+          if (!('nonce' in counted)) forgetNonce(chain, account.address);
           const request = await walletClient.prepareTransactionRequest({
             account,
             chain: walletClient.chain,
