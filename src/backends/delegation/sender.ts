@@ -34,12 +34,10 @@ const broadcasts = new Map<string, Promise<void>>();
 const signerKey = (chain: ChainConfig, address: Address) => `${chain.id}:${address.toLowerCase()}`;
 
 /**
- * The node's pending count read ahead for a key this worker has no count for (prefetchNonce), with
- * the number of times its count was forgotten when the read began: one begun before a forget is not used.
+ * The node's pending count read ahead for a key this worker has no count for (prefetchNonce);
+ * dropped when the count is started over (forgetNonce), so a read begun before that is never used.
  */
-const prefetched = new Map<string, { count: Promise<number>; forgets: number }>();
-/** How often each key's count was started over (forgetNonce). */
-const forgets = new Map<string, number>();
+const prefetched = new Map<string, Promise<number>>();
 
 /**
  * Reads the key's pending count now, beside the send's other first reads (one round trip for a cold
@@ -50,8 +48,8 @@ export function prefetchNonce(chain: ChainConfig, address: Address): void {
   const key = signerKey(chain, address);
   if (nonces.has(key) || prefetched.has(key)) return;
   const count = publicClientFor(chain).getTransactionCount({ address, blockTag: 'pending' });
-  count.catch(() => prefetched.delete(key)); // a failed read: takeNonce reads again
-  prefetched.set(key, { count, forgets: forgets.get(key) ?? 0 });
+  count.catch(() => prefetched.get(key) === count && prefetched.delete(key)); // a failed read: takeNonce reads again
+  prefetched.set(key, count);
 }
 
 /** Under the signer's lock: the nonce to sign with next (the node's pending count on first use), taken. */
@@ -61,7 +59,7 @@ async function takeNonce(chain: ChainConfig, address: Address): Promise<number> 
   if (next === undefined) {
     const ahead = prefetched.get(key);
     prefetched.delete(key);
-    const usable = ahead && ahead.forgets === (forgets.get(key) ?? 0) ? await ahead.count.catch(() => undefined) : undefined;
+    const usable = ahead ? await ahead.catch(() => undefined) : undefined;
     next = usable ?? (await publicClientFor(chain).getTransactionCount({ address, blockTag: 'pending' }));
   }
   nonces.set(key, next + 1);
@@ -73,7 +71,6 @@ export function forgetNonce(chain: ChainConfig, address: Address): void {
   const key = signerKey(chain, address);
   nonces.delete(key);
   prefetched.delete(key);
-  forgets.set(key, (forgets.get(key) ?? 0) + 1);
 }
 
 /** A session transaction with every field decided (gas from the dry run, fees from the same round trip). */
