@@ -11,6 +11,7 @@ import { decodeRevertReason } from './framework';
 import { ChainDisconnectedError, RpcError, TransactionRejectedError } from '../../errors';
 import type { Bundles, CallBundle } from '../../calls/bundles';
 import { KeyedMutex } from '../../calls/mutex';
+import { noteBroadcast } from '../../calls/status';
 import { publicClientFor, walletClientFor } from '../../chains/clients';
 
 export interface TxRequest {
@@ -135,6 +136,7 @@ export async function sendSessionTransaction(
     }
   }
   done();
+  noteBroadcast(bundle.txHashes[0] ?? keccak256(raw));
   // Not waited for: the answer needs only the id, and a bundle left 'preparing' with its signed
   // bytes is already complete (its status reads the receipts; a retry broadcasts the same bytes).
   void bundles.update(bundle.id, { state: 'submitted' }).catch((error: unknown) => console.warn('[wallet] marking a sent bundle submitted failed', error));
@@ -209,6 +211,7 @@ export async function sendBundleTransactions(chain: ChainConfig, account: LocalA
       }
       try {
         await publicClient.sendRawTransaction({ serializedTransaction: raw });
+        noteBroadcast(current.txHashes[i] ?? keccak256(raw));
       } catch (error) {
         // A rebroadcast of a transaction the node already has (or mined) is fine.
         const text = (error as Error).message ?? '';
