@@ -24,6 +24,46 @@ export interface CallsStatus {
   }[];
 }
 
+/**
+ * Transactions this worker broadcast, by hash, with when (the newest RECENT_KEPT). A status read
+ * right after the wallet answered wallet_sendCalls usually comes before the node has the block
+ * (automine included: the node answers the broadcast, then mines); for these the read waits a
+ * little for the receipt instead of answering 100 and costing the dApp a whole poll interval.
+ */
+const broadcastAt = new Map<string, number>();
+const RECENT_KEPT = 256;
+/** How long after its broadcast a transaction's status read waits for its receipt. */
+export const RECENT_BROADCAST_MS = 2_000;
+/** The waits between receipt reads for a recent broadcast: about 0.6 s in all, 7 reads at most. */
+const RECEIPT_WAITS_MS = [5, 10, 20, 40, 80, 160, 320];
+
+/** Called once the node accepted the transaction (sender.ts). */
+export function noteBroadcast(hash: Hex, atMs = Date.now()): void {
+  const key = hash.toLowerCase();
+  broadcastAt.delete(key);
+  broadcastAt.set(key, atMs);
+  if (broadcastAt.size > RECENT_KEPT) broadcastAt.delete(broadcastAt.keys().next().value!);
+}
+
+/**
+ * The receipt, or undefined while the node has none. A transaction this worker broadcast within
+ * RECENT_BROADCAST_MS is read again a few times (bounded, RECEIPT_WAITS_MS) before saying so: the
+ * answer is the same as the node's, only sooner than the dApp's next poll.
+ */
+async function receiptOf(client: ReturnType<typeof publicClientFor>, hash: Hex): Promise<TransactionReceipt | undefined> {
+  const read = () => client.getTransactionReceipt({ hash }).catch(() => undefined);
+  const first = await read();
+  if (first) return first;
+  const at = broadcastAt.get(hash.toLowerCase());
+  if (at === undefined || Date.now() - at > RECENT_BROADCAST_MS) return undefined;
+  for (const ms of RECEIPT_WAITS_MS) {
+    await new Promise((r) => setTimeout(r, ms));
+    const receipt = await read();
+    if (receipt) return receipt;
+  }
+  return undefined;
+}
+
 export async function bundleStatus(bundle: CallBundle, chain: ChainConfig): Promise<CallsStatus> {
   const base = { version: '2.0.0' as const, id: publicBundleId(bundle), chainId: numberToHex(bundle.chainId), atomic: bundle.atomic };
   if (bundle.state === 'failed') return { ...base, status: 400 };
@@ -31,11 +71,9 @@ export async function bundleStatus(bundle: CallBundle, chain: ChainConfig): Prom
   const client = publicClientFor(chain);
   const receipts: TransactionReceipt[] = [];
   for (const hash of bundle.txHashes) {
-    try {
-      receipts.push(await client.getTransactionReceipt({ hash }));
-    } catch {
-      return { ...base, status: 100 };
-    }
+    const receipt = await receiptOf(client, hash);
+    if (!receipt) return { ...base, status: 100 };
+    receipts.push(receipt);
   }
   const reverted = receipts.filter((r) => r.status !== 'success').length;
   const status = reverted === 0 ? 200 : reverted === receipts.length ? 500 : 600;

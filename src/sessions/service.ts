@@ -246,6 +246,10 @@ export class Sessions {
     const sessionCalls = toSessionCalls(calls);
     const first = await current();
     if (!first || first.status !== 'active' || !first.sealedKey) return { covered: false, reason: 'the session ended' };
+    // The key is opened (WebCrypto decrypt, and viem's account: the curve's tables on first use)
+    // while the round trip is out; it signs only after the check below said yes and booked the send.
+    const opening = this.openKey(first);
+    opening.catch(() => undefined); // an error counts only once the send is covered (4100 then)
     const prepared = await sends.prepare(first, sessionCalls);
     const decided = await this.store.withSession(id, async (): Promise<Exclude<Outcome, { sent: CallBundle }> | { s: SessionRecord; booking: SessionBooking }> => {
       const s = await current();
@@ -262,7 +266,8 @@ export class Sessions {
     let key: LocalAccount;
     try {
       // After a browser restart the key opens only once the owner unlocked: 4100, nothing recorded.
-      key = await this.openKey(s);
+      // The same sealed key as the one opened above, unless the record changed meanwhile.
+      key = s.sealedKey?.ciphertext === first.sealedKey.ciphertext && s.sealedKey?.iv === first.sealedKey.iv ? await opening : await this.openKey(s);
     } catch (error) {
       booking.release();
       throw error;

@@ -25,7 +25,7 @@ import type { AccountBackend, BookedSessionSends, ChainCapabilities, ExecutionPe
 import { EXECUTION_PERMISSION_TYPES } from '../../permissions/erc7715';
 import { withSpend } from '../spend';
 import { DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, encodePermissionContext, EXECUTION_MODE, hashDelegation } from './framework';
-import { rebroadcastBundle, sendBundleTransactions, sendSessionTransaction, type TxRequest } from './sender';
+import { prefetchNonce, rebroadcastBundle, sendBundleTransactions, sendSessionTransaction, type TxRequest } from './sender';
 import { encodeSessionBatch, readSessionUsage, rootOf, signSessionDelegation, simulateSessionBatch, type SessionDelegation } from './session-chain';
 import { publicClientFor, walletClientFor, type ChainClient } from '../../chains/clients';
 
@@ -60,6 +60,10 @@ interface Ledger {
   base?: { usage: SessionUsage; mined: number; readAtMs: number };
   /** A send failed or reverted: read the chain again before the next check. */
   stale: boolean;
+  /** Counts the times `stale` was set: a reading that began before the last one does not clear it. */
+  staleMarks: number;
+  /** The chain reading in flight, if any: every reader joins it, so readings apply one at a time, in order. */
+  reading?: Promise<void>;
   booked: Booked[];
 }
 
@@ -313,8 +317,19 @@ export class DelegationBackend implements AccountBackend {
   private ledgerOf(id: string): Ledger {
     const key = id.toLowerCase();
     let ledger = this.inFlight.get(key);
-    if (!ledger) this.inFlight.set(key, (ledger = { stale: true, booked: [] }));
+    if (!ledger) this.inFlight.set(key, (ledger = { stale: true, staleMarks: 0, booked: [] }));
     return ledger;
+  }
+
+  /** Marks the ledger for a new chain reading before its next check (a send failed or reverted). */
+  private markStale(ledger: Ledger): void {
+    ledger.stale = true;
+    ledger.staleMarks++;
+  }
+
+  /** Whether the next check needs a chain reading first (cold worker, a failure since, or too old). */
+  private needsReading(ledger: Ledger): boolean {
+    return !ledger.base || ledger.stale || Date.now() - ledger.base.readAtMs > LEDGER_MAX_AGE_MS;
   }
 
   /**
@@ -322,13 +337,24 @@ export class DelegationBackend implements AccountBackend {
    * the usage after (at a block as late or later): a booking whose nonce is below that count is in
    * the usage and leaves the ledger; one mined in between is counted twice for now, never missed.
    */
-  private async readChain(record: SessionRecord, scope: SessionScope, ledger: Ledger): Promise<void> {
-    const readAtMs = Date.now();
-    const mined = await this.client.getTransactionCount({ address: record.sessionAddress, blockTag: 'latest' });
-    const usage = await this.chainUsage(record, scope);
-    ledger.booked = ledger.booked.filter((b) => b.nonce === undefined || b.nonce >= mined);
-    ledger.base = { usage, mined, readAtMs };
-    ledger.stale = false;
+  private readChain(record: SessionRecord, scope: SessionScope, ledger: Ledger): Promise<void> {
+    // One reading at a time per ledger: two applied out of order could pair an older usage with a
+    // booked list already trimmed by a newer mined count, and undercount.
+    if (ledger.reading) return ledger.reading;
+    const reading = (async () => {
+      const readAtMs = Date.now();
+      const marks = ledger.staleMarks;
+      const mined = await this.client.getTransactionCount({ address: record.sessionAddress, blockTag: 'latest' });
+      const usage = await this.chainUsage(record, scope);
+      ledger.booked = ledger.booked.filter((b) => b.nonce === undefined || b.nonce >= mined);
+      ledger.base = { usage, mined, readAtMs };
+      // A failure marked after this reading began may not be in it: the next check reads again.
+      ledger.stale = ledger.staleMarks !== marks;
+    })();
+    ledger.reading = reading;
+    const done = () => void (ledger.reading === reading && delete ledger.reading);
+    reading.then(done, done);
+    return reading;
   }
 
   /** The hot path (BookedSessionSends): see the top of the file. */
@@ -336,8 +362,9 @@ export class DelegationBackend implements AccountBackend {
     prepare: (record, calls) => this.prepareSend(record, calls),
     usage: async (record, scope, prepared) => {
       const ledger = this.ledgerOf(record.id);
-      const base = ledger.base;
-      if (!base || ledger.stale || Date.now() - base.readAtMs > LEDGER_MAX_AGE_MS || prepared.now === undefined) await this.readChain(record, scope, ledger);
+      // A reading prepare() started (a cold ledger) is joined; it began no earlier than this send.
+      if (ledger.reading) await ledger.reading.catch(() => undefined);
+      if (this.needsReading(ledger) || prepared.now === undefined) await this.readChain(record, scope, ledger);
       const usage = ledger.base!.usage;
       // The latest block read with the dry run: the check judges expiry and allowances over time at it.
       const now = Math.max(usage.now, prepared.now ?? 0);
@@ -362,12 +389,20 @@ export class DelegationBackend implements AccountBackend {
    */
   private async prepareSend(record: SessionRecord, calls: SessionCall[]): Promise<PreparedDelegationSend> {
     let data: Hex;
+    let scope: SessionScope;
     try {
-      data = encodeSessionBatch(toDelegation(record), deserializeScope(record.scope), calls, this.framework().caveatEnforcers);
+      scope = deserializeScope(record.scope);
+      data = encodeSessionBatch(toDelegation(record), scope, calls, this.framework().caveatEnforcers);
     } catch {
       return { dryRun: { reverts: false } }; // no group takes a call: the check refuses it
     }
     const client = this.client;
+    // First-use reads go out in the same round trip (the worker is cold, or a send failed): the
+    // ledger's chain reading (which the check joins, under the lock) and the key's nonce count.
+    // Both only read; nothing is booked or signed before the check.
+    const ledger = this.ledgerOf(record.id);
+    if (this.needsReading(ledger)) void this.readChain(record, scope, ledger).catch(() => undefined);
+    prefetchNonce(this.chain, record.sessionAddress);
     const [sim, block, tip] = await Promise.all([
       simulateSessionBatch(client, { from: record.sessionAddress, delegationManager: this.framework().DelegationManager, data }).catch(() => undefined),
       shared(`${this.chain.id}|${this.chain.rpcUrl}|block`, () => client.getBlock({ blockTag: 'latest' })).catch(() => undefined),
@@ -403,7 +438,7 @@ export class DelegationBackend implements AccountBackend {
       // Never signed: given back now. Signed and not broadcast: kept until the chain's nonce passes
       // it (the next send reuses the nonce), and the chain is read again before the next check.
       if (booking.booked.nonce === undefined) booking.release();
-      else ledger.stale = true;
+      else this.markStale(ledger);
       throw error instanceof RpcError ? error : new TransactionRejectedError(`The session call failed: ${(error as Error).message.split('\n')[0]}`);
     }
   }
@@ -534,7 +569,7 @@ export class DelegationBackend implements AccountBackend {
     const status = await bundleStatus(bundle, this.chain);
     // A session's send that reverted spent nothing of its scope: the next check reads the chain
     // again, which gives its booking back.
-    if (bundle.sessionId && (status.status === 500 || status.status === 600)) this.ledgerOf(bundle.sessionId).stale = true;
+    if (bundle.sessionId && (status.status === 500 || status.status === 600)) this.markStale(this.ledgerOf(bundle.sessionId));
     return status;
   }
 

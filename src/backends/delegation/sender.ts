@@ -11,6 +11,7 @@ import { decodeRevertReason } from './framework';
 import { ChainDisconnectedError, RpcError, TransactionRejectedError } from '../../errors';
 import type { Bundles, CallBundle } from '../../calls/bundles';
 import { KeyedMutex } from '../../calls/mutex';
+import { noteBroadcast } from '../../calls/status';
 import { publicClientFor, walletClientFor } from '../../chains/clients';
 
 export interface TxRequest {
@@ -33,17 +34,44 @@ const nonces = new Map<string, number>();
 const broadcasts = new Map<string, Promise<void>>();
 const signerKey = (chain: ChainConfig, address: Address) => `${chain.id}:${address.toLowerCase()}`;
 
+/**
+ * The node's pending count read ahead for a key this worker has no count for (prefetchNonce);
+ * dropped when the count is started over (forgetNonce), so a read begun before that is never used.
+ */
+const prefetched = new Map<string, Promise<number>>();
+
+/**
+ * Reads the key's pending count now, beside the send's other first reads (one round trip for a cold
+ * worker instead of one more inside the signer's lock), when this worker has no count for it yet.
+ * Only a read: takeNonce decides, under the lock.
+ */
+export function prefetchNonce(chain: ChainConfig, address: Address): void {
+  const key = signerKey(chain, address);
+  if (nonces.has(key) || prefetched.has(key)) return;
+  const count = publicClientFor(chain).getTransactionCount({ address, blockTag: 'pending' });
+  count.catch(() => prefetched.get(key) === count && prefetched.delete(key)); // a failed read: takeNonce reads again
+  prefetched.set(key, count);
+}
+
 /** Under the signer's lock: the nonce to sign with next (the node's pending count on first use), taken. */
 async function takeNonce(chain: ChainConfig, address: Address): Promise<number> {
   const key = signerKey(chain, address);
-  const next = nonces.get(key) ?? (await publicClientFor(chain).getTransactionCount({ address, blockTag: 'pending' }));
+  let next = nonces.get(key);
+  if (next === undefined) {
+    const ahead = prefetched.get(key);
+    prefetched.delete(key);
+    const usable = ahead ? await ahead.catch(() => undefined) : undefined;
+    next = usable ?? (await publicClientFor(chain).getTransactionCount({ address, blockTag: 'pending' }));
+  }
   nonces.set(key, next + 1);
   return next;
 }
 
 /** Starts the key's nonce count over from the node (a signed transaction was not broadcast). */
 export function forgetNonce(chain: ChainConfig, address: Address): void {
-  nonces.delete(signerKey(chain, address));
+  const key = signerKey(chain, address);
+  nonces.delete(key);
+  prefetched.delete(key);
 }
 
 /** A session transaction with every field decided (gas from the dry run, fees from the same round trip). */
@@ -108,6 +136,7 @@ export async function sendSessionTransaction(
     }
   }
   done();
+  noteBroadcast(bundle.txHashes[0] ?? keccak256(raw));
   // Not waited for: the answer needs only the id, and a bundle left 'preparing' with its signed
   // bytes is already complete (its status reads the receipts; a retry broadcasts the same bytes).
   void bundles.update(bundle.id, { state: 'submitted' }).catch((error: unknown) => console.warn('[wallet] marking a sent bundle submitted failed', error));
@@ -160,6 +189,8 @@ export async function sendBundleTransactions(chain: ChainConfig, account: LocalA
         try {
           // A session key this worker counts nonces for keeps to its count (see the top of the file).
           const counted = nonces.has(signerKey(chain, account.address)) ? { nonce: await takeNonce(chain, account.address) } : {};
+          // The node picks the nonce here: a count read ahead before this transaction is out of date.
+          if (!('nonce' in counted)) forgetNonce(chain, account.address);
           const request = await walletClient.prepareTransactionRequest({
             account,
             chain: walletClient.chain,
@@ -180,6 +211,7 @@ export async function sendBundleTransactions(chain: ChainConfig, account: LocalA
       }
       try {
         await publicClient.sendRawTransaction({ serializedTransaction: raw });
+        noteBroadcast(current.txHashes[i] ?? keccak256(raw));
       } catch (error) {
         // A rebroadcast of a transaction the node already has (or mined) is fine.
         const text = (error as Error).message ?? '';
