@@ -25,7 +25,7 @@ import {
   NativeTokenPeriodTransferEnforcer,
   NativeTokenStreamingEnforcer,
   NativeTokenTransferAmountEnforcer,
-} from '@metamask/delegation-abis';
+} from './abis';
 import { decodeErc20TransferAmountTerms, decodeLogicalOrWrapperTerms, decodeMultiTokenPeriodTerms } from './terms';
 import { BaseError, decodeErrorResult, encodeAbiParameters, getAddress, HttpRequestError, parseAbi, TimeoutError, type Abi, type Address, type Hex } from 'viem';
 import type { ChainClient } from '../../chains/clients';
