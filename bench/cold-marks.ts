@@ -25,7 +25,13 @@ for (const file of files) {
   const stamp = (what: string) => `(globalThis.__m??=[]).push([${JSON.stringify(`${file} ${what}`)},performance.now()]);`;
   // Import declarations are hoisted: a statement before them still runs when this module evaluates.
   let text = `${stamp('evaluating')}\n${fs.readFileSync(p, 'utf8')}\n${stamp('evaluated')}`;
-  if (file === 'background.js') text += `\nchrome.runtime.onMessage.addListener(()=>{globalThis.__m.push(['first message at a listener',performance.now()]);});`;
+  if (file === 'background.js') {
+    text += `\nchrome.runtime.onMessage.addListener(()=>{globalThis.__m.push(['first message at a listener',performance.now()]);});`;
+    // WXT's entry calls the background's main(): split evaluating the modules from main()'s own work.
+    const mark = (what: string) => `(globalThis.__m??=[]).push([${JSON.stringify(what)},performance.now()])`;
+    const calls = text.match(/[A-Za-z_$][\w$]*\.main\(\)/g) ?? [];
+    if (calls.length === 1) text = text.replace(calls[0]!, `(${mark('main() starts')},globalThis.__r=${calls[0]!},${mark('main() returned')},globalThis.__r)`);
+  }
   fs.writeFileSync(p, text);
 }
 

@@ -22,11 +22,15 @@ export interface DangerToken {
 }
 
 // The trusted ABI of the calls judged here (names from the wallet, never from the site).
-const ABI = parseAbi([
-  'function approve(address spender, uint256 amount)',
-  'function increaseAllowance(address spender, uint256 addedValue)',
-  'function setApprovalForAll(address operator, bool approved)',
-]);
+// Parsed on first use, not at import (issue 15: every worker start paid for it).
+let abiMemo: ReturnType<typeof parseDangerAbi> | undefined;
+const ABI = () => (abiMemo ??= parseDangerAbi());
+const parseDangerAbi = () =>
+  parseAbi([
+    'function approve(address spender, uint256 amount)',
+    'function increaseAllowance(address spender, uint256 addedValue)',
+    'function setApprovalForAll(address operator, bool approved)',
+  ]);
 
 /** At or above the uint160 maximum an allowance exceeds any token's supply: it is unlimited. */
 export const isUnlimited = (amount: bigint): boolean => amount >= maxUint160;
@@ -50,7 +54,7 @@ export function callsDanger(calls: readonly { to?: Address | undefined; data: He
     if (!call.to || call.data.length < 10) continue;
     let decoded;
     try {
-      decoded = decodeFunctionData({ abi: ABI, data: call.data });
+      decoded = decodeFunctionData({ abi: ABI(), data: call.data });
     } catch {
       continue;
     }

@@ -55,6 +55,10 @@ export function startBackground(): void {
   const extensionId = browser.runtime.id;
   const extensionOrigin = browser.runtime.getURL('/');
 
+  // The current chain is read now, while the waking request is still on its way, not after it has
+  // arrived (the first message then finds it cached; Networks drops the cache when it changes).
+  services.networks.current().catch(() => undefined);
+
   const chainContext = async () => {
     const chain = await services.networks.current();
     return { chain, chainRpc: httpChainRpc(chain.rpcUrl) };

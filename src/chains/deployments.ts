@@ -53,15 +53,21 @@ function lazilyChecksummed<T extends object>(raw: T): T {
  * The devnet's framework, with the wallet's own SessionCallEnforcer among its caveat enforcers
  * (the delegation backend uses it only once it has seen its code on chain).
  */
-const devnetFramework: FrameworkDeployment = {
-  ...devnetContracts,
-  caveatEnforcers: devnetContracts.SessionCallEnforcer ? { ...devnetContracts.caveatEnforcers, SessionCallEnforcer: devnetContracts.SessionCallEnforcer } : devnetContracts.caveatEnforcers,
-};
+// Built on first use: spreading devnetContracts at import read every lazy getter, so every address
+// was checksummed (a keccak each) at each worker start after all (issue 15, a CPU profile of the
+// worker's start-up: the largest single cost of evaluating it).
+let devnetFramework: FrameworkDeployment | undefined;
+function devnetFrameworkNow(): FrameworkDeployment {
+  return (devnetFramework ??= {
+    ...devnetContracts,
+    caveatEnforcers: devnetContracts.SessionCallEnforcer ? { ...devnetContracts.caveatEnforcers, SessionCallEnforcer: devnetContracts.SessionCallEnforcer } : devnetContracts.caveatEnforcers,
+  });
+}
 
 const NON_ENFORCERS = new Set(['DelegationManager', 'EntryPoint', 'SimpleFactory', 'MultiSigDeleGatorImpl', 'HybridDeleGatorImpl', 'EIP7702StatelessDeleGatorImpl']);
 
 export function frameworkFor(chainId: number): FrameworkDeployment | null {
-  if (chainId === DEVNET_CHAIN_ID) return devnetFramework;
+  if (chainId === DEVNET_CHAIN_ID) return devnetFrameworkNow();
   const published = DELEGATOR_CONTRACTS[FRAMEWORK_VERSION]?.[chainId];
   if (!published?.DelegationManager || !published.EIP7702StatelessDeleGatorImpl) return null;
   const caveatEnforcers = Object.fromEntries(Object.entries(published).filter(([name]) => !NON_ENFORCERS.has(name)));

@@ -4,10 +4,12 @@
 import { UnsupportedMethodError } from '../errors';
 import type { MethodDefinition, RequestContext } from './method';
 import { forwardToChain, isForwardedToChain, notForwardedReason } from './read-only';
-import { parseParams, parseProviderRequest, z } from './schema';
+import { noParams, parseParams, parseProviderRequest, z } from './schema';
 
 // Forwarded methods take positional params; the node validates their contents.
 const forwardedParams = z.lazy(() => z.array(z.unknown()));
+
+const isEmpty = (params: unknown) => params === undefined || params === null || (Array.isArray(params) && params.length === 0);
 
 export interface Router {
   handle(request: unknown, context: RequestContext): Promise<unknown>;
@@ -21,7 +23,10 @@ export function createRouter(definitions: readonly MethodDefinition<any, unknown
       const request = parseProviderRequest(raw);
       const definition = byMethod.get(request.method);
       if (definition) {
-        const params = parseParams(definition.params, request.params, request.method);
+        // A method without params asked without params (eth_chainId, the request that often wakes the
+        // worker) needs no schema: this is exactly what noParams accepts, and zod's first use (its
+        // classes compiled, the schema built) is then not paid before the answer (issue 15).
+        const params = definition.params === noParams && isEmpty(request.params) ? ([] as unknown[]) : parseParams(definition.params, request.params, request.method);
         return await definition.handler(params, context);
       }
       if (isForwardedToChain(request.method)) {

@@ -52,22 +52,29 @@ const ETH_PROBE: Address = '0x00000000000000000000000000000000DeaDBeef';
 export const UNLIMITED_FROM = 2n ** 96n - 1n;
 
 // The ERC-20/721 events' topics, from their signatures (public hashes, named where they come from).
-const TRANSFER_TOPIC: Hex = toEventSelector('Transfer(address,address,uint256)');
-const APPROVAL_TOPIC: Hex = toEventSelector('Approval(address,address,uint256)');
-const APPROVAL_FOR_ALL_TOPIC: Hex = toEventSelector('ApprovalForAll(address,address,bool)');
+// The topics and ABIs below are computed on first use, not at import: each is keccak or ABI parsing
+// that every worker start paid before it could answer anything (issue 15, a CPU profile of start-up).
+let topicsMemo: { transfer: Hex; approval: Hex; approvalForAll: Hex } | undefined;
+const topics = () =>
+  (topicsMemo ??= {
+    transfer: toEventSelector('Transfer(address,address,uint256)'),
+    approval: toEventSelector('Approval(address,address,uint256)'),
+    approvalForAll: toEventSelector('ApprovalForAll(address,address,bool)'),
+  });
 /** traceTransfers' synthetic ETH Transfer logs come from this address; ETH is probed on its own. */
 const ETH_LOG_ADDRESS = '0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';
-const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
 /** Errors a revert is decoded with besides Solidity's own Error/Panic: the devnet contracts', OpenZeppelin's ERC-20 ones. */
-const REVERT_ABI = [
-  ...(DemoGameAbi as Abi).filter((i) => i.type === 'error'),
-  ...(DemoTokenAbi as Abi).filter((i) => i.type === 'error'),
-  ...parseAbi([
-    'error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)',
-    'error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)',
-    'error ERC20InvalidReceiver(address receiver)',
-  ]),
-] as Abi;
+let revertAbiMemo: Abi | undefined;
+const REVERT_ABI = (): Abi =>
+  (revertAbiMemo ??= [
+    ...(DemoGameAbi as Abi).filter((i) => i.type === 'error'),
+    ...(DemoTokenAbi as Abi).filter((i) => i.type === 'error'),
+    ...parseAbi([
+      'error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)',
+      'error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)',
+      'error ERC20InvalidReceiver(address receiver)',
+    ]),
+  ] as Abi);
 
 /** A transaction from the account: no `to` creates a contract. */
 export interface SimulatedTx {
@@ -231,7 +238,7 @@ const liveLogs = (results: readonly CallResult[]): Log[] => results.filter((r) =
 
 function transferTokens(results: readonly CallResult[], account: Address): Address[] {
   return liveLogs(results)
-    .filter((l) => l.topics[0]?.toLowerCase() === TRANSFER_TOPIC && l.address.toLowerCase() !== ETH_LOG_ADDRESS && (topicIs(l.topics[1], account) || topicIs(l.topics[2], account)))
+    .filter((l) => l.topics[0]?.toLowerCase() === topics().transfer && l.address.toLowerCase() !== ETH_LOG_ADDRESS && (topicIs(l.topics[1], account) || topicIs(l.topics[2], account)))
     .map((l) => getAddress(l.address));
 }
 
@@ -244,9 +251,9 @@ function approvals(results: readonly CallResult[], account: Address): ApprovalEv
     const [topic, owner, spender] = l.topics;
     if (!topic || !spender || !topicIs(owner, account)) continue;
     // ERC-20's Approval has 3 topics; ERC-721's (one token id, indexed) has 4 and is not an allowance.
-    if (topic.toLowerCase() === APPROVAL_TOPIC && l.topics.length === 3 && /^0x[0-9a-fA-F]{64}/.test(l.data)) {
+    if (topic.toLowerCase() === topics().approval && l.topics.length === 3 && /^0x[0-9a-fA-F]{64}/.test(l.data)) {
       last.set(`a|${l.address}|${spender}`.toLowerCase(), { kind: 'approval', token: getAddress(l.address), spender: topicAddress(spender), amount: BigInt(l.data.slice(0, 66)) });
-    } else if (topic.toLowerCase() === APPROVAL_FOR_ALL_TOPIC && /^0x[0-9a-fA-F]{64}/.test(l.data)) {
+    } else if (topic.toLowerCase() === topics().approvalForAll && /^0x[0-9a-fA-F]{64}/.test(l.data)) {
       last.set(`f|${l.address}|${spender}`.toLowerCase(), { kind: 'approvalForAll', token: getAddress(l.address), spender: topicAddress(spender), approved: BigInt(l.data.slice(0, 66)) !== 0n });
     }
   }
@@ -258,7 +265,7 @@ function approvals(results: readonly CallResult[], account: Address): ApprovalEv
 export function revertReason(data: Hex): string {
   if (!data || data === '0x') return 'it reverted without a reason';
   try {
-    const { errorName, args } = decodeErrorResult({ abi: REVERT_ABI, data });
+    const { errorName, args } = decodeErrorResult({ abi: REVERT_ABI(), data });
     const list: readonly unknown[] = args ?? [];
     if (errorName === 'Error' && typeof list[0] === 'string') return list[0];
     if (errorName === 'Panic') return `panic ${String(list[0])} (an assertion or arithmetic error in the contract)`;

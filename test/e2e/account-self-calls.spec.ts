@@ -4,7 +4,8 @@
 // 0xe9ae5c53" with no amount hid that. The wallet refuses such calls outright: no dApp needs to
 // drive the owner's account-control functions (the wallet builds its own execute() batches).
 import { encodeFunctionData, encodePacked, parseEther, type Address } from 'viem';
-import { EIP7702StatelessDeleGatorAbi, EXECUTION_MODE } from '../../src/backends/delegation/framework';
+import { EXECUTION_MODE } from '../../src/backends/delegation/framework';
+import { EIP7702StatelessDeleGator as EIP7702StatelessDeleGatorAbi } from '@metamask/delegation-abis';
 import { expect, providerRequest, test } from './fixtures';
 import { connectedOwner, publicClient } from './helpers';
 

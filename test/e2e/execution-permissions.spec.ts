@@ -7,7 +7,8 @@
 import { createTestClient, createWalletClient, encodeFunctionData, http, numberToHex, parseEther, type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { devnetChain } from '../../devnet/constants';
-import { DelegationManagerAbi, encodeExecutionCalldata, EXECUTION_MODE } from '../../src/backends/delegation/framework';
+import { encodeExecutionCalldata, EXECUTION_MODE } from '../../src/backends/delegation/framework';
+import { DelegationManager as DelegationManagerAbi } from '@metamask/delegation-abis';
 import { expect, providerRequest, test } from './fixtures';
 import { approvalWindow, connectedOwner, decide, publicClient } from './helpers';
 

@@ -8,7 +8,8 @@ import { createTestClient, createWalletClient, http, numberToHex, parseEther, ty
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import deployment from '../../devnet/deployment.json' with { type: 'json' };
 import { devnetChain } from '../../devnet/constants';
-import { DelegationManagerAbi, encodeExecutionCalldata, EXECUTION_MODE } from '../../src/backends/delegation/framework';
+import { encodeExecutionCalldata, EXECUTION_MODE } from '../../src/backends/delegation/framework';
+import { DelegationManager as DelegationManagerAbi } from '@metamask/delegation-abis';
 import { expect, providerRequest, test } from './fixtures';
 import { approvalWindow, connectedOwner, decide, importOwner, publicClient } from './helpers';
 

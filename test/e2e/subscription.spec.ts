@@ -9,7 +9,8 @@ import { createWalletClient, decodeAbiParameters, encodeFunctionData, encodePack
 import { privateKeyToAccount } from 'viem/accounts';
 import deployment from '../../devnet/deployment.json' with { type: 'json' };
 import { devnetChain } from '../../devnet/constants';
-import { DelegationManagerAbi, hashDelegation } from '../../src/backends/delegation/framework';
+import { hashDelegation } from '../../src/backends/delegation/framework';
+import { DelegationManager as DelegationManagerAbi } from '@metamask/delegation-abis';
 import { expect, test } from './fixtures';
 import { approvalWindow, connectedOwner, countApprovalWindows, decide, publicClient } from './helpers';
 

@@ -12,7 +12,6 @@ import { DemoGameAbi, DemoTokenAbi } from '../../devnet/contracts/abis';
 import { DEPLOYMENT_FILE, fundAddress } from '../../devnet/deploy';
 import { parseDeployment } from '../../devnet/deployment';
 import {
-  DelegationManagerAbi,
   EXECUTION_MODE,
   ROOT_AUTHORITY,
   caveatBuilder,
@@ -29,6 +28,7 @@ import {
   type Execution,
   type Redemption,
 } from '../../src/backends/delegation/framework';
+import { DelegationManager as DelegationManagerAbi } from '@metamask/delegation-abis';
 import { devnetClients } from './helpers';
 
 const rpcUrl = inject('rpcUrl');

@@ -12,7 +12,8 @@ import { ANVIL_DEV_ACCOUNTS, DEMO_OWNER, DEMO_OWNER_FUNDS, DEVNET_DEPLOYER } fro
 import { DemoGameAbi, DemoTokenAbi } from '../../devnet/contracts/abis';
 import { DEPLOYMENT_FILE, deployDevnet, fundAddress, planDevnet, renderDeployment } from '../../devnet/deploy';
 import { CAVEAT_ENFORCER_NAMES, deploymentAddresses, parseDeployment, type DevnetDeployment } from '../../devnet/deployment';
-import { DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, delegatedImplementation, eip7702Designator } from '../../src/backends/delegation/framework';
+import { delegatedImplementation, eip7702Designator } from '../../src/backends/delegation/framework';
+import { DelegationManager as DelegationManagerAbi, EIP7702StatelessDeleGator as EIP7702StatelessDeleGatorAbi } from '@metamask/delegation-abis';
 import { devnetClients, freePort } from './helpers';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

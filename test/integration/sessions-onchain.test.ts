@@ -9,7 +9,8 @@ import { encodeFunctionData, parseEther, toFunctionSelector, type Address } from
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { caveatArgsForGroup, scopeToCaveats } from '../../src/backends/delegation/caveats';
-import { caveatBuilder, createDelegation, decodeRevertReason, EIP7702StatelessDeleGatorAbi, encodeExecutionCalldata, encodeRedeemDelegations, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from '../../src/backends/delegation/framework';
+import { caveatBuilder, createDelegation, decodeRevertReason, encodeExecutionCalldata, encodeRedeemDelegations, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from '../../src/backends/delegation/framework';
+import { EIP7702StatelessDeleGator as EIP7702StatelessDeleGatorAbi } from '@metamask/delegation-abis';
 import { encodeSessionBatch, sessionRedemptions, simulateSessionBatch } from '../../src/backends/delegation/session-chain';
 import { callGroups } from '../../src/permissions/match';
 import type { SessionCall, SessionScope } from '../../src/permissions/types';

@@ -10,7 +10,7 @@ import {
   decodeNativeTokenStreamingTerms,
   decodeTimestampTerms,
 } from '@metamask/delegation-core';
-import { encodeFunctionData, encodePacked, erc20Abi, parseAbi, toFunctionSelector, zeroAddress, type Address } from 'viem';
+import { encodeAbiParameters, encodeFunctionData, encodePacked, erc20Abi, parseAbi, toFunctionSelector, zeroAddress, type Address } from 'viem';
 import devnet from '@/devnet/deployment.json';
 import { caveatArgsForCall, caveatArgsForGroup, groupLayoutOf, scopeToCaveats, sessionCaveats, SINGLE_TOKEN_CONFIG_ARGS, usesSessionCall } from '@/src/backends/delegation/caveats';
 import { caveatBuilder, encodeLogicalOrWrapperArgs, hashDelegation, ROOT_AUTHORITY, type CaveatEnforcerAddresses } from '@/src/backends/delegation/framework';
@@ -38,6 +38,12 @@ describe('LogicalOrWrapper encoding', () => {
     expect(encodeLogicalOrWrapperArgs(1, ['0x01', '0x0203'])).toBe(createLogicalOrWrapperArgs({ groupIndex: 1n, caveatArgs: ['0x01', '0x0203'] }));
     const empty = b.logicalOrWrapper([[b.exactCalldata('0x')]]);
     expect(decodeLogicalOrWrapperTerms(empty.terms).caveatGroups).toEqual([[{ enforcer: E.ExactCalldataEnforcer.toLowerCase(), terms: '0x', args: '0x' }]]);
+  });
+});
+
+describe('written-out caveat args', () => {
+  it('param: SINGLE_TOKEN_CONFIG_ARGS is the ABI encoding of the token config index 0 (a uint256)', () => {
+    expect(SINGLE_TOKEN_CONFIG_ARGS).toBe(encodeAbiParameters([{ type: 'uint256' }], [0n]));
   });
 });
 

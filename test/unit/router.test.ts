@@ -24,6 +24,12 @@ describe('router', () => {
     expect(chainRpc.request).not.toHaveBeenCalled();
   });
 
+  it('param: a method without params takes them absent, null or [] (answered without its schema) and refuses anything else with -32602', async () => {
+    const { router, ctx } = setup();
+    for (const params of [undefined, null, []]) expect(await router.handle({ method: 'eth_chainId', params }, ctx)).toBe('0x7a69');
+    for (const params of [{}, [1], [null], { 0: 1 }]) expect(await codeOf(router.handle({ method: 'eth_chainId', params }, ctx))).toBe(-32602);
+  });
+
   it('behavior: read-only eth_* methods go to the node with their params', async () => {
     const { router, ctx, chainRpc } = setup();
     expect(await router.handle({ method: 'eth_blockNumber' }, ctx)).toBe('0x10');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFunctionData, encodePacked, parseEther, toFunctionSelector, toFunctionSignature, type AbiFunction, type Address, type Hex } from 'viem';
-import { EIP7702StatelessDeleGatorAbi, EXECUTION_MODE } from '@/src/backends/delegation/framework';
+import { EXECUTION_MODE } from '@/src/backends/delegation/framework';
+import { EIP7702StatelessDeleGator as EIP7702StatelessDeleGatorAbi } from '@metamask/delegation-abis';
 import { accountControlCall } from '@/src/calls/self-calls';
 import { parseSessionScope } from '@/src/permissions/validate';
 import { covers } from '@/src/sessions/policy';

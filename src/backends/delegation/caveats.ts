@@ -103,13 +103,17 @@
 // Why ETH is session-wide: NativeTokenTransferAmountEnforcer outside the wrapper counts the value
 // of every call, whichever group it uses (DemoGame.buyItem as well as plain transfers), against
 // one allowance keyed by (DelegationManager, delegation hash).
-import { encodeAbiParameters, type Hex } from 'viem';
+import type { Hex } from 'viem';
 import { callGroups, isRootScope, matchCallGroup, nativeAllowanceOf, nativePermissionOf, type GroupPermission, type NativePermission } from '../../permissions/match';
 import type { SessionCall, SessionScope } from '../../permissions/types';
 import { caveatBuilder, encodeLogicalOrWrapperArgs, type Caveat, type CaveatBuilder, type CaveatEnforcerAddresses, type SessionCallRule } from './framework';
 
-/** Args of a MultiTokenPeriodEnforcer caveat with a single token config: its index, 0. */
-export const SINGLE_TOKEN_CONFIG_ARGS: Hex = encodeAbiParameters([{ type: 'uint256' }], [0n]);
+/**
+ * Args of a MultiTokenPeriodEnforcer caveat with a single token config: its index, 0, ABI-encoded as a
+ * uint256. Written out, not encoded at import (every worker start paid for it, issue 15); a unit test
+ * encodes it again.
+ */
+export const SINGLE_TOKEN_CONFIG_ARGS: Hex = `0x${'0'.repeat(64)}`;
 
 /** Start of the single MultiTokenPeriod period: any time before the session (0 is refused on chain). */
 const PERIOD_START = 1;

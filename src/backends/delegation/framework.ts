@@ -2,7 +2,7 @@
 // delegation backend: ABIs, the Delegation struct and its EIP-712 typing, hashing, caveat terms,
 // and calldata for DelegationManager.redeemDelegations / DeleGator.disableDelegation.
 //
-// Browser-safe: only viem, @metamask/delegation-abis (ABIs, tree-shaken) and ./terms (the
+// Browser-safe: only viem, ./abis (the fragments of @metamask/delegation-abis it uses) and ./terms (the
 // enforcers' terms, string-identical to @metamask/delegation-core's, without its dependencies). Deliberately not @metamask/smart-accounts-kit, which
 // posts analytics. Nothing here touches the network or holds keys: signing goes through a signer
 // the caller passes (a viem account).
@@ -13,7 +13,7 @@
 // DelegationManager). The session key sends DelegationManager.redeemDelegations(contexts, modes,
 // executionCalldatas); the DelegationManager checks the signature (ERC-1271 on the owner's 7702
 // code), runs every caveat's enforcer, and makes the owner's account execute the call.
-import { DeleGatorCore, DelegationManager, EIP7702StatelessDeleGator } from '@metamask/delegation-abis';
+import { DeleGatorCore, DelegationManager, EIP7702StatelessDeleGator } from './abis';
 import {
   allowedCalldataTerms,
   allowedMethodsTerms,
@@ -52,7 +52,7 @@ import { classifyCode } from '../../account/delegation-state';
 
 // ---------------------------------------------------------------- ABIs
 
-/** DelegationManager: redeemDelegations, disabledDelegations, getDelegationHash, getDomainHash, errors. */
+/** DelegationManager: redeemDelegations, disabledDelegations, getDelegationHash, getDomainHash, owner, NAME, errors. */
 export const DelegationManagerAbi = DelegationManager;
 /** The 7702 implementation the owner's EOA delegates to (execute, isValidSignature, disableDelegation...). */
 export const EIP7702StatelessDeleGatorAbi = EIP7702StatelessDeleGator;

@@ -25,9 +25,9 @@ import {
   NativeTokenPeriodTransferEnforcer,
   NativeTokenStreamingEnforcer,
   NativeTokenTransferAmountEnforcer,
-} from '@metamask/delegation-abis';
+} from './abis';
 import { decodeErc20TransferAmountTerms, decodeLogicalOrWrapperTerms, decodeMultiTokenPeriodTerms } from './terms';
-import { BaseError, decodeErrorResult, encodeAbiParameters, getAddress, HttpRequestError, parseAbi, TimeoutError, type Address, type Hex } from 'viem';
+import { BaseError, decodeErrorResult, encodeAbiParameters, getAddress, HttpRequestError, parseAbi, TimeoutError, type Abi, type Address, type Hex } from 'viem';
 import type { ChainClient } from '../../chains/clients';
 import { DemoGameAbi, DemoTokenAbi } from '../../../devnet/contracts/abis';
 import type { PeriodRecord, SessionCall, SessionScope, SessionUsage } from '../../permissions/types';
@@ -361,24 +361,27 @@ export type SimulationResult = { ok: true; gas: bigint } | { ok: false; reason: 
  * owner reads "ERC20InsufficientBalance(…)" rather than a 4-byte selector. Only a name for a
  * reason shown to a person: nothing is decided on it.
  */
-const TARGET_ERRORS_ABI = [
-  ...parseAbi([
-    'error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)',
-    'error ERC20InvalidSender(address sender)',
-    'error ERC20InvalidReceiver(address receiver)',
-    'error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)',
-    'error ERC20InvalidApprover(address approver)',
-    'error ERC20InvalidSpender(address spender)',
-  ]),
-  ...DemoGameAbi.filter((item) => item.type === 'error'),
-  ...DemoTokenAbi.filter((item) => item.type === 'error'),
-];
+// Built on first use (a revert to explain), not at import: parsing it was part of every worker start (issue 15).
+let targetErrorsAbi: Abi | undefined;
+const TARGET_ERRORS_ABI = (): Abi =>
+  (targetErrorsAbi ??= [
+    ...parseAbi([
+      'error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)',
+      'error ERC20InvalidSender(address sender)',
+      'error ERC20InvalidReceiver(address receiver)',
+      'error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)',
+      'error ERC20InvalidApprover(address approver)',
+      'error ERC20InvalidSpender(address spender)',
+    ]),
+    ...DemoGameAbi.filter((item) => item.type === 'error'),
+    ...DemoTokenAbi.filter((item) => item.type === 'error'),
+  ] as Abi);
 
 /** The reason a target's own revert data gives, by TARGET_ERRORS_ABI; else its selector, said as such. */
 function targetRevertReason(data: Hex | undefined): string | undefined {
   if (!data || data === '0x') return undefined;
   try {
-    const { errorName, args } = decodeErrorResult({ abi: TARGET_ERRORS_ABI, data });
+    const { errorName, args } = decodeErrorResult({ abi: TARGET_ERRORS_ABI(), data });
     const list: readonly unknown[] = args ?? [];
     return list.length > 0 ? `${errorName}(${list.map(String).join(', ')})` : errorName;
   } catch {
