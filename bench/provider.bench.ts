@@ -42,6 +42,10 @@ const LATENCY_RUNS = 15;
 const BURST = 200;
 const COLD_RUNS = 10;
 const POLL_MS = 20;
+// How often the Node floors look for a receipt that was not there at the first look. The wallet
+// reads a receipt it has just broadcast again after 5 ms (src/calls/status.ts RECEIPT_WAITS_MS), so
+// the floor looks as often: a floor that polls more slowly than the wallet would be a kinder floor.
+const NODE_POLL_MS = 5;
 
 interface WireCall {
   to: Address;
@@ -55,7 +59,7 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
   try {
     const net = await startDevnet({ port: opts.devnetPort, quiet: true, writeDeploymentFile: false });
     cleanup.defer('stop the devnet', () => net.stop());
-    const env = benchEnv(net, { pollingInterval: POLL_MS }); // Node polls receipts as often as the page polls statuses
+    const env = benchEnv(net, { pollingInterval: NODE_POLL_MS });
 
     const [extensionDir, dappDir] = await Promise.all([buildExtension(net.rpcUrl), buildBenchDapp()]);
     const dappServer = await serveDapp({ port: opts.dappPort, dir: dappDir });
@@ -228,7 +232,8 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
     await env.redeemInFlight(nodeSession, Array.from({ length: BURST }, (_, i) => [moveCall(env.game, i)]), 32);
     const nodeParallelMs = performance.now() - t0;
     check((await env.score(nodeSession.owner.address)) - scoreBeforeParallel === BigInt(BURST), 'the Node floor with 32 in flight did not land every call once');
-    const burstFloor = throughput(`Node: ${BURST} one-call session redemptions, one after another`, BURST, nodeSessionMs);
+    // The floor is the faster of the two one-after-another runs (before and after the bursts), never the kinder one.
+    const burstFloor = throughput(`Node: ${BURST} one-call session redemptions, one after another (the faster of before/after)`, BURST, Math.min(nodeSessionBeforeMs, nodeSessionMs));
     report(`Provider: bursts of ${BURST} one-call wallet_sendCalls from one page, all confirmed (3 bursts in one run)`, burstFloor, [
       throughput(`Node: ${BURST} one-call session redemptions, 32 in flight`, BURST, nodeParallelMs),
       throughput(`Node: ${BURST} plain transfers, one after another, mined`, BURST, transfersMs),
