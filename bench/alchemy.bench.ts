@@ -25,7 +25,7 @@ import type { SessionCall, SessionScope } from '../src/permissions/types';
 import { startWalletApiServer } from '../test/alchemy/server';
 import { launchWithExtension } from '../scripts/lib/chromium';
 import { serveDapp } from '../scripts/dapp';
-import { approve, buildBenchDapp, buildExtension, importOwner, providerRequest, resultOf } from './extension';
+import { approve, buildBenchDapp, buildExtension, importOwner, providerRequest, resultOf, sendAndConfirmInPage } from './extension';
 import { check, Cleanup, fromValues, report } from './lib';
 import { benchEnv, moveCall } from './session-node';
 
@@ -76,22 +76,11 @@ export async function benchAlchemy(opts: { devnetPort: number; dappPort: number 
       permissions: [{ type: 'contract-call', data: { address: env.game, calls: ['move(uint8)'] }, policies: [], required: true }],
     };
     const granted = resultOf(await approve(context, () => providerRequest<{ permissionsContext: Hex }>(page, 'wallet_grantPermissions', [grantRequest])), 'wallet_grantPermissions');
-    const extension = (call: SessionCall) =>
-      page.evaluate(
-        async ({ params, pollMs }) => {
-          const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
-          const t0 = performance.now();
-          const { id } = (await eth.request({ method: 'wallet_sendCalls', params: [params] })) as { id: string };
-          for (;;) {
-            const { status } = (await eth.request({ method: 'wallet_getCallsStatus', params: [id] })) as { status: number };
-            if (status === 200) return performance.now() - t0;
-            if (status !== 100) throw new Error(`bundle ${id} ended with status ${status}`);
-            if (performance.now() - t0 > 60_000) throw new Error(`bundle ${id} not confirmed within 60 s`);
-            await new Promise((r) => setTimeout(r, pollMs));
-          }
-        },
-        {
-          params: {
+    const extension = async (call: SessionCall) =>
+      (
+        await sendAndConfirmInPage(
+          page,
+          {
             version: '2.0.0',
             chainId: numberToHex(devnet.id),
             from: extOwner,
@@ -99,9 +88,9 @@ export async function benchAlchemy(opts: { devnetPort: number; dappPort: number 
             calls: [{ to: call.to, data: call.data, value: numberToHex(call.value) }],
             capabilities: { permissions: { context: granted.permissionsContext } },
           },
-          pollMs: POLL_MS,
-        },
-      );
+          POLL_MS,
+        )
+      ).total;
 
     // ---- the wallet's Alchemy code in Node, and the floor, on a session of their own
     const owner = privateKeyToAccount(generatePrivateKey());

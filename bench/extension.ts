@@ -129,3 +129,27 @@ export async function watchServiceWorker(context: BrowserContext, extensionId: s
     },
   };
 }
+
+/**
+ * In the page: wallet_sendCalls with `params`, then wallet_getCallsStatus every `pollMs` until 200,
+ * as a dApp waits for its calls. Times from the page's own clock: when the id came back and when
+ * the status said confirmed. Any other final status, or 60 s, throws.
+ */
+export function sendAndConfirmInPage(page: Page, params: unknown, pollMs: number): Promise<{ total: number; answered: number }> {
+  return page.evaluate(
+    async ({ params, pollMs }) => {
+      const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
+      const t0 = performance.now();
+      const { id } = (await eth.request({ method: 'wallet_sendCalls', params: [params] })) as { id: string };
+      const answered = performance.now() - t0;
+      for (;;) {
+        const { status } = (await eth.request({ method: 'wallet_getCallsStatus', params: [id] })) as { status: number };
+        if (status === 200) return { total: performance.now() - t0, answered };
+        if (status !== 100) throw new Error(`bundle ${id} ended with status ${status}`);
+        if (performance.now() - t0 > 60_000) throw new Error(`bundle ${id} not confirmed within 60 s`);
+        await new Promise((r) => setTimeout(r, pollMs));
+      }
+    },
+    { params, pollMs },
+  );
+}

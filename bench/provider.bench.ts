@@ -33,7 +33,7 @@ import { startDevnet } from '../devnet/index';
 import { launchWithExtension } from '../scripts/lib/chromium';
 import { serveDapp } from '../scripts/dapp';
 import type { SessionCall } from '../src/permissions/types';
-import { approve, BENCH_OUT_DIR, buildBenchDapp, buildExtension, importOwner, providerRequest, resultOf, watchServiceWorker } from './extension';
+import { approve, BENCH_OUT_DIR, buildBenchDapp, buildExtension, importOwner, providerRequest, resultOf, sendAndConfirmInPage, watchServiceWorker } from './extension';
 import { FLOOR_WORKER_FILE, floorChainId, writeFloorExtension } from './floor-extension';
 import { check, Cleanup, fromValues, report, throughput, withGoal } from './lib';
 import { benchEnv, grantRequest, moveCall, scopeOf } from './session-node';
@@ -107,23 +107,7 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
     // ---- (a) 1 and 5 calls: sendCalls -> getCallsStatus 200, against Node redeeming the same calls
     const five = [0, 1, 2, 3, 0].map((d) => moveCall(env.game, d));
     const one = [moveCall(env.game, 1)];
-    const extensionRun = (calls: SessionCall[]) =>
-      page.evaluate(
-        async ({ params, pollMs }) => {
-          const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
-          const t0 = performance.now();
-          const { id } = (await eth.request({ method: 'wallet_sendCalls', params: [params] })) as { id: string };
-          const answered = performance.now() - t0;
-          for (;;) {
-            const { status } = (await eth.request({ method: 'wallet_getCallsStatus', params: [id] })) as { status: number };
-            if (status === 200) return { total: performance.now() - t0, answered };
-            if (status !== 100) throw new Error(`bundle ${id} ended with status ${status}`);
-            if (performance.now() - t0 > 60_000) throw new Error(`bundle ${id} not confirmed within 60 s`);
-            await new Promise((r) => setTimeout(r, pollMs));
-          }
-        },
-        { params: sendParams(calls), pollMs: POLL_MS },
-      );
+    const extensionRun = (calls: SessionCall[]) => sendAndConfirmInPage(page, sendParams(calls), POLL_MS);
     const nodeRun = async (calls: SessionCall[]) => {
       const t0 = performance.now();
       await env.redeem(nodeSession, calls);
@@ -317,22 +301,7 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
     ]);
 
     // One covered session call with the worker stopped first, against the same call warm.
-    const sendOne = (d: number) =>
-      page.evaluate(
-        async ({ params, pollMs }) => {
-          const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
-          const t0 = performance.now();
-          const { id } = (await eth.request({ method: 'wallet_sendCalls', params: [params] })) as { id: string };
-          for (;;) {
-            const { status } = (await eth.request({ method: 'wallet_getCallsStatus', params: [id] })) as { status: number };
-            if (status === 200) return performance.now() - t0;
-            if (status !== 100) throw new Error(`bundle ${id} ended with status ${status}`);
-            if (performance.now() - t0 > 60_000) throw new Error(`bundle ${id} not confirmed within 60 s`);
-            await new Promise((r) => setTimeout(r, pollMs));
-          }
-        },
-        { params: sendParams([moveCall(env.game, d)]), pollMs: POLL_MS },
-      );
+    const sendOne = async (d: number) => (await sendAndConfirmInPage(page, sendParams([moveCall(env.game, d)]), POLL_MS)).total;
     const warmSends: number[] = [];
     const coldSends: number[] = [];
     const firstSends: number[] = [];

@@ -6,63 +6,33 @@
 // key's nonce does not move. A good call still goes through with no window.
 import { encodeFunctionData, getAddress, numberToHex, parseEther, type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { DemoGameAbi, DemoTokenAbi } from '../../devnet/contracts/abis';
 import deployment from '../../devnet/deployment.json';
-import type { ApprovalRequest } from '../../src/approvals/types';
-import { Approvals } from '../../src/approvals/service';
 import { Backends } from '../../src/backends/choice';
-import type { Services } from '../../src/background/services';
 import { Bundles } from '../../src/calls/bundles';
-import { Networks } from '../../src/chains/network';
 import { devnet, type ChainConfig } from '../../src/chains/registry';
-import { Connections } from '../../src/connections/connections';
-import { UserRejectedError } from '../../src/errors';
 import { parseSessionScope } from '../../src/permissions/validate';
 import { httpChainRpc } from '../../src/rpc/chain-rpc';
 import type { RequestContext } from '../../src/rpc/method';
 import { wallet_sendCalls } from '../../src/rpc/methods/calls';
-import { memoryDeviceKeyStore, SessionKeyVault } from '../../src/sessions/key-store';
 import { Sessions, type SessionRecord } from '../../src/sessions/service';
-import { parsePrivateKey } from '../../src/vault/owner-secret';
 import { Vault } from '../../src/vault/vault';
 import { sessionEnv } from './session-helpers';
+import { walletRejectingWindows, type Wallet } from './wallet-services';
 
 const rpcUrl = inject('rpcUrl');
 const env = sessionEnv(rpcUrl);
 const { publicClient, testClient } = env;
 const chain: ChainConfig = { ...devnet, rpcUrl };
-const PASSWORD = 'Correct-Horse-9';
 const SITE = 'https://game.example';
 const game = getAddress(deployment.contracts.DemoGame);
 const token = getAddress(deployment.contracts.DemoToken);
 
 beforeEach(() => fakeBrowser.reset());
 
-interface Wallet {
-  s: Services;
-  owner: Address;
-  /** What the owner's window was asked to show (the test rejects it: 4001). */
-  windows: ApprovalRequest[];
-}
-
-async function wallet(): Promise<Wallet> {
-  const vault = new Vault({ kdfIterations: 1000 });
-  const bundles = new Bundles();
-  const backends = new Backends();
-  const sessions = new Sessions({ vault, bundles, backends, keys: new SessionKeyVault(memoryDeviceKeyStore()) });
-  const s: Services = { vault, bundles, backends, sessions, networks: new Networks(), approvals: new Approvals(), connections: new Connections(), events: { broadcast: async () => undefined } };
-  const owner = await vault.create(parsePrivateKey(generatePrivateKey()), PASSWORD, PASSWORD);
-  await testClient.setBalance({ address: owner, value: parseEther('10') });
-  await s.connections.connect(SITE, owner);
-  const windows: ApprovalRequest[] = [];
-  vi.spyOn(s.approvals, 'ask').mockImplementation(async (request) => {
-    windows.push(request);
-    throw new UserRejectedError();
-  });
-  return { s, owner, windows };
-}
+const wallet = () => walletRejectingWindows(testClient, SITE);
 
 async function grant(w: Wallet, permissions: unknown[]): Promise<SessionRecord> {
   const now = Number((await publicClient.getBlock()).timestamp);
