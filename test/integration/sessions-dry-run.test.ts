@@ -52,6 +52,12 @@ async function send(w: Wallet, calls: { to: Address; data: Hex }[]): Promise<{ i
 }
 
 const nonceOf = (key: Address) => publicClient.getTransactionCount({ address: key, blockTag: 'latest' });
+/** Waits until the bundle's transactions are mined, as a dApp waits for status 200: the answer comes once the key signed and the node took the transaction, not once it is in a block. */
+async function mined(w: Wallet, answer: unknown): Promise<void> {
+  const bundle = await w.s.bundles.get((answer as { id: string }).id);
+  for (const hash of bundle?.txHashes ?? []) await publicClient.waitForTransactionReceipt({ hash });
+  expect(bundle?.txHashes?.length).toBeGreaterThan(0);
+}
 const move = (direction: number) => ({ to: game, data: encodeFunctionData({ abi: DemoGameAbi, functionName: 'move', args: [direction] }) });
 const transfer = (to: Address, amount: bigint) => ({ to: token, data: encodeFunctionData({ abi: DemoTokenAbi, functionName: 'transfer', args: [to, amount] }) });
 const moves = async (who: Address) => (await publicClient.readContract({ address: game, abi: DemoGameAbi, functionName: 'players', args: [who] }))[2];
@@ -76,6 +82,7 @@ describe('a covered session send that would revert', () => {
     const sent = await send(w, [move(1)]);
     expect(sent).toEqual({ id: expect.any(String) });
     expect(w.windows).toHaveLength(1);
+    await mined(w, sent);
     expect(await nonceOf(session.sessionAddress)).toBe(before + 1);
     expect(await moves(w.owner)).toBe(movesBefore + 1n);
   });
@@ -97,8 +104,10 @@ describe('a covered session send that would revert', () => {
     expect(await env.balanceOf(token, to)).toBe(0n);
 
     // Within the balance: the session sends it, no window.
-    expect(await send(w, [transfer(to, parseEther('2'))])).toEqual({ id: expect.any(String) });
+    const sent = await send(w, [transfer(to, parseEther('2'))]);
+    expect(sent).toEqual({ id: expect.any(String) });
     expect(w.windows).toHaveLength(1);
+    await mined(w, sent);
     expect(await nonceOf(session.sessionAddress)).toBe(before + 1);
     expect(await env.balanceOf(token, to)).toBe(parseEther('2'));
   });
