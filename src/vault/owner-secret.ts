@@ -12,6 +12,7 @@ export type OwnerSecret = { kind: 'mnemonic'; phrase: string } | { kind: 'privat
 
 /** Ethereum's first account, the path every BIP-44 wallet uses for it. */
 export const OWNER_DERIVATION_PATH = "m/44'/60'/0'/0/0";
+/** The secp256k1 group order n (a public curve constant, SEC 2): a private key must be in [1, n-1]. */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const WORD_COUNTS = [12, 15, 18, 21, 24];
 
