@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Address, Hex } from 'viem';
 import deployment from '../../devnet/deployment.json' with { type: 'json' };
 import { startWalletApiServer, type WalletApiServer } from '../alchemy/server';
+import { closeServer } from './fake-rpc';
 import { expect, providerRequest, test } from './fixtures';
 import { approvalWindow, codeAt, connectedOwner, countApprovalWindows, decide, gameScore } from './helpers';
 
@@ -38,7 +39,7 @@ async function recordingProxy(target: string) {
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => closeServer(server) };
 }
 
 test.describe('the Alchemy backend', () => {

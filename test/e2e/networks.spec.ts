@@ -1,35 +1,8 @@
 // Networks a site or the owner adds: the RPC is asked for its chain id before anything is shown or
 // saved, a fake "Base" is shown with a red warning, and added networks can be edited and removed.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect, providerRequest, test } from './fixtures';
+import { chainIdRpc } from './fake-rpc';
 import { approvalWindow, countApprovalWindows, decide, importOwner } from './helpers';
-
-/** A stand-in RPC that answers eth_chainId with `chainId`; `hold()` delays answers until released. */
-async function fakeRpc(chainId: number) {
-  let gate: Promise<void> = Promise.resolve();
-  let release = () => {};
-  const server: Server = createServer((req, res) => {
-    res.setHeader('access-control-allow-origin', '*');
-    res.setHeader('access-control-allow-headers', 'content-type');
-    if (req.method === 'OPTIONS') return void res.end();
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', async () => {
-      await gate;
-      const { id, method } = JSON.parse(body || '{}') as { id?: number; method?: string };
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(method === 'eth_chainId' ? { jsonrpc: '2.0', id, result: `0x${chainId.toString(16)}` } : { jsonrpc: '2.0', id, error: { code: -32601, message: 'not here' } }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    hold: () => (gate = new Promise((r) => (release = r))),
-    release: () => release(),
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 test.describe('networks', () => {
   test('error: wallet_addEthereumChain with another chain behind the RPC, or an unreachable RPC, is -32602 with the reason and opens no window', async ({ context, dappUrl, rpcUrl }) => {
@@ -45,7 +18,7 @@ test.describe('networks', () => {
   });
 
   test('behavior: chain 8453 named "Base (totally legit)" on an unknown RPC opens a window with a red warning; rejecting adds nothing', async ({ context, fresh, shoot }) => {
-    const rpc = await fakeRpc(8453);
+    const rpc = await chainIdRpc(8453);
     try {
       await importOwner(fresh.popup, fresh.key);
       const page = fresh.dapp;
@@ -67,7 +40,7 @@ test.describe('networks', () => {
   });
 
   test('behavior: the popup checks the RPC before saving, and added networks can be edited (RPC re-checked) and removed, not while in use', async ({ fresh, rpcUrl, shoot }) => {
-    const rpc = await fakeRpc(8453);
+    const rpc = await chainIdRpc(8453);
     try {
       const { popup, key } = fresh;
       await importOwner(popup, key);

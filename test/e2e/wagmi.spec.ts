@@ -5,13 +5,12 @@
 // do what they say, checked on chain or by verification. Also a page that enables its button only
 // for window.ethereum.isMetaMask, with the Settings switch on and off.
 import type { Page } from '@playwright/test';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createWalletClient, http, parseEther, parseUnits, type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import deployment from '../../devnet/deployment.json' with { type: 'json' };
 import { DemoTokenAbi } from '../../devnet/contracts/abis';
 import { DEVNET_DEPLOYER, devnetChain } from '../../devnet/constants';
+import { chainIdRpc } from './fake-rpc';
 import { expect, providerRequest, test } from './fixtures';
 import { approvalWindow, decide, importOwner, publicClient } from './helpers';
 
@@ -50,24 +49,6 @@ async function withWindow<T>(page: Page, name: string, arg?: unknown): Promise<{
   return { window, answer: () => answer };
 }
 
-/** A stand-in RPC for the second chain: it answers eth_chainId (what the wallet checks before adding it). */
-async function secondChainRpc(chainId: number) {
-  const server: Server = createServer((req, res) => {
-    res.setHeader('access-control-allow-origin', '*');
-    res.setHeader('access-control-allow-headers', 'content-type');
-    if (req.method === 'OPTIONS') return void res.end();
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const { id, method } = JSON.parse(body || '{}') as { id?: number; method?: string };
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(method === 'eth_chainId' ? { jsonrpc: '2.0', id, result: `0x${chainId.toString(16)}` } : { jsonrpc: '2.0', id, error: { code: -32601, message: 'not here' } }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
 test.describe('a dApp written with wagmi core', () => {
   test('behavior: wagmi finds the wallet by EIP-6963 under its own name; connect, deploy, signMessage (text, raw), 3-param personal_sign, watchAsset, sendCalls, switchChain and disconnect all work, checked on chain', async ({
     fresh,
@@ -81,7 +62,7 @@ test.describe('a dApp written with wagmi core', () => {
     await importOwner(popup, key);
     await popup.getByTestId('fund-devnet').click();
     await expect(popup.getByTestId('account-balance')).toHaveText(/^100 ETH/);
-    const other = await secondChainRpc(OTHER_CHAIN_ID);
+    const other = await chainIdRpc(OTHER_CHAIN_ID);
     try {
       await dapp.goto(`${dappUrl}test-pages/wagmi/?rpc=${encodeURIComponent(rpcUrl)}&otherRpc=${encodeURIComponent(other.url)}&otherChainId=${OTHER_CHAIN_ID}`);
       await expect(dapp.locator('body')).toHaveAttribute('data-ready', 'true');
