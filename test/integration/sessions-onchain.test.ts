@@ -5,13 +5,13 @@
 // expiry and after revocation both sides refuse. Plus: several contract groups do not widen each
 // other, two ERC-20 allowances keep separate counters, and a batch is all or nothing; allowances
 // that renew per period or stream with time, at the chain's clock.
-import { encodeFunctionData, parseEther, toFunctionSelector, type Address } from 'viem';
+import { createPublicClient, custom, encodeFunctionData, MethodNotFoundRpcError, parseEther, toFunctionSelector, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { caveatArgsForGroup, scopeToCaveats } from '../../src/backends/delegation/caveats';
 import { caveatBuilder, createDelegation, decodeRevertReason, encodeExecutionCalldata, encodeRedeemDelegations, EXECUTION_MODE, hashDelegation, signDelegation, type Delegation } from '../../src/backends/delegation/framework';
 import { EIP7702StatelessDeleGator as EIP7702StatelessDeleGatorAbi } from '@metamask/delegation-abis';
-import { encodeSessionBatch, sessionRedemptions, simulateSessionBatch } from '../../src/backends/delegation/session-chain';
+import { encodeSessionBatch, gasLimitFor, sessionRedemptions, simulateSessionBatch } from '../../src/backends/delegation/session-chain';
 import { callGroups } from '../../src/permissions/match';
 import type { SessionCall, SessionScope } from '../../src/permissions/types';
 import { parseSessionScope } from '../../src/permissions/validate';
@@ -722,5 +722,53 @@ describe('SessionCallEnforcer (the wallet\'s own enforcer) on chain', () => {
     } finally {
       await testClient.setCode({ address: c.SessionCallEnforcer, bytecode: code ?? '0x' });
     }
+  });
+});
+
+describe('the dry run (simulateSessionBatch)', () => {
+  const dryRun = (client: Parameters<typeof simulateSessionBatch>[0], s: Session, calls: SessionCall[]) =>
+    simulateSessionBatch(client, { from: s.key.address, delegationManager: c.DelegationManager, data: encodeSessionBatch(s.delegation, s.scope, calls) });
+
+  it('behavior: one eth_simulateV1 run gives the gas limit: at least what eth_estimateGas finds, and a redemption signed with it succeeds', async () => {
+    for (const sessionCall of [true, false]) {
+      const s = await grant({ permissions: [{ type: 'contract-access', data: { address: c.DemoGame } }] }, { sessionCall });
+      for (const calls of [[env.calls.move(1)], [0, 1, 2, 3, 0].map((d) => env.calls.move(d))]) {
+        const data = encodeSessionBatch(s.delegation, s.scope, calls);
+        const sim = await dryRun(publicClient, s, calls);
+        const estimate = await publicClient.estimateGas({ account: s.key.address, to: c.DelegationManager, data });
+        expect(sim).toEqual({ ok: true, gas: expect.any(BigInt) });
+        // Room for refunds and the 1/64 each inner call keeps back, never less than the tight figure.
+        expect(sim.ok && sim.gas >= estimate && sim.gas <= gasLimitFor(estimate)).toBe(true);
+        const hash = await env.walletFor(s.key).sendTransaction({ to: c.DelegationManager, data, gas: sim.ok ? sim.gas : 0n });
+        expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe('success');
+      }
+    }
+  });
+
+  it('param: a node without eth_simulateV1 (-32601): the dry run estimates instead, with the same revert reasons, and asks that node for eth_simulateV1 only once', async () => {
+    const asked: string[] = [];
+    const transport = custom({
+      async request({ method, params }: { method: string; params?: unknown }) {
+        asked.push(method);
+        if (method === 'eth_simulateV1') throw new MethodNotFoundRpcError(new Error('the method eth_simulateV1 does not exist'));
+        return publicClient.request({ method, params } as never);
+      },
+    });
+    const node = createPublicClient({ chain: publicClient.chain, transport });
+    const other = eoa();
+    const s = await grant({ permissions: [{ type: 'contract-access', data: { address: c.DemoGame } }] });
+    const refused = { ...s, scope: { ...s.scope, redeemers: [other] } };
+    const withRedeemer = { ...refused, delegation: await env.grant(owner, s.key.address, refused.scope) };
+    const estimate = await publicClient.estimateGas({ account: s.key.address, to: c.DelegationManager, data: encodeSessionBatch(s.delegation, s.scope, [env.calls.move(1)]) });
+    expect(await dryRun(node, s, [env.calls.move(1)])).toEqual({ ok: true, gas: estimate });
+    expect(await dryRun(node, withRedeemer, [env.calls.move(1)])).toMatchObject({ ok: false, reverted: true, reason: expect.stringContaining('RedeemerEnforcer:unauthorized-redeemer') });
+    expect(await dryRun(publicClient, withRedeemer, [env.calls.move(1)])).toMatchObject({ ok: false, reverted: true, reason: expect.stringContaining('RedeemerEnforcer:unauthorized-redeemer') });
+    expect(asked.filter((m) => m === 'eth_simulateV1')).toHaveLength(1);
+    expect(asked.filter((m) => m === 'eth_estimateGas')).toHaveLength(2);
+  });
+
+  it('behavior: the target\'s own revert comes back decoded from the one run, as the estimate said it', async () => {
+    const s = await grant({ permissions: [{ type: 'contract-access', data: { address: c.DemoGame } }] });
+    expect(await dryRun(publicClient, s, [env.calls.move(9)])).toMatchObject({ ok: false, reverted: true, reason: 'InvalidDirection(9)', revertData: expect.stringMatching(/^0x/) });
   });
 });
