@@ -31,37 +31,71 @@ export interface CallsStatus {
  * little for the receipt instead of answering 100 and costing the dApp a whole poll interval.
  */
 const broadcastAt = new Map<string, number>();
+/**
+ * The receipt read begun at the broadcast (watchReceipt), by hash, until a status read takes it: it
+ * is on its way while the answer travels back to the dApp and the dApp asks for the status, instead
+ * of starting after (issue 15). Taken once; any later status read asks the node again.
+ */
+const early = new Map<string, Promise<TransactionReceipt | undefined>>();
 const RECENT_KEPT = 256;
 /** How long after its broadcast a transaction's status read waits for its receipt. */
 export const RECENT_BROADCAST_MS = 2_000;
-/** The waits between receipt reads for a recent broadcast: about 0.6 s in all, 7 reads at most. */
+/** The waits between receipt reads for a recent broadcast: about 0.6 s in all, 8 reads at most. */
 const RECEIPT_WAITS_MS = [5, 10, 20, 40, 80, 160, 320];
 
-/** Called once the node accepted the transaction (sender.ts). */
-export function noteBroadcast(hash: Hex, atMs = Date.now()): void {
+type ReceiptClient = Pick<ReturnType<typeof publicClientFor>, 'getTransactionReceipt'>;
+
+/**
+ * Called once the node accepted the transaction (sender.ts). With `client`, the receipt is read from
+ * now on (the same bounded reads a status read would make), for the status read that usually follows.
+ */
+export function noteBroadcast(hash: Hex, atMs = Date.now(), client?: ReceiptClient): void {
   const key = hash.toLowerCase();
   broadcastAt.delete(key);
   broadcastAt.set(key, atMs);
   if (broadcastAt.size > RECENT_KEPT) broadcastAt.delete(broadcastAt.keys().next().value!);
+  if (client && Date.now() - atMs <= RECENT_BROADCAST_MS) {
+    early.delete(key);
+    early.set(key, waitForReceipt(client, hash, atMs));
+    if (early.size > RECENT_KEPT) early.delete(early.keys().next().value!);
+  }
 }
 
-/**
- * The receipt, or undefined while the node has none. A transaction this worker broadcast within
- * RECENT_BROADCAST_MS is read again a few times (bounded, RECEIPT_WAITS_MS) before saying so: the
- * answer is the same as the node's, only sooner than the dApp's next poll.
- */
-async function receiptOf(client: ReturnType<typeof publicClientFor>, hash: Hex): Promise<TransactionReceipt | undefined> {
-  const read = () => client.getTransactionReceipt({ hash }).catch(() => undefined);
+/** Reads the receipt, and again after each of RECEIPT_WAITS_MS while within RECENT_BROADCAST_MS of `atMs`. */
+async function waitForReceipt(client: ReceiptClient, hash: Hex, atMs: number | undefined): Promise<TransactionReceipt | undefined> {
+  const read = async () => {
+    try {
+      return await client.getTransactionReceipt({ hash });
+    } catch {
+      return undefined; // not there yet, or the node did not answer: the same to the status
+    }
+  };
   const first = await read();
   if (first) return first;
-  const at = broadcastAt.get(hash.toLowerCase());
-  if (at === undefined || Date.now() - at > RECENT_BROADCAST_MS) return undefined;
+  if (atMs === undefined || Date.now() - atMs > RECENT_BROADCAST_MS) return undefined;
   for (const ms of RECEIPT_WAITS_MS) {
     await new Promise((r) => setTimeout(r, ms));
     const receipt = await read();
     if (receipt) return receipt;
   }
   return undefined;
+}
+
+/**
+ * The receipt, or undefined while the node has none. A transaction this worker broadcast within
+ * RECENT_BROADCAST_MS is read again a few times (bounded, RECEIPT_WAITS_MS) before saying so: the
+ * answer is the same as the node's, only sooner than the dApp's next poll. The read begun at the
+ * broadcast is used if there is one.
+ */
+async function receiptOf(client: ReceiptClient, hash: Hex): Promise<TransactionReceipt | undefined> {
+  const key = hash.toLowerCase();
+  const begun = early.get(key);
+  if (begun) {
+    early.delete(key);
+    const receipt = await begun;
+    if (receipt) return receipt;
+  }
+  return waitForReceipt(client, hash, begun ? undefined : broadcastAt.get(key));
 }
 
 export async function bundleStatus(bundle: CallBundle, chain: ChainConfig): Promise<CallsStatus> {

@@ -12,7 +12,7 @@ import { devnet, type ChainConfig } from '../../src/chains/registry';
 import { parseSessionScope } from '../../src/permissions/validate';
 import { httpChainRpc } from '../../src/rpc/chain-rpc';
 import type { RequestContext } from '../../src/rpc/method';
-import { wallet_sendCalls } from '../../src/rpc/methods/calls';
+import { wallet_getCallsStatus, wallet_sendCalls } from '../../src/rpc/methods/calls';
 import { memoryDeviceKeyStore, SessionKeyVault } from '../../src/sessions/key-store';
 import { Sessions, type SessionRecord } from '../../src/sessions/service';
 import { Vault } from '../../src/vault/vault';
@@ -81,21 +81,25 @@ const movePermission = [{ type: 'functions-on-contract', data: { address: game, 
 const limit = (callLimit: number) => ({ callLimit });
 
 describe('the session hot path', () => {
-  it('behavior: a warm one-call send makes 2 storage writes and 2 round trips to the node (dry run + fees + latest block in one, then the broadcast), and reads no storage key twice', async () => {
+  it('behavior: a warm one-call send and its status read make 2 storage writes and 3 round trips to the node (one-run dry run + fees + latest block in one, the broadcast, the receipt read begun at the broadcast), and read no storage key twice', async () => {
     const w = await wallet();
     await grant(w, movePermission);
-    expect(await send(w, [move(1)])).toEqual({ id: expect.any(String) }); // warm-up: the ledger and the nonce count are read once
+    const warmUp = await send(w, [move(1)]); // warm-up: the ledger and the nonce count are read once
+    expect(warmUp).toEqual({ id: expect.any(String) });
+    if ('id' in warmUp) expect(await wallet_getCallsStatus.handler([warmUp.id], ctxOf(w))).toMatchObject({ status: 200 });
     const one = await counted(async () => {
       const answer = await send(w, [move(2)]);
       // The 'submitted' mark is written after the answer (it does not hold it up): counted too.
       if ('id' in answer) await vi.waitFor(async () => expect((await w.s.bundles.get(answer.id))?.state).toBe('submitted'));
+      // The dApp's status read right after: answered from the receipt read begun at the broadcast.
+      if ('id' in answer) expect(await wallet_getCallsStatus.handler([answer.id], ctxOf(w))).toMatchObject({ status: 200 });
       return answer;
     });
     expect(one.result).toEqual({ id: expect.any(String) });
     // Before this work: 14 reads, 4 writes, 4 round trips (usage reads, eth_call, eth_fillTransaction, broadcast).
     expect(one.storage.set).toBe(2);
     expect(one.storage.remove).toBe(0);
-    expect(one.http).toEqual([['eth_getBlockByNumber', 'eth_maxPriorityFeePerGas', 'eth_estimateGas'], ['eth_sendRawTransaction']]);
+    expect(one.http.map((batch) => batch.toSorted())).toEqual([['eth_getBlockByNumber', 'eth_maxPriorityFeePerGas', 'eth_simulateV1'], ['eth_sendRawTransaction'], ['eth_getTransactionReceipt']]);
     // wallet_sendCalls itself checks the connection before routeSend does (src/rpc/methods/calls.ts): that one read is said here.
     expect(one.reads.filter((k) => k !== '"connections"')).toEqual([...new Set(one.reads.filter((k) => k !== '"connections"'))]);
     await expect.poll(() => moves(w.owner)).toBe(2n);

@@ -18,6 +18,7 @@ vi.mock('@/src/chains/clients', () => ({
 }));
 
 const { bundleStatus, noteBroadcast, RECENT_BROADCAST_MS } = await import('@/src/calls/status');
+const { publicClientFor } = await import('@/src/chains/clients');
 
 const chain = { id: 31337, name: 'Devnet', rpcUrl: 'http://127.0.0.1:1', nativeCurrency: { name: 'ETH', symbol: 'ETH', decimals: 18 } } as ChainConfig;
 let n = 0;
@@ -54,5 +55,25 @@ describe('bundleStatus, right after the broadcast', () => {
     noteBroadcast(old.txHashes[0]!, Date.now() - RECENT_BROADCAST_MS - 1);
     expect(await bundleStatus(old, chain)).toMatchObject({ status: 100 });
     expect(node.reads).toBe(2);
+  });
+
+  it('behavior: the receipt read begun at the broadcast answers the status read that follows (no read of its own), and only that one', async () => {
+    const bundle = bundleWith();
+    node.minedAfterReads = 0;
+    noteBroadcast(bundle.txHashes[0]!, Date.now(), publicClientFor(chain));
+    await vi.waitFor(() => expect(node.reads).toBe(1));
+    expect(await bundleStatus(bundle, chain)).toMatchObject({ status: 200, receipts: [{ transactionHash: bundle.txHashes[0] }] });
+    expect(node.reads).toBe(1);
+    // Taken once: the next status read asks the node (a receipt can change with the chain).
+    expect(await bundleStatus(bundle, chain)).toMatchObject({ status: 200 });
+    expect(node.reads).toBe(2);
+  });
+
+  it('behavior: a status read that comes while the read begun at the broadcast is still waiting for the block joins it (bounded, as before)', async () => {
+    const bundle = bundleWith();
+    node.minedAfterReads = 2;
+    noteBroadcast(bundle.txHashes[0]!, Date.now(), publicClientFor(chain));
+    expect(await bundleStatus(bundle, chain)).toMatchObject({ status: 200 });
+    expect(node.reads).toBe(3);
   });
 });

@@ -136,7 +136,7 @@ export async function sendSessionTransaction(
     }
   }
   done();
-  noteBroadcast(bundle.txHashes[0] ?? keccak256(raw));
+  noteBroadcast(bundle.txHashes[0] ?? keccak256(raw), Date.now(), publicClientFor(chain));
   // Not waited for: the answer needs only the id, and a bundle left 'preparing' with its signed
   // bytes is already complete (its status reads the receipts; a retry broadcasts the same bytes).
   void bundles.update(bundle.id, { state: 'submitted' }).catch((error: unknown) => console.warn('[wallet] marking a sent bundle submitted failed', error));
@@ -211,7 +211,7 @@ export async function sendBundleTransactions(chain: ChainConfig, account: LocalA
       }
       try {
         await publicClient.sendRawTransaction({ serializedTransaction: raw });
-        noteBroadcast(current.txHashes[i] ?? keccak256(raw));
+        noteBroadcast(current.txHashes[i] ?? keccak256(raw), Date.now(), publicClient);
       } catch (error) {
         // A rebroadcast of a transaction the node already has (or mined) is fine.
         const text = (error as Error).message ?? '';
