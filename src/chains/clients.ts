@@ -1,6 +1,7 @@
 // One viem client per chain and RPC URL for the whole worker. Built on first use and kept: a client
-// holds no secret, and sharing it lets viem batch parallel reads (the session usage read's eth_calls
-// travel in one HTTP request). No retries: a node that fails is reported as it is, and the callers
+// holds no secret, and sharing it lets parallel reads travel together (the session usage read's
+// eth_calls go as one message: one WebSocket message where the node serves a socket, socket-rpc.ts,
+// else one HTTP request). No retries: a node that fails is reported as it is, and the callers
 // that may safely repeat (status polls, resends of signed transactions) do so themselves.
 //
 // The clients carry only the actions the wallet calls (viem's tree-shakable actions on a bare
@@ -8,7 +9,7 @@
 // action (ENS, filters, contract deployment, ...) into the service worker's start-up JS, ~110 kB
 // of it (issue 15). A method not listed here is a type error, not a runtime surprise: the type is
 // built from the same list as the object.
-import { createClient, http, type Chain, type Client, type HttpTransport, type LocalAccount, type PublicClient, type WalletClient } from 'viem';
+import { createClient, type Chain, type Client, type LocalAccount, type PublicClient, type Transport, type WalletClient } from 'viem';
 import {
   estimateFeesPerGas,
   estimateGas,
@@ -25,6 +26,7 @@ import {
   waitForTransactionReceipt,
 } from 'viem/actions';
 import { toViemChain, type ChainConfig } from './registry';
+import { socketFirst } from './socket-rpc';
 
 const PUBLIC_ACTIONS = { estimateFeesPerGas, estimateGas, getBalance, getBlock, getCode, getTransactionCount, getTransactionReceipt, readContract, sendRawTransaction, waitForTransactionReceipt };
 const WALLET_ACTIONS = { prepareTransactionRequest, sendTransaction, signAuthorization };
@@ -32,7 +34,7 @@ const WALLET_ACTIONS = { prepareTransactionRequest, sendTransaction, signAuthori
 /** A node client with the reads (and the raw send) the wallet uses; a full viem PublicClient is one too. */
 export type ChainClient = Client & Pick<PublicClient, keyof typeof PUBLIC_ACTIONS>;
 /** A client that signs as `account` locally; what the wallet uses of viem's WalletClient. */
-export type ChainWalletClient = Client<HttpTransport, Chain, LocalAccount> & Pick<WalletClient<HttpTransport, Chain, LocalAccount>, keyof typeof WALLET_ACTIONS>;
+export type ChainWalletClient = Client<Transport, Chain, LocalAccount> & Pick<WalletClient<Transport, Chain, LocalAccount>, keyof typeof WALLET_ACTIONS>;
 
 type AnyAction = (client: Client, args: never) => unknown;
 /** `actions` bound to `client`, as client.extend(publicActions) binds the full set. */
@@ -40,7 +42,8 @@ const bound = (actions: Record<string, AnyAction>) => (client: Client) => Object
 
 const publicClients = new Map<string, ChainClient>();
 
-const transportFor = (chain: ChainConfig) => http(chain.rpcUrl, { retryCount: 0, batch: { wait: 0 } });
+// Over a WebSocket to the node where it serves one (socket-rpc.ts), else HTTP, batching parallel requests.
+const transportFor = (chain: ChainConfig) => socketFirst(chain.rpcUrl, { retryCount: 0, batch: { wait: 0 } });
 
 export function publicClientFor(chain: ChainConfig): ChainClient {
   const key = `${chain.id}|${chain.rpcUrl}`;

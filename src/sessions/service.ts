@@ -286,7 +286,7 @@ export class Sessions {
     return this.store.withSession(id, async (): Promise<Outcome> => {
       const s = await current();
       if (!s || s.status !== 'active' || !s.sealedKey) return { covered: false, reason: 'the session ended' };
-      // The dry run goes out with the usage reads (one HTTP request); it signs nothing, and its
+      // The dry run goes out with the usage reads (one message to the node); it signs nothing, and its
       // answer counts only once the scope check has said yes.
       const [verdict, dryRun] = await Promise.all([this.check(req.chain, s, calls), this.dryRun(req.chain, s, calls)]);
       if (!verdict.covered) return verdict;

@@ -385,7 +385,7 @@ export class DelegationBackend implements AccountBackend {
   /**
    * The dry run (eth_estimateGas of the exact redeemDelegations from the session key), the latest
    * block (its time for the check, its base fee for the send) and the priority fee: started in the
-   * same turn, so the batching transport sends them as one HTTP request.
+   * same turn, so the transport sends them as one message (clients.ts).
    */
   private async prepareSend(record: SessionRecord, calls: SessionCall[]): Promise<PreparedDelegationSend> {
     let data: Hex;
@@ -463,7 +463,7 @@ export class DelegationBackend implements AccountBackend {
 
   /**
    * The same redeemDelegations transaction sendAsSession would sign, as eth_estimateGas from the
-   * session key on the latest block: one request, which the batching transport sends with the
+   * session key on the latest block: one request, which the transport sends with the
    * usage reads it runs beside. Calls the session's groups do not take are no dry run's business
    * (covers refuses them): no revert is claimed for them.
    */
