@@ -239,6 +239,50 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
       report(`Provider: ${calls(batch.length)} through the session again, after the bursts (history full)`, full.baseline, full.rows);
     }
 
+    // ---- one request from the worker to the node, over fetch and over a WebSocket (why the wallet's
+    // node client uses a socket where the node serves one: src/chains/socket-rpc.ts), against Node.
+    {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] });
+      const nodeMs: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const t = performance.now();
+        await (await fetch(net.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json();
+        if (i >= 10) nodeMs.push(performance.now() - t);
+      }
+      const sw = context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${extensionId}/`));
+      check(sw !== undefined, 'the wallet\'s service worker is not running');
+      await sw!.evaluate('globalThis.__name = (f) => f');
+      const inWorker = await sw!.evaluate(
+        async ({ url, body }) => {
+          const fetchMs: number[] = [];
+          const socketMs: number[] = [];
+          for (let i = 0; i < 40; i++) {
+            const t = performance.now();
+            await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json();
+            if (i >= 10) fetchMs.push(performance.now() - t);
+          }
+          const socket = new WebSocket(url.replace(/^http/, 'ws'));
+          await new Promise((resolve, reject) => ((socket.onopen = resolve), (socket.onerror = reject)));
+          for (let i = 0; i < 40; i++) {
+            const t = performance.now();
+            await new Promise<void>((resolve) => {
+              socket.onmessage = () => resolve();
+              socket.send(body);
+            });
+            if (i >= 10) socketMs.push(performance.now() - t);
+          }
+          socket.close();
+          return { fetchMs, socketMs };
+        },
+        { url: net.rpcUrl, body },
+      );
+      const baseline = fromValues('Node: fetch (this process)', nodeMs, 'ms');
+      report('Provider: one eth_blockNumber to the node (the worker\'s clock is coarse: 0.1 ms)', baseline, [
+        fromValues('extension worker: fetch', inWorker.fetchMs, 'ms'),
+        fromValues('extension worker: WebSocket (what its node client uses)', inWorker.socketMs, 'ms'),
+      ]);
+    }
+
     // ---- (c) worker cold start to the first answer, against an empty extension's cold worker
     const worker = await watchServiceWorker(context, extensionId);
     cleanup.defer('detach from the service worker', () => worker.close());
