@@ -29,8 +29,6 @@ export interface BootstrapEnvironment {
   loadWalletScript(): WalletScript;
   /** Registers a listener for the worker's install event (service worker only). */
   onInstall?(listener: () => void): void;
-  /** Told when the wallet could not be loaded, after the event that needed it was answered with an error. */
-  onLoadFailed?(error: unknown): void;
 }
 
 /** What the bootstrap answers itself while the wallet is not loaded: the chain's id, two ways. */
@@ -58,7 +56,15 @@ function coldRequest(message: unknown, sender: Runtime.MessageSender): { method:
   }
 }
 
-const UNAVAILABLE = { code: -32603, message: 'The wallet could not start; it is restarting. Try again in a moment.' };
+// wallet.js could not be loaded. In a worker: it is not among the scripts the worker imported while
+// installing ("importScripts() of new scripts after service worker installation is not allowed"; the
+// install event imports it, so this takes a broken installation) or it threw while evaluating. Only a
+// new installation can add a script to a worker, so the wallet stays unavailable until the extension
+// is reloaded or updated: every event that needs the wallet tries again and a request gets this
+// -32603 (the console has the cause); eth_chainId and net_version still work. The worker does not
+// reload its extension itself: chrome.runtime.reload() leaves an extension loaded with
+// --load-extension (npm start, the tests) unloaded in Chromium, which would break even those two.
+const UNAVAILABLE = { code: -32603, message: 'The wallet could not load its background script. Reload the extension.' };
 
 /** The answer to a message that needed the wallet when it could not be loaded. */
 function unavailable(message: unknown): Promise<unknown> | undefined {
@@ -76,9 +82,7 @@ export function startBootstrap(env: BootstrapEnvironment = workerEnvironment()):
     try {
       wallet = env.loadWalletScript().start();
     } catch (error) {
-      console.error('[wallet] could not load the wallet script', error);
-      // The next event tries again; the environment may recover (workerEnvironment reloads the extension).
-      queueMicrotask(() => env.onLoadFailed?.(error));
+      console.error('[wallet] could not load the wallet script', error); // the next event tries again (UNAVAILABLE says why)
     }
     return wallet;
   };
@@ -114,9 +118,6 @@ interface WorkerScope {
   addEventListener(type: 'install', listener: () => void): void;
 }
 
-const RELOADED_KEY = 'bootstrap.reloadedAt';
-const RELOAD_AT_MOST_EVERY_MS = 10 * 60_000;
-
 /** The real one: a service worker in Chromium, a background page in Firefox. */
 export function workerEnvironment(): BootstrapEnvironment {
   const scope = globalThis as unknown as WorkerScope;
@@ -132,24 +133,5 @@ export function workerEnvironment(): BootstrapEnvironment {
       return script;
     },
     onInstall: inWorker ? (listener) => scope.addEventListener('install', listener) : undefined,
-    // wallet.js is not in the worker's installed scripts ("importScripts() of new scripts after
-    // service worker installation is not allowed": the install did not import it) or it failed to
-    // evaluate. Only a new installation can add a script, so the extension reloads itself: the
-    // page's request got -32603 "restarting", the reloaded worker imports wallet.js while it
-    // installs, and the page's next request works. At most once per 10 minutes (the time is kept in
-    // storage), so a wallet.js that throws while evaluating does not reload the extension in a loop;
-    // then every request that needs the wallet gets that -32603 and the console has the error.
-    onLoadFailed: inWorker
-      ? (error) => {
-          void (async () => {
-            const last = (await browser.storage.local.get(RELOADED_KEY))[RELOADED_KEY] as number | undefined;
-            if (last !== undefined && Date.now() - last < RELOAD_AT_MOST_EVERY_MS) return;
-            await browser.storage.local.set({ [RELOADED_KEY]: Date.now() });
-            console.error('[wallet] reloading the extension so that its worker imports the wallet script while installing', error);
-            // After the answer to the page's request has gone out.
-            setTimeout(() => browser.runtime.reload(), 200);
-          })();
-        }
-      : undefined,
   };
 }
