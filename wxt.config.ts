@@ -22,6 +22,15 @@ export default defineConfig({
       ? { browser_specific_settings: { gecko: { id: 'session-key-wallet@local', strict_min_version: '128.0' } } }
       : {}),
   }),
+  hooks: {
+    // Firefox runs the background as scripts in a page, where importScripts() does not exist: the
+    // wallet script (entrypoints/wallet.ts) is listed before the bootstrap (entrypoints/background.ts),
+    // which then starts it at once. Chromium's worker imports it itself (src/background/bootstrap.ts).
+    'build:manifestGenerated': (wxt, manifest) => {
+      const background = manifest.background as { scripts?: string[] } | undefined;
+      if (wxt.config.browser === 'firefox' && background?.scripts) background.scripts = ['wallet.js', ...background.scripts.filter((s) => s !== 'wallet.js')];
+    },
+  },
   // Never try to start a browser from `wxt` dev mode: scripts/start.ts owns that.
   webExt: { disabled: true },
 });

@@ -2,7 +2,9 @@
 // `npm run bench`. Builds the extension, copies it and stamps each start-up module with
 // performance.now() when it starts and ends evaluating (the worker's clock starts at 0 when the
 // browser starts the worker), plus when the first message reaches a listener added after the
-// wallet's. Then stops the worker through CDP and times a page's eth_chainId, several times.
+// wallet's. Then stops the worker through CDP and times a page's eth_chainId, several times, which the
+// bootstrap (background.js) answers alone; then the same for eth_accounts, which loads the wallet
+// (wallet.js, stamped too: when the bootstrap's importScripts starts and ends evaluating it).
 //   npx tsx bench/cold-marks.ts
 import fs from 'node:fs';
 import http from 'node:http';
@@ -12,14 +14,14 @@ import path from 'node:path';
 import { launchWithExtension } from '../scripts/lib/chromium';
 import { buildExtension, watchServiceWorker } from './extension';
 import { median } from './lib';
-import { startUpFiles } from './size.bench';
+import { startUpFiles, WALLET_SCRIPT } from './size.bench';
 
 const RUNS = 7;
 
 const built = await buildExtension('http://127.0.0.1:8545');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skw-marks-'));
 fs.cpSync(built, dir, { recursive: true });
-const files = [...startUpFiles(dir).keys()];
+const files = [...startUpFiles(dir).keys(), ...startUpFiles(dir, WALLET_SCRIPT).keys()];
 for (const file of files) {
   const p = path.join(dir, file);
   const stamp = (what: string) => `(globalThis.__m??=[]).push([${JSON.stringify(`${file} ${what}`)},performance.now()]);`;
@@ -44,25 +46,28 @@ try {
   const page = await context.newPage();
   await page.goto(url);
   await page.waitForFunction(() => 'ethereum' in window);
-  const chainId = () =>
-    page.evaluate(async () => {
+  const ask = (method: string) =>
+    page.evaluate(async (method) => {
       const t = performance.now();
-      await (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum.request({ method: 'eth_chainId' });
+      await (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum.request({ method });
       return performance.now() - t;
-    });
-  await chainId();
+    }, method);
+  await ask('eth_chainId');
   const worker = await watchServiceWorker(context, extensionId);
   const rows = new Map<string, number[]>();
   const add = (k: string, v: number) => rows.set(k, [...(rows.get(k) ?? []), v]);
-  for (let i = 0; i < RUNS; i++) {
-    await worker.stop();
-    add('page: eth_chainId answered (cold)', await chainId());
-    const sw = context.serviceWorkers().filter((w) => w.url().endsWith('/background.js')).at(-1)!;
-    const marks = await sw.evaluate(() => (globalThis as unknown as { __m: [string, number][] }).__m);
-    for (const [k, v] of marks) add(`worker: ${k}`, v);
+  for (const method of ['eth_chainId', 'eth_accounts']) {
+    rows.clear();
+    for (let i = 0; i < RUNS; i++) {
+      await worker.stop();
+      add(`page: ${method} answered (cold)`, await ask(method));
+      const sw = context.serviceWorkers().filter((w) => w.url().endsWith('/background.js')).at(-1)!;
+      const marks = await sw.evaluate(() => (globalThis as unknown as { __m: [string, number][] }).__m);
+      for (const [k, v] of marks) add(`worker: ${k}`, v);
+    }
+    console.log(`Cold start of the worker by ${method}, median of ${RUNS} (worker clock from its start, ms)`);
+    for (const [k, v] of rows) console.log(`  ${median(v).toFixed(1).padStart(7)} ms  ${k}`);
   }
-  console.log(`Cold start of the worker, median of ${RUNS} (worker clock from its start, ms)`);
-  for (const [k, v] of rows) console.log(`  ${median(v).toFixed(1).padStart(7)} ms  ${k}`);
   await worker.close();
 } finally {
   await context.close();

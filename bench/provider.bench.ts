@@ -357,7 +357,8 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
       const startsBefore = worker.starts();
       coldSends.push(await sendOne(i + 1));
       check(worker.starts() > startsBefore, 'the cold send did not start the worker');
-      // Where the cold send's time goes: the worker started by an eth_chainId, then its first send.
+      // Where the cold send's time goes: the worker started by an eth_chainId (which the bootstrap
+      // answers alone, src/background/bootstrap.ts), then its first send (which loads wallet.js).
       await stopWorkers();
       await chainId();
       firstSends.push(await sendOne(i + 2));

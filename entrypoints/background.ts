@@ -1,3 +1,5 @@
-import { startBackground } from '@/src/background';
+// The service worker's script: the small bootstrap (src/background/bootstrap.ts). A classic script,
+// not a module: only a classic worker may importScripts() the wallet (entrypoints/wallet.ts).
+import { startBootstrap } from '@/src/background/bootstrap';
 
-export default defineBackground({ type: 'module', main: startBackground });
+export default defineBackground({ main: () => startBootstrap() });

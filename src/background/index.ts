@@ -1,6 +1,7 @@
-// Wires the background service worker: the dApp provider router, the wallet API for the wallet's
-// own pages, and the alarms. Listeners are registered synchronously at startup, as MV3 requires
-// for a worker that the browser wakes up on an event.
+// The wallet's background: the dApp provider router, the wallet API for the wallet's own pages, and
+// the alarms. Built into wallet.js (entrypoints/wallet.ts), which the small worker script
+// (bootstrap.ts, entrypoints/background.ts) loads when an event needs it; the bootstrap owns the
+// listeners, registered synchronously at the worker's top level as MV3 requires.
 import { browser } from 'wxt/browser';
 import { httpChainRpc } from '../rpc/chain-rpc';
 import { eth_accounts, eth_requestAccounts, wallet_getPermissions, wallet_requestPermissions } from '../rpc/methods/accounts';
@@ -23,6 +24,7 @@ import { rememberTab } from './events';
 import { handleProviderMessage, isBackgroundRequestMessage } from './provider-handler';
 import { createServices } from './services';
 import { handleWalletApiMessage, isWalletApiMessage } from './wallet-api';
+import type { WalletHandlers } from './wallet-script';
 
 export const providerRouter = createRouter([
   eth_chainId,
@@ -50,7 +52,12 @@ export const providerRouter = createRouter([
   wallet_watchAsset,
 ]);
 
-export function startBackground(): void {
+/**
+ * Starts the wallet and returns what handles each event the worker listens to. The listeners
+ * themselves are the bootstrap's (bootstrap.ts), registered at the worker's top level; the wallet
+ * is started on the first event the bootstrap cannot answer alone (and at install).
+ */
+export function startWallet(): WalletHandlers {
   const services = createServices();
   const extensionId = browser.runtime.id;
   const extensionOrigin = browser.runtime.getURL('/');
@@ -64,26 +71,29 @@ export function startBackground(): void {
     return { chain, chainRpc: httpChainRpc(chain.rpcUrl) };
   };
 
-
-  browser.runtime.onMessage.addListener((message: unknown, sender) => {
-    if (isBackgroundRequestMessage(message)) {
-      return handleProviderMessage(message, sender, { router: providerRouter, extensionId, services, chainContext, onOrigin: (origin) => rememberTab(sender.tab?.id, origin, sender.frameId, (sender as { documentId?: string }).documentId) });
-    }
-    if (isWalletApiMessage(message)) return handleWalletApiMessage(message, sender, extensionOrigin, services);
-    return undefined;
-  });
-
-  browser.alarms.onAlarm.addListener((alarm) => {
-    void services.vault.onAlarm(alarm.name);
-    if (alarm.name === SESSION_SWEEP_ALARM) {
-      const byId = (id: number) => services.networks.byId(id);
-      void services.sessions.sweepExpired(byId).then(() => services.sessions.retrySweeps(byId));
-    }
-  });
-  browser.windows.onRemoved.addListener((windowId) => void services.approvals.onWindowRemoved(windowId));
-
   // Registered scripts survive worker restarts but not every update: make them match the setting.
   // A second after start, not during it: the request that woke the worker goes first (issue 15),
-  // and a woken worker lives at least 30 s, so this still runs on every start.
+  // and a woken worker lives at least 30 s, so this still runs on every start of the wallet (every
+  // install and update included: the bootstrap starts the wallet then).
   setTimeout(() => void syncMetaMaskCompat().catch((e) => console.error('[wallet] could not register the MetaMask-compatibility script', e)), 1_000);
+
+  return {
+    onMessage(message, sender) {
+      if (isBackgroundRequestMessage(message)) {
+        return handleProviderMessage(message, sender, { router: providerRouter, extensionId, services, chainContext, onOrigin: (origin) => rememberTab(sender.tab?.id, origin, sender.frameId, (sender as { documentId?: string }).documentId) });
+      }
+      if (isWalletApiMessage(message)) return handleWalletApiMessage(message, sender, extensionOrigin, services);
+      return undefined;
+    },
+    onAlarm(alarm) {
+      void services.vault.onAlarm(alarm.name);
+      if (alarm.name === SESSION_SWEEP_ALARM) {
+        const byId = (id: number) => services.networks.byId(id);
+        void services.sessions.sweepExpired(byId).then(() => services.sessions.retrySweeps(byId));
+      }
+    },
+    onWindowRemoved(windowId) {
+      void services.approvals.onWindowRemoved(windowId);
+    },
+  };
 }

@@ -1,9 +1,8 @@
 // The wallet's current network and the chains the owner (or a dApp, with the owner's approval) added.
 import { browser } from 'wxt/browser';
 import { InvalidParamsError, UnrecognizedChainError } from '../errors';
-import { builtInChains, DEFAULT_CHAIN_ID, type ChainConfig } from './registry';
-
-const KEYS = { current: 'network.current', custom: 'network.custom', rpcOverrides: 'network.rpcOverrides' } as const;
+import { currentChainId, NETWORK_KEYS as KEYS } from './current';
+import { builtInChains, type ChainConfig } from './registry';
 
 export interface CustomChainInput {
   id: number;
@@ -74,7 +73,9 @@ export class Networks {
 
   async current(): Promise<ChainConfig> {
     const { list, currentId } = await this.snapshot();
-    return list.find((c) => c.id === (currentId ?? DEFAULT_CHAIN_ID)) ?? list[0]!;
+    // The same choice as the cold worker's eth_chainId (current.ts), from the same stored values.
+    const id = currentChainId(currentId, list.map((c) => c.id));
+    return list.find((c) => c.id === id)!;
   }
 
   /** Switches the wallet's network. 4902 for a chain the wallet does not know. */

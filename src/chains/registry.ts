@@ -2,6 +2,7 @@
 // the MetaMask Delegation Framework is deployed. Users and dApps may add custom chains (network.ts).
 import { numberToHex, type Chain, type Hex } from 'viem';
 import { arbitrumSepolia, baseSepolia, sepolia } from 'viem/chains';
+import { DEFAULT_CHAIN_ID, DEVNET_CHAIN_ID } from './current';
 
 export interface ChainConfig {
   id: number;
@@ -13,7 +14,7 @@ export interface ChainConfig {
   kind: 'devnet' | 'testnet' | 'custom';
 }
 
-export const DEVNET_CHAIN_ID = 31337;
+export { DEFAULT_CHAIN_ID, DEVNET_CHAIN_ID };
 export const DEFAULT_DEVNET_RPC_URL = 'http://127.0.0.1:8545';
 
 /** The devnet's RPC URL is fixed at build time: `npm start` and the test harness choose the port. */
@@ -46,7 +47,6 @@ export const builtInChains: readonly ChainConfig[] = [
   fromViem(arbitrumSepolia, 'Arbitrum Sepolia'),
 ];
 
-export const DEFAULT_CHAIN_ID = DEVNET_CHAIN_ID;
 
 export const chainIdHex = (id: number): Hex => numberToHex(id);
 

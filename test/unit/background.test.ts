@@ -10,6 +10,7 @@ import type { BackgroundRequestMessage } from '@/src/provider/protocol';
 import { createRouter } from '@/src/rpc/router';
 import { defineMethod } from '@/src/rpc/method';
 import { noParams } from '@/src/rpc/schema';
+import { WALLET_GLOBAL } from '@/src/background/wallet-script';
 
 const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
 const tab = { id: 7, index: 0, highlighted: false, active: true, pinned: false, incognito: false } as Runtime.MessageSender['tab'];
@@ -111,17 +112,51 @@ describe('background: the backend settings calls refuse bad input and store noth
 describe('background entrypoint', () => {
   beforeEach(() => fakeBrowser.reset());
 
-  it('behavior: the real entrypoint answers eth_chainId for a content-script sender', async () => {
+  /** As Firefox's background page runs them: wallet.js (it defines the wallet), then background.js (the bootstrap starts it). */
+  async function startEntrypoints() {
+    const { default: wallet } = await import('@/entrypoints/wallet');
+    wallet.main();
     const { default: background } = await import('@/entrypoints/background');
     background.main!();
+  }
+
+  it('behavior: the real entrypoint answers eth_chainId for a content-script sender', async () => {
+    await startEntrypoints();
     const sender = { id: fakeBrowser.runtime.id, tab, url: 'http://localhost:3000/' };
     const [answer] = await fakeBrowser.runtime.onMessage.trigger(msg({ method: 'eth_chainId' }), sender as never, () => {});
     expect(answer).toEqual({ result: '0x7a69' });
   });
 
+  it('behavior: in a service worker the bootstrap answers eth_chainId alone, imports wallet.js once for the rest, and imports it at install', async () => {
+    const scope = globalThis as unknown as Record<string, unknown>;
+    const { default: wallet } = await import('@/entrypoints/wallet');
+    const imported: string[] = [];
+    let install: (() => void) | undefined;
+    Object.assign(scope, {
+      ServiceWorkerGlobalScope: function ServiceWorkerGlobalScope() {},
+      importScripts: (url: string) => (imported.push(url), wallet.main()),
+      addEventListener: (type: string, listener: () => void) => type === 'install' && (install = listener),
+    });
+    delete scope[WALLET_GLOBAL]; // a fresh worker: wallet.js not evaluated
+    try {
+      const { default: background } = await import('@/entrypoints/background');
+      background.main!();
+      const sender = { id: fakeBrowser.runtime.id, tab, url: 'http://localhost:3000/' };
+      const ask = async (method: string, i: number) => (await fakeBrowser.runtime.onMessage.trigger({ type: 'provider/request', requestId: `w${i}`, request: { method } }, sender as never, () => {}))[0];
+      expect(await ask('eth_chainId', 0)).toEqual({ result: '0x7a69' });
+      expect(imported).toEqual([]);
+      expect(await Promise.all(['eth_accounts', 'eth_chainId', 'net_version'].map(ask))).toEqual([{ result: [] }, { result: '0x7a69' }, { result: '31337' }]);
+      expect(imported).toEqual(['/wallet.js']);
+      expect(install).toBeTypeOf('function');
+      install!(); // already loaded in this life: not imported again
+      expect(imported).toEqual(['/wallet.js']);
+    } finally {
+      for (const k of ['ServiceWorkerGlobalScope', 'importScripts', 'addEventListener']) delete scope[k];
+    }
+  });
+
   it('behavior: requests that arrive while the worker is starting are all answered, none lost', async () => {
-    const { default: background } = await import('@/entrypoints/background');
-    background.main!();
+    await startEntrypoints();
     // The listener exists as soon as main() returns: Chrome hands the waking message to it right away.
     expect(fakeBrowser.runtime.onMessage.hasListeners()).toBe(true);
     const sender = { id: fakeBrowser.runtime.id, tab, url: 'http://localhost:3000/' };
