@@ -1,5 +1,6 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { secp256k1BaseWindow } from './scripts/lib/secp256k1-window';
 import { staticImportsInDependencies } from './scripts/lib/static-imports';
 
 // WXT builds the extension from entrypoints/ (thin wiring) and src/ (all logic).
@@ -10,7 +11,7 @@ export default defineConfig({
   outDir: process.env.WALLET_OUT_DIR ?? '.output',
   modules: ['@wxt-dev/webextension-polyfill'],
   // WALLET_SOURCEMAP=1: source maps, for scripts/worker-bytes.ts (what the worker's start-up JS is made of).
-  vite: () => ({ plugins: [preact(), staticImportsInDependencies()], build: { sourcemap: process.env.WALLET_SOURCEMAP === '1' } }),
+  vite: () => ({ plugins: [preact(), staticImportsInDependencies(), secp256k1BaseWindow()], build: { sourcemap: process.env.WALLET_SOURCEMAP === '1' } }),
   manifest: ({ browser }) => ({
     name: 'Session Key Wallet',
     description: 'EIP-7702 smart account with scoped, expiring session keys enforced on chain.',
