@@ -26,7 +26,7 @@ import { EXECUTION_PERMISSION_TYPES } from '../../permissions/erc7715';
 import { withSpend } from '../spend';
 import { DelegationManagerAbi, EIP7702StatelessDeleGatorAbi, encodeDisableDelegation, encodeExecutionCalldata, encodePermissionContext, EXECUTION_MODE, hashDelegation } from './framework';
 import { prefetchNonce, rebroadcastBundle, sendBundleTransactions, sendSessionTransaction, type TxRequest } from './sender';
-import { encodeSessionBatch, readSessionUsage, rootOf, signSessionDelegation, simulateSessionBatch, type SessionDelegation } from './session-chain';
+import { encodeSessionBatch, readSessionUsage, rootOf, signSessionDelegation, simulateSessionBatch, type SessionDelegation, type UsageBlock } from './session-chain';
 import { publicClientFor, walletClientFor, type ChainClient } from '../../chains/clients';
 
 /** Gas stipend the owner funds the session key with when the grant names no gas-limit. */
@@ -332,10 +332,17 @@ export class DelegationBackend implements AccountBackend {
     return !ledger.base || ledger.stale || Date.now() - ledger.base.readAtMs > LEDGER_MAX_AGE_MS;
   }
 
+  /** The latest block, shared with every send and reading in flight (one eth_getBlockByNumber for all). */
+  private latestBlock() {
+    return shared(`${this.chain.id}|${this.chain.rpcUrl}|block`, () => this.client.getBlock({ blockTag: 'latest' }));
+  }
+
   /**
-   * Reads the session's usage from the chain into the ledger. The key's mined count is read first,
-   * the usage after (at a block as late or later): a booking whose nonce is below that count is in
-   * the usage and leaves the ledger; one mined in between is counted twice for now, never missed.
+   * Reads the session's usage from the chain into the ledger: the key's mined count and the usage,
+   * both at the same block, in one round trip after the latest block (which a send reads anyway):
+   * a booking whose nonce is below that count is in the usage and leaves the ledger, and one that
+   * is not below it is not in the usage. (Read at 'latest' in turn, one mined in between could be
+   * dropped from the ledger without being in the usage; one round trip more per cold send.)
    */
   private readChain(record: SessionRecord, scope: SessionScope, ledger: Ledger): Promise<void> {
     // One reading at a time per ledger: two applied out of order could pair an older usage with a
@@ -344,8 +351,11 @@ export class DelegationBackend implements AccountBackend {
     const reading = (async () => {
       const readAtMs = Date.now();
       const marks = ledger.staleMarks;
-      const mined = await this.client.getTransactionCount({ address: record.sessionAddress, blockTag: 'latest' });
-      const usage = await this.chainUsage(record, scope);
+      const block = await this.latestBlock();
+      const [mined, usage] = await Promise.all([
+        this.client.getTransactionCount({ address: record.sessionAddress, blockNumber: block.number }),
+        this.chainUsage(record, scope, block),
+      ]);
       ledger.booked = ledger.booked.filter((b) => b.nonce === undefined || b.nonce >= mined);
       ledger.base = { usage, mined, readAtMs };
       // A failure marked after this reading began may not be in it: the next check reads again.
@@ -405,7 +415,7 @@ export class DelegationBackend implements AccountBackend {
     prefetchNonce(this.chain, record.sessionAddress);
     const [sim, block, tip] = await Promise.all([
       simulateSessionBatch(client, { from: record.sessionAddress, delegationManager: this.framework().DelegationManager, data }).catch(() => undefined),
-      shared(`${this.chain.id}|${this.chain.rpcUrl}|block`, () => client.getBlock({ blockTag: 'latest' })).catch(() => undefined),
+      this.latestBlock().catch(() => undefined),
       shared(`${this.chain.id}|${this.chain.rpcUrl}|tip`, () => client.request({ method: 'eth_maxPriorityFeePerGas' })).catch(() => undefined),
     ]);
     const dryRun: SessionDryRun = !sim ? { reverts: false } : sim.ok ? { reverts: false, gas: sim.gas } : sim.reverted ? { reverts: true, reason: sim.reason } : { reverts: false };
@@ -457,8 +467,8 @@ export class DelegationBackend implements AccountBackend {
     return { usage, stipendLeft: (await this.client.getBalance({ address: record.sessionAddress })).toString() };
   }
 
-  private chainUsage(record: SessionRecord, scope: SessionScope): Promise<SessionUsage> {
-    return readSessionUsage(this.client, toDelegation(record), scope, this.framework());
+  private chainUsage(record: SessionRecord, scope: SessionScope, block?: UsageBlock): Promise<SessionUsage> {
+    return readSessionUsage(this.client, toDelegation(record), scope, this.framework(), block);
   }
 
   /**

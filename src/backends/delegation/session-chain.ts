@@ -220,16 +220,23 @@ const SESSION_CALL_USAGE_ABI = [
 
 const isPair = (v: bigint | PeriodRecord | readonly [bigint, bigint]): v is readonly [bigint, bigint] => Array.isArray(v);
 
+/** The block a usage reading is made at: its number and time. */
+export interface UsageBlock {
+  number: bigint;
+  timestamp: bigint;
+}
+
 /**
- * What the chain says the session has used, read fresh at the latest block: calls, ETH, each
- * token of the scope (0 when untouched), revoked or not, and that block's timestamp. Checks first
- * that the delegation is the scope's (assertDelegationMatchesScope).
+ * What the chain says the session has used, read fresh at the latest block (or at `block`, a
+ * latest block the caller read): calls, ETH, each token of the scope (0 when untouched), revoked
+ * or not, and that block's timestamp. Checks first that the delegation is the scope's
+ * (assertDelegationMatchesScope).
  */
-export async function readSessionUsage(client: ChainClient, delegation: SessionDelegation, scope: SessionScope, framework: SessionFramework): Promise<SessionUsage> {
+export async function readSessionUsage(client: ChainClient, delegation: SessionDelegation, scope: SessionScope, framework: SessionFramework, latest?: UsageBlock): Promise<SessionUsage> {
   const enforcers = framework.caveatEnforcers;
   assertDelegationMatchesScope(delegation, scope, enforcers);
   const hash = hashDelegation(delegation);
-  const block = await client.getBlock({ blockTag: 'latest' });
+  const block = latest ?? (await client.getBlock({ blockTag: 'latest' }));
   const at = { blockNumber: block.number };
   // A chain's leaves keep their groups' counters under their own hashes.
   const readings = [delegation, ...(delegation.groups ?? [])].flatMap((d) => readingsOf(d.caveats, framework.DelegationManager, enforcers, hashDelegation(d)));
