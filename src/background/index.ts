@@ -3,6 +3,7 @@
 // (bootstrap.ts, entrypoints/background.ts) loads when an event needs it; the bootstrap owns the
 // listeners, registered synchronously at the worker's top level as MV3 requires.
 import { browser } from 'wxt/browser';
+import { connectEarly } from '../chains/clients';
 import { httpChainRpc } from '../rpc/chain-rpc';
 import { eth_accounts, eth_requestAccounts, wallet_getPermissions, wallet_requestPermissions } from '../rpc/methods/accounts';
 import { eth_chainId, net_version, wallet_addEthereumChain, wallet_switchEthereumChain } from '../rpc/methods/chain';
@@ -63,8 +64,12 @@ export function startWallet(): WalletHandlers {
   const extensionOrigin = browser.runtime.getURL('/');
 
   // The current chain is read now, while the waking request is still on its way, not after it has
-  // arrived (the first message then finds it cached; Networks drops the cache when it changes).
-  services.networks.current().catch(() => undefined);
+  // arrived (the first message then finds it cached; Networks drops the cache when it changes), and
+  // its node connection opened (a WebSocket is ready a round trip or two later: clients.ts).
+  services.networks
+    .current()
+    .then(connectEarly)
+    .catch(() => undefined);
 
   const chainContext = async () => {
     const chain = await services.networks.current();

@@ -26,7 +26,7 @@ import {
   waitForTransactionReceipt,
 } from 'viem/actions';
 import { toViemChain, type ChainConfig } from './registry';
-import { socketFirst } from './socket-rpc';
+import { openSocket, socketFirst } from './socket-rpc';
 
 const PUBLIC_ACTIONS = { estimateFeesPerGas, estimateGas, getBalance, getBlock, getCode, getTransactionCount, getTransactionReceipt, readContract, sendRawTransaction, waitForTransactionReceipt };
 const WALLET_ACTIONS = { prepareTransactionRequest, sendTransaction, signAuthorization };
@@ -54,6 +54,16 @@ export function publicClientFor(chain: ChainConfig): ChainClient {
     publicClients.set(key, client);
   }
   return client;
+}
+
+/**
+ * Makes `chain`'s client and opens its connection to the node now: a worker woken by a request
+ * calls this while the request is on its way, so the request's reads find a WebSocket ready
+ * instead of going over HTTP while one opens (issue 15: a cold send).
+ */
+export function connectEarly(chain: ChainConfig): void {
+  publicClientFor(chain);
+  openSocket(chain.rpcUrl);
 }
 
 /** A wallet client for `account` on `chain` (cheap to make; the account is the caller's). */

@@ -133,6 +133,11 @@ class Pool {
     });
   }
 
+  /** Opens a first socket now, ahead of the first request (it is ready a round trip or two later). */
+  open(): void {
+    if (this.connections.size === 0) this.connect();
+  }
+
   private flush(): void {
     const calls = this.queued;
     this.queued = [];
@@ -226,6 +231,11 @@ async function sendAgain(params: unknown, overHttp: (method: string, params: unk
 
 /** One socket per node URL for the whole worker, shared by every client of that URL. */
 const pools = new Map<string, Pool>();
+
+/** Opens the socket of a transport made for `url` (socketFirst) now, if it has none: see Pool.open. */
+export function openSocket(url: string): void {
+  pools.get(url)?.open();
+}
 
 /**
  * viem transport for `url`: over a WebSocket to the same node once one is open, else over HTTP (as

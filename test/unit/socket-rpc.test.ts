@@ -91,6 +91,22 @@ describe('socketFirst', () => {
     expect(httpCalls).toEqual(['eth_blockNumber']);
   });
 
+  it('behavior: openSocket opens one socket ahead of the first request (a woken worker calls it), and the first request then goes over it, not over HTTP', async () => {
+    const { client, url } = await transport();
+    const { openSocket } = await import('@/src/chains/socket-rpc');
+    openSocket(url);
+    openSocket(url);
+    expect(FakeSocket.all.map((s) => s.url)).toEqual([`${url.replace('http:', 'ws:')}/`]);
+    FakeSocket.all[0]!.ready();
+    const answer = client.request({ method: 'eth_blockNumber' });
+    await flush();
+    expect(FakeSocket.all[0]!.last().map((c) => c.method)).toEqual(['eth_blockNumber']);
+    FakeSocket.all[0]!.reply([{ jsonrpc: '2.0', id: FakeSocket.all[0]!.last()[0]!.id, result: '0x7' }]);
+    expect(await answer).toBe('0x7');
+    expect(httpCalls).toEqual([]);
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
   it('behavior: one message in flight per socket: a call made while the socket waits for its answer goes over HTTP and opens another socket (at most 6)', async () => {
     const { client } = await transport();
     await client.request({ method: 'eth_blockNumber' });
