@@ -2,7 +2,7 @@
 // (version 1.3.0). The devnet: the addresses the devnet deploy script wrote (devnet/deployment.json),
 // baked into the build.
 import { DELEGATOR_CONTRACTS } from '@metamask/delegation-deployments';
-import { getAddress, type Address } from 'viem';
+import type { Address } from 'viem';
 import devnetDeployment from '../../devnet/deployment.json';
 import { DEVNET_CHAIN_ID } from './registry';
 
@@ -21,41 +21,19 @@ export interface DevnetDeployment extends FrameworkDeployment {
   SessionCallEnforcer?: Address;
 }
 
-function checksummed<T>(value: T): T {
-  if (typeof value === 'string') return getAddress(value) as T;
-  return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, checksummed(v)])) as T;
-}
-
 /**
- * The devnet's addresses, each checksummed when first read, not at import: checksumming all of them
- * (a keccak each) was 11 ms of every worker start, which a worker woken for eth_chainId never needs
- * (issue 15, measured with bench/cold-marks.ts and a CPU profile).
+ * The devnet's addresses as the deploy script wrote them, checksummed there. Not checksummed again
+ * here: that is a keccak per address, and the first backend a cold worker builds paid ~4 ms for
+ * the devnet's 39 (issue 15, bench/cold-send-trace.ts); at import it was 11 ms of every worker
+ * start. test/unit/deployments.test.ts checks every address here and in the published framework
+ * deployments is already in checksum form.
  */
-export const devnetContracts: DevnetDeployment = lazilyChecksummed(devnetDeployment.contracts as DevnetDeployment);
-
-function lazilyChecksummed<T extends object>(raw: T): T {
-  const out = {} as T;
-  for (const key of Object.keys(raw) as (keyof T & string)[]) {
-    Object.defineProperty(out, key, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        const value = checksummed(raw[key]);
-        Object.defineProperty(out, key, { value, enumerable: true });
-        return value;
-      },
-    });
-  }
-  return out;
-}
+export const devnetContracts: DevnetDeployment = devnetDeployment.contracts as DevnetDeployment;
 
 /**
  * The devnet's framework, with the wallet's own SessionCallEnforcer among its caveat enforcers
  * (the delegation backend uses it only once it has seen its code on chain).
  */
-// Built on first use: spreading devnetContracts at import read every lazy getter, so every address
-// was checksummed (a keccak each) at each worker start after all (issue 15, a CPU profile of the
-// worker's start-up: the largest single cost of evaluating it).
 let devnetFramework: FrameworkDeployment | undefined;
 function devnetFrameworkNow(): FrameworkDeployment {
   return (devnetFramework ??= {
@@ -70,10 +48,7 @@ export function frameworkFor(chainId: number): FrameworkDeployment | null {
   if (chainId === DEVNET_CHAIN_ID) return devnetFrameworkNow();
   const published = DELEGATOR_CONTRACTS[FRAMEWORK_VERSION]?.[chainId];
   if (!published?.DelegationManager || !published.EIP7702StatelessDeleGatorImpl) return null;
-  const caveatEnforcers = Object.fromEntries(Object.entries(published).filter(([name]) => !NON_ENFORCERS.has(name)));
-  return checksummed({
-    DelegationManager: published.DelegationManager,
-    EIP7702StatelessDeleGatorImpl: published.EIP7702StatelessDeleGatorImpl,
-    caveatEnforcers,
-  });
+  // Checksummed as published (test/unit/deployments.test.ts).
+  const caveatEnforcers = Object.fromEntries(Object.entries(published).filter(([name]) => !NON_ENFORCERS.has(name))) as Record<string, Address>;
+  return { DelegationManager: published.DelegationManager as Address, EIP7702StatelessDeleGatorImpl: published.EIP7702StatelessDeleGatorImpl as Address, caveatEnforcers };
 }
