@@ -70,6 +70,12 @@ export function startWallet(): WalletHandlers {
     .current()
     .then(connectEarly)
     .catch(() => undefined);
+  // Likewise what nearly every dApp request reads, into the caches those services keep anyway
+  // (dropped when the key changes): the connections, the chains' backends, the session records.
+  // Read together now rather than one after another inside the request (issue 15: a cold send).
+  void services.connections.all().catch(() => undefined);
+  void services.backends.setting(0).catch(() => undefined);
+  void services.sessions.all().catch(() => undefined);
 
   const chainContext = async () => {
     const chain = await services.networks.current();

@@ -155,6 +155,25 @@ describe('background entrypoint', () => {
     }
   });
 
+  it('behavior: a started wallet reads the connections, the backends and the session records at once, and its first requests read none of them again', async () => {
+    const reads: string[] = [];
+    const local = fakeBrowser.storage.local;
+    const get = local.get.bind(local);
+    local.get = ((keys: Parameters<typeof get>[0]) => (reads.push(...(typeof keys === 'string' ? [keys] : Array.isArray(keys) ? keys : Object.keys(keys ?? {}))), get(keys))) as typeof get;
+    try {
+      await startEntrypoints();
+      // Started by the wallet, before any request arrived (issue 15: a cold send read them one after another).
+      expect(reads).toEqual(expect.arrayContaining(['connections', 'backend.byChain', 'sessions']));
+      const sender = { id: fakeBrowser.runtime.id, tab, url: 'http://localhost:3000/' };
+      const ask = async (method: string, i: number) => (await fakeBrowser.runtime.onMessage.trigger({ type: 'provider/request', requestId: `p${i}`, request: { method } }, sender as never, () => {}))[0];
+      expect(await ask('eth_accounts', 0)).toEqual({ result: [] });
+      expect(await ask('wallet_getPermissions', 1)).toEqual({ result: [] });
+      for (const key of ['connections', 'backend.byChain', 'sessions']) expect(reads.filter((k) => k === key), key).toHaveLength(1);
+    } finally {
+      local.get = get;
+    }
+  });
+
   it('behavior: requests that arrive while the worker is starting are all answered, none lost', async () => {
     await startEntrypoints();
     // The listener exists as soon as main() returns: Chrome hands the waking message to it right away.
