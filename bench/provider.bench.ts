@@ -368,6 +368,9 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
     report('Provider: one session call with the worker stopped first (page-timed)', warmSendSample, [
       withGoal(fromValues('1 session call, worker stopped (cold start)', coldSends, 'ms'), warmSendSample, 2),
       fromValues('  first session call of a worker already started by an eth_chainId', firstSends, 'ms'),
+      // For scale: what a cold send would take if the wallet added nothing to starting a worker (an
+      // empty extension's cold start, measured above) and then ran as fast as warm (run i + run i).
+      fromValues("  an empty extension's cold start + a warm send (no wallet start-up at all)", warmSends.map((w, i) => w + (floorCold[i] ?? floorCold[0]!)), 'ms'),
     ]);
     if (restartedEarly > 0) console.log(`  a service worker restarted on its own ${restartedEarly} time(s) right after a stop`);
   } finally {
