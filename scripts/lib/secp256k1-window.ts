@@ -2,10 +2,10 @@
 // base point instead of window 8 (issue 15: a cold session send).
 //
 // The first multiplication by the base point (the session key's address, then its first signature)
-// builds that table. Window 8 is 32 tables of 128 points: about 33 ms in a cold worker, on the path
-// of the first send after the worker starts. Window 4 is 64 tables of 8 points: a few ms, and each
-// signature costs about 0.06 ms more (measured in Node with viem's copy: first getPublicKey 23.3 ms
-// vs 5.5 ms, sign 0.55 vs 0.61 ms). Signatures are the same (RFC 6979 picks k; the window only
+// builds that table, on the path of the first send after the worker starts. Window 8 is 32 tables
+// of 128 points, window 4 is 64 tables of 8, and each signature costs about 0.06 ms more (in Node
+// with viem's copy: first getPublicKey 23.3 ms vs 5.5 ms, sign 0.55 vs 0.61 ms). A cold send in the
+// extension: 56.5 ms with window 8, 48.9 ms with window 4 (medians of 7, bench/cold-send-trace.ts). Signatures are the same (RFC 6979 picks k; the window only
 // changes how k·G is computed, still with wNAF's constant-time cached path).
 // viem does not export its copy, so the setting is changed where the library makes it.
 // test/unit/secp256k1-window.test.ts checks viem's copy still has that line.
