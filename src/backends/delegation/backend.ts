@@ -341,8 +341,8 @@ export class DelegationBackend implements AccountBackend {
    * Reads the session's usage from the chain into the ledger: the key's mined count and the usage,
    * both at the same block, in one round trip after the latest block (which a send reads anyway):
    * a booking whose nonce is below that count is in the usage and leaves the ledger, and one that
-   * is not below it is not in the usage. (Read at 'latest' in turn, one mined in between could be
-   * dropped from the ledger without being in the usage; one round trip more per cold send.)
+   * is not below it is not in the usage. (Before, the count was read at 'latest' first and the usage
+   * at a later block, two round trips more on a cold send's path.)
    */
   private readChain(record: SessionRecord, scope: SessionScope, ledger: Ledger): Promise<void> {
     // One reading at a time per ledger: two applied out of order could pair an older usage with a
