@@ -4,7 +4,9 @@
 // storage call, fetch, WebSocket message, WebCrypto call and the importScripts() of wallet.js, with
 // when it started and ended. A page grants a session as the provider bench does, sends warm, then
 // stops the worker through CDP and sends one covered call again, several times, and prints the
-// worker's timeline for the cold send and for a warm one. Gaps between records are JavaScript
+// worker's timeline for the cold send and for a warm one; then a cold eth_chainId, the wallet's beside
+// the empty extension's of the provider bench (floor-extension.ts, same prelude), with when each
+// worker's script began and finished evaluating. Gaps between records are JavaScript
 // running in the worker (wallet.js evaluating, building a backend, signing, encoding): put
 // `globalThis.__m?.push([label, performance.now(), performance.now()])` in the code to split one.
 //   npx tsx bench/cold-send-trace.ts
@@ -17,6 +19,7 @@ import { startDevnet } from '../devnet/index';
 import { launchWithExtension } from '../scripts/lib/chromium';
 import { serveDapp } from '../scripts/dapp';
 import { approve, buildBenchDapp, buildExtension, importOwner, providerRequest, resultOf, sendAndConfirmInPage, watchServiceWorker } from './extension';
+import { FLOOR_WORKER_FILE, floorChainId, writeFloorExtension } from './floor-extension';
 import { Cleanup, median } from './lib';
 import { benchEnv, grantRequest, moveCall } from './session-node';
 
@@ -30,6 +33,7 @@ const DAPP_PORT = Number(process.env.BENCH_DAPP_PORT ?? 18573) + 9;
 const PRELUDE = `(() => {
   const m = (globalThis.__m = []);
   const rec = (label, t0) => m.push([label, t0, performance.now()]);
+  rec('background.js starts evaluating', performance.now());
   const wrapAsync = (obj, name, label) => {
     const f = obj && obj[name];
     if (typeof f !== 'function') return;
@@ -44,7 +48,7 @@ const PRELUDE = `(() => {
   };
   const keys = (a) => (typeof a[0] === 'string' ? a[0] : Array.isArray(a[0]) ? a[0].join(',') : a[0] && typeof a[0] === 'object' ? Object.keys(a[0]).join(',') : String(a[0]));
   for (const area of ['local', 'session']) {
-    const s = chrome.storage[area];
+    const s = chrome.storage && chrome.storage[area]; // the empty extension has no storage
     for (const op of ['get', 'set', 'remove']) wrapAsync(s, op, (a) => 'storage.' + area + '.' + op + ' ' + keys(a).slice(0, 60));
   }
   wrapAsync(globalThis, 'fetch', (a) => {
@@ -71,6 +75,9 @@ const PRELUDE = `(() => {
 })();
 `;
 
+// Runs last: when the worker's own script is done evaluating (what comes after is the browser's).
+const POSTLUDE = `\n;globalThis.__m.push(['background.js evaluated', performance.now(), performance.now()]);\n`;
+
 const cleanup = new Cleanup();
 try {
   const net = await startDevnet({ port: DEVNET_PORT, quiet: true, writeDeploymentFile: false });
@@ -81,12 +88,17 @@ try {
   cleanup.defer('remove the traced build', () => fs.rmSync(extensionDir, { recursive: true, force: true }));
   fs.cpSync(built, extensionDir, { recursive: true });
   const bg = path.join(extensionDir, 'background.js');
-  fs.writeFileSync(bg, PRELUDE + fs.readFileSync(bg, 'utf8'));
+  fs.writeFileSync(bg, PRELUDE + fs.readFileSync(bg, 'utf8') + POSTLUDE);
+  // The empty extension of the provider bench, with the same prelude: where its cold start goes.
+  const floorDir = writeFloorExtension(path.join(extensionDir, '..', path.basename(extensionDir) + '-floor'), numberToHex(net.chainId));
+  cleanup.defer('remove the floor extension', () => fs.rmSync(floorDir, { recursive: true, force: true }));
+  const floorSw = path.join(floorDir, FLOOR_WORKER_FILE);
+  fs.writeFileSync(floorSw, PRELUDE + fs.readFileSync(floorSw, 'utf8') + POSTLUDE);
   const dapp = await serveDapp({ port: DAPP_PORT, dir: dappDir });
   cleanup.defer('stop the dApp server', () => dapp.close());
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skw-trace-chromium-'));
   cleanup.defer('remove the Chromium profile', () => fs.rmSync(userDataDir, { recursive: true, force: true }));
-  const { context, extensionId } = await launchWithExtension({ extensionDir, userDataDir, headless: true });
+  const { context, extensionId } = await launchWithExtension({ extensionDir, userDataDir, headless: true, alsoLoad: [floorDir] });
   cleanup.defer('close Chromium', () => context.close());
 
   const ownerKey = generatePrivateKey();
@@ -116,6 +128,11 @@ try {
   };
   const worker = await watchServiceWorker(context, extensionId);
   cleanup.defer('detach from the worker', () => worker.close());
+  const floorWorker =
+    context.serviceWorkers().find((w) => w.url().endsWith(`/${FLOOR_WORKER_FILE}`)) ??
+    (await context.waitForEvent('serviceworker', { predicate: (w) => w.url().endsWith(`/${FLOOR_WORKER_FILE}`), timeout: 15_000 }));
+  const floor = await watchServiceWorker(context, new URL(floorWorker.url()).host);
+  cleanup.defer('detach from the floor worker', () => floor.close());
   const sw = () => context.serviceWorkers().filter((w) => w.url().endsWith('/background.js')).at(-1)!;
   type Mark = [string, number, number];
   const marks = () => sw().evaluate(() => (globalThis as unknown as { __m: Mark[] }).__m.splice(0));
@@ -138,6 +155,33 @@ try {
     const cm = await marks();
     if (i >= RUNS - 2) show(`cold send ${i + 1}`, c, cm);
   }
+  // A cold eth_chainId (the bootstrap answers it alone) beside the empty extension's.
+  const fsw = () => context.serviceWorkers().filter((w) => w.url().endsWith(`/${FLOOR_WORKER_FILE}`)).at(-1)!;
+  const floorMarks = () => fsw().evaluate(() => (globalThis as unknown as { __m: Mark[] }).__m.splice(0));
+  const chainId = () =>
+    page.evaluate(async () => {
+      const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
+      const t = performance.now();
+      await eth.request({ method: 'eth_chainId' });
+      return performance.now() - t;
+    });
+  const coldIds: number[] = [];
+  const floorIds: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    await worker.stop();
+    await floor.stop();
+    const ours = await chainId();
+    coldIds.push(ours);
+    const om = await marks();
+    const theirs = (await floorChainId(page)).ms;
+    floorIds.push(theirs);
+    const fm = await floorMarks();
+    if (i === RUNS - 1) {
+      show('cold eth_chainId, wallet', { total: ours, answered: ours }, om);
+      show('cold eth_chainId, empty extension (started after the wallet answered)', { total: theirs, answered: theirs }, fm);
+    }
+  }
+  console.log(`cold eth_chainId, median of ${RUNS}: wallet ${median(coldIds).toFixed(1)} ms, empty extension ${median(floorIds).toFixed(1)} ms`);
   console.log(`median of ${RUNS}: warm ${median(warm).toFixed(1)} ms, cold ${median(cold).toFixed(1)} ms (${(median(cold) / median(warm)).toFixed(2)}x)`);
 } finally {
   await cleanup.run();

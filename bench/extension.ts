@@ -123,6 +123,8 @@ export async function watchServiceWorker(context: BrowserContext, extensionId: s
       await cdp.send('ServiceWorker.stopAllWorkers');
       await stopped;
     },
+    /** Waits until the worker reports stopped (after a stop(), of this or another watcher: it stops them all). */
+    stopped: (timeoutMs?: number) => reach('stopped', timeoutMs),
     async close(): Promise<void> {
       await cdp.detach().catch(() => undefined);
       await page.close().catch(() => undefined);

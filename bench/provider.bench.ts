@@ -21,7 +21,8 @@
 // (c) Service-worker cold start: the worker is stopped through CDP (ServiceWorker.stopAllWorkers),
 //     then a page's eth_chainId is timed until its answer. Baseline (issue 15): the same request to
 //     an empty extension's cold worker (floor-extension.ts), loaded in the same Chromium, stopped
-//     and timed the same way; goal <= 3x. Then one covered one-call wallet_sendCalls -> status 200
+//     and timed the same way; goal <= 3x. Beside it, for scale, the same empty extension carrying a
+//     script as big as wallet.js that it never runs (what the wallet's bytes alone cost). Then one covered one-call wallet_sendCalls -> status 200
 //     with the worker stopped first, against the same send with the worker warm (same session,
 //     interleaved); goal <= 2x.
 import fs from 'node:fs';
@@ -34,7 +35,7 @@ import { launchWithExtension } from '../scripts/lib/chromium';
 import { serveDapp } from '../scripts/dapp';
 import type { SessionCall } from '../src/permissions/types';
 import { approve, BENCH_OUT_DIR, buildBenchDapp, buildExtension, importOwner, providerRequest, resultOf, sendAndConfirmInPage, watchServiceWorker } from './extension';
-import { FLOOR_WORKER_FILE, floorChainId, writeFloorExtension } from './floor-extension';
+import { CARRYING_FLOOR_WORKER_FILE, FLOOR_WORKER_FILE, floorChainId, writeFloorExtension } from './floor-extension';
 import { check, Cleanup, fromValues, report, throughput, withGoal } from './lib';
 import { benchEnv, grantRequest, moveCall, scopeOf } from './session-node';
 
@@ -68,7 +69,9 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
     const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skw-bench-'));
     cleanup.defer('remove the Chromium profile', () => fs.rmSync(userDataDir, { recursive: true, force: true }));
     const floorDir = writeFloorExtension(path.join(BENCH_OUT_DIR, 'floor-extension'), numberToHex(net.chainId));
-    const { context, extensionId } = await launchWithExtension({ extensionDir, userDataDir, headless: true, alsoLoad: [floorDir] });
+    const walletScript = path.join(extensionDir, 'wallet.js');
+    const carryingDir = writeFloorExtension(path.join(BENCH_OUT_DIR, 'floor-extension-carrying'), numberToHex(net.chainId), walletScript);
+    const { context, extensionId } = await launchWithExtension({ extensionDir, userDataDir, headless: true, alsoLoad: [floorDir, carryingDir] });
     cleanup.defer('close Chromium', () => context.close());
 
     // ---- the owner, the page, the session
@@ -286,11 +289,16 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
     // ---- (c) worker cold start to the first answer, against an empty extension's cold worker
     const worker = await watchServiceWorker(context, extensionId);
     cleanup.defer('detach from the service worker', () => worker.close());
-    const floorWorker =
-      context.serviceWorkers().find((w) => w.url().endsWith(`/${FLOOR_WORKER_FILE}`)) ??
-      (await context.waitForEvent('serviceworker', { predicate: (w) => w.url().endsWith(`/${FLOOR_WORKER_FILE}`), timeout: 15_000 }));
-    const floor = await watchServiceWorker(context, new URL(floorWorker.url()).host);
-    cleanup.defer('detach from the floor extension worker', () => floor.close());
+    const watchFloor = async (file: string) => {
+      const w =
+        context.serviceWorkers().find((w) => w.url().endsWith(`/${file}`)) ??
+        (await context.waitForEvent('serviceworker', { predicate: (w) => w.url().endsWith(`/${file}`), timeout: 15_000 }));
+      const watched = await watchServiceWorker(context, new URL(w.url()).host);
+      cleanup.defer(`detach from the ${file} worker`, () => watched.close());
+      return watched;
+    };
+    const floor = await watchFloor(FLOOR_WORKER_FILE);
+    const carrying = await watchFloor(CARRYING_FLOOR_WORKER_FILE);
     const chainId = () =>
       page.evaluate(async () => {
         const eth = (window as unknown as { ethereum: { request(a: unknown): Promise<unknown> } }).ethereum;
@@ -299,15 +307,16 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
         return { ms: performance.now() - t, id: id as string };
       });
     let restartedEarly = 0;
-    /** Stops every service worker (ours and the floor's) and waits until ours reports stopped. */
+    /** Stops every service worker (ours and the floors') and waits until each reports stopped. */
     const stopWorkers = async () => {
       for (let attempt = 0; ; attempt++) {
-        await worker.stop();
-        await floor.stop(); // one stopAllWorkers stopped both; this waits until the floor's is seen stopped
-        if (worker.status() === 'stopped' && floor.status() === 'stopped') return;
+        await worker.stop(); // one stopAllWorkers stops them all: then each is waited for
+        await Promise.all([floor.stopped(), carrying.stopped()]);
+        const statuses = { wallet: worker.status(), 'empty extension': floor.status(), 'carrying extension': carrying.status() };
+        if (Object.values(statuses).every((s) => s === 'stopped')) return;
         // Something woke one (an alarm) between the stop and the request: stop again.
         restartedEarly++;
-        check(attempt < 5, 'a service worker keeps restarting right after being stopped');
+        check(attempt < 5, `a service worker keeps restarting right after being stopped: ${JSON.stringify(statuses)}`);
       }
     };
     /** A timed cold request: checks that it did start the worker it went to. */
@@ -322,26 +331,37 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
     const cold: number[] = [];
     const floorWarm: number[] = [];
     const floorCold: number[] = [];
+    const carryingCold: number[] = [];
     await chainId();
     await floorChainId(page);
+    await floorChainId(page, 'carrying');
+    const ORDERS = [
+      ['ours', 'floor', 'carrying'],
+      ['floor', 'carrying', 'ours'],
+      ['carrying', 'ours', 'floor'],
+    ] as const;
     for (let i = 0; i < COLD_RUNS; i++) {
-      // Both workers running (the last stop below left one stopped): woken first, then timed warm.
+      // The workers running (the last stop below left them stopped): woken first, then timed warm.
       await chainId();
       await floorChainId(page);
       warm.push((await chainId()).ms);
       floorWarm.push((await floorChainId(page)).ms);
-      // Alternate which of the two starts first after a stop, so neither always pays for the other.
-      for (const which of i % 2 === 0 ? (['ours', 'floor'] as const) : (['floor', 'ours'] as const)) {
+      // Rotate which one starts first after a stop, so none always pays for another.
+      for (const which of ORDERS[i % ORDERS.length]!) {
         await stopWorkers();
         if (which === 'ours') cold.push(await coldly(worker, 'wallet', chainId));
-        else floorCold.push(await coldly(floor, 'empty extension', () => floorChainId(page)));
+        else if (which === 'floor') floorCold.push(await coldly(floor, 'empty extension', () => floorChainId(page)));
+        else carryingCold.push(await coldly(carrying, 'empty extension carrying wallet.js', () => floorChainId(page, 'carrying')));
       }
     }
+    const walletKb = (fs.statSync(walletScript).size / 1000).toFixed(0);
     const floorColdSample = fromValues('empty extension: eth_chainId, worker stopped (cold start)', floorCold, 'ms');
     report('Provider: service-worker cold start to first answer (page-timed)', floorColdSample, [
       withGoal(fromValues('extension: eth_chainId, worker stopped (cold start)', cold, 'ms'), floorColdSample, 3),
       fromValues('extension: eth_chainId, worker warm', warm, 'ms'),
       fromValues('empty extension: eth_chainId, worker warm', floorWarm, 'ms'),
+      // What the wallet's bytes alone cost a cold start (floor-extension.ts): none of them runs.
+      fromValues(`empty extension carrying wallet.js (${walletKb} kB, never run): eth_chainId, cold`, carryingCold, 'ms'),
     ]);
 
     // One covered session call with the worker stopped first, against the same call warm.
@@ -371,6 +391,8 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
       // For scale: what a cold send would take if the wallet added nothing to starting a worker (an
       // empty extension's cold start, measured above) and then ran as fast as warm (run i + run i).
       fromValues("  an empty extension's cold start + a warm send (no wallet start-up at all)", warmSends.map((w, i) => w + (floorCold[i] ?? floorCold[0]!)), 'ms'),
+      // The same with the wallet's script carried but never run: the wallet's bytes, before any of its work.
+      fromValues('  the empty extension carrying wallet.js: cold start + a warm send', warmSends.map((w, i) => w + (carryingCold[i] ?? carryingCold[0]!)), 'ms'),
     ]);
     if (restartedEarly > 0) console.log(`  a service worker restarted on its own ${restartedEarly} time(s) right after a stop`);
   } finally {
