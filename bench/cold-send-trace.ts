@@ -72,6 +72,15 @@ const PRELUDE = `(() => {
   const imp = globalThis.importScripts;
   if (imp) globalThis.importScripts = (...a) => { const t0 = performance.now(); try { return imp(...a); } finally { rec('importScripts ' + a.join(','), t0); } };
   chrome.runtime.onMessage.addListener(() => { rec('first message reaches a listener', performance.now()); });
+  // When the wallet's answer to a message is ready (a promise settled or sendResponse called).
+  const add = chrome.runtime.onMessage.addListener.bind(chrome.runtime.onMessage);
+  chrome.runtime.onMessage.addListener = (listener) => add((message, sender, sendResponse) => {
+    const what = (message && message.request && message.request.method) || (message && message.type) || 'message';
+    const respond = (value) => { rec('answer ready: ' + what, performance.now()); return sendResponse(value); };
+    const r = listener(message, sender, respond);
+    if (r && typeof r.then === 'function') r.then(() => rec('answer ready: ' + what, performance.now()), () => undefined);
+    return r;
+  });
 })();
 `;
 
