@@ -1,7 +1,7 @@
 // The cold-start floors of issue 15: empty MV3 extensions, written by the bench, that do what the
 // wallet does to answer a page's eth_chainId and nothing else. A document_start content script
-// relays a window.postMessage from the page to the service worker with runtime.sendMessage (as the
-// wallet's bridge does), and the worker answers a constant. Loaded in the same Chromium as the
+// relays a window.postMessage from the page to the service worker over a runtime.connect port (as
+// the wallet's bridge does), and the worker answers a constant. Loaded in the same Chromium as the
 // wallet, stopped the same way (CDP ServiceWorker.stopAllWorkers stops them all) and timed the same
 // way from the page, so the empty one's cold start is the least any MV3 extension can take here.
 //
@@ -21,15 +21,27 @@ export const CARRYING_FLOOR_WORKER_FILE = 'floor-carrying-sw.js';
 
 export type FloorName = 'empty' | 'carrying';
 
-const relay = (name: FloorName) => `window.addEventListener('message', (event) => {
+// Over one long-lived port, opened on the first request and again after the worker stopped, as
+// the wallet's bridge does (src/provider/bridge.ts overPort).
+const relay = (name: FloorName) => `let port;
+const open = () => {
+  if (port) return port;
+  port = chrome.runtime.connect({ name: 'provider' });
+  port.onMessage.addListener((a) => window.postMessage({ type: 'floor/answer', floor: ${JSON.stringify(name)}, id: a.id, result: a.result }, '*'));
+  port.onDisconnect.addListener(() => (port = undefined));
+  return port;
+};
+window.addEventListener('message', (event) => {
   const m = event.data;
   if (event.source !== window || !m || m.type !== 'floor/request' || m.floor !== ${JSON.stringify(name)}) return;
-  chrome.runtime.sendMessage({ method: m.method }).then((result) => window.postMessage({ type: 'floor/answer', floor: m.floor, id: m.id, result }, '*'));
+  open().postMessage({ id: m.id, method: m.method });
 });
 `;
 
-const answer = (chainId: Hex) => `chrome.runtime.onMessage.addListener((message, _sender, sendResponse) => {
-  if (message && message.method === 'eth_chainId') sendResponse(${JSON.stringify(chainId)});
+const answer = (chainId: Hex) => `chrome.runtime.onConnect.addListener((port) => {
+  port.onMessage.addListener((message) => {
+    if (message && message.method === 'eth_chainId') port.postMessage({ id: message.id, result: ${JSON.stringify(chainId)} });
+  });
 });
 `;
 

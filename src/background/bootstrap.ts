@@ -16,7 +16,7 @@
 import type { Runtime } from 'webextension-polyfill';
 import { browser } from 'wxt/browser';
 import { chainIdHexOf, readCurrentChainId } from '../chains/current';
-import type { BackgroundResponse } from '../provider/protocol';
+import { PROVIDER_PORT, type BackgroundResponse, type PortAnswer } from '../provider/protocol';
 import { rememberTab } from './events';
 import { isBackgroundRequestMessage } from './provider-handler';
 import { originOfSender } from './sender';
@@ -87,7 +87,8 @@ export function startBootstrap(env: BootstrapEnvironment = workerEnvironment()):
     return wallet;
   };
 
-  browser.runtime.onMessage.addListener((message: unknown, sender) => {
+  /** A message from the wallet's own contexts, by runtime.sendMessage or over a provider port. */
+  const onMessage = (message: unknown, sender: Runtime.MessageSender): Promise<unknown> | undefined => {
     if (!wallet) {
       const cold = coldRequest(message, sender);
       if (cold) {
@@ -105,6 +106,25 @@ export function startBootstrap(env: BootstrapEnvironment = workerEnvironment()):
     }
     const handlers = loadWallet();
     return handlers ? handlers.onMessage(message, sender) : unavailable(message);
+  };
+  browser.runtime.onMessage.addListener(onMessage);
+  // The bridge's long-lived channel (src/provider/bridge.ts): each provider request on it is
+  // answered on it, tagged with its requestId. The sender is the port's, filled in by the browser.
+  browser.runtime.onConnect.addListener((port) => {
+    const sender = port.sender;
+    if (port.name !== PROVIDER_PORT || !sender) return;
+    port.onMessage.addListener((message: unknown) => {
+      if (!isBackgroundRequestMessage(message)) return;
+      void Promise.resolve(onMessage(message, sender))
+        .catch((error: unknown) => ({ error: { code: -32603, message: `The wallet failed: ${(error as Error)?.message ?? String(error)}` } }))
+        .then((response) => {
+          try {
+            port.postMessage({ requestId: message.requestId, response: response as BackgroundResponse } satisfies PortAnswer);
+          } catch {
+            // The page went away (or the port closed): the bridge, if still there, asks again.
+          }
+        });
+    });
   });
   browser.alarms.onAlarm.addListener((alarm) => loadWallet()?.onAlarm(alarm));
   browser.windows.onRemoved.addListener((windowId) => loadWallet()?.onWindowRemoved(windowId));

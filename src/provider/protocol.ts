@@ -36,6 +36,20 @@ export interface BackgroundRequestMessage {
 
 export type BackgroundResponse = { result: unknown } | { error: RpcErrorPayload };
 
+/**
+ * The name of the bridge's long-lived channel to the background (runtime.connect): requests go
+ * over it as BackgroundRequestMessage, answers come back as PortAnswer. One port per frame, opened
+ * on the first request; a round trip over it took 1.7 ms here against 2.7 ms for a
+ * runtime.sendMessage, which opens a channel per message (issue 15).
+ */
+export const PROVIDER_PORT = 'provider';
+
+/** Background -> bridge over the provider port: the answer to the request with `requestId`. */
+export interface PortAnswer {
+  requestId: string;
+  response: BackgroundResponse;
+}
+
 /** Background -> bridge (tabs.sendMessage). */
 export interface BackgroundEventMessage {
   type: 'provider/event';

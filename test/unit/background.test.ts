@@ -11,6 +11,7 @@ import { createRouter } from '@/src/rpc/router';
 import { defineMethod } from '@/src/rpc/method';
 import { noParams } from '@/src/rpc/schema';
 import { WALLET_GLOBAL } from '@/src/background/wallet-script';
+import { fakeOnConnect } from './fake-on-connect';
 
 const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
 const tab = { id: 7, index: 0, highlighted: false, active: true, pinned: false, incognito: false } as Runtime.MessageSender['tab'];
@@ -110,7 +111,10 @@ describe('background: the backend settings calls refuse bad input and store noth
 });
 
 describe('background entrypoint', () => {
-  beforeEach(() => fakeBrowser.reset());
+  beforeEach(() => {
+    fakeBrowser.reset();
+    fakeOnConnect(); // the bootstrap listens for the bridge's port
+  });
 
   /** As Firefox's background page runs them: wallet.js (it defines the wallet), then background.js (the bootstrap starts it). */
   async function startEntrypoints() {

@@ -9,7 +9,8 @@ import type { WalletHandlers } from '@/src/background/wallet-script';
 import { BUILT_IN_CHAIN_IDS, chainIdHexOf, currentChainId } from '@/src/chains/current';
 import { Networks } from '@/src/chains/network';
 import { builtInChains, chainIdHex } from '@/src/chains/registry';
-import type { BackgroundRequestMessage } from '@/src/provider/protocol';
+import { PROVIDER_PORT, type BackgroundRequestMessage } from '@/src/provider/protocol';
+import { fakeOnConnect } from './fake-on-connect';
 
 const tab = { id: 7, index: 0, highlighted: false, active: true, pinned: false, incognito: false } as Runtime.MessageSender['tab'];
 const pageSender = (): Runtime.MessageSender => ({ id: fakeBrowser.runtime.id, tab, frameId: 0, url: 'http://127.0.0.1:5173/', origin: 'http://127.0.0.1:5173' } as Runtime.MessageSender);
@@ -41,8 +42,46 @@ function fakeWallet() {
 
 const send = async (message: unknown, sender = pageSender()) => (await fakeBrowser.runtime.onMessage.trigger(message, sender as never, () => undefined))[0];
 
+/** A port from the bridge: what the background posts on it is kept in `posted`. */
+function fakePort(sender: Runtime.MessageSender | undefined, name = PROVIDER_PORT) {
+  const listeners: ((message: unknown) => void)[] = [];
+  const posted: unknown[] = [];
+  return { port: { name, sender, onMessage: { addListener: (l: (m: unknown) => void) => listeners.push(l) }, postMessage: (m: unknown) => posted.push(m) }, deliver: (m: unknown) => listeners.forEach((l) => l(m)), posted };
+}
+
 describe('cold worker: the bootstrap', () => {
-  beforeEach(() => fakeBrowser.reset());
+  let onConnect: ReturnType<typeof fakeOnConnect>;
+  beforeEach(() => {
+    fakeBrowser.reset();
+    onConnect = fakeOnConnect();
+  });
+
+  it('behavior: a request on the provider port is answered on it with its requestId: eth_chainId by the bootstrap alone, the rest by the wallet; a port with another name or no sender gets nothing', async () => {
+    const wallet = fakeWallet();
+    startBootstrap(wallet.env);
+    // Its own frame: the frames remembered for events are kept in memory too (a module of the worker).
+    const frame = { ...pageSender(), frameId: 5 } as Runtime.MessageSender;
+    const bridge = fakePort(frame);
+    onConnect.connect(bridge.port);
+    const chainId = request('eth_chainId');
+    const accounts = request('eth_accounts');
+    bridge.deliver(chainId);
+    await vi.waitFor(() => expect(bridge.posted).toHaveLength(1));
+    expect(bridge.posted[0]).toEqual({ requestId: chainId.requestId, response: { result: '0x7a69' } });
+    expect(wallet.loads()).toBe(0);
+    bridge.deliver(accounts);
+    bridge.deliver({ type: 'something else' }); // not a provider request: no answer
+    await vi.waitFor(() => expect(bridge.posted).toHaveLength(2));
+    expect(bridge.posted[1]).toEqual({ requestId: accounts.requestId, response: { result: 'from the wallet' } });
+    expect(wallet.seen).toEqual(['message {"method":"eth_accounts"}']);
+
+    for (const other of [fakePort(frame, 'another'), fakePort(undefined)]) {
+      onConnect.connect(other.port);
+      other.deliver(request('eth_chainId'));
+      await new Promise((r) => setTimeout(r, 10));
+      expect(other.posted).toEqual([]);
+    }
+  });
 
   it('behavior: answers eth_chainId and net_version (no params, from a page) without loading the wallet, and remembers the frame for events', async () => {
     const wallet = fakeWallet();
@@ -85,6 +124,7 @@ describe('cold worker: the bootstrap', () => {
     expect(worker.starts()).toBe(1);
 
     fakeBrowser.reset();
+    fakeOnConnect();
     const page = fakeWallet();
     startBootstrap({ ...page.env, lazy: false });
     expect(page.starts()).toBe(1);
