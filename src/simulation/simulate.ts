@@ -21,6 +21,10 @@
 // a non-atomic bundle; for a batch it gives the same balance changes in the common cases (every
 // call still comes from the account), but not its all-or-nothing revert.
 //
+// A deployment (no `to`, always sent alone) that the node cannot run in eth_simulateV1 (anvil
+// cannot) is estimated instead (simulateCreation): success or the revert, the value sent and the
+// fee, with `partial` saying what an estimate leaves out.
+//
 // Never blocks: a node without eth_simulateV1 (-32601), any other failure, or no answer within
 // SIMULATION_TIMEOUT_MS is `{ ok: 'unknown', reason }`, which the window shows plainly.
 import {
@@ -104,10 +108,15 @@ export interface FeeEstimate {
 }
 
 export type SimulationResult =
-  | { ok: true; changes: BalanceChange[]; fee?: FeeEstimate }
+  /** `partial`: what this result does not cover, in words (a deployment the node could only estimate). */
+  | { ok: true; changes: BalanceChange[]; fee?: FeeEstimate; partial?: string }
   /** It would revert: `reason` decoded; `call` the 1-based call when the bundle is sent call by call. */
-  | { ok: false; changes: BalanceChange[]; fee?: FeeEstimate; revert: { reason: string; call?: number } }
+  | { ok: false; changes: BalanceChange[]; fee?: FeeEstimate; revert: { reason: string; call?: number }; partial?: string }
   | { ok: 'unknown'; reason: string };
+
+/** What a deployment's estimate (simulateCreation) cannot say, as the window shows it. */
+export const CREATION_PARTIAL =
+  "This network's node cannot simulate a contract deployment in full: whether it succeeds and its fee come from the node's gas estimate, and any token the new contract's code moves while it is created is not shown.";
 
 export interface SimulateBundleOptions {
   /** The transactions the account will really send for `calls` (see the header); default: one per call. */
@@ -132,11 +141,18 @@ export async function simulateBundle(
       opts.timeoutMs ?? SIMULATION_TIMEOUT_MS,
     );
   });
+  const txs = opts.asSent ?? calls;
+  const creation = txs.length === 1 && txs[0]!.to === undefined ? txs[0]! : undefined;
+  // Some nodes (anvil among them) cannot run a creation (a call with no `to`) in eth_simulateV1:
+  // a deployment, always sent alone, is then estimated instead.
+  const simulated = run(client, chain, account, txs, calls).catch((error: unknown) => {
+    if (!creation) throw error;
+    return simulateCreation(client, chain, account, creation);
+  });
   try {
-    return await Promise.race([run(client, chain, account, opts.asSent ?? calls, calls), timeout]);
+    return await Promise.race([simulated, timeout]);
   } catch (error) {
-    // Some nodes (anvil among them) cannot simulate a creation (a call with no `to`): say that plainly.
-    if ((opts.asSent ?? calls).some((tx) => tx.to === undefined)) return { ok: 'unknown', reason: "The network's node could not simulate this contract deployment." };
+    if (creation) return { ok: 'unknown', reason: `The network's node could not simulate this contract deployment: ${unknownReason(error)}` };
     return { ok: 'unknown', reason: unknownReason(error) };
   } finally {
     clearTimeout(timer);
@@ -154,6 +170,37 @@ function unknownReason(error: unknown): string {
 
 type CallResult = { status: 'success' | 'failure'; data: Hex; gasUsed: bigint; logs?: readonly Log[] };
 
+/**
+ * A deployment where the node's eth_simulateV1 cannot run it: eth_estimateGas, which nodes run for a
+ * creation, says whether it succeeds (a revert comes back with its data) and the gas it takes. The
+ * ETH change is the value the account sends to the new contract (paid whatever the constructor
+ * does); what the constructor does to tokens is not known, and `partial` says so. Throws when the
+ * node did not answer with an estimate or a revert (the caller says it could not simulate).
+ */
+async function simulateCreation(client: ChainClient, chain: ChainConfig, account: Address, tx: SimulatedTx): Promise<SimulationResult> {
+  const sent: BalanceChange[] = tx.value > 0n ? [{ kind: 'native', amount: (-tx.value).toString(), symbol: chain.nativeCurrency.symbol, decimals: chain.nativeCurrency.decimals }] : [];
+  let gas: bigint;
+  try {
+    gas = await client.estimateGas({ account, data: tx.data, value: tx.value });
+  } catch (error) {
+    const data = revertDataOf(error);
+    if (data === undefined) throw error;
+    return { ok: false, changes: [], revert: { reason: revertReason(data) }, partial: CREATION_PARTIAL };
+  }
+  const fee = await feeEstimate(client, gas);
+  return { ok: true, changes: sent, ...(fee ? { fee } : {}), partial: CREATION_PARTIAL };
+}
+
+/** The revert data of a node's "execution reverted" answer ('0x' when it gave none); undefined for any other failure. */
+function revertDataOf(error: unknown): Hex | undefined {
+  let reverted = false;
+  for (let e = error as { code?: unknown; data?: unknown; name?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
+    if (typeof e.data === 'string' && /^0x(?:[0-9a-fA-F]{2})*$/.test(e.data) && (e.code === 3 || reverted)) return e.data as Hex;
+    if (e.code === 3 || e.name === 'ExecutionRevertedError') reverted = true;
+  }
+  return reverted ? '0x' : undefined;
+}
+
 async function run(client: ChainClient, chain: ChainConfig, account: Address, txs: readonly SimulatedTx[], calls: readonly SimulatedTx[]): Promise<SimulationResult> {
   // The calls' targets first; tokens that move inside a call are found in the logs and measured next.
   let tokens = unique(calls.flatMap((c) => (c.to ? [c.to] : [])));
@@ -169,7 +216,7 @@ async function run(client: ChainClient, chain: ChainConfig, account: Address, tx
 
   const approvalEvents = approvals(txResults, account);
   const infoFor = unique([...Object.keys(tokenDiffs) as Address[], ...approvalEvents.map((a) => a.token)]);
-  const [infos, fee] = await Promise.all([readTokens(client, infoFor), feeEstimate(client, txResults)]);
+  const [infos, fee] = await Promise.all([readTokens(client, infoFor), feeEstimate(client, txResults.reduce((sum, r) => sum + r.gasUsed, 0n))]);
   const info = (a: Address) => infos[a];
 
   const changes: BalanceChange[] = [];
@@ -275,9 +322,8 @@ export function revertReason(data: Hex): string {
   }
 }
 
-async function feeEstimate(client: ChainClient, results: readonly CallResult[]): Promise<FeeEstimate | undefined> {
+async function feeEstimate(client: ChainClient, gas: bigint): Promise<FeeEstimate | undefined> {
   try {
-    const gas = results.reduce((sum, r) => sum + r.gasUsed, 0n);
     const [block, fees] = await Promise.all([client.getBlock({ blockTag: 'latest' }), client.estimateFeesPerGas()]);
     const base = block.baseFeePerGas ?? 0n;
     const likelyPerGas = base + fees.maxPriorityFeePerGas < fees.maxFeePerGas ? base + fees.maxPriorityFeePerGas : fees.maxFeePerGas;

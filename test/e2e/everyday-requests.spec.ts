@@ -111,6 +111,11 @@ test.describe('everyday requests', () => {
     await expect(window.getByTestId('approval-calls')).toContainText('0.001 ETH');
     await expect(window.getByTestId('call-deploy-note')).toContainText('Creates a new contract from your account');
     await expect(window.getByTestId('approval-why')).toHaveText('Deploying a contract always needs your approval: no session can do it.');
+    // anvil cannot run a creation in eth_simulateV1: the window shows the node's estimate, and says what it leaves out.
+    await expect(window.getByTestId('simulation')).toHaveAttribute('data-state', 'true');
+    await expect(window.getByTestId('simulation-change')).toHaveText(['You send 0.001 ETH']);
+    await expect(window.getByTestId('simulation-fee')).toHaveText(/^≈ 0\.\d+ ETH$/);
+    await expect(window.getByTestId('simulation-partial')).toContainText('cannot simulate a contract deployment in full');
     await shoot(window, 'approval-deploy');
     await decide(window, 'approve');
 

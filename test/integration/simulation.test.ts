@@ -1,13 +1,13 @@
 // simulateBundle on the real devnet (anvil's eth_simulateV1): the changes, approvals, fee and
 // revert reasons a person sees before approving, measured against what the chain then does.
-import { concat, encodeFunctionData, maxUint256, parseEther, type Address } from 'viem';
+import { concat, createWalletClient, encodeErrorResult, encodeFunctionData, http, maxUint256, parseAbi, parseEther, size, type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, inject, it } from 'vitest';
 import { DemoGameAbi, DemoTokenAbi } from '../../devnet/contracts/abis';
 import { DelegationBackend } from '../../src/backends/delegation/backend';
 import { devnetContracts } from '../../src/chains/deployments';
-import { DEVNET_CHAIN_ID, type ChainConfig } from '../../src/chains/registry';
-import { simulateBundle, type SimulatedTx } from '../../src/simulation/simulate';
+import { DEVNET_CHAIN_ID, toViemChain, type ChainConfig } from '../../src/chains/registry';
+import { CREATION_PARTIAL, simulateBundle, type SimulatedTx } from '../../src/simulation/simulate';
 import { devnetClients } from './helpers';
 
 const rpcUrl = inject('rpcUrl');
@@ -86,8 +86,31 @@ describe('simulateBundle on the devnet', () => {
     ]);
   });
 
-  it('behavior: a contract deployment anvil cannot simulate is "could not simulate", plainly', async () => {
+  // Creation code without Solidity: a constructor that returns 1 byte of runtime code (and takes any
+  // value), and one that reverts with Error("nope").
+  const deployable: Hex = '0x6001600c60003960016000f300';
+  const nope = encodeErrorResult({ abi: parseAbi(['error Error(string)']), errorName: 'Error', args: ['nope'] });
+  const reverting = concat([`0x60${size(nope).toString(16)}600c600039${`60${size(nope).toString(16)}`}6000fd`, nope]);
+
+  it('behavior: a deployment anvil cannot run in eth_simulateV1 is estimated: it succeeds, the value it sends, a fee at least what the chain then charges, and what is not covered said', async () => {
+    const key = generatePrivateKey();
+    const account = privateKeyToAccount(key);
+    await testClient.setBalance({ address: account.address, value: parseEther('10') });
+    const result = await simulateBundle(chain, account.address, [{ value: parseEther('0.25'), data: deployable }]);
+    expect(result).toMatchObject({ ok: true, changes: [{ kind: 'native', amount: (-parseEther('0.25')).toString(), symbol: 'ETH', decimals: 18 }], partial: CREATION_PARTIAL });
+    if (result.ok !== true) return;
+    // Then deployed for real: the estimate covers the gas it used, and nothing else left the account but that and the fee.
+    const wallet = createWalletClient({ account, chain: toViemChain(chain), transport: http(rpcUrl) });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ data: deployable, value: parseEther('0.25') }) });
+    expect(receipt.status).toBe('success');
+    expect(BigInt(result.fee!.gas)).toBeGreaterThanOrEqual(receipt.gasUsed);
+    expect(await publicClient.getCode({ address: receipt.contractAddress! })).toBe('0x00');
+    expect(await publicClient.getBalance({ address: receipt.contractAddress! })).toBe(parseEther('0.25'));
+  });
+
+  it('error: a deployment whose constructor reverts is "would fail" with the decoded reason, before anything is signed', async () => {
     const account = await freshAccount();
-    expect(await simulateBundle(chain, account, [{ value: 0n, data: '0x6000' }])).toEqual({ ok: 'unknown', reason: "The network's node could not simulate this contract deployment." });
+    expect(await simulateBundle(chain, account, [{ value: 0n, data: reverting }])).toEqual({ ok: false, changes: [], revert: { reason: 'nope' }, partial: CREATION_PARTIAL });
+    expect(await simulateBundle(chain, account, [{ value: 0n, data: '0x60006000fd' }])).toMatchObject({ ok: false, revert: { reason: 'it reverted without a reason' } });
   });
 });

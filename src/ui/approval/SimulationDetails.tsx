@@ -44,6 +44,11 @@ export function SimulationDetails({ chainId, simulation, account, chainName }: {
               ))}
             </ul>
           )}
+          {simulation.partial && (
+            <p class="small muted" data-testid="simulation-partial">
+              {simulation.partial}
+            </p>
+          )}
         </>
       )}
       <dl class="facts small" data-testid="simulation-facts">

@@ -24,6 +24,7 @@ function SimulatedAtApproval({ chainId, simulation }: { chainId: number; simulat
           </li>
         ))}
         {simulation.fee && <li class="muted">network fee ≈ {feeText(simulation.fee)}</li>}
+        {simulation.partial && <li class="muted">estimated only: the node could not simulate it in full</li>}
       </ul>
     </div>
   );
