@@ -152,7 +152,6 @@ export async function simulateBundle(
   try {
     return await Promise.race([simulated, timeout]);
   } catch (error) {
-    if (creation) return { ok: 'unknown', reason: `The network's node could not simulate this contract deployment: ${unknownReason(error)}` };
     return { ok: 'unknown', reason: unknownReason(error) };
   } finally {
     clearTimeout(timer);
