@@ -6,7 +6,8 @@
 // what made it slower than a Node client doing the same (issue 15).
 //
 // How: the socket is the HTTP URL with ws(s):, which is where anvil, Alchemy and Infura serve one.
-// A request never waits for a socket: until one is open, requests go over HTTP while it connects;
+// A request does not wait for a socket to connect: until one is open, requests go over HTTP while it
+// connects (once it is open and checking its chain, they wait for that answer, CHECKING_WAIT_MS at most);
 // a URL whose socket could not be opened stays on HTTP for this worker's life. A socket that closes
 // with requests outstanding hands them to HTTP: every method the wallet sends is safe to repeat (a
 // signed transaction sent again is the same transaction; the node says it knows it, or has mined it).
@@ -18,6 +19,14 @@ const SOCKET_ANSWER_MS = 10_000;
 const CONNECT_MS = 3_000;
 /** Sockets per node URL: one message in flight on each (see Pool), as a browser keeps 6 HTTP connections per host. */
 const MAX_SOCKETS = 6;
+/**
+ * How long calls wait for a socket that is open and has asked the node's chain, rather than going
+ * over HTTP. Its answer is already on its way, and an HTTP request made now would take longer: 9 to
+ * 15 ms in a worker just woken, where the socket's check answered within a few ms but sat behind the
+ * worker's own start-up (issue 15: a cold send's dry run went over HTTP for that, and opened a
+ * second socket). Bounded, for a node that opens a socket and never answers on it.
+ */
+export const CHECKING_WAIT_MS = 25;
 
 interface Call {
   method: string;
@@ -56,6 +65,8 @@ type OverHttp = (method: string, params: unknown) => Promise<unknown>;
 
 /** One socket to the node. `ready` once it answered eth_chainId with the expected chain. */
 class Connection {
+  /** Open, and its eth_chainId check sent. */
+  opened = false;
   ready = false;
   /** The calls of the message in flight (by JSON-RPC id); empty when idle. */
   readonly inFlight = new Map<number, Call>();
@@ -116,6 +127,9 @@ class Pool {
   private readonly idle: Connection[] = [];
   private readonly connections = new Set<Connection>();
   private queued: Call[] = [];
+  /** Calls waiting for a socket being checked (CHECKING_WAIT_MS at most), and their timer. */
+  private waiting: Call[] = [];
+  private waitTimer: ReturnType<typeof setTimeout> | undefined;
   private id = 1;
 
   constructor(
@@ -143,8 +157,36 @@ class Pool {
     this.queued = [];
     const connection = this.idle.pop();
     if (connection) return connection.send(calls, () => this.id++);
+    if ([...this.connections].some((c) => c.opened && !c.ready)) {
+      // A socket is open and its check is answering: it is sooner than HTTP (CHECKING_WAIT_MS).
+      this.waiting.push(...calls);
+      this.waitTimer ??= setTimeout(() => this.releaseWaiting(), CHECKING_WAIT_MS);
+      return;
+    }
     if (this.connections.size < MAX_SOCKETS) this.connect();
     for (const call of calls) this.viaHttp(call);
+  }
+
+  /** The calls that waited for a socket, over HTTP. */
+  private releaseWaiting(): void {
+    clearTimeout(this.waitTimer);
+    this.waitTimer = undefined;
+    const calls = this.waiting;
+    this.waiting = [];
+    for (const call of calls) this.viaHttp(call);
+  }
+
+  /** `connection` can carry a message: what waits for a socket goes on it, else it is idle. */
+  private free(connection: Connection): void {
+    if (this.waiting.length === 0) {
+      this.idle.push(connection);
+      return;
+    }
+    clearTimeout(this.waitTimer);
+    this.waitTimer = undefined;
+    const calls = this.waiting;
+    this.waiting = [];
+    connection.send(calls, () => this.id++);
   }
 
   private viaHttp(call: Call): void {
@@ -169,7 +211,10 @@ class Pool {
     }, CONNECT_MS);
     // Used once it answered eth_chainId, with the chain the HTTP URL serves: a socket that opens and
     // then answers nothing, or another chain, would otherwise cost requests their timeout.
-    socket.onopen = () => socket.send(JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'eth_chainId', params: [] }));
+    socket.onopen = () => {
+      connection.opened = true;
+      socket.send(JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'eth_chainId', params: [] }));
+    };
     socket.onmessage = (event) => {
       let message: unknown;
       try {
@@ -182,14 +227,14 @@ class Pool {
         const { id, result } = (message ?? {}) as { id?: unknown; result?: unknown };
         if (id === 0 && typeof result === 'string' && /^0x[0-9a-f]+$/i.test(result) && (this.chainId === undefined || Number(BigInt(result)) === this.chainId)) {
           connection.ready = true;
-          this.idle.push(connection);
+          this.free(connection);
         } else {
           refused.add(this.url);
           socket.close();
         }
         return;
       }
-      if (connection.answer(message) && this.connections.has(connection) && !this.idle.includes(connection)) this.idle.push(connection);
+      if (connection.answer(message) && this.connections.has(connection) && !this.idle.includes(connection)) this.free(connection);
     };
     socket.onclose = () => {
       clearTimeout(giveUp);
@@ -208,6 +253,8 @@ class Pool {
     if (at >= 0) this.idle.splice(at, 1);
     if (connection.socket.readyState <= 1) connection.socket.close();
     for (const call of connection.takeBack()) this.viaHttp(call);
+    // No socket left that is being checked: nothing to wait for.
+    if (![...this.connections].some((c) => c.opened && !c.ready)) this.releaseWaiting();
   }
 }
 

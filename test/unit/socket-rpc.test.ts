@@ -107,6 +107,57 @@ describe('socketFirst', () => {
     expect(FakeSocket.all).toHaveLength(1);
   });
 
+  it('behavior: a call made while the socket is open and checking its chain waits for that answer and goes over it (calls of several turns as one message), not over HTTP', async () => {
+    const { client, url } = await transport();
+    const { openSocket } = await import('@/src/chains/socket-rpc');
+    openSocket(url);
+    const socket = FakeSocket.all[0]!;
+    socket.open();
+    const first = client.request({ method: 'eth_blockNumber' });
+    await flush();
+    const second = client.request({ method: 'eth_gasPrice' });
+    await flush();
+    expect(httpCalls).toEqual([]);
+    expect(socket.sent).toHaveLength(1); // the check only
+    socket.reply({ jsonrpc: '2.0', id: 0, result: '0x7a69' });
+    expect(socket.last().map((c) => c.method)).toEqual(['eth_blockNumber', 'eth_gasPrice']);
+    socket.reply(socket.last().map((c, i) => ({ jsonrpc: '2.0', id: c.id, result: `0x${(i + 7).toString(16)}` })));
+    expect(await Promise.all([first, second])).toEqual(['0x7', '0x8']);
+    expect(httpCalls).toEqual([]);
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
+  it('error: a socket that opens and does not answer its check holds calls CHECKING_WAIT_MS at most, then they go over HTTP; one answering another chain, or closing, lets them go at once', async () => {
+    const { CHECKING_WAIT_MS } = await import('@/src/chains/socket-rpc');
+    for (const end of ['silent', 'other chain', 'closed'] as const) {
+      const { client, url } = await transport();
+      const { openSocket } = await import('@/src/chains/socket-rpc');
+      httpCalls = [];
+      openSocket(url);
+      const socket = FakeSocket.all.at(-1)!;
+      socket.open();
+      vi.useFakeTimers();
+      try {
+        const answer = client.request({ method: 'eth_blockNumber' });
+        await vi.advanceTimersByTimeAsync(0);
+        expect(httpCalls).toEqual([]);
+        if (end === 'other chain') socket.reply({ jsonrpc: '2.0', id: 0, result: '0x1' });
+        if (end === 'closed') socket.close();
+        if (end === 'silent') {
+          await vi.advanceTimersByTimeAsync(CHECKING_WAIT_MS - 1);
+          expect(httpCalls).toEqual([]);
+          await vi.advanceTimersByTimeAsync(1);
+        }
+        await vi.advanceTimersByTimeAsync(1); // viem's HTTP batch is made on a timer of its own
+        expect(httpCalls, end).toEqual(['eth_blockNumber']);
+        vi.useRealTimers();
+        expect(await answer).toBe('0x1');
+      } finally {
+        vi.useRealTimers();
+      }
+    }
+  });
+
   it('behavior: one message in flight per socket: a call made while the socket waits for its answer goes over HTTP and opens another socket (at most 6)', async () => {
     const { client } = await transport();
     await client.request({ method: 'eth_blockNumber' });
