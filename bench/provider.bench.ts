@@ -37,7 +37,7 @@ import { serveDapp } from '../scripts/dapp';
 import type { SessionCall } from '../src/permissions/types';
 import { approve, BENCH_OUT_DIR, buildBenchDapp, buildExtension, importOwner, providerRequest, resultOf, sendAndConfirmInPage, watchServiceWorker } from './extension';
 import { CARRYING_FLOOR_WORKER_FILE, FLOOR_WORKER_FILE, floorChainId, writeFloorExtension } from './floor-extension';
-import { check, Cleanup, fromValues, report, throughput, withGoal } from './lib';
+import { check, Cleanup, fromValues, median, report, throughput, withGoal } from './lib';
 import { benchEnv, grantRequest, moveCall, scopeOf } from './session-node';
 
 const LATENCY_RUNS = 15;
@@ -407,6 +407,11 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
       // The same with the wallet's script carried but never run: the wallet's bytes, before any of its work.
       fromValues('  the empty extension carrying wallet.js: cold start + a warm send', steadyOneCall.map((w, i) => w + (carryingCold[i % carryingCold.length] ?? 0)), 'ms'),
     ]);
+    // The cold-send goal as worded (<= 2x a warm send) is out of reach even for the empty extension
+    // here (the row above): this prints the cold send against the floor that includes what
+    // Chromium does for any worker carrying the wallet's bytes, for a restated goal to be judged on.
+    const carryingFloor = median(steadyOneCall.map((w, i) => w + (carryingCold[i % carryingCold.length] ?? 0)));
+    console.log(`  cold send / (carrying extension's cold start + a warm send): ${(median(coldSends) / carryingFloor).toFixed(2)}x (informational: a goal restated against this floor is the owner's call)`);
     if (restartedEarly > 0) console.log(`  a service worker restarted on its own ${restartedEarly} time(s) right after a stop`);
   } finally {
     await cleanup.run();

@@ -82,6 +82,9 @@ export interface NodeSession {
 
 export type BenchEnv = ReturnType<typeof benchEnv>;
 
+/** On automine a transaction is mined within milliseconds; one not mined after this is stuck. */
+const MINED_WITHIN_MS = 30_000;
+
 /**
  * Clients on the benchmark's devnet, with the wallet's framework addresses checked against it.
  * `pollingInterval` is how often a receipt is polled when it is not there at the first look (viem
@@ -102,9 +105,31 @@ export function benchEnv(net: Pick<Devnet, 'rpcUrl' | 'deployment'>, opts: { pol
   const game = getAddress(net.deployment.contracts.DemoGame);
 
   async function mined(hash: Hex | Promise<Hex>, what: string): Promise<TransactionReceipt> {
-    const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
+    const sent = await hash;
+    let receipt: TransactionReceipt;
+    try {
+      receipt = await publicClient.waitForTransactionReceipt({ hash: sent, timeout: MINED_WITHIN_MS });
+    } catch (error) {
+      // Seen once in about ten provider runs on automine: a Node floor transaction never mined.
+      // What the node says about it, for whoever meets it next.
+      throw new Error(`${what} was not mined within ${MINED_WITHIN_MS / 1000} s: ${await notMinedWhy(sent)}`, { cause: error });
+    }
     if (receipt.status !== 'success') throw new Error(`${what} reverted (${receipt.transactionHash})`);
     return receipt;
+  }
+
+  async function notMinedWhy(hash: Hex): Promise<string> {
+    try {
+      const tx = await publicClient.getTransaction({ hash });
+      const [latest, pending, block] = await Promise.all([
+        publicClient.getTransactionCount({ address: tx.from, blockTag: 'latest' }),
+        publicClient.getTransactionCount({ address: tx.from, blockTag: 'pending' }),
+        publicClient.getBlock({ blockTag: 'latest' }),
+      ]);
+      return `${hash} from ${tx.from} nonce ${tx.nonce} (the sender's mined count ${latest}, with the pool ${pending}), gas ${tx.gas}, maxFeePerGas ${tx.maxFeePerGas} against the latest base fee ${block.baseFeePerGas} at block ${block.number}`;
+    } catch (e) {
+      return `${hash}; the node could not say more (${(e as Error).message.split('\n')[0]})`;
+    }
   }
 
   async function setBalance(address: Address, value: bigint): Promise<void> {
