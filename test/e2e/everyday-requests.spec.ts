@@ -117,6 +117,9 @@ test.describe('everyday requests', () => {
     await expect(window.getByTestId('simulation-fee')).toHaveText(/^≈ 0\.\d+ ETH$/);
     await expect(window.getByTestId('simulation-partial')).toContainText('cannot simulate a contract deployment in full');
     await shoot(window, 'approval-deploy');
+    await window.emulateMedia({ colorScheme: 'dark' });
+    await shoot(window, 'approval-deploy-dark');
+    await window.emulateMedia({ colorScheme: 'light' });
     await decide(window, 'approve');
 
     const result = await deploy.done;
