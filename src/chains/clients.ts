@@ -9,7 +9,7 @@
 // action (ENS, filters, contract deployment, ...) into the service worker's start-up JS, ~110 kB
 // of it (issue 15). A method not listed here is a type error, not a runtime surprise: the type is
 // built from the same list as the object.
-import { createClient, type Chain, type Client, type LocalAccount, type PublicClient, type Transport, type WalletClient } from 'viem';
+import { createClient, type Chain, type Client, type LocalAccount, type PublicClient, type TransactionReceipt, type Transport, type WalletClient } from 'viem';
 import {
   estimateFeesPerGas,
   estimateGas,
@@ -23,16 +23,18 @@ import {
   sendRawTransaction,
   sendTransaction,
   signAuthorization,
-  waitForTransactionReceipt,
 } from 'viem/actions';
 import { toViemChain, type ChainConfig } from './registry';
+import { waitForReceipt, type WaitForReceiptArgs } from './receipt-wait';
 import { openSocket, socketFirst } from './socket-rpc';
 
-const PUBLIC_ACTIONS = { estimateFeesPerGas, estimateGas, getBalance, getBlock, getCode, getTransactionCount, getTransactionReceipt, readContract, sendRawTransaction, waitForTransactionReceipt };
+// waitForTransactionReceipt is the wallet's own (receipt-wait.ts: viem's can hang on an automine devnet).
+const PUBLIC_ACTIONS = { estimateFeesPerGas, estimateGas, getBalance, getBlock, getCode, getTransactionCount, getTransactionReceipt, readContract, sendRawTransaction, waitForTransactionReceipt: waitForReceipt };
 const WALLET_ACTIONS = { prepareTransactionRequest, sendTransaction, signAuthorization };
 
 /** A node client with the reads (and the raw send) the wallet uses; a full viem PublicClient is one too. */
-export type ChainClient = Client & Pick<PublicClient, keyof typeof PUBLIC_ACTIONS>;
+export type ChainClient = Client &
+  Pick<PublicClient, Exclude<keyof typeof PUBLIC_ACTIONS, 'waitForTransactionReceipt'>> & { waitForTransactionReceipt(args: WaitForReceiptArgs): Promise<TransactionReceipt> };
 /** A client that signs as `account` locally; what the wallet uses of viem's WalletClient. */
 export type ChainWalletClient = Client<Transport, Chain, LocalAccount> & Pick<WalletClient<Transport, Chain, LocalAccount>, keyof typeof WALLET_ACTIONS>;
 
