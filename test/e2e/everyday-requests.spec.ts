@@ -156,6 +156,9 @@ test.describe('everyday requests', () => {
     await expect(popup.getByTestId('activity-contract-address').nth(1)).toHaveText(new RegExp(contractAddress, 'i'));
     await expect(popup.getByTestId('activity-item').first()).toContainText('Deploy a contract (19 bytes)');
     await shoot(popup, 'popup-activity-deploy');
+    await popup.emulateMedia({ colorScheme: 'dark' });
+    await shoot(popup, 'popup-activity-deploy-dark');
+    await popup.emulateMedia({ colorScheme: 'light' });
   });
 
   test('behavior: personal_sign of text and of raw bytes through viem, the 3-param and legacy forms, all verify; another address is 4100; personal_ecRecover answers the account', async ({
