@@ -126,3 +126,27 @@ describe('approvals: floods', () => {
     expect(await restarted.list()).toHaveLength(0);
   });
 });
+
+describe('approvals: a restarted worker', () => {
+  beforeEach(() => {
+    vi.restoreAllMocks();
+    fakeBrowser.reset();
+  });
+
+  it("behavior: closes the previous worker's windows and forgets them", async () => {
+    await fakeBrowser.storage.session.set({ 'approvals.windows': { [FLOOD]: 7, [OTHER]: 9 }, 'approvals.pending': [{ id: 'x' }] });
+    const remove = vi.fn(async (_id: number) => undefined);
+    new Approvals({ create: vi.fn(), update: vi.fn(), remove } as never);
+    await vi.waitFor(async () => expect(await fakeBrowser.storage.session.get(['approvals.windows', 'approvals.pending'])).toEqual({}));
+    await vi.waitFor(() => expect(remove.mock.calls.map(([id]) => id).sort()).toEqual([7, 9]));
+  });
+
+  it('behavior: writes nothing when the previous worker left nothing (the usual start)', async () => {
+    const remove = vi.spyOn(fakeBrowser.storage.session, 'remove');
+    const get = vi.spyOn(fakeBrowser.storage.session, 'get');
+    new Approvals();
+    await vi.waitFor(() => expect(get).toHaveBeenCalled());
+    await new Promise((r) => setTimeout(r, 10));
+    expect(remove).not.toHaveBeenCalled();
+  });
+});
