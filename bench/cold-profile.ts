@@ -11,15 +11,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright';
-import { numberToHex, type Address, type Hex } from 'viem';
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import WebSocket from 'ws';
 import { startDevnet } from '../devnet/index';
 import { extensionArgs, findChromium } from '../scripts/lib/chromium';
 import { serveDapp } from '../scripts/dapp';
-import { approve, BENCH_OUT_DIR, buildBenchDapp, buildExtension, importOwner, providerRequest, resultOf, sendAndConfirmInPage, watchServiceWorker } from './extension';
+import { BENCH_OUT_DIR, buildBenchDapp, buildExtension, sendAndConfirmInPage, watchServiceWorker } from './extension';
 import { Cleanup } from './lib';
-import { benchEnv, grantRequest, moveCall } from './session-node';
+import { grantedPage } from './granted-page';
+import { benchEnv, moveCall } from './session-node';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const POLL_MS = 20;
@@ -102,31 +101,8 @@ try {
   const first = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(first.url()).host;
 
-  const ownerKey = generatePrivateKey();
-  const owner = privateKeyToAccount(ownerKey).address;
-  await env.setBalance(owner, 10n ** 21n);
-  await importOwner(context, extensionId, ownerKey);
-  const page = await context.newPage();
-  await page.goto(dapp.url);
-  await page.waitForFunction(() => 'ethereum' in window);
-  await page.evaluate('globalThis.__name = (f) => f');
-  resultOf(await approve(context, () => providerRequest<Address[]>(page, 'eth_requestAccounts')), 'eth_requestAccounts');
-  const request = grantRequest(env.game, (await env.now()) + 3600);
-  const granted = resultOf(
-    await approve(context, () => providerRequest<{ permissionsContext: Hex }>(page, 'wallet_grantPermissions', [request])),
-    'wallet_grantPermissions',
-  );
-  const params = (d: number) => {
-    const c = moveCall(env.game, d);
-    return {
-      version: '2.0.0',
-      chainId: numberToHex(env.chain.id),
-      from: owner,
-      atomicRequired: true,
-      calls: [{ to: c.to, data: c.data, value: numberToHex(c.value) }],
-      capabilities: { permissions: { context: granted.permissionsContext } },
-    };
-  };
+  const { page, sendParams } = await grantedPage(context, extensionId, env, dapp.url);
+  const params = (d: number) => sendParams([moveCall(env.game, d)]);
   const worker = await watchServiceWorker(context, extensionId);
   cleanup.defer('detach from the worker', () => worker.close());
   for (let i = 0; i < 3; i++) await sendAndConfirmInPage(page, params(i % 4), POLL_MS);

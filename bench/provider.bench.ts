@@ -29,16 +29,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { numberToHex, type Address, type Hex } from 'viem';
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { numberToHex } from 'viem';
 import { startDevnet } from '../devnet/index';
 import { launchWithExtension } from '../scripts/lib/chromium';
 import { serveDapp } from '../scripts/dapp';
 import type { SessionCall } from '../src/permissions/types';
-import { approve, BENCH_OUT_DIR, buildBenchDapp, buildExtension, importOwner, providerRequest, resultOf, sendAndConfirmInPage, watchServiceWorker } from './extension';
+import { BENCH_OUT_DIR, buildBenchDapp, buildExtension, sendAndConfirmInPage, watchServiceWorker } from './extension';
 import { CARRYING_FLOOR_WORKER_FILE, FLOOR_WORKER_FILE, floorChainId, writeFloorExtension } from './floor-extension';
 import { check, Cleanup, fromValues, median, report, throughput, withGoal } from './lib';
-import { benchEnv, grantRequest, moveCall, scopeOf } from './session-node';
+import { grantedPage } from './granted-page';
+import { benchEnv, moveCall, scopeOf } from './session-node';
 
 const LATENCY_RUNS = 15;
 const BURST = 200;
@@ -50,13 +50,6 @@ const POLL_MS = 20;
 // reads a receipt it has just broadcast again after 5 ms (src/calls/status.ts RECEIPT_WAITS_MS), so
 // the floor looks as often: a floor that polls more slowly than the wallet would be a kinder floor.
 const NODE_POLL_MS = 5;
-
-interface WireCall {
-  to: Address;
-  data: Hex;
-  value: Hex;
-}
-const wire = (c: SessionCall): WireCall => ({ to: c.to, data: c.data, value: numberToHex(c.value) });
 
 export async function benchProvider(opts: { devnetPort: number; dappPort: number }): Promise<void> {
   const cleanup = new Cleanup();
@@ -78,32 +71,7 @@ export async function benchProvider(opts: { devnetPort: number; dappPort: number
     cleanup.defer('close Chromium', () => context.close());
 
     // ---- the owner, the page, the session
-    const ownerKey = generatePrivateKey();
-    const owner = privateKeyToAccount(ownerKey).address;
-    await env.setBalance(owner, 10n ** 21n); // 1000 ETH: the grant pays the upgrade and the stipend
-    await importOwner(context, extensionId, ownerKey);
-    const page = await context.newPage();
-    await page.goto(dappServer.url);
-    await page.waitForFunction(() => 'ethereum' in window);
-    // tsx (esbuild, keepNames) wraps named functions in __name(...), also inside the functions
-    // given to page.evaluate, which then run in the page where no __name exists.
-    await page.evaluate('globalThis.__name = (f) => f');
-    const accounts = resultOf(await approve(context, () => providerRequest<Address[]>(page, 'eth_requestAccounts')), 'eth_requestAccounts');
-    check(accounts[0]?.toLowerCase() === owner.toLowerCase(), `connected ${accounts[0]}, expected the owner ${owner}`);
-    const request = grantRequest(env.game, (await env.now()) + 3600);
-    const granted = resultOf(
-      await approve(context, () => providerRequest<{ permissionsContext: Hex }>(page, 'wallet_grantPermissions', [request])),
-      'wallet_grantPermissions',
-    );
-    const sessionContext = granted.permissionsContext;
-    const sendParams = (calls: SessionCall[]) => ({
-      version: '2.0.0',
-      chainId: numberToHex(env.chain.id),
-      from: owner,
-      atomicRequired: true,
-      calls: calls.map(wire),
-      capabilities: { permissions: { context: sessionContext } },
-    });
+    const { page, owner, request, sendParams } = await grantedPage(context, extensionId, env, dappServer.url);
 
     // The equivalent session in Node (see the top of the file).
     const nodeOwner = await env.upgradedOwner();
